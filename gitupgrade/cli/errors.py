@@ -1,0 +1,59 @@
+"""One place that turns exceptions into a one-line message and an exit code."""
+from __future__ import annotations
+
+import platform
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from gitupgrade.errors import ExitCode, GitUpgradeError
+
+
+def report_bug(exc: BaseException) -> str:
+    """The one-paragraph bug report for an unexpected exception (exit 3)."""
+    import pygit2
+
+    from gitupgrade import __version__
+
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    location = f" at {where.filename}:{where.lineno}" if where else ""
+    return (
+        f"bug: unexpected {type(exc).__name__}: {exc}{location}\n"
+        f"please report it with: gitupgrade {__version__}, Python {platform.python_version()}, "
+        f"pygit2 {pygit2.__version__}, libgit2 {pygit2.LIBGIT2_VERSION}"
+    )
+
+
+def run_guarded(invoke: Any) -> int:
+    """Call ``invoke()`` (click's main in non-standalone mode) and map every outcome to an exit code."""
+    try:
+        result = invoke()
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        return ExitCode.USAGE
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "git upgrade"
+        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"hint: see '{command} --help'", err=True)
+        return ExitCode.USAGE
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except GitUpgradeError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"hint: {exc.hint}", err=True)
+        return exc.exit_code
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("interrupted", err=True)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say.
+        sys.stderr.close()
+        return ExitCode.OK
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug of ours
+        click.echo(report_bug(exc), err=True)
+        return ExitCode.BUG
+    return result if isinstance(result, int) else ExitCode.OK

@@ -1,0 +1,96 @@
+"""The shape of the ``self_upgrading`` section: every key, its type and allowed values."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    """One leaf key: accepted Python types, optional choices, whether null is allowed."""
+
+    types: tuple[type, ...]
+    nullable: bool = False
+    choices: tuple[Any, ...] | None = None
+    item_type: type | None = None  # for lists
+    minimum: float | None = None
+
+    def describe(self) -> str:
+        """The expected type in words, for error messages."""
+        if self.choices:
+            text = "one of " + ", ".join(str(c) for c in self.choices)
+        elif list in self.types:
+            text = f"a list of {_TYPE_WORDS[self.item_type or str]}"
+        else:
+            text = " or ".join(_TYPE_WORDS[t] for t in self.types)
+        return f"{text} or null" if self.nullable else text
+
+
+_TYPE_WORDS = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+
+BOOL = Field((bool,))
+INT = Field((int,), minimum=0)
+NUMBER = Field((int, float), minimum=0)
+STR = Field((str,))
+OPT_STR = Field((str,), nullable=True)
+STR_LIST = Field((list,), item_type=str)
+RISK_LEVELS = ("low", "medium", "high", "critical")
+
+_RISK_POLICY = {"auto_approve": BOOL, "require_tests": BOOL}
+
+SCHEMA: dict[str, Any] = {
+    "enabled": BOOL,
+    "ledger_db_path": OPT_STR,
+    "auto_upgrade_enabled": BOOL,
+    "scan_schedule": Field((str,), choices=("weekly", "daily", "manual")),
+    "scan_interval_hours": NUMBER,
+    "validation_required": BOOL,
+    "test_execution_required": BOOL,
+    "backup_retention_days": INT,
+    "max_upgrade_retries": INT,
+    "risk_policies": {level: dict(_RISK_POLICY) for level in RISK_LEVELS},
+    "max_queued_risk": Field((str,), choices=RISK_LEVELS),
+    "priority_thresholds": {level: NUMBER for level in RISK_LEVELS},
+    "learning": {
+        "enabled": BOOL,
+        "outcome_based_scoring": BOOL,
+        "adaptive_thresholds": BOOL,
+        "min_attempts": INT,
+        "trust_success_rate": NUMBER,
+        "demote_after_failures": INT,
+        "prior_successes": NUMBER,
+        "prior_failures": NUMBER,
+    },
+    "integration": {"target_branch": OPT_STR, "remote": STR},
+    "analysis": {
+        "god_class_max_methods": INT,
+        "god_class_max_lines": INT,
+        "god_module_max_lines": INT,
+        "god_module_max_definitions": INT,
+        "complexity_threshold": INT,
+        "max_nesting_depth": INT,
+        "duplicate_min_lines": INT,
+        "max_file_bytes": INT,
+        "exclude": STR_LIST,
+        "layers": STR_LIST,
+        "include_tests": BOOL,
+    },
+    "validation": {
+        "test_command": STR,
+        "timeout_seconds": NUMBER,
+        "benchmark_command": OPT_STR,
+        "max_slowdown": NUMBER,
+    },
+    "staging": {"worktree_name": STR, "path": OPT_STR},
+    "refactor": {"min_group_size": INT},
+    "llm": {
+        "provider": Field((str,), choices=("none", "openai", "command")),
+        "base_url": OPT_STR,
+        "model": OPT_STR,
+        "api_key_env": OPT_STR,
+        "command": OPT_STR,
+        "timeout_seconds": NUMBER,
+        "prefer_for": STR_LIST,
+    },
+    "check": {"fail_on": STR_LIST},
+}

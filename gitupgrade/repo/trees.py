@@ -1,0 +1,69 @@
+"""Reading files of a commit straight from the object database (no checkout)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pygit2
+
+from gitupgrade.repo.core import GitRepo, git_operation
+from gitupgrade.repo.names import BlobId, CommitId
+
+SYMLINK_MODE = pygit2.enums.FileMode.LINK
+SUBMODULE_MODE = pygit2.enums.FileMode.COMMIT
+
+
+@dataclass(frozen=True, slots=True)
+class BlobEntry:
+    """One file of a tree: its path, blob id, size in bytes and whether it is a symlink."""
+
+    path: str
+    blob_id: BlobId
+    size: int
+    is_symlink: bool
+
+
+def iter_files(repo: GitRepo, commit: CommitId, suffix: str = "") -> Iterator[BlobEntry]:
+    """Every file of ``commit``'s tree whose path ends with ``suffix``, sorted by path.
+
+    Submodules are skipped: their content is not in this repository.
+    """
+    with git_operation("read tree"):
+        root = repo.raw[commit].peel(pygit2.Commit).tree
+        stack: list[tuple[str, pygit2.Tree]] = [("", root)]
+        found: list[BlobEntry] = []
+        while stack:
+            prefix, tree = stack.pop()
+            for entry in tree:
+                path = f"{prefix}{entry.name}"
+                if entry.type_str == "tree":
+                    stack.append((f"{path}/", repo.raw[entry.id]))
+                elif entry.type_str == "blob" and path.endswith(suffix):
+                    found.append(
+                        BlobEntry(
+                            path=path,
+                            blob_id=BlobId(str(entry.id)),
+                            size=repo.raw[entry.id].size,
+                            is_symlink=entry.filemode == SYMLINK_MODE,
+                        )
+                    )
+    return iter(sorted(found, key=lambda e: e.path))
+
+
+def read_blob(repo: GitRepo, blob_id: BlobId) -> bytes:
+    """The bytes of a blob."""
+    with git_operation("read blob"):
+        return bytes(repo.raw[blob_id].data)
+
+
+def read_file(repo: GitRepo, commit: CommitId, path: str) -> bytes | None:
+    """The bytes of ``path`` in ``commit``'s tree, or None when there is no such file."""
+    with git_operation("read file"):
+        tree = repo.raw[commit].peel(pygit2.Commit).tree
+        try:
+            entry = tree[path]
+        except KeyError:
+            return None
+        if entry.type_str != "blob":
+            return None
+        return bytes(repo.raw[entry.id].data)
