@@ -15,8 +15,14 @@ def register(suggestion_type: str, target: str) -> None:
     _STRATEGIES[suggestion_type] = target
 
 
+def _load() -> None:
+    # The strategies package registers itself on import (one register() line per strategy).
+    import_module("gitupgrade.refactor.strategies")
+
+
 def strategy_for(suggestion_type: str) -> Strategy | None:
     """An instance of the strategy for ``suggestion_type``, or None when no rule handles it."""
+    _load()
     target = _STRATEGIES.get(suggestion_type)
     if target is None:
         return None
@@ -26,4 +32,5 @@ def strategy_for(suggestion_type: str) -> Strategy | None:
 
 def handled_types() -> tuple[str, ...]:
     """The suggestion types a rule-based strategy exists for."""
+    _load()
     return tuple(sorted(_STRATEGIES))

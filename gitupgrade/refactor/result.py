@@ -43,6 +43,8 @@ class RefactorResult:
     what moved where and why it is safe. ``refusals`` lists the parts that were
     left alone, each with its reason (a partial application is still APPLIED).
     ``strategy`` names who wrote the change (``rule:<type>`` or ``llm:<provider>/<model>``).
+    ``failure_type`` classifies a REFUSED or FAILED result for the ledger
+    (``refused``, ``llm_invalid_diff``, ``llm_unavailable``, ``llm_timeout`` ...).
     """
 
     status: Status
@@ -52,16 +54,19 @@ class RefactorResult:
     reason: str = ""
     summary: str = ""
     refusals: tuple[str, ...] = field(default_factory=tuple)
+    failure_type: str | None = None
 
     @classmethod
-    def refused(cls, suggestion_id: str, strategy: str, reason: str) -> RefactorResult:
+    def refused(cls, suggestion_id: str, strategy: str, reason: str,
+                failure_type: str = "refused") -> RefactorResult:
         """A refusal: nothing was changed, ``reason`` says why."""
-        return cls(Status.REFUSED, suggestion_id, strategy, reason=reason)
+        return cls(Status.REFUSED, suggestion_id, strategy, reason=reason, failure_type=failure_type)
 
     @classmethod
-    def failed(cls, suggestion_id: str, strategy: str, reason: str) -> RefactorResult:
+    def failed(cls, suggestion_id: str, strategy: str, reason: str,
+               failure_type: str = "strategy_error") -> RefactorResult:
         """A failure of the strategy itself: nothing was changed."""
-        return cls(Status.FAILED, suggestion_id, strategy, reason=reason)
+        return cls(Status.FAILED, suggestion_id, strategy, reason=reason, failure_type=failure_type)
 
 
 class Strategy(Protocol):
