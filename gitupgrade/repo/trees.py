@@ -43,7 +43,8 @@ def iter_files(repo: GitRepo, commit: CommitId, suffix: str = "") -> Iterator[Bl
                         BlobEntry(
                             path=path,
                             blob_id=BlobId(str(entry.id)),
-                            size=repo.raw[entry.id].size,
+                            # The header alone: loading the blob would inflate every file.
+                            size=repo.raw.odb.read_header(entry.id)[1],
                             is_symlink=entry.filemode == SYMLINK_MODE,
                         )
                     )

@@ -1,0 +1,31 @@
+"""Where git runs hooks from: ``core.hooksPath`` when set, else ``<common git dir>/hooks``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gitupgrade.repo.core import GitRepo, git_operation
+
+
+def config_value(repo: GitRepo, key: str) -> str | None:
+    """A git config value as git would read it (all levels), or None when unset."""
+    with git_operation(f"read config {key}"):
+        try:
+            return str(repo.raw.config[key])
+        except KeyError:
+            return None
+
+def hooks_dir(repo: GitRepo) -> Path:
+    """The directory git runs this repository's hooks from.
+
+    githooks(5): a relative ``core.hooksPath`` is taken relative to where hooks
+    run, the top of the work tree (the git dir in a bare repository); ``~`` is
+    expanded. Linked worktrees share the common dir's hooks.
+    """
+    configured = config_value(repo, "core.hooksPath")
+    if configured:
+        path = Path(os.path.expanduser(configured))
+        if not path.is_absolute():
+            path = (repo.workdir or repo.git_dir) / path
+        return path
+    return repo.common_dir / "hooks"
