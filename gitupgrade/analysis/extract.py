@@ -1,0 +1,67 @@
+"""Turning one file's bytes into its :class:`ModuleFacts`: decode, parse with ``ast``, walk.
+
+Bad input never raises: a NUL byte, undecodable bytes, an unknown coding
+cookie, a syntax error or a tree too deep to walk each give facts with
+``analyzable=False`` and the reason. This module is also the unit of work of
+the parsing pool's worker processes.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Sequence
+from typing import Any
+
+from gitupgrade.analysis.facts import ModuleFacts, unanalyzable
+from gitupgrade.analysis.walker import walk_module
+
+GENERATED_MARKER = "@generated"
+_GENERATED_SCAN_LINES = 30
+
+
+def decode_source(data: bytes) -> str:
+    """Decode Python source honouring a BOM and a PEP 263 coding cookie.
+
+    Raises ``SyntaxError`` for an unknown encoding and ``UnicodeDecodeError``
+    for bytes the declared encoding cannot decode.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        # No cookie and invalid UTF-8 in the first lines: say where the bad byte is.
+        data.decode("utf-8")
+        raise
+    text = data.decode(encoding)
+    return text.removeprefix("\ufeff")
+
+
+def extract_facts(path: str, blob_id: str, data: bytes, min_clone_lines: int) -> ModuleFacts:
+    """Parse one file's bytes into facts; bad input gives ``analyzable=False`` with a reason."""
+    if b"\x00" in data:
+        return unanalyzable(path, blob_id, "contains a NUL byte")
+    try:
+        text = decode_source(data)
+    except (SyntaxError, LookupError) as exc:
+        return unanalyzable(path, blob_id, f"undecodable source: {exc}")
+    except UnicodeDecodeError as exc:
+        return unanalyzable(path, blob_id, f"undecodable bytes: {exc.reason} at byte {exc.start}")
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return unanalyzable(path, blob_id, f"syntax error at line {exc.lineno}: {exc.msg}")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return unanalyzable(path, blob_id, f"cannot parse: {type(exc).__name__}")
+    lines = text.splitlines()
+    facts = ModuleFacts(path, blob_id, analyzable=True, total_lines=len(lines))
+    facts.generated = any(GENERATED_MARKER in line for line in lines[:_GENERATED_SCAN_LINES])
+    try:
+        walk_module(tree, lines, facts, min_clone_lines)
+    except RecursionError:
+        return unanalyzable(path, blob_id, "nested too deeply to analyse")
+    return facts
+
+
+def extract_many(items: Sequence[tuple[str, str, bytes]], min_clone_lines: int) -> list[list[Any]]:
+    """Facts rows of several files (the unit of work of a pool worker)."""
+    return [extract_facts(path, blob_id, data, min_clone_lines).to_row() for path, blob_id, data in items]

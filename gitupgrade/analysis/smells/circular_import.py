@@ -1,0 +1,32 @@
+"""circular_import: a cycle of module-level imports, with a concrete chain and the cheapest cut."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gitupgrade.analysis.smells.base import Finding, ScanContext
+
+TYPE = "circular_import"
+DESCRIPTION = "Modules that import each other at module level, directly or through others"
+DEFAULT_RISK = "low"
+
+
+def find(context: ScanContext) -> Iterator[Finding]:
+    """One finding per strongly connected component; unsafe cycles rank above benign ones."""
+    for cycle in context.cycles:
+        cut_paths = list(dict.fromkeys(edge.importer_path for edge in cycle.cut))
+        affected = tuple(dict.fromkeys([*cut_paths, *cycle.paths]))
+        chain = " -> ".join([*(e.importer for e in cycle.chain), cycle.chain[0].importer]) if cycle.chain else ""
+        cut = "; ".join(f"{e.importer_path}:{e.line} {e.statement}" for e in cycle.cut[:3])
+        nature = ("unsafe: a module-level name is needed while the cycle is importing"
+                  if cycle.unsafe else "benign today: only module objects are bound at import time")
+        yield Finding(
+            type=TYPE,
+            title=f"Break the import cycle of {len(cycle.modules)} modules ({cycle.modules[0]}, ...)",
+            description=f"Cycle {chain} ({nature}). Cheapest cut: {cut}.",
+            affected_modules=affected,
+            evidence=cycle.evidence(),
+            severity="high" if cycle.unsafe else "medium",
+            # Larger cycles first; every unsafe cycle stays in the upper half of its band.
+            strength=(0.5 if cycle.unsafe else 0.0) + min(0.5, len(cycle.modules) / 40),
+            key=tuple(cycle.modules),
+        )

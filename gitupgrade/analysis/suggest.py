@@ -1,0 +1,64 @@
+"""Findings become :class:`~gitupgrade.suggestion.Suggestion` values: stable id, risk, priority.
+
+A finding's ``severity`` names a band of ``priority_thresholds`` (low, medium,
+high, critical: the minimum priority of each label) and its ``strength`` (0..1)
+places it inside that band, so a priority read back through the thresholds
+gives the finding's severity again. The id hashes the finding's identity with
+the blob ids of the files it covers: a rescan of unchanged code yields the
+same id, an edit of a covered file a new one.
+
+Evidence per type is the shared contract (see the contracts in the design
+notes): ``god_class``, ``god_module``, ``circular_import``,
+``duplicate_pattern``, ``complex_function``, ``architectural_violation``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from gitupgrade.analysis.smells.base import Finding
+from gitupgrade.suggestion import RISK_LEVELS, Suggestion, stable_id
+
+# Types no rule-based strategy can fix: an LLM proposes the change (when one is configured).
+LLM_TYPES = frozenset({"complex_function"})
+
+
+def priority_of(severity: str, strength: float, thresholds: Mapping[str, Any]) -> int:
+    """A 0-100 priority inside the band of ``severity`` in ``priority_thresholds``."""
+    bands = sorted((float(thresholds[level]), level) for level in RISK_LEVELS)
+    low = float(thresholds[severity])
+    higher = [value for value, _ in bands if value > low]
+    high = (min(higher) - 1) if higher else 100.0
+    strength = max(0.0, min(1.0, strength))
+    return int(max(0, min(100, round(low + strength * max(0.0, high - low)))))
+
+
+def label_of(priority: int, thresholds: Mapping[str, Any]) -> str:
+    """The priority label (low .. critical) a priority falls into."""
+    label = "low"
+    for level in RISK_LEVELS:
+        if priority >= float(thresholds[level]):
+            label = level
+    return label
+
+
+def to_suggestion(finding: Finding, risk: str, blob_ids: Mapping[str, str],
+                  thresholds: Mapping[str, Any]) -> Suggestion:
+    """One suggestion from one finding."""
+    covered = sorted((path, blob_ids.get(path, "")) for path in finding.affected_modules)
+    return Suggestion(
+        id=stable_id(finding.type, list(finding.key), covered),
+        type=finding.type,
+        title=finding.title,
+        description=finding.description,
+        risk_level=risk,
+        priority=priority_of(finding.severity, finding.strength, thresholds),
+        affected_modules=finding.affected_modules,
+        evidence=finding.evidence,
+        strategy="llm" if finding.type in LLM_TYPES else "rule",
+    )
+
+
+def rank(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """Highest priority first; ties by type and id so the order is stable."""
+    return sorted(suggestions, key=lambda s: (-s.priority, s.type, s.id))
