@@ -1,0 +1,155 @@
+"""Ledger events: their schema, validation and one-line JSON form.
+
+An event is a dict ``{"ts", "v", "event", "upgrade_id", ...payload}`` written as one
+JSON line beginning with its UTC timestamp, so that ``git notes merge -s
+cat_sort_uniq`` (which sorts lines) merges two ledgers in time order.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from gitupgrade.errors import GitUpgradeError
+
+SCHEMA_VERSION = 1
+
+SCAN = "scan"
+UPGRADE_QUEUED = "upgrade_queued"
+UPGRADE_EXECUTED = "upgrade_executed"
+UPGRADE_MERGED = "upgrade_merged"
+UPGRADE_REJECTED = "upgrade_rejected"
+ROLLBACK = "rollback"
+LEARNING = "learning"
+
+# Required payload keys of the kinds we define; other kinds (a newer writer's) are kept as-is.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    SCAN: ("commit", "summary", "suggestion_ids", "queued", "filtered"),
+    UPGRADE_QUEUED: ("upgrade_id", "suggestion", "priority", "base_commit", "target_branch"),
+    UPGRADE_EXECUTED: ("upgrade_id", "status"),
+    UPGRADE_MERGED: ("upgrade_id", "merge_commit", "target_branch", "fast_forward"),
+    UPGRADE_REJECTED: ("upgrade_id",),
+    ROLLBACK: ("upgrade_id", "status"),
+    LEARNING: ("type",),
+}
+
+# Optional keys filled with a default, so readers of an execution never guess.
+EXECUTION_DEFAULTS: dict[str, Any] = {
+    "type": None, "risk_level": None, "branch": None, "commit": None, "base_commit": None,
+    "failure_type": None, "detail": "", "tests": None, "seconds": None, "files": [],
+    "strategy": None, "quality": None,
+}
+ROLLBACK_DEFAULTS: dict[str, Any] = {
+    "revert_commit": None, "restored_files": [], "seconds": None, "conflicts": [],
+}
+
+EXECUTION_STATUSES = ("awaiting_review", "merged", "failed", "refused", "approved")
+SUCCESS_STATUSES = ("awaiting_review", "merged", "approved")
+FAILURE_STATUSES = ("failed", "refused")
+FAILURE_TYPES = (
+    "syntax_error", "import_error", "test_failure", "timeout", "merge_conflict",
+    "baseline_failing", "refused", "performance_regression", "local_changes",
+    "llm_invalid_diff", "llm_unavailable", "llm_timeout",
+)
+ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
+
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class InvalidEventError(GitUpgradeError):
+    """An event to be written does not follow the ledger schema (a bug of the caller)."""
+
+
+class MalformedLineError(ValueError):
+    """A note line that is not a ledger event this version can read."""
+
+
+class _Clock:
+    """UTC timestamps with microseconds, strictly increasing within this process.
+
+    Two events of one process then never tie, so their order survives sorting.
+    """
+
+    def __init__(self) -> None:
+        self._last = datetime.min.replace(tzinfo=UTC)
+        self._lock = threading.Lock()
+
+    def now(self) -> str:
+        with self._lock:
+            stamp = datetime.now(UTC)
+            if stamp <= self._last:
+                stamp = self._last + timedelta(microseconds=1)
+            self._last = stamp
+            return stamp.strftime(_TS_FORMAT)
+
+
+CLOCK = _Clock()
+
+
+def make_event(kind: str, payload: dict[str, Any], ts: str | None = None) -> dict[str, Any]:
+    """A validated event of ``kind``: ts, v, event and upgrade_id first, then the payload."""
+    if not _KIND.match(kind):
+        raise InvalidEventError(f"invalid ledger event kind: {kind!r}")
+    body = dict(payload)
+    missing = [key for key in REQUIRED.get(kind, ()) if key not in body]
+    if missing:
+        raise InvalidEventError(f"ledger event {kind} lacks {', '.join(missing)}")
+    if kind == UPGRADE_EXECUTED:
+        body = {**EXECUTION_DEFAULTS, **body}
+        _check_choice(kind, "status", body["status"], EXECUTION_STATUSES)
+        if body["failure_type"] is not None:
+            _check_choice(kind, "failure_type", body["failure_type"], FAILURE_TYPES)
+    elif kind == ROLLBACK:
+        body = {**ROLLBACK_DEFAULTS, **body}
+        _check_choice(kind, "status", body["status"], ROLLBACK_STATUSES)
+    for reserved in ("ts", "v", "event"):
+        body.pop(reserved, None)
+    upgrade_id = body.pop("upgrade_id", None)
+    event: dict[str, Any] = {"ts": ts or CLOCK.now(), "v": SCHEMA_VERSION, "event": kind,
+                             "upgrade_id": upgrade_id}
+    event.update((key, body[key]) for key in sorted(body))
+    try:
+        json.dumps(event)
+    except (TypeError, ValueError) as exc:
+        raise InvalidEventError(f"ledger event {kind} is not JSON data: {exc}") from exc
+    return event
+
+
+def serialize(event: dict[str, Any]) -> str:
+    """The event as one compact JSON line (no newline), ts first."""
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+
+
+def line_hash(line: str) -> str:
+    """The identity of a note line in the index; equal lines (cat_sort_uniq duplicates) collapse."""
+    return hashlib.sha1(line.encode("utf-8")).hexdigest()
+
+
+def parse_line(line: str) -> dict[str, Any]:
+    """The event of one note line; :class:`MalformedLineError` says why it is unreadable."""
+    try:
+        event = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise MalformedLineError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(event, dict):
+        raise MalformedLineError("not a JSON object")
+    version = event.get("v")
+    if version != SCHEMA_VERSION:
+        raise MalformedLineError(f"unknown schema version {version!r}")
+    if not isinstance(event.get("ts"), str) or not isinstance(event.get("event"), str):
+        raise MalformedLineError("no ts or event field")
+    upgrade_id = event.get("upgrade_id")
+    if upgrade_id is not None and not isinstance(upgrade_id, str):
+        raise MalformedLineError("upgrade_id is not a string")
+    return event
+
+
+def _check_choice(kind: str, key: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidEventError(
+            f"ledger event {kind}: {key} {value!r} is not one of {', '.join(allowed)}"
+        )

@@ -1,0 +1,134 @@
+"""The ledger's numbers: statistics, failure patterns with recommendations, indicators.
+
+All of them are SQL over the index, so ``git upgrade ledger`` stays fast with
+thousands of upgrades. An upgrade *succeeded* when its latest execution passed
+validation (awaiting_review, approved or merged), *failed* when it failed or was
+refused; pending upgrades were not attempted yet.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from typing import Any
+
+from gitupgrade.ledger import events as ev
+
+RECENT_DAYS = 30
+LAST_UPGRADES = 10
+# A type whose failure rate reaches this (with enough attempts) gets its own recommendation.
+FAILING_TYPE_RATE = 0.5
+FAILING_TYPE_MIN_ATTEMPTS = 3
+
+RECOMMENDATIONS = {
+    "syntax_error": "Improve code generation validation: refactorings produced invalid syntax",
+    "import_error": "Review dependency analysis: moved code broke imports (check re-exports and cycles)",
+    "test_failure": "Strengthen test coverage of the affected modules before upgrading them",
+    "timeout": "Speed up the test suite or raise validation.timeout_seconds",
+    "merge_conflict": "Run upgrades in smaller batches or more often: the target branch moves under them",
+    "baseline_failing": "Fix the failing tests of the base commit first: nothing merges against a red baseline",
+    "refused": "Review refused suggestions by hand: the strategies could not prove them safe",
+    "performance_regression": "Check the benchmark: upgrades slowed it beyond validation.max_slowdown",
+    "local_changes": "Commit or stash local changes to the affected files before deploying",
+    "llm_invalid_diff": "Review the LLM prompt or model: its diffs did not apply or validate",
+    "llm_unavailable": "Check the LLM provider configuration and reachability",
+    "llm_timeout": "Raise llm.timeout_seconds or use a faster model",
+    "unknown": "Record a failure_type with each failure so that patterns can be analysed",
+}
+
+_SUCCESS = "('" + "','".join(ev.SUCCESS_STATUSES) + "')"
+_FAILURE = "('" + "','".join(ev.FAILURE_STATUSES) + "')"
+
+
+def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
+    """Totals, success rate, rollbacks, recent count, per-type success and file changes."""
+    since = (now - timedelta(days=RECENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    total, succeeded, failed, recent = conn.execute(
+        f"SELECT COUNT(execution_status), SUM(execution_status IN {_SUCCESS}),"
+        f" SUM(execution_status IN {_FAILURE}), SUM(execution_ts >= ?) FROM upgrades", (since,)).fetchone()
+    by_status = dict(conn.execute("SELECT status, COUNT(*) FROM upgrades GROUP BY status ORDER BY status"))
+    by_type: dict[str, dict[str, Any]] = {}
+    for kind, attempted, ok in conn.execute(
+            f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_SUCCESS}) FROM upgrades"
+            " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"):
+        by_type[kind] = {"total": attempted, "successful": ok or 0, "success_rate": _rate(ok or 0, attempted)}
+    changes, unique_files = conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT f.path) FROM upgrades u"
+        " JOIN file_changes f ON f.event_hash = u.last_execution").fetchone()
+    rollbacks = conn.execute(
+        "SELECT COUNT(DISTINCT upgrade_id) FROM rollback_operations WHERE status IN ('done', 'deleted_branch')"
+    ).fetchone()[0]
+    return {
+        "total_upgrades": total,
+        "successful_upgrades": succeeded or 0,
+        "failed_upgrades": failed or 0,
+        "success_rate": _rate(succeeded or 0, total),
+        "rollbacks": rollbacks,
+        "recent_upgrades": recent or 0,
+        "by_status": by_status,
+        "type_statistics": by_type,
+        "file_changes": {"total_changes": changes, "unique_files": unique_files},
+    }
+
+
+def analyze_failure_patterns(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Failed executions grouped by failure type and upgrade type, with recommendations."""
+    by_failure = dict(conn.execute(
+        f"SELECT COALESCE(failure_type, 'unknown'), COUNT(*) FROM upgrade_executions"
+        f" WHERE status IN {_FAILURE} GROUP BY 1 ORDER BY 2 DESC, 1"))
+    by_type = dict(conn.execute(
+        f"SELECT COALESCE(type, 'unknown'), COUNT(*) FROM upgrade_executions"
+        f" WHERE status IN {_FAILURE} GROUP BY 1 ORDER BY 2 DESC, 1"))
+    recommendations = [RECOMMENDATIONS.get(kind, RECOMMENDATIONS["unknown"]) for kind in by_failure]
+    for kind, attempted, failed in conn.execute(
+            f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_FAILURE}) FROM upgrades"
+            " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"):
+        if attempted >= FAILING_TYPE_MIN_ATTEMPTS and (failed or 0) / attempted >= FAILING_TYPE_RATE:
+            recommendations.append(
+                f"Lower the priority of {kind} upgrades: {failed} of {attempted} failed")
+    return {
+        "total_failures": sum(by_failure.values()),
+        "failure_types": by_failure,
+        "by_upgrade_type": by_type,
+        "recommendations": recommendations,
+    }
+
+
+def indicators(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Average execution time, rollback frequency and the quality delta of merged upgrades."""
+    average = conn.execute("SELECT AVG(seconds) FROM upgrade_executions WHERE seconds IS NOT NULL").fetchone()[0]
+    merged = conn.execute("SELECT COUNT(*) FROM upgrades WHERE status IN ('merged', 'rolled_back')").fetchone()[0]
+    rolled_back = conn.execute("SELECT COUNT(*) FROM upgrades WHERE status = 'rolled_back'").fetchone()[0]
+    measured, smells_before, smells_after, cx_before, cx_after = conn.execute(
+        "SELECT COUNT(*), SUM(x.smells_before), SUM(x.smells_after), SUM(x.complexity_before),"
+        " SUM(x.complexity_after) FROM upgrades u JOIN upgrade_executions x ON x.event_hash = u.last_execution"
+        " WHERE u.status = 'merged' AND x.smells_before IS NOT NULL").fetchone()
+    smells_removed = (smells_before or 0) - (smells_after or 0)
+    complexity_removed = (cx_before or 0) - (cx_after or 0)
+    return {
+        "average_execution_seconds": None if average is None else round(average, 3),
+        "rollback_frequency": _rate(rolled_back, merged),
+        "quality": {
+            "merged_upgrades_measured": measured,
+            "smells_before": _plain(smells_before or 0), "smells_after": _plain(smells_after or 0),
+            "complexity_before": _plain(cx_before or 0), "complexity_after": _plain(cx_after or 0),
+            "smells_removed": _plain(smells_removed), "complexity_removed": _plain(complexity_removed),
+            "technical_debt_removed": _plain(smells_removed + complexity_removed),
+        },
+    }
+
+
+def last_upgrades(conn: sqlite3.Connection, limit: int = LAST_UPGRADES) -> list[dict[str, Any]]:
+    """The most recently updated upgrades, newest first."""
+    rows = conn.execute("SELECT record FROM upgrades ORDER BY updated DESC, id DESC LIMIT ?", (limit,))
+    keep = ("id", "type", "title", "status", "failure_type", "attempts", "updated", "commit")
+    return [{key: record[key] for key in keep} for record in (json.loads(r[0]) for r in rows)]
+
+
+def _rate(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _plain(value: float) -> int | float:
+    # Sums of integer counts come back from SQLite as floats in REAL columns.
+    return int(value) if float(value).is_integer() else round(value, 3)
