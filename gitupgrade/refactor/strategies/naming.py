@@ -1,0 +1,77 @@
+"""Names for split-off modules and mixins, derived from what the moved code is about.
+
+A group of ``place_order``, ``cancel_order``, ``OrderEvent`` becomes ``order_events.py``
+or ``OrderEventsMixin``: the most frequent meaningful words of the group's names (and,
+for classes, of the attributes the methods share), never ``part1``.
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+# Words that say how, not what: they never name a group.
+_FILLER = {
+    "get", "set", "is", "has", "to", "from", "the", "and", "for", "of", "in", "on", "with",
+    "make", "new", "do", "init", "self", "cls", "create", "build", "run", "add", "all", "by",
+    "impl", "helper", "helpers", "util", "utils", "base", "default", "value", "values",
+    "check", "handle", "process", "func", "args", "kwargs", "obj", "data", "item", "items",
+}
+
+
+def words(name: str) -> list[str]:
+    """Lower-case words of an identifier: ``_parseHTTPHeader`` -> ``parse http header``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+
+
+def dominant_words(names: Iterable[str], avoid: Iterable[str] = (), count: int = 2) -> list[str]:
+    """The ``count`` most frequent meaningful words of ``names`` (first seen wins a tie)."""
+    skip = _FILLER | {w for a in avoid for w in words(a)}
+    tally: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for name in names:
+        for word in dict.fromkeys(words(name)):
+            if len(word) < 3 or word in skip or word.isdigit():
+                continue
+            tally[word] += 1
+            first.setdefault(word, len(first))
+    ranked = sorted(tally, key=lambda w: (-tally[w], first[w]))
+    # a runner-up word much rarer than the leader would make the name say less, not more
+    chosen = ranked[:1]
+    for word in ranked[1:count]:
+        if tally[word] >= 2 and 2 * tally[word] >= tally[ranked[0]]:
+            chosen.append(word)
+    return chosen
+
+
+def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool]) -> str:
+    """A module name (no ``.py``) for a group split off module ``stem``."""
+    chosen = dominant_words(names, avoid=[stem]) or ["support"]
+    base = "_".join(chosen)
+    if base == stem or keyword.iskeyword(base) or taken(base):
+        base = f"{stem}_{base}"
+    candidate, n = base, 2
+    while taken(candidate):
+        candidate, n = f"{base}_{n}", n + 1
+    return candidate
+
+
+def mixin_name(names: Iterable[str], class_name: str, taken: Callable[[str], bool]) -> str:
+    """A mixin class name for methods split off ``class_name``: ``<Class><Words>Mixin``."""
+    chosen = dominant_words(names, avoid=[class_name]) or ["support"]
+    base = class_name.lstrip("_") + "".join(w.capitalize() for w in chosen) + "Mixin"
+    candidate, n = base, 2
+    while taken(candidate):
+        candidate, n = f"{base}{n}", n + 1
+    return candidate
+
+
+def unique(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base_2``, ``base_3`` ... when taken."""
+    candidate, n = base, 2
+    while taken(candidate):
+        candidate, n = f"{base}_{n}", n + 1
+    return candidate

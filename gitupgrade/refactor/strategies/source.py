@@ -1,0 +1,177 @@
+"""Files of the work directory as strategies see them: encoding, newlines, and undo.
+
+A strategy reads modules through :class:`Workspace`, which remembers the exact bytes of
+every file before its first change, so a refusal or a failure puts everything back
+(files it created are removed). Text is decoded with the file's own PEP 263 encoding
+and written back with it; libcst keeps the newline style of what it parses, and new
+modules take the newline style of the module they came from.
+"""
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import libcst as cst
+
+from gitupgrade.refactor.result import ChangeKind, FileChange
+
+
+class RefusedChange(Exception):
+    """Raised inside a strategy to refuse; the strategy turns it into a REFUSED result."""
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """One Python file of the work directory, decoded."""
+
+    path: str          # repository-relative, POSIX separators
+    module: str        # dotted module name
+    text: str
+    encoding: str
+
+    @property
+    def newline(self) -> str:
+        """The newline style of the file (``\\r\\n`` or ``\\n``)."""
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+    @property
+    def is_package(self) -> bool:
+        """True for a package's ``__init__.py``."""
+        return PurePosixPath(self.path).name == "__init__.py"
+
+    @property
+    def package(self) -> str:
+        """The package relative imports of this module resolve against."""
+        return self.module if self.is_package else self.module.rpartition(".")[0]
+
+    def parse(self) -> cst.Module:
+        """The libcst tree of the file; a syntax error refuses the change."""
+        try:
+            return cst.parse_module(self.text)
+        except cst.ParserSyntaxError as exc:
+            raise RefusedChange(f"{self.path} does not parse: {exc.message}") from exc
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and encoding of Python source bytes (PEP 263, BOM aware)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise RefusedChange(f"unknown source encoding: {exc}") from exc
+    # A BOM is kept by writing back with utf-8-sig.
+    return data.decode(encoding), encoding
+
+
+class Workspace:
+    """The files of ``workdir`` a strategy reads and writes, with an undo log."""
+
+    def __init__(self, workdir: Path, source_root: str = "") -> None:
+        self.workdir = workdir
+        self.source_root = source_root.strip("/")
+        self._originals: dict[str, bytes | None] = {}
+        self._order: list[str] = []
+
+    # -- module names -----------------------------------------------------------------
+    @classmethod
+    def for_module(cls, workdir: Path, path: str, module: str) -> Workspace:
+        """A workspace whose source root is derived from one known ``path``/``module`` pair."""
+        parts = PurePosixPath(path).with_suffix("").parts
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+        depth = len(module.split("."))
+        root = "/".join(parts[: len(parts) - depth]) if len(parts) >= depth else ""
+        return cls(workdir, root)
+
+    def path_of(self, module: str) -> str | None:
+        """The repository-relative path of ``module`` if it is a file of the work dir."""
+        base = "/".join(filter(None, [self.source_root, module.replace(".", "/")]))
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            if (self.workdir / candidate).is_file():
+                return candidate
+        return None
+
+    def module_of(self, path: str) -> str:
+        """The dotted module name of a repository-relative ``path``."""
+        rel = PurePosixPath(path)
+        if self.source_root:
+            rel = rel.relative_to(self.source_root)
+        parts = list(rel.with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+    # -- reading and writing ----------------------------------------------------------
+    def exists(self, path: str) -> bool:
+        """True when ``path`` exists in the work dir."""
+        return (self.workdir / path).exists()
+
+    def read(self, path: str, module: str | None = None) -> ModuleSource:
+        """Decode one file of the work dir."""
+        target = self.workdir / path
+        try:
+            data = target.read_bytes()
+        except OSError as exc:
+            raise RefusedChange(f"cannot read {path}: {exc.strerror}") from exc
+        if b"@generated" in data[:2048]:
+            raise RefusedChange(f"{path} is generated (@generated marker)")
+        text, encoding = decode(data)
+        return ModuleSource(path, module or self.module_of(path), text, encoding)
+
+    def write(self, source: ModuleSource, text: str) -> None:
+        """Replace the text of an existing file, remembering its original bytes."""
+        self._remember(source.path)
+        (self.workdir / source.path).write_bytes(text.encode(source.encoding))
+
+    def create(self, path: str, text: str, encoding: str = "utf-8") -> None:
+        """Create a new module; refuses to overwrite an existing file."""
+        target = self.workdir / path
+        if target.exists():
+            raise RefusedChange(f"{path} already exists")
+        self._remember(path)
+        target.write_bytes(text.encode("utf-8" if encoding == "utf-8-sig" else encoding))
+
+    def _remember(self, path: str) -> None:
+        if path in self._originals:
+            return
+        target = self.workdir / path
+        self._originals[path] = target.read_bytes() if target.exists() else None
+        self._order.append(path)
+
+    def restore(self) -> None:
+        """Put every touched file back as it was; remove the files created."""
+        for path in reversed(self._order):
+            target = self.workdir / path
+            original = self._originals[path]
+            if original is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(original)
+        self._originals.clear()
+        self._order.clear()
+
+    def changes(self) -> tuple[FileChange, ...]:
+        """What changed so far, in the order the files were first touched."""
+        result = []
+        for path in self._order:
+            original = self._originals[path]
+            now = self.workdir / path
+            if original is None:
+                result.append(FileChange(path, ChangeKind.CREATE))
+            elif not now.exists():
+                result.append(FileChange(path, ChangeKind.DELETE))
+            elif now.read_bytes() != original:
+                result.append(FileChange(path, ChangeKind.MODIFY))
+        return tuple(result)
+
+    def python_files(self) -> list[str]:
+        """Every ``.py`` file of the work dir (repository-relative), skipping VCS and venvs."""
+        skip = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist"}
+        found = []
+        for file in self.workdir.rglob("*.py"):
+            rel = file.relative_to(self.workdir)
+            if skip.intersection(rel.parts[:-1]):
+                continue
+            found.append(rel.as_posix())
+        return sorted(found)

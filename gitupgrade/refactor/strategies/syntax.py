@@ -1,0 +1,174 @@
+"""Small libcst edits shared by strategies, each keeping comments and formatting around it."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+
+def is_docstring(statement: cst.CSTNode) -> bool:
+    """True for a statement that is a bare string (a docstring)."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def is_future_import(statement: cst.CSTNode) -> bool:
+    """True for ``from __future__ import ...``."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and any(
+            isinstance(s, cst.ImportFrom) and s.module is not None and get_full_name_for_node(s.module) == "__future__"
+            for s in statement.body
+        )
+    )
+
+
+def is_import(statement: cst.CSTNode) -> bool:
+    """True for a line of import statements."""
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
+    )
+
+
+def preamble_end(body: Sequence[cst.BaseStatement]) -> int:
+    """Index of the first statement after the module docstring and future imports."""
+    index = 0
+    if body and is_docstring(body[0]):
+        index = 1
+    while index < len(body) and is_future_import(body[index]):
+        index += 1
+    return index
+
+
+def imports_end(body: Sequence[cst.BaseStatement]) -> int:
+    """Index just after the leading block of imports (docstring and future imports included)."""
+    index = preamble_end(body)
+    while index < len(body) and is_import(body[index]):
+        index += 1
+    return index
+
+
+def move_leading_lines(removed: cst.BaseStatement, target: cst.BaseStatement) -> cst.BaseStatement:
+    """Give ``target`` the comments that sat above a statement being removed."""
+    carried = tuple(getattr(removed, "leading_lines", ()))
+    if not any(line.comment is not None for line in carried):
+        return target
+    return target.with_changes(leading_lines=(*carried, *target.leading_lines))  # type: ignore[attr-defined]
+
+
+def add_future_annotations(module: cst.Module) -> cst.Module:
+    """Add ``from __future__ import annotations`` unless present."""
+    body = list(module.body)
+    for statement in body:
+        if is_future_import(statement) and "annotations" in cst.Module(body=[statement]).code:
+            return module
+    index = 1 if body and is_docstring(body[0]) else 0
+    line = cst.parse_statement("from __future__ import annotations\n")
+    if index < len(body) and not body[index].leading_lines:  # type: ignore[attr-defined]
+        body[index] = body[index].with_changes(leading_lines=(cst.EmptyLine(),))
+    body.insert(index, line)
+    return module.with_changes(body=body)
+
+
+def ensure_type_checking(module: cst.Module) -> cst.Module:
+    """Make ``TYPE_CHECKING`` a module-level name (``from typing import TYPE_CHECKING``)."""
+    body = list(module.body)
+    for i, statement in enumerate(body):
+        if not is_import(statement):
+            continue
+        for small in statement.body:  # type: ignore[attr-defined]
+            if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
+                continue
+            if get_full_name_for_node(small.module) != "typing" or isinstance(small.names, cst.ImportStar):
+                continue
+            names = [get_full_name_for_node(a.name) for a in small.names]
+            if "TYPE_CHECKING" in names:
+                return module
+            aliases = [cst.ImportAlias(name=cst.Name("TYPE_CHECKING"),
+                                       comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                       *small.names]
+            new_small = small.with_changes(names=aliases)
+            new_line = statement.with_changes(
+                body=[new_small if s is small else s for s in statement.body]  # type: ignore[attr-defined]
+            )
+            body[i] = new_line
+            return module.with_changes(body=body)
+    # last in the leading import block, so comments and order above it stay as they were
+    index = imports_end(body)
+    line = cst.parse_statement("from typing import TYPE_CHECKING\n")
+    if index == preamble_end(body) and index > 0:
+        line = line.with_changes(leading_lines=(cst.EmptyLine(),))
+    body.insert(index, line)
+    return module.with_changes(body=body)
+
+
+def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.BaseSuite:
+    if isinstance(block, cst.SimpleStatementSuite):
+        # ``def f(): return X`` becomes an indented block so the import gets its own line
+        block = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=list(block.body))])
+    assert isinstance(block, cst.IndentedBlock)
+    statements = list(block.body)
+    index = 1 if statements and is_docstring(statements[0]) else 0
+    code = cst.Module(body=[line]).code.split("#")[0].strip()
+    if any(cst.Module(body=[s]).code.split("#")[0].strip() == code for s in statements[:index + 3]):
+        return block
+    statements.insert(index, line)
+    return block.with_changes(body=statements)
+
+
+def insert_at_function_top(
+    module: cst.Module, lines: Iterable[tuple[cst.FunctionDef, cst.SimpleStatementLine]]
+) -> cst.Module:
+    """Insert each line as the first statement (after the docstring) of its function, in one pass."""
+    targets = {id(function): line for function, line in lines}
+
+    class Inserter(cst.CSTTransformer):
+        def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+            line = targets.get(id(original))
+            if line is not None:
+                return updated.with_changes(body=_body_insert(updated.body, line))
+            return updated
+
+    return module.visit(Inserter())
+
+
+def dotted(node: cst.CSTNode) -> str:
+    """``a.b.c`` for a Name/Attribute chain, '' for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatement | None:
+    """The import line restricted to the names ``reads`` needs, or None."""
+    assert isinstance(node, cst.SimpleStatementLine)
+    smalls = []
+    for small in node.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+            keep = [a for a in small.names if _bound_name(a, small) in reads]
+            if keep:
+                fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(keep) - 1 else a
+                         for i, a in enumerate(keep)]
+                if isinstance(small, cst.ImportFrom) and small.lpar is None:
+                    fixed[-1] = fixed[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                smalls.append(small.with_changes(names=fixed))
+    if not smalls:
+        return None
+    # blank lines between import groups stay; comments describe the original context
+    return node.with_changes(body=smalls, leading_lines=tuple(
+        line for line in node.leading_lines if line.comment is None))
+
+
+def _bound_name(alias: cst.ImportAlias, small: cst.Import | cst.ImportFrom) -> str:
+    if alias.asname is not None:
+        return dotted(alias.asname.name)
+    name = dotted(alias.name)
+    return name.split(".")[0]

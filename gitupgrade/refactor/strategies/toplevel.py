@@ -1,0 +1,109 @@
+"""The module-level statements of a module: what each binds and which globals it reads.
+
+Built from libcst's scope analysis, so a function's local ``x`` is not confused with a
+module-level ``x``; annotations, string annotations and decorators count as reads.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import (
+    GlobalScope,
+    MetadataWrapper,
+    PositionProvider,
+    ScopeProvider,
+)
+
+from gitupgrade.refactor.strategies.syntax import (
+    is_docstring,
+    is_future_import,
+    is_import,
+)
+
+
+@dataclass
+class TopLevel:
+    """One statement of the module body."""
+
+    index: int
+    node: cst.BaseStatement
+    kind: str                       # docstring | import | def | other
+    binds: set[str] = field(default_factory=set)
+    reads: set[str] = field(default_factory=set)
+    start: int = 0
+    end: int = 0
+
+    @property
+    def name(self) -> str:
+        """The defined name (first bound name) of a definition."""
+        node = self.node
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return node.name.value
+        return min(self.binds) if self.binds else ""
+
+
+def _kind(node: cst.BaseStatement) -> str:
+    if is_docstring(node):
+        return "docstring"
+    if is_import(node) or is_future_import(node):
+        return "import"
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return "def"
+    if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
+        small = node.body[0]
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            targets = [small.target]
+        names = [t for t in targets if isinstance(t, cst.Name)]
+        if targets and len(names) == len(targets) and not any(
+            n.value.startswith("__") and n.value.endswith("__") for n in names
+        ):
+            return "def"
+    return "other"
+
+
+def first_line(node: cst.CSTNode, positions: Any) -> int:
+    """The first line of a statement, decorators included (libcst starts a def at ``def``)."""
+    lines = [positions[node].start.line]
+    lines += [positions[d].start.line for d in getattr(node, "decorators", ())]
+    return min(lines)
+
+
+def map_module(module: cst.Module) -> list[TopLevel]:
+    """The statements of ``module`` (which must not be reused after a copy) with binds/reads."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    positions = wrapper.resolve(PositionProvider)
+    statements = []
+    for index, node in enumerate(module.body):
+        statements.append(TopLevel(index, node, _kind(node), start=first_line(node, positions),
+                                   end=positions[node].end.line))
+    starts = [s.start for s in statements]
+
+    def owner(node: cst.CSTNode) -> TopLevel | None:
+        try:
+            line = positions[node].start.line
+        except KeyError:
+            return None
+        at = bisect.bisect_right(starts, line) - 1
+        return statements[at] if at >= 0 and statements[at].end >= line else None
+
+    global_scope = next((s for s in scopes.values() if isinstance(s, GlobalScope)), None)
+    if global_scope is None:
+        return statements
+    for assignment in global_scope.assignments:
+        node = getattr(assignment, "node", None)
+        name = assignment.name.split(".")[0]
+        binder = owner(node) if node is not None else None
+        if binder is not None:
+            binder.binds.add(name)
+        for access in assignment.references:
+            reader = owner(access.node)
+            if reader is not None:
+                reader.reads.add(name)
+    return statements

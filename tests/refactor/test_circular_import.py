@@ -1,0 +1,192 @@
+"""circular_import: cut the cycle with TYPE_CHECKING and deferred imports, or refuse."""
+from __future__ import annotations
+
+from gitupgrade.refactor import ChangeKind, FileChange, Status
+from tests.refactor.helpers import Project, cycle, edge
+
+# services imports models at module level and models imports services: a real cycle
+# that works only because pkg/__init__ imports services first.
+CYCLE = {
+    "pkg/__init__.py": "from pkg.services import make\n",
+    "pkg/models.py": '''
+        """Models."""
+        from pkg import services
+
+
+        class Order:
+            def __init__(self, n):
+                self.n = n
+
+            def text(self):
+                return services.describe(self)
+        ''',
+    "pkg/services.py": '''
+        """Services."""
+        import os
+        from pkg.models import Order  # the model
+
+
+        def describe(order: Order) -> str:
+            """Describe."""
+            return f"order {order.n}"
+
+
+        def make(n): return Order(n)
+        ''',
+    "tests/test_pkg.py": '''
+        import pkg.models
+        from pkg import make
+
+
+        def test_make():
+            assert make(3).text() == "order 3"
+        ''',
+}
+
+SERVICES_TO_MODELS = edge("pkg.services", "pkg.models", 3, ["Order"], "from pkg.models import Order")
+MODELS_TO_SERVICES = edge("pkg.models", "pkg.services", 2, ["services"], "from pkg import services")
+
+EXPECTED_SERVICES = '''"""Services."""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pkg.models import Order  # the model
+
+
+def describe(order: Order) -> str:
+    """Describe."""
+    return f"order {order.n}"
+
+
+def make(n):
+    from pkg.models import Order  # deferred: a module-level import would be circular
+    return Order(n)
+'''
+
+
+def test_annotation_and_function_uses_are_cut_exactly(project: Project) -> None:
+    project.write(CYCLE)
+    assert project.pytest() == (1, 0)
+
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+
+    assert result.status is Status.APPLIED, result.reason
+    assert result.changes == (FileChange("pkg/services.py", ChangeKind.MODIFY),)
+    assert project.read("pkg/services.py") == EXPECTED_SERVICES
+    assert result.summary == (
+        "pkg.services -> pkg.models (line 3): annotations under TYPE_CHECKING; deferred into make"
+    )
+    assert project.pytest() == (1, 0)
+    assert project.imports("pkg.models") == ""
+    assert project.imports("pkg.services") == ""
+
+
+def test_module_import_used_in_a_method_becomes_deferred(project: Project) -> None:
+    project.write(CYCLE)
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES], cut=[MODELS_TO_SERVICES]))
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.read("pkg/models.py") == '''"""Models."""
+
+
+class Order:
+    def __init__(self, n):
+        self.n = n
+
+    def text(self):
+        from pkg import services  # deferred: a module-level import would be circular
+        return services.describe(self)
+'''
+    assert project.pytest() == (1, 0)
+    # importing models first used to work only through pkg/__init__; now it works alone too
+    assert project.imports("pkg.models", "pkg.services") == ""
+
+
+def test_falls_back_to_the_next_ranked_edge(project: Project) -> None:
+    files = dict(CYCLE)
+    # the first ranked edge is read at import time (a class attribute): it cannot move
+    files["pkg/services.py"] = files["pkg/services.py"].replace(
+        "def make(n): return Order(n)", "class Maker:\n            kind = Order\n\n\n        def make(n): return Order(n)"
+    )
+    project.write(files)
+    assert project.pytest() == (1, 0)
+
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES],
+                                 cut=[SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+
+    assert result.status is Status.APPLIED, result.reason
+    assert result.changes == (FileChange("pkg/models.py", ChangeKind.MODIFY),)
+    assert result.refusals == (
+        "pkg.services -> pkg.models (line 3): Order is read when the module is imported",
+    )
+    assert project.pytest() == (1, 0)
+
+
+def _refused(project: Project, files: dict[str, str], suggestion_cut: list | None = None) -> str:
+    project.write(files)
+    before = project.snapshot()
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES], cut=suggestion_cut))
+    assert result.status is Status.REFUSED
+    assert result.failure_type == "refused"
+    assert project.snapshot() == before
+    return result.reason
+
+
+def test_runtime_annotation_readers_refuse_type_checking(project: Project) -> None:
+    files = dict(CYCLE)
+    files["pkg/services.py"] = '''
+        """Services."""
+        import dataclasses
+        from pkg.models import Order
+
+
+        @dataclasses.dataclass
+        class Line:
+            order: Order
+        '''
+    files["pkg/__init__.py"] = "import pkg.services\n"
+    files["tests/test_pkg.py"] = "import pkg\n\n\ndef test_ok():\n    assert pkg\n"
+    reason = _refused(project, files, [SERVICES_TO_MODELS])
+    assert reason == (
+        "cycle pkg.models -> pkg.services -> pkg.models remains: pkg.services -> pkg.models (line 3): "
+        "annotations may be evaluated at run time (import dataclasses)"
+    )
+
+
+def test_reexport_through_all_refuses(project: Project) -> None:
+    files = dict(CYCLE)
+    files["pkg/services.py"] = files["pkg/services.py"].replace(
+        'import os\n', 'import os\n\n        __all__ = ["Order", "make"]\n'
+    )
+    reason = _refused(project, files, [SERVICES_TO_MODELS])
+    assert "Order is re-exported through __all__" in reason
+
+
+def test_name_imported_back_from_the_importer_refuses(project: Project) -> None:
+    files = dict(CYCLE)
+    files["tests/test_reexport.py"] = "from pkg.services import Order\n\n\ndef test_it():\n    assert Order\n"
+    reason = _refused(project, files, [SERVICES_TO_MODELS])
+    assert "tests/test_reexport.py import(s) it back from pkg.services" in reason
+
+
+def test_unused_import_is_a_side_effect_import_and_refuses(project: Project) -> None:
+    files = dict(CYCLE)
+    files["pkg/services.py"] = '"""Services."""\nfrom pkg.models import Order\n\n\ndef make(n):\n    return n\n'
+    reason = _refused(project, files, [SERVICES_TO_MODELS])
+    assert "never read here (a re-export or a side-effect import)" in reason
+
+
+def test_cut_that_leaves_another_import_of_the_module_refuses(project: Project) -> None:
+    # found on docutils.parsers.rst.states: "import a.b" is cut but "from a.b import c" still runs a.b
+    files = dict(CYCLE)
+    files["pkg/services.py"] = files["pkg/services.py"].replace(
+        "# the model\n", "# the model\n        from pkg import models as _models_module\n")
+    reason = _refused(project, files, [SERVICES_TO_MODELS])
+    assert reason == (
+        "cycle pkg.models -> pkg.services -> pkg.models remains: cutting pkg.services -> pkg.models (line 3): "
+        "annotations under TYPE_CHECKING; deferred into make is not enough: "
+        "other module-level imports still make it"
+    )

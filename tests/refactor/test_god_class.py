@@ -1,0 +1,184 @@
+"""god_class: move attribute clusters into mixins the class inherits from, or refuse."""
+from __future__ import annotations
+
+import pytest
+
+from gitupgrade.refactor import ChangeKind, FileChange, Status
+from tests.refactor.helpers import Project, suggestion
+
+ORDER = '''
+    """Orders."""
+    import json
+
+    TAX = 0.2
+
+
+    class Base:
+        def describe(self):
+            return "base"
+
+
+    class Order(Base):
+        """An order."""
+
+        kind = "order"
+
+        def __init__(self, lines):
+            self.lines = list(lines)
+            self.events = []
+            self.__secret = 1
+
+        # --- totals ---
+        def total(self):
+            return sum(self.lines)
+
+        def with_tax(self):
+            return self.total() * (1 + TAX)
+
+        def average(self):
+            return self.total() / self.count()
+
+        def count(self):
+            return len(self.lines)
+
+        # --- events ---
+        def record(self, name):
+            """Record an event."""
+            self.events.append(name)
+
+        def last_event(self):
+            return self.events[-1] if self.events else None
+
+        def dump_events(self):
+            return json.dumps(self.events)
+
+        def describe(self):
+            self.record("describe")
+            return super().describe() + "!"
+
+        def secret(self):
+            return self.__secret
+    '''
+
+TESTS = '''
+    from shop.order import Order
+
+
+    def test_order():
+        o = Order([1, 2])
+        assert o.total() == 3 and o.count() == 2 and o.average() == 1.5
+        assert o.describe() == "base!"
+        assert o.last_event() == "describe"
+        assert o.dump_events() == '["describe"]'
+        assert o.secret() == 1
+        assert Order.kind == "order"
+    '''
+
+EXPECTED_MIXIN = '''"""The OrderLinesMixin mixin: methods split out of ``shop.order.Order``.
+
+Moved unchanged from shop/order.py; Order inherits from OrderLinesMixin,
+so every method is still found on Order and its instances.
+"""
+
+
+class OrderLinesMixin:
+    """Methods of Order (they share lines)."""
+
+    # --- totals ---
+    def total(self):
+        return sum(self.lines)
+
+    def average(self):
+        return self.total() / self.count()
+
+    def count(self):
+        return len(self.lines)
+'''
+
+
+def god(cls: str = "Order") -> object:
+    return suggestion("god_class", ("shop/order.py",),
+                      {"path": "shop/order.py", "module": "shop.order", "class": cls, "line": 12,
+                       "end_line": 60, "methods": 25, "lines": 600, "lcom4": 3})
+
+
+def _shop(project: Project, order: str = ORDER, tests: str = TESTS, baseline: bool = False) -> None:
+    project.write({"shop/__init__.py": "", "shop/order.py": order, "tests/test_order.py": tests})
+    if baseline:
+        assert project.pytest() == (1, 0)
+
+
+def test_cluster_moves_to_a_mixin_and_pinned_methods_stay(project: Project) -> None:
+    _shop(project, baseline=True)
+
+    result = project.apply(god())
+
+    assert result.status is Status.APPLIED, result.reason
+    assert result.changes == (FileChange("shop/order_lines.py", ChangeKind.CREATE),
+                              FileChange("shop/order.py", ChangeKind.MODIFY))
+    assert project.read("shop/order_lines.py") == EXPECTED_MIXIN
+    order = project.read("shop/order.py")
+    assert '"""Orders."""\nimport json\n\nfrom shop.order_lines import OrderLinesMixin\n\nTAX = 0.2\n' in order
+    assert "class Order(OrderLinesMixin, Base):" in order
+    assert "    def with_tax(self):" in order and "    def count(self):" not in order
+    assert result.refusals == (
+        "Order.with_tax stays: reads TAX from its module (an import back would be circular)",
+        "Order.secret stays: uses a name-mangled __attribute",
+    )
+    assert project.pytest() == (1, 0)
+    assert project.imports("shop.order") == ""
+
+
+def test_zero_argument_super_stays_in_the_class(project: Project) -> None:
+    order = ORDER.replace("def count(self):\n            return len(self.lines)",
+                          "def count(self):\n            return len(self.lines) + len(super().describe()) * 0")
+    _shop(project, order)
+    result = project.apply(god())
+    assert result.status is Status.REFUSED
+    assert "Order.count stays: zero-argument super() is bound to the class it is written in" in result.reason
+
+
+def test_slots_class_gets_slotted_mixin(project: Project) -> None:
+    order = ORDER.replace('kind = "order"', '__slots__ = ("lines", "events", "__secret")\n        kind = "order"')
+    _shop(project, order, baseline=True)
+    result = project.apply(god())
+    assert result.status is Status.APPLIED, result.reason
+    assert '    """Methods of Order (they share lines)."""\n    __slots__ = ()\n' in project.read("shop/order_lines.py")
+    assert project.pytest() == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("class Order(Base, enum.Enum):", "Order derives from enum.Enum, whose members are not plain methods"),
+        ("class Order(Base, metaclass=abc.ABCMeta):", "Order has a metaclass or class keywords"),
+        ("@register\n    class Order(Base):", "Order is decorated with register"),
+    ],
+)
+def test_special_classes_refuse(project: Project, header: str, reason: str) -> None:
+    order = ORDER.replace("class Order(Base):", header).replace(
+        "import json\n", "import abc\n    import enum\n    import json\n\n    def register(c):\n        return c\n")
+    project.write({"shop/__init__.py": "", "shop/order.py": order})
+    before = project.snapshot()
+    result = project.apply(god())
+    assert result.status is Status.REFUSED
+    assert result.reason == reason
+    assert project.snapshot() == before
+
+
+def test_names_only_in_postponed_annotations_are_imported_for_type_checking(project: Project) -> None:
+    # found on click.core.Context: "-> Context" alone must not keep a method in the class
+    order = ORDER.replace('"""Orders."""\n', '"""Orders."""\n    from __future__ import annotations\n\n').replace(
+        "def count(self):", "def count(self) -> Count:").replace(
+        "def average(self):", "def average(self, other: Order | None = None):").replace(
+        "TAX = 0.2\n", "TAX = 0.2\n    Count = int\n")
+    _shop(project, order, baseline=True)
+    result = project.apply(god())
+    assert result.status is Status.APPLIED, result.reason
+    mixin = project.read("shop/order_lines.py")
+    assert mixin.startswith(EXPECTED_MIXIN.split("\n\n\nclass")[0].replace(
+        '"""\n', '"""\nfrom __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n'
+        'if TYPE_CHECKING:\n    from shop.order import Count, Order\n', 1)[:-1])
+    assert "    def count(self) -> Count:\n" in mixin
+    assert project.pytest() == (1, 0)
+    assert project.imports("shop.order_lines", "shop.order") == ""

@@ -1,0 +1,315 @@
+"""god_module: split cohesive groups into new modules and re-export them, or refuse."""
+from __future__ import annotations
+
+import pytest
+
+from gitupgrade.refactor import ChangeKind, FileChange, Status
+from tests.refactor.helpers import Project, suggestion
+
+CORE = '''
+    """Everything about the shop."""
+    from __future__ import annotations
+
+    import json
+    import re
+    from collections import OrderedDict
+
+    __all__ = ["Cart", "add_item", "parse_sku", "format_sku", "SKU_RE"]
+
+    SKU_RE = re.compile(r"^[A-Z]{3}-\\d+$")
+
+
+    class Cart:
+        """A cart."""
+
+        def __init__(self):
+            self.items = OrderedDict()
+
+        def total(self):
+            return sum(self.items.values())
+
+
+    def add_item(cart: Cart, sku: str, price: int) -> None:
+        # no validation here
+        cart.items[sku] = price
+
+
+    def dump_cart(cart: Cart) -> str:
+        return json.dumps(cart.items)
+
+
+    # --- SKU helpers -------------------------------------------------
+    def parse_sku(text: str) -> str:
+        """Parse a SKU."""
+        if not SKU_RE.match(text):
+            raise ValueError(text)
+        return text
+
+
+    def format_sku(prefix: str, number: int) -> str:
+        return parse_sku(f"{prefix}-{number}")
+
+
+    def sku_number(text: str) -> int:
+        return int(parse_sku(text).split("-")[1])
+    '''
+
+TESTS = '''
+    from shop import core
+    from shop.core import *
+    from shop.core import Cart, add_item, format_sku
+
+
+    def test_cart():
+        c = Cart()
+        add_item(c, format_sku("ABC", 1), 3)
+        assert c.total() == 3
+        assert core.sku_number("ABC-12") == 12
+        assert core.dump_cart(c) == '{"ABC-1": 3}'
+        assert parse_sku("XYZ-1") == "XYZ-1" and SKU_RE.pattern
+    '''
+
+EXPECTED_SKU = '''"""Sku code, split out of ``shop.core``.
+
+Moved unchanged from shop/core.py, which re-exports every name defined here
+so that existing imports keep working.
+"""
+from __future__ import annotations
+
+import re
+
+
+SKU_RE = re.compile(r"^[A-Z]{3}-\\d+$")
+
+
+# --- SKU helpers -------------------------------------------------
+def parse_sku(text: str) -> str:
+    """Parse a SKU."""
+    if not SKU_RE.match(text):
+        raise ValueError(text)
+    return text
+
+
+def format_sku(prefix: str, number: int) -> str:
+    return parse_sku(f"{prefix}-{number}")
+
+
+def sku_number(text: str) -> int:
+    return int(parse_sku(text).split("-")[1])
+'''
+
+GOD = suggestion("god_module", ("shop/core.py",),
+                 {"path": "shop/core.py", "module": "shop.core", "lines": 600, "definitions": 50})
+
+
+def _shop(project: Project, core: str = CORE, tests: str = TESTS, baseline: bool = False) -> None:
+    project.write({"shop/__init__.py": "", "shop/core.py": core, "tests/test_shop.py": tests})
+    if baseline:
+        assert project.pytest() == (1, 0)
+
+
+def test_cohesive_group_moves_and_is_reexported(project: Project) -> None:
+    _shop(project, baseline=True)
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert result.changes == (FileChange("shop/sku.py", ChangeKind.CREATE),
+                              FileChange("shop/core.py", ChangeKind.MODIFY))
+    assert project.read("shop/sku.py") == EXPECTED_SKU
+    core = project.read("shop/core.py")
+    assert core.startswith('''"""Everything about the shop."""
+from __future__ import annotations
+
+import json
+import re
+from collections import OrderedDict
+
+# moved to shop/sku.py; re-exported so existing imports keep working
+from shop.sku import SKU_RE, parse_sku, format_sku, sku_number
+
+__all__ = ["Cart", "add_item", "parse_sku", "format_sku", "SKU_RE"]
+''')
+    assert "def parse_sku" not in core and "class Cart" in core
+    assert project.pytest() == (1, 0)
+    assert project.imports("shop.core", "shop.sku") == ""
+
+
+def test_relative_import_style_is_kept(project: Project) -> None:
+    _shop(project, CORE.replace("import json\n", "import json\n    from . import __name__ as _pkg\n"))
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert "from .sku import SKU_RE, parse_sku, format_sku, sku_number\n" in project.read("shop/core.py")
+    assert project.pytest() == (1, 0)
+
+
+def _refusal(project: Project, core: str, tests: str = TESTS) -> str:
+    _shop(project, core, tests)
+    before = project.snapshot()
+    result = project.apply(GOD)
+    assert result.status is Status.REFUSED, result.summary
+    assert project.snapshot() == before
+    return result.reason
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        # the moved code depends on which module it lives in
+        ("\n\n    def sku_owner():\n        return __name__, parse_sku\n",
+         ("group SKU_RE, parse_sku, format_sku, sku_number ...: sku_owner uses __name__, "
+          "which depends on the module")),
+        # a conditional definition the group reads stays behind
+        ("\n\n    if True:\n        PREFIX = 'X'\n\n\n    def sku_prefix():\n        return PREFIX + parse_sku('ABC-1')\n",
+         ("group SKU_RE, parse_sku, format_sku, sku_number ...: uses PREFIX, (re)defined at module "
+          "level by code that stays (line 48)")),
+        # a registering decorator would run at another time
+        ("\n\n    import atexit\n\n\n    @atexit.register\n    def sku_cleanup(): return parse_sku('ABC-1')\n",
+         ("group SKU_RE, parse_sku, format_sku, sku_number ...: sku_cleanup is decorated with "
+          "atexit.register, whose registration order would change")),
+    ],
+)
+def test_hazards_refuse_the_group(project: Project, change: str, reason: str) -> None:
+    assert _refusal(project, CORE + change) == reason
+
+
+def test_monkeypatched_name_read_by_the_group_refuses(project: Project) -> None:
+    tests = TESTS + '''
+
+    def test_patched(monkeypatch):
+        monkeypatch.setattr(core, "SKU_RE", core.re.compile("."))
+        assert core.parse_sku("x") == "x"
+    '''
+    project.write({"shop/__init__.py": "", "shop/core.py": CORE, "tests/test_shop.py": tests})
+    assert project.pytest() == (2, 0)
+    before = project.snapshot()
+    result = project.apply(GOD)
+    assert result.status is Status.REFUSED
+    assert "reads or defines SKU_RE, which is rebound elsewhere" in result.reason
+    assert project.snapshot() == before
+
+
+def test_assignment_from_another_module_refuses(project: Project) -> None:
+    project.write({"shop/settings.py": "from shop import core\n\n\ndef strict():\n    core.SKU_RE = core.re.compile('^$')\n"})
+    reason = _refusal(project, CORE)
+    assert reason == ("group SKU_RE, parse_sku, format_sku, sku_number: reads or defines SKU_RE, "
+                      "which is rebound elsewhere (global, patch or assignment)")
+
+
+def test_mock_patch_target_string_refuses(project: Project) -> None:
+    tests = TESTS + '''
+
+    def test_patched():
+        from unittest import mock
+        with mock.patch("shop.core.parse_sku", lambda t: t):
+            assert core.parse_sku("x") == "x"
+    '''
+    project.write({"shop/__init__.py": "", "shop/core.py": CORE, "tests/test_shop.py": tests})
+    before = project.snapshot()
+    result = project.apply(GOD)
+    assert result.status is Status.REFUSED
+    assert "reads or defines parse_sku, which is rebound elsewhere" in result.reason
+    assert project.snapshot() == before
+
+
+def test_star_import_refuses_the_module(project: Project) -> None:
+    assert _refusal(project, CORE.replace("import json\n", "import json\n    from os.path import *\n")) == (
+        "the module has a star import: its names cannot be resolved"
+    )
+
+
+def test_single_connected_module_refuses(project: Project) -> None:
+    core = '"""One thing."""\n\n\ndef a():\n    return b()\n\n\ndef b():\n    return 1\n'
+    tests = "from shop.core import a\n\n\ndef test_a():\n    assert a() == 1\n"
+    assert _refusal(project, core, tests) == "the module's definitions form a single connected group"
+
+
+def test_small_groups_stay(project: Project) -> None:
+    core = (
+        '"""Main and a pair."""\n\n\nclass Main:\n    pass\n\n\ndef use_main():\n    return Main()\n\n\n'
+        "def make_main():\n    return Main()\n\n\ndef pair_a():\n    return pair_b()\n\n\ndef pair_b():\n    return 2\n"
+    )
+    tests = "from shop.core import pair_a\n\n\ndef test_a():\n    assert pair_a() == 2\n"
+    assert _refusal(project, core, tests) == "no cohesive group of at least 3 definitions apart from the main one"
+
+
+SIZES = '''
+
+    _SIZE_SYMBOLS = ('B', 'K', 'M')
+    _SIZE_BOUNDS = [(1024 ** i, sym) for i, sym in enumerate(_SIZE_SYMBOLS)]
+    _SIZE_BOUNDS.append((float('inf'), ''))
+    _SIZE_RANGES = list(zip(_SIZE_BOUNDS, _SIZE_BOUNDS[1:]))
+
+
+    def bytes2human(nbytes):
+        for (size, symbol), (next_size, _) in _SIZE_RANGES:
+            if nbytes < next_size:
+                return f"{nbytes // size}{symbol}"
+    '''
+
+
+def test_statement_between_definitions_moves_with_them(project: Project) -> None:
+    # found on boltons.strutils: the append must still run before _SIZE_RANGES is computed
+    tests = TESTS + "\n\n    def test_sizes():\n        assert core.bytes2human(1024 ** 2 * 5) == '5M'\n"
+    project.write({"shop/__init__.py": "", "shop/core.py": CORE + SIZES, "tests/test_shop.py": tests})
+    assert project.pytest() == (2, 0)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert "moved 4 definitions (_SIZE_SYMBOLS, _SIZE_BOUNDS, _SIZE_RANGES, bytes2human) to shop/size.py" in result.summary
+    assert "_SIZE_BOUNDS.append((float('inf'), ''))\n_SIZE_RANGES" in project.read("shop/size.py")
+    assert project.pytest() == (2, 0)
+
+
+def test_statement_between_definitions_using_other_names_refuses(project: Project) -> None:
+    sizes = SIZES.replace("_SIZE_BOUNDS.append((float('inf'), ''))", "_SIZE_BOUNDS.append((float('inf'), Cart))")
+    project.write({"shop/__init__.py": "", "shop/core.py": CORE + sizes, "tests/test_shop.py": TESTS})
+    result = project.apply(GOD)
+    assert "group _SIZE_SYMBOLS, _SIZE_BOUNDS, _SIZE_RANGES, bytes2human: line " in "; ".join(result.refusals) + result.reason
+
+
+def test_attribute_named_like_a_module_global_is_no_hazard(project: Project) -> None:
+    # found on boltons.tbutils: type(self).__name__ is the class's name, not the module's
+    core = CORE.replace('raise ValueError(text)', 'raise ValueError(type(text).__name__)')
+    _shop(project, core)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+
+
+def test_group_importing_back_into_a_cycle_refuses(project: Project) -> None:
+    # shop.pricing imports shop.core: a group reading pricing would re-enter core half-initialised
+    core = CORE.replace("import json\n", "import json\n    from shop import pricing\n").replace(
+        'return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")')
+    project.write({"shop/pricing.py": "import shop.core\n\nRATE = 1\n"})
+    reason = _refusal(project, core)
+    assert reason == ("group SKU_RE, parse_sku, format_sku, sku_number: its import of shop.pricing "
+                      "leads back to shop.core (an import cycle)")
+
+
+def test_import_read_only_by_a_decorator_is_copied(project: Project) -> None:
+    # found on click.termui: "@t.overload" is the only use of "import typing as t" in the group
+    core = CORE.replace("import json\n", "import json\n    import typing as t\n").replace(
+        "    def format_sku(prefix: str, number: int) -> str:",
+        "    @t.overload\n    def format_sku(prefix: str, number: int) -> str: ...\n\n\n"
+        "    def format_sku(prefix: str, number: int) -> str:")
+    _shop(project, core)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert "\nimport typing as t\n" in project.read("shop/sku.py")
+    assert project.pytest() == (1, 0)
+
+
+def test_monkeypatch_through_the_package_attribute_refuses(project: Project) -> None:
+    # found on click's tests: monkeypatch.setattr(click._termui_impl, "isatty", ...)
+    tests = TESTS + '''
+
+    def test_patched(monkeypatch):
+        import shop
+        monkeypatch.setattr(shop.core, "SKU_RE", shop.core.re.compile("."))
+        assert shop.core.parse_sku("x") == "x"
+    '''
+    project.write({"shop/__init__.py": "from shop import core\n", "shop/core.py": CORE, "tests/test_shop.py": tests})
+    before = project.snapshot()
+    result = project.apply(GOD)
+    assert result.status is Status.REFUSED
+    assert "reads or defines SKU_RE, which is rebound elsewhere" in result.reason
+    assert project.snapshot() == before
