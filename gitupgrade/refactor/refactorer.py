@@ -1,6 +1,7 @@
 """CodeRefactorer: dispatches a suggestion to its strategy, inside the staging worktree."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from gitupgrade.config import Config
@@ -18,6 +19,13 @@ class CodeRefactorer:
 
     def execute_refactor(self, suggestion: Suggestion) -> RefactorResult:
         """Apply ``suggestion`` with its strategy; a refusal or failure changes nothing."""
+        if suggestion.strategy == "llm":
+            # Imported here: commands that never ask a model do not load it; an unreachable
+            # model falls back to this type's rule strategy (the recursive call below).
+            from gitupgrade.refactor.llm import propose_or_fall_back
+
+            return propose_or_fall_back(self.workdir, suggestion, self.config,
+                                        lambda: self.execute_refactor(replace(suggestion, strategy="rule")))
         strategy = registry.strategy_for(suggestion.type)
         if strategy is None:
             return RefactorResult.refused(
