@@ -1,0 +1,29 @@
+"""``git upgrade approve ID``: merge a reviewed upgrade."""
+from __future__ import annotations
+
+import click
+
+from gitupgrade.cli.context import AppContext, pass_app
+from gitupgrade.cli.output import console, print_json
+from gitupgrade.errors import ExitCode
+from gitupgrade.manager import UpgradeManager
+
+
+@click.command("approve")
+@click.argument("upgrade_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def command(app: AppContext, upgrade_id: str, as_json: bool) -> int:
+    """Merge a reviewed upgrade (revalidated on the new tip if the target moved)."""
+    outcome = UpgradeManager(app.repo(), app.config_file).approve(upgrade_id)
+    code = ExitCode.OK if outcome.status == "merged" else ExitCode.FAILURE
+    if as_json:
+        print_json(outcome.to_dict())
+        return code
+    if outcome.status == "merged":
+        how = "fast-forward" if outcome.fast_forward else "merge commit"
+        console().print(f"merged {upgrade_id} ({how} {str(outcome.merge_commit)[:10]})", markup=False, soft_wrap=True)
+    else:
+        console(stderr=True).print(f"error: {upgrade_id} not merged: {outcome.status} "
+                                   f"({outcome.failure_type}): {outcome.detail}", markup=False, soft_wrap=True)
+    return code

@@ -1,0 +1,41 @@
+"""``git upgrade status``: the queue, the last and next scan, and recent upgrades."""
+from __future__ import annotations
+
+import click
+
+from gitupgrade.cli.context import AppContext, pass_app
+from gitupgrade.cli.output import console, print_json
+from gitupgrade.manager import UpgradeManager
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def command(app: AppContext, as_json: bool) -> None:
+    """Show queue counts, last scan, next auto scan, pending, in progress and recent upgrades."""
+    status = UpgradeManager(app.repo(), app.config_file).get_upgrade_status()
+    if as_json:
+        print_json(status)
+        return
+    out = console()
+    queue = status["queue"]
+    out.print(f"queue: {queue['pending']} pending, {queue['in_progress']} in progress, "
+              f"{queue['completed_today']} completed today", markup=False, soft_wrap=True)
+    scan = status["last_scan"]
+    out.print("last scan: " + (f"{scan['ts']} at {str(scan['commit'])[:10]}: {scan['suggestions']} suggestions, "
+                               f"{scan['queued']} queued" if scan else "never"), markup=False, soft_wrap=True)
+    out.print(f"next auto scan: {status['next_auto_scan'] or 'off (auto_upgrade_enabled is false or manual)'}",
+              markup=False, soft_wrap=True)
+    if status["runner"]:
+        out.print(f"running: {status['runner']}", markup=False, soft_wrap=True)
+    for title, rows in (("pending", status["pending"]), ("in progress", status["in_progress"]),
+                        ("awaiting review", status["awaiting_review"])):
+        if rows:
+            out.print(f"{title}:", markup=False, soft_wrap=True)
+            for row in rows:
+                out.print(f"  {row['id']}  p{row['priority']}  {row['title']}", markup=False, soft_wrap=True)
+    if status["recently_completed"]:
+        out.print("recently completed:", markup=False, soft_wrap=True)
+        for row in status["recently_completed"]:
+            why = f" ({row['failure_type']})" if row["failure_type"] else ""
+            out.print(f"  {row['id']}  {row['status']}{why}  {row['title']}", markup=False, soft_wrap=True)

@@ -1,0 +1,304 @@
+"""Executing one upgrade: build it on the target tip in core_v2, validate, record, deploy.
+
+An upgrade is built as a commit on ``upgrade/<id>`` whose parent is the target
+branch's tip, validated in the staging worktree against the tip's baseline, and
+then, when the risk policy auto-approves it, merged by compare-and-swap. If the
+target moved meanwhile the upgrade is regenerated on the new tip and validated
+again, up to ``max_upgrade_retries`` times.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from gitupgrade.config import Config
+from gitupgrade.errors import GitUpgradeError, RefMovedError, RefusedError
+from gitupgrade.manager.deploy import deploy
+from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.manager.quality import QualityGate
+from gitupgrade.manager.staging import Staging
+from gitupgrade.manager.validation import Baseline, Validator, Verdict
+from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
+from gitupgrade.repo import BranchName, CommitId, GitRepo
+from gitupgrade.repo.branches import backup, delete_ref, point_branch, upgrade_branch
+from gitupgrade.repo.commits import commit_worktree, format_message, is_ancestor
+from gitupgrade.repo.merge import merge as merge_in_memory
+from gitupgrade.repo.diffs import changed_files
+from gitupgrade.repo.names import branch_ref
+from gitupgrade.repo.refs import read_ref
+from gitupgrade.repo.worktree import changed_paths
+from gitupgrade.suggestion import Suggestion
+
+
+# The failure types the ledger knows; a strategy's own classification outside them is "refused".
+LEDGER_FAILURE_TYPES = frozenset({
+    "syntax_error", "import_error", "test_failure", "timeout", "merge_conflict", "baseline_failing",
+    "refused", "performance_regression", "local_changes", "llm_invalid_diff", "llm_unavailable", "llm_timeout",
+})
+
+
+class BaselineFailingError(GitUpgradeError):
+    """The base commit does not pass its own tests: nothing is merged against it."""
+
+    def __init__(self, commit: CommitId, detail: str) -> None:
+        super().__init__(
+            f"the tests fail at {commit[:10]} before any upgrade: {detail}",
+            hint="fix the failing tests (or validation.test_command), then run git upgrade run again",
+        )
+        self.commit = commit
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class UpgradeOutcome:
+    """What happened to one upgrade in this run (the ``run --json`` record)."""
+
+    upgrade_id: str
+    status: str
+    branch: str | None
+    commit: str | None
+    base_commit: str | None
+    failure_type: str | None = None
+    detail: str = ""
+    tests: dict[str, Any] | None = None
+    seconds: float = 0.0
+    files: list[dict[str, Any]] = field(default_factory=list)
+    strategy: str | None = None
+    merge_commit: str | None = None
+    fast_forward: bool | None = None
+    attempts: int = 1
+    approval: str | None = None  # why it merged without review, or waits for one
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Build:
+    """An upgrade built on a base: its commit (None when the strategy changed nothing) and verdict."""
+
+    base: CommitId
+    commit: CommitId | None
+    verdict: Verdict
+    baseline: Baseline
+    strategy: str
+    files: list[dict[str, Any]]
+    quality: dict[str, float] | None = None
+
+
+class Executor:
+    """Builds, validates, records and deploys upgrades, one at a time (the lock is the caller's)."""
+
+    def __init__(self, repo: GitRepo, ledger: Any, staging: Staging, config_at: Callable[[CommitId], Config]) -> None:
+        self.repo = repo
+        self.ledger = ledger
+        self.staging = staging
+        self.config_at = config_at
+        self.suite_runs = 0
+        self.quality = QualityGate(repo)
+
+    def run_one(self, record: Any, target: BranchName) -> UpgradeOutcome:
+        """Execute a pending upgrade to its end state (merged, awaiting_review, approved, failed, refused)."""
+        started = time.monotonic()
+        suggestion = Suggestion.from_dict(record.suggestion)
+        attempts = 0
+        while True:
+            attempts += 1
+            tip = self.target_tip(target)
+            config = self.config_at(tip)
+            policy = RiskPolicy.with_learning(config, self.ledger)
+            build = self.build(record.id, suggestion, tip, config, policy, announce=attempts == 1)
+            common = self.common_fields(record.id, suggestion, build, started, attempts)
+            if build.commit is None or not build.verdict.ok:
+                return self.record_failure(common, build)
+            approved, common["approval"] = policy.approval(suggestion)
+            if not approved:
+                return self.record(common, "awaiting_review")
+            self.record(common, "approved")
+            try:
+                return self.merge(common, target, tip, build.commit)
+            except RefMovedError as exc:
+                if attempts > int(config["max_upgrade_retries"]):
+                    return self.record({**common, "detail": f"{exc.message}; gave up after {attempts} attempts"},
+                                        "failed", "merge_conflict")
+            except RefusedError as exc:
+                return self.record({**common, "detail": exc.message}, "approved", "local_changes")
+
+    def build(self, upgrade_id: str, suggestion: Suggestion, base: CommitId, config: Config,
+              policy: RiskPolicy, announce: bool = True, with_suite: bool = True) -> Build:
+        """Apply the suggestion on ``base`` in core_v2, commit it on ``upgrade/<id>`` and validate it.
+
+        ``with_suite`` False stops after the syntax and import checks (a batch runs the
+        test suite once for the whole stack).
+        """
+        worktree = self.staging.checkout(base)
+        validator = Validator(worktree.path, self.repo.state_dir, config)
+        need_tests = policy.require_tests(suggestion.risk_level)
+        baseline = validator.baseline(self.repo.commit_tree(base), with_tests=need_tests)
+        self.suite_runs += validator.suite_runs
+        if need_tests and baseline.failing:
+            raise BaselineFailingError(base, baseline.describe_failure())
+        if announce:
+            # Marks the upgrade in progress: a crash from here on leaves a visible trace to recover.
+            self.ledger.append("upgrade_started", base, upgrade_id=upgrade_id)
+        branch = upgrade_branch(upgrade_id)
+        point_branch(self.repo, branch, base, f"git upgrade: start {upgrade_id}")
+        result = CodeRefactorer(worktree.path, config).execute_refactor(suggestion)
+        refusal = self._refusal(suggestion, result, changed_paths(worktree))
+        if refusal is not None:
+            return Build(base, None, refusal, baseline, result.strategy, [])
+        message = format_message(suggestion.title, result.summary, {
+            "Upgrade-Id": upgrade_id, "Upgrade-Type": suggestion.type,
+            "Risk-Level": suggestion.risk_level, "Priority": str(suggestion.priority),
+        })
+        commit = commit_worktree(self.repo, worktree, message)
+        assert commit is not None  # _refusal returned a verdict when nothing changed
+        point_branch(self.repo, branch, commit, f"git upgrade: build {upgrade_id}")
+        files = [asdict(f) for f in changed_files(self.repo, base, commit)]
+        assessment = self.quality.assess(config, base, commit, suggestion)
+        if assessment.problem is not None:
+            verdict = Verdict.fail("refused", assessment.problem)
+        else:
+            verdict = self._validate(validator, {f["path"]: f["change"] for f in files}, baseline,
+                                     policy, need_tests, with_suite)
+        if verdict.ok and with_suite and not validator.benchmark_command:
+            validator.remember(self.repo.commit_tree(commit), verdict.tests)
+        return Build(base, commit, verdict, baseline, result.strategy, files, assessment.quality)
+
+    def _validate(self, validator: Validator, changed: dict[str, str], baseline: Baseline,
+                  policy: RiskPolicy, need_tests: bool, with_suite: bool = True) -> Verdict:
+        runs_before = validator.suite_runs
+        verdict = Verdict(True)
+        if policy.require_checks():
+            verdict = validator.check_syntax(changed)
+            if verdict.ok:
+                verdict = validator.check_imports(changed)
+        if verdict.ok and need_tests and with_suite:
+            verdict = validator.check_tests(baseline)
+        if verdict.ok and with_suite:
+            bench = validator.check_benchmark(baseline)
+            verdict = bench if not bench.ok else verdict
+        self.suite_runs += validator.suite_runs - runs_before
+        return verdict
+
+    def merge(self, common: dict[str, Any], target: BranchName, tip: CommitId, new: CommitId,
+              fast_forward: bool = True) -> UpgradeOutcome:
+        """Move ``target`` from ``tip`` to ``new`` (the upgrade commit, or a merge commit) and record it."""
+        upgrade_id = common["upgrade_id"]
+        deploy(self.repo, target, tip, new, f"git upgrade: merge {upgrade_id}")
+        self.ledger.log_merge(upgrade_id, new, target, fast_forward, commit=common["commit"] or new)
+        delete_ref(self.repo, branch_ref(upgrade_branch(upgrade_id)))
+        values = {k: v for k, v in common.items() if not k.startswith("_")}
+        return UpgradeOutcome(**{**values, "status": "merged", "merge_commit": new, "fast_forward": fast_forward})
+
+    def approve(self, record: Any, target: BranchName) -> UpgradeOutcome:
+        """Merge a reviewed upgrade: fast-forward when its base is still the tip, else a merge
+        commit validated on the new tip (or, when that conflicts, the upgrade rebuilt there)."""
+        started = time.monotonic()
+        suggestion = Suggestion.from_dict(record.suggestion)
+        commit = CommitId(record.commit)
+        for attempt in itertools.count(1):
+            tip = self.target_tip(target)
+            config = self.config_at(tip)
+            policy = RiskPolicy(config)
+            if tip == record.base_commit or is_ancestor(self.repo, tip, commit):
+                build = Build(CommitId(record.base_commit), commit, Verdict(True), Baseline(tip, None, None),
+                              record.strategy or "", list(record.files))
+                new, fast_forward = commit, True
+            else:
+                build, new = self._rebase_reviewed(record, suggestion, tip, commit, config, policy)
+                fast_forward = new == build.commit
+            common = {**self.common_fields(record.id, suggestion, build, started, attempt), "detail": "approved by a reviewer"}
+            if build.commit is None or not build.verdict.ok:
+                return self.record_failure(common, build)
+            try:
+                return self.merge(common, target, tip, new, fast_forward)
+            except RefusedError as exc:
+                return self.record({**common, "detail": exc.message}, "approved", "local_changes")
+            except RefMovedError as exc:
+                if attempt > int(config["max_upgrade_retries"]):
+                    return self.record({**common, "detail": exc.message}, "failed", "merge_conflict")
+        raise AssertionError("itertools.count never ends")
+
+    def _rebase_reviewed(self, record: Any, suggestion: Suggestion, tip: CommitId, commit: CommitId,
+                         config: Config, policy: RiskPolicy) -> tuple[Build, CommitId]:
+        # A merge commit keeps the reviewed commit as it was reviewed; only a conflict makes us
+        # regenerate the change on the new tip.
+        plan = merge_in_memory(self.repo, tip, commit, f"Merge {upgrade_branch(record.id)}: {suggestion.title}")
+        if plan.commit is None:
+            build = self.build(record.id, suggestion, tip, config, policy, announce=False)
+            return build, build.commit or tip
+        worktree = self.staging.checkout(tip)
+        validator = Validator(worktree.path, self.repo.state_dir, config)
+        need_tests = policy.require_tests(suggestion.risk_level)
+        baseline = validator.baseline(self.repo.commit_tree(tip), with_tests=need_tests)
+        self.suite_runs += validator.suite_runs
+        if need_tests and baseline.failing:
+            raise BaselineFailingError(tip, baseline.describe_failure())
+        self.staging.checkout(plan.commit)
+        changed = {f.path: f.change for f in changed_files(self.repo, tip, plan.commit)}
+        verdict = self._validate(validator, changed, baseline, policy, need_tests)
+        files = [asdict(f) for f in changed_files(self.repo, tip, plan.commit)]
+        return Build(tip, commit, verdict, baseline, record.strategy or "", files), plan.commit
+
+    @staticmethod
+    def _refusal(suggestion: Suggestion, result: RefactorResult, changed: dict[str, str]) -> Verdict | None:
+        if result.status is not Status.APPLIED:
+            kind = result.failure_type if result.failure_type in LEDGER_FAILURE_TYPES else "refused"
+            prefix = "" if result.status is Status.REFUSED else "the strategy failed: "
+            return Verdict(False, kind, prefix + (result.reason or result.status.value))
+        if not changed:
+            return Verdict(False, "refused", "the strategy changed no file")
+        allowed = set(suggestion.affected_modules)
+        outside = sorted(p for p, kind in changed.items() if kind != "CREATE" and p not in allowed)
+        if outside:
+            return Verdict(False, "refused", f"the strategy changed files outside its suggestion: {', '.join(outside)}")
+        return None
+
+    def target_tip(self, target: BranchName) -> CommitId:
+        """The commit the target branch points at now."""
+        tip = read_ref(self.repo, branch_ref(target))
+        if tip is None:
+            raise GitUpgradeError(f"the target branch {target} does not exist",
+                                  hint="set integration.target_branch or check out the branch to upgrade")
+        return tip
+
+    @staticmethod
+    def common_fields(upgrade_id: str, suggestion: Suggestion, build: Build, started: float,
+                      attempts: int) -> dict[str, Any]:
+        """The fields of the ledger record and the outcome that every end state shares."""
+        tests = None
+        if build.baseline.tests is not None:
+            after = build.verdict.tests
+            tests = {"baseline": build.baseline.tests.counts(), "after": after.counts() if after else None}
+        return {
+            "upgrade_id": upgrade_id, "branch": upgrade_branch(upgrade_id), "commit": build.commit,
+            "base_commit": build.base, "detail": build.verdict.detail, "tests": tests,
+            "seconds": round(time.monotonic() - started, 3), "files": build.files,
+            "strategy": build.strategy, "attempts": attempts,
+            "_type": suggestion.type, "_risk": suggestion.risk_level, "_quality": build.quality,
+        }
+
+    def record_failure(self, common: dict[str, Any], build: Build) -> UpgradeOutcome:
+        """Record a failed or refused build; its commit and base stay as backup refs."""
+        # A failed upgrade is kept as a backup ref (with its base) for inspection; its branch goes.
+        upgrade_id = common["upgrade_id"]
+        backup(self.repo, upgrade_id, build.commit, build.base)
+        delete_ref(self.repo, branch_ref(upgrade_branch(upgrade_id)))
+        refused = build.commit is None and not build.verdict.detail.startswith("the strategy failed")
+        status = "refused" if refused else "failed"
+        return self.record({**common, "branch": None}, status, build.verdict.failure_type or "refused")
+
+    def record(self, common: dict[str, Any], status: str, failure_type: str | None = None) -> UpgradeOutcome:
+        """Write the ``upgrade_executed`` event of an end state and return the outcome."""
+        payload = {k: v for k, v in common.items() if not k.startswith("_") and k != "attempts"}
+        self.ledger.log_upgrade_execution({
+            **payload, "status": status, "failure_type": failure_type,
+            "type": common["_type"], "risk_level": common["_risk"], "quality": common.get("_quality"),
+        })
+        values = {k: v for k, v in common.items() if not k.startswith("_")}
+        return UpgradeOutcome(**{**values, "status": status, "failure_type": failure_type})

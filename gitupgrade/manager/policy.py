@@ -1,0 +1,77 @@
+"""The risk policy: which suggestions are queued, which upgrades merge without review."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gitupgrade.config import Config
+from gitupgrade.suggestion import RISK_LEVELS, Suggestion
+
+# Findings we report but never turn into an upgrade: no strategy can fix them safely.
+REPORT_ONLY_TYPES = frozenset({"architectural_violation"})
+
+
+@dataclass(frozen=True)
+class RiskPolicy:
+    """The ``risk_policies`` and queueing keys of the configuration, as decisions.
+
+    With a ``learner`` (``gitupgrade.learning.Learner``), approval also weighs the
+    trust each upgrade type earned from its outcomes.
+    """
+
+    config: Config
+    learner: Any = None
+
+    @classmethod
+    def with_learning(cls, config: Config, ledger: Any) -> RiskPolicy:
+        """The policy for ``config``, consulting what the ledger's outcomes taught when learning is on."""
+        if not config.get_path("learning.enabled"):
+            return cls(config)
+        from gitupgrade.learning import Learner
+
+        return cls(config, Learner(ledger, config))
+
+    def queue_refusal(self, suggestion: Suggestion, handled_types: tuple[str, ...]) -> str | None:
+        """Why ``suggestion`` is not queued, or None when it is."""
+        if not self.config["enabled"]:
+            return "self_upgrading.enabled is false"
+        if suggestion.type in REPORT_ONLY_TYPES:
+            return f"{suggestion.type} is report-only"
+        if _rank(suggestion.risk_level) > _rank(self.config["max_queued_risk"]):
+            return f"risk {suggestion.risk_level} is above max_queued_risk {self.config['max_queued_risk']}"
+        if suggestion.strategy != "llm" and suggestion.type not in handled_types:
+            return f"no strategy handles {suggestion.type}"
+        if suggestion.strategy == "llm":
+            from gitupgrade.refactor.llm import llm_configured
+
+            if not llm_configured(self.config):
+                return "needs an LLM provider (llm.provider with its base_url/model or command)"
+        return None
+
+    def auto_approve(self, risk_level: str) -> bool:
+        """Whether an upgrade of this risk merges without review, by the configured policy alone."""
+        return bool(self._policy(risk_level)["auto_approve"])
+
+    def approval(self, suggestion: Suggestion) -> tuple[bool, str]:
+        """Whether an upgrade of ``suggestion`` merges without review, and why."""
+        if self.learner is not None:
+            return self.learner.auto_approve(suggestion)
+        approved = self.auto_approve(suggestion.risk_level)
+        verdict = "auto-approves" if approved else "requires review for"
+        return approved, f"risk policy {verdict} {suggestion.risk_level}-risk upgrades"
+
+    def require_tests(self, risk_level: str) -> bool:
+        """Whether the test command must pass before an upgrade of this risk merges."""
+        return bool(self.config["test_execution_required"] and self._policy(risk_level)["require_tests"])
+
+    def require_checks(self) -> bool:
+        """Whether the syntax and import checks run."""
+        return bool(self.config["validation_required"])
+
+    def _policy(self, risk_level: str) -> dict[str, bool]:
+        level = risk_level if risk_level in RISK_LEVELS else "critical"
+        return dict(self.config["risk_policies"][level])
+
+
+def _rank(risk_level: str) -> int:
+    return RISK_LEVELS.index(risk_level) if risk_level in RISK_LEVELS else len(RISK_LEVELS)

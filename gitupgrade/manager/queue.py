@@ -1,0 +1,75 @@
+"""The upgrade queue: suggestions become pending upgrades, taken in priority order.
+
+The queue has no state of its own: an upgrade is pending because the ledger holds
+its ``upgrade_queued`` event and nothing after it. A suggestion whose stable id is
+already pending, in progress, awaiting review, approved, merged, rejected or rolled
+back is not queued again.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gitupgrade.manager.ids import new_upgrade_id
+from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.repo import BranchName, CommitId
+from gitupgrade.suggestion import Suggestion
+
+# Statuses that keep a suggestion from being queued again (failed and refused ones may
+# come back: the code they were built on may have changed since).
+BLOCKING_STATUSES = frozenset(
+    {"pending", "in_progress", "awaiting_review", "approved", "merged", "rejected", "rolled_back"}
+)
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    """Upgrade ids queued, and the suggestions left out with the reason for each."""
+
+    queued: tuple[str, ...]
+    filtered: tuple[tuple[str, str], ...]  # (suggestion id, reason)
+
+
+def enqueue(
+    ledger: Any, policy: RiskPolicy, suggestions: Iterable[Suggestion], base: CommitId,
+    target: BranchName, handled_types: tuple[str, ...],
+) -> QueueResult:
+    """Record an ``upgrade_queued`` event for each suggestion the policy lets through."""
+    from gitupgrade.refactor.llm import route_suggestion
+
+    known = {record.suggestion.get("id"): record.status for record in ledger.upgrades() if record.suggestion}
+    learner = policy.learner
+    queued: list[str] = []
+    filtered: list[tuple[str, str]] = []
+    for suggestion in sorted(suggestions, key=lambda s: (-s.priority, s.id)):
+        # Types no rule handles (and those config prefers) go to the model when one is configured.
+        suggestion = route_suggestion(suggestion, policy.config)
+        refusal = policy.queue_refusal(suggestion, handled_types)
+        if refusal is None and known.get(suggestion.id) in BLOCKING_STATUSES:
+            refusal = f"already {known[suggestion.id].replace('_', ' ')}"
+        if refusal is None and learner is not None:
+            may, why = learner.should_requeue(suggestion.id)
+            refusal = None if may else why
+        if refusal is not None:
+            filtered.append((suggestion.id, refusal))
+            continue
+        upgrade_id = new_upgrade_id()
+        priority = learner.priority_for(suggestion) if learner is not None else suggestion.priority
+        ledger.log_upgrade_queued(upgrade_id, suggestion, base, target, priority)
+        known[suggestion.id] = "pending"
+        queued.append(upgrade_id)
+    return QueueResult(tuple(queued), tuple(filtered))
+
+
+def runnable(ledger: Any, ids: Iterable[str] = ()) -> list[Any]:
+    """Pending upgrades (or the named ones), highest priority first, oldest first on ties.
+
+    ``in_progress`` ones are included: with the runner lock held, an upgrade still
+    marked in progress was interrupted by a crash and is retried.
+    """
+    wanted = set(ids)
+    records = [r for r in ledger.upgrades() if r.status in ("pending", "in_progress")]
+    if wanted:
+        records = [r for r in records if r.id in wanted]
+    return sorted(records, key=lambda r: (-(r.priority or 0), r.created, r.id))

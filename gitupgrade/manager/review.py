@@ -1,0 +1,129 @@
+"""Read-only views: ``status`` (queue counts, last and next scan, lists) and ``diff`` of an upgrade."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import unidiff
+
+from gitupgrade.config import Config
+from gitupgrade.errors import UserError
+from gitupgrade.repo import CommitId, GitRepo, read_file
+from gitupgrade.repo.commits import commit_parents
+from gitupgrade.repo.diffs import patch_text
+from gitupgrade.repo.lock import current_owner
+
+DONE_STATUSES = ("merged", "failed", "refused", "rejected", "rolled_back")
+SCHEDULE_HOURS = {"weekly": 168.0, "daily": 24.0}
+RECENT = 10
+
+
+def _ts(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def next_scan(last_scan_ts: str | None, config: Config, now: datetime) -> str | None:
+    """When ``tick`` scans next (ISO UTC), or None for a manual schedule."""
+    schedule = config["scan_schedule"]
+    if schedule == "manual":
+        return None
+    hours = min(SCHEDULE_HOURS[schedule], float(config["scan_interval_hours"]))
+    due = now if last_scan_ts is None else max(now, _ts(last_scan_ts) + timedelta(hours=hours))
+    return due.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def upgrade_status(repo: GitRepo, ledger: Any, config: Config, now: datetime | None = None) -> dict[str, Any]:
+    """The spec's status: queue counts, last scan, next auto scan, pending, in progress, recent."""
+    now = now or datetime.now(UTC)
+    records = ledger.upgrades()
+    owner = current_owner(repo)
+    running_id = owner.upgrade_id if owner else None
+    pending = [r for r in records if r.status == "pending" or (r.status == "in_progress" and r.id != running_id)]
+    in_progress = [r for r in records if r.id == running_id]
+    done = [r for r in records if r.status in DONE_STATUSES]
+    today = [r for r in done if _ts(r.updated).date() == now.date()]
+    scan = ledger.last_scan()
+    return {
+        "queue": {"pending": len(pending), "in_progress": len(in_progress), "completed_today": len(today)},
+        "last_scan": None if scan is None else {
+            "ts": scan["ts"], "commit": scan.get("commit"), "suggestions": len(scan.get("suggestion_ids") or []),
+            "queued": len(scan.get("queued") or []), "filtered": scan.get("filtered"),
+        },
+        "next_auto_scan": next_scan(scan["ts"] if scan else None, config, now)
+        if config["auto_upgrade_enabled"] else None,
+        "runner": None if owner is None else owner.describe(),
+        "pending": [_brief(r) for r in sorted(pending, key=lambda r: (-(r.priority or 0), r.created))],
+        "in_progress": [_brief(r) for r in in_progress],
+        "awaiting_review": [_brief(r) for r in records if r.status in ("awaiting_review", "approved")],
+        "recently_completed": [
+            {**_brief(r), "status": r.status, "failure_type": r.failure_type, "updated": r.updated}
+            for r in sorted(done, key=lambda r: r.updated, reverse=True)[:RECENT]
+        ],
+    }
+
+
+def _brief(record: Any) -> dict[str, Any]:
+    return {"id": record.id, "title": record.title, "type": record.type, "priority": record.priority,
+            "risk_level": record.risk_level}
+
+
+@dataclass(frozen=True)
+class FileChangeView:
+    """One file of an upgrade's diff: path, change kind, lines in the new file, +/- counts."""
+
+    path: str
+    change: str
+    lines: int
+    added: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class UpgradeDiff:
+    """What an upgrade changes (``diff --json``), with the patch text for ``--patch``."""
+
+    upgrade_id: str
+    type: str | None
+    status: str
+    title: str | None
+    affected_modules: list[str]
+    commit: str | None
+    base_commit: str | None
+    files: list[FileChangeView] = field(default_factory=list)
+    patch: str = ""
+
+    def to_dict(self, with_patch: bool = False) -> dict[str, Any]:
+        """Plain JSON-ready data (the patch text only when asked for)."""
+        data = asdict(self)
+        if not with_patch:
+            data.pop("patch")
+        return data
+
+
+def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
+    """The diff of an upgrade's commit against its parent (its base when built)."""
+    suggestion = record.suggestion or {}
+    if record.commit is None:
+        raise UserError(f"{record.id} has no commit yet ({record.status.replace('_', ' ')})",
+                        hint="run it first: git upgrade run " + record.id)
+    commit = CommitId(record.commit)
+    parents = commit_parents(repo, commit)
+    base = parents[0] if parents else CommitId(record.base_commit)
+    text = patch_text(repo, base, commit)
+    files = [_file_view(repo, commit, patched) for patched in unidiff.PatchSet(text)]
+    return UpgradeDiff(record.id, record.type, record.status, record.title,
+                       list(suggestion.get("affected_modules") or []), commit, base, files, text)
+
+
+def _file_view(repo: GitRepo, commit: CommitId, patched: unidiff.PatchedFile) -> FileChangeView:
+    if patched.is_added_file:
+        change, path = "CREATE", patched.target_file
+    elif patched.is_removed_file:
+        change, path = "DELETE", patched.source_file
+    else:
+        change, path = "MODIFY", patched.target_file
+    path = path[2:] if path.startswith(("a/", "b/")) else path
+    data = read_file(repo, commit, path) if change != "DELETE" else None
+    lines = len(data.splitlines()) if data is not None else 0
+    return FileChangeView(path, change, lines, patched.added, patched.removed)

@@ -1,0 +1,42 @@
+"""The whole pipeline with the real analyzer and circular-import strategy: scan → run → merged."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from gitupgrade.repo.commits import parse_trailers
+from tests.manager.conftest import CONFIG, manager_for
+
+CYCLE = {
+    "src/app/__init__.py": "",
+    "src/app/a.py": "from app.b import helper\n\n\ndef run():\n    return helper() + 1\n\n\nVALUE = 41\n",
+    "src/app/b.py": "from app import a\n\n\ndef helper():\n    return a.VALUE\n",
+    "tests/test_app.py": "from app.a import run\n\n\ndef test_run():\n    assert run() == 42\n",
+    "config.yaml": CONFIG, ".gitignore": "__pycache__/\n",
+}
+
+
+def test_scan_then_run_merges_the_cycle_fix(git_repo) -> None:
+    git_repo.commit(CYCLE, "a project with an import cycle")
+    git_repo.write({"src/app/b.py": CYCLE["src/app/b.py"] + "# local edit\n", "new.txt": "untracked\n"})
+    index = (git_repo.path / ".git/index").read_bytes()
+    manager = manager_for(git_repo)
+    scan = manager.trigger_scan()
+    assert (git_repo.path / ".git/index").read_bytes() == index  # a scan reads blobs, never the checkout
+    cycles = [s for s in scan.report.suggestions if s.type == "circular_import"]
+    assert cycles and len(scan.queued) >= 1
+    assert manager.ledger.last_scan()["queued"] == list(scan.queued)
+
+    git_repo.git("checkout", "--", "src/app/b.py")
+    report = manager_for(git_repo).run()
+
+    merged = [o for o in report.outcomes if o.status == "merged"]
+    assert merged, [(o.status, o.failure_type, o.detail) for o in report.outcomes]
+    trailers = parse_trailers(git_repo.git("log", "-1", "--format=%B", merged[-1].commit))
+    assert trailers["Upgrade-Type"] == "circular_import" and trailers["Risk-Level"] == "low"
+    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+                           cwd=git_repo.path, capture_output=True, text=True,
+                           env={"PYTHONPATH": str(git_repo.path / "src"), "PATH": "/usr/bin:/bin",
+                                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert suite.returncode == 0, suite.stdout
+    assert manager_for(git_repo).trigger_scan().queued == ()  # fixed (or already handled): nothing new
