@@ -1,0 +1,107 @@
+"""``git upgrade learn``: the outcome model per type, its trust and why, and what changed."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import click
+from rich.console import Console
+
+from gitupgrade.cli.context import AppContext, pass_app
+from gitupgrade.cli.output import console, print_json
+from gitupgrade.learning import Learner, LearningReport
+from gitupgrade.learning.learner import STATE_FILE
+from gitupgrade.learning.schedule import parse_time
+from gitupgrade.ledger import UpgradeLedger
+
+
+def open_learner(app: AppContext) -> tuple[UpgradeLedger, Learner]:
+    """The ledger and learner of the repository of ``app``, configured from HEAD's config."""
+    repo = app.repo()
+    config = app.config(repo, repo.resolve_commit("HEAD"))
+    ledger = UpgradeLedger(repo, config)
+    return ledger, Learner(ledger, config, state_path=repo.state_dir / STATE_FILE)
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """The hidden ``--now`` option (ISO 8601) as a UTC datetime, for tests and dry runs."""
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not an ISO 8601 time: {value}", param_hint="--now") from exc
+
+
+@click.command("learn")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--now", "now_text", hidden=True, help="Pretend the time is NOW (ISO 8601).")
+@pass_app
+def command(app: AppContext, as_json: bool, now_text: str | None) -> None:
+    """Learn from upgrade outcomes: success estimate and trust per type, and what changed."""
+    ledger, learner = open_learner(app)
+    try:
+        report = learner.learn_from_outcomes(parse_now(now_text))
+    finally:
+        ledger.close()
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        render(report)
+
+
+def render(report: LearningReport) -> None:
+    """The report for people."""
+    out = console()
+    out.soft_wrap = True  # long reasons stay whole lines
+    switches = ", ".join([
+        f"adaptive thresholds {'on' if report.adaptive_thresholds else 'off'}",
+        f"outcome-based scoring {'on' if report.outcome_based_scoring else 'off'}",
+    ])
+    if not report.learning_enabled:
+        switches = "learning disabled: nothing below changes priority or approval"
+    attempts = sum(t.attempts for t in report.types)
+    out.print(f"Learned from {attempts} upgrade{'s' if attempts != 1 else ''} ({switches})", style="bold")
+    if not report.types:
+        out.print("  no upgrade has finished yet")
+        return
+    rows = [(t.type, str(t.attempts), str(t.successes), f"{t.estimate:.2f}", t.trust,
+             ", ".join(f"{k} {v}" for k, v in sorted(t.failure_types.items())) or "-") for t in report.types]
+    _table(out, ("type", "attempts", "successes", "estimate", "trust", "failures"), rows)
+    out.print()
+    out.print("Trust", style="bold")
+    for t in report.types:
+        out.print(f"  {t.type}: {t.trust_reason}", markup=False)
+    if report.packages:
+        out.print()
+        out.print("By top-level package", style="bold")
+        _table(out, ("package", "attempts", "successes", "estimate"),
+               [(p.package, str(p.attempts), str(p.successes), f"{p.estimate:.2f}") for p in report.packages])
+    out.print()
+    if report.previous_run is None:
+        out.print("Since the last run: first run, nothing to compare with", style="bold")
+    else:
+        out.print(f"Since the last run ({report.previous_run})", style="bold")
+        changes = [t for t in report.types if t.change]
+        for t in changes:
+            out.print(f"  {t.type}: {t.change}", markup=False)
+        if not changes:
+            out.print("  nothing changed")
+    if report.recorded:
+        out.print()
+        out.print("Trust changes recorded in the ledger", style="bold")
+    for event in report.recorded:
+        out.print(f"  {event['type']}: {event['trust_before']} -> {event['trust_after']} "
+                  f"({event['reason']})", markup=False)
+    if report.recommendations:
+        out.print()
+        out.print("Recommendations", style="bold")
+    for line in report.recommendations:
+        out.print(f"  {line}", markup=False)
+
+
+def _table(out: Console, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    # Plain aligned columns: stable to read in a terminal, a log or a test.
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), markup=False)

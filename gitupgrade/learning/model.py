@@ -1,0 +1,242 @@
+"""The outcome model: what became of each upgrade, folded from ledger events, per type and package.
+
+Pure functions over event dicts (the ledger's contract): no git, no I/O. Each upgrade
+counts once, with its latest outcome; the outcome can change after the fact (a
+reviewer rejects an upgrade that passed validation, a merged upgrade is rolled back),
+and those changes are replayed in time order so that trust moves when they happened.
+
+What counts:
+- success: validation passed (``merged``, ``approved``, ``awaiting_review``);
+- failure: ``failed`` for a reason of the upgrade's own (not ``baseline_failing``,
+  ``local_changes`` or an unreachable model: those say nothing about the refactoring),
+  a rejection by a reviewer, an unmerged upgrade discarded by ``rollback``;
+- regression: a merged upgrade rolled back, failing a later validation, or whose merge
+  commit is the base of a later run with a failing baseline;
+- ``refused`` is not an attempt: the strategy declined and nothing changed (``requeue``
+  keeps suggestions that keep refusing out of the queue).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gitupgrade.learning.trust import TrustRules, TrustTracker, TrustTransition
+
+SUCCESS_STATUSES = frozenset({"merged", "approved", "awaiting_review"})
+NEUTRAL_FAILURES = frozenset({"baseline_failing", "local_changes", "llm_unavailable", "llm_timeout"})
+
+
+def learning_key(upgrade_type: str, strategy: str | None) -> str:
+    """The name outcomes are counted under: the type, with model-written upgrades kept apart."""
+    if strategy and strategy.startswith("llm"):
+        return f"{upgrade_type}[llm]"
+    return upgrade_type
+
+
+def top_level_package(suggestion: Mapping[str, Any]) -> str | None:
+    """The top-level package a suggestion touches first (``src/`` layouts included)."""
+    evidence = suggestion.get("evidence") or {}
+    module = evidence.get("module") or evidence.get("importer") or next(iter(evidence.get("cycle") or ()), None)
+    if isinstance(module, str) and module:
+        return module.split(".")[0]
+    for path in suggestion.get("affected_modules") or ():
+        parts = [p for p in str(path).split("/") if p]
+        if parts and parts[0] == "src" and len(parts) > 1:
+            parts = parts[1:]
+        if parts:
+            return parts[0].removesuffix(".py")
+    return None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A change of one upgrade's outcome at time ``ts``."""
+
+    ts: str
+    upgrade_id: str
+    key: str
+    package: str | None
+    success: bool
+    previous: bool | None  # the upgrade's outcome before this one, None when first seen
+    previous_failure_type: str | None
+    regression: bool
+    failure_type: str | None
+    detail: str
+
+
+def observations(events: Iterable[Mapping[str, Any]]) -> list[Observation]:
+    """Fold ledger events into outcome changes, in time order."""
+    folder = _Folder()
+    for event in sorted(events, key=lambda e: str(e.get("ts", ""))):
+        folder.take(event)
+    return folder.found
+
+
+class _Folder:
+    """The per-upgrade state needed to turn events into observations."""
+
+    def __init__(self) -> None:
+        self.found: list[Observation] = []
+        self.meta: dict[str, tuple[str, str | None]] = {}
+        self.outcome: dict[str, tuple[bool, str | None]] = {}
+        self.merged: set[str] = set()
+        self.merge_commits: dict[str, str] = {}
+        self.commits: dict[str, str] = {}
+
+    def take(self, event: Mapping[str, Any]) -> None:
+        kind, uid = event.get("event"), event.get("upgrade_id")
+        if kind == "upgrade_queued" and uid:
+            suggestion = event.get("suggestion") or {}
+            key = learning_key(str(suggestion.get("type", "unknown")), suggestion.get("strategy"))
+            self.meta[uid] = (key, top_level_package(suggestion))
+        elif kind == "upgrade_executed" and uid:
+            self._executed(uid, event)
+        elif kind == "upgrade_merged" and uid:
+            self.merged.add(uid)
+            for commit in (event.get("merge_commit"), self.commits.get(uid)):
+                if commit:
+                    self.merge_commits[commit] = uid
+            self._emit(uid, event, True)
+        elif kind == "upgrade_rejected" and uid in self.outcome:
+            self._emit(uid, event, False, "rejected", "rejected by a reviewer")
+        elif kind == "rollback" and uid in self.outcome:
+            status = event.get("status")
+            if status == "done" and uid in self.merged:
+                self.merged.discard(uid)
+                self._emit(uid, event, False, "rolled_back", "was rolled back", regression=True)
+            elif status == "deleted_branch":
+                self._emit(uid, event, False, "discarded", "was discarded before merging")
+
+    def _executed(self, uid: str, event: Mapping[str, Any]) -> None:
+        if uid not in self.meta or self.meta[uid][0] == "unknown":
+            key = learning_key(str(event.get("type", "unknown")), event.get("strategy"))
+            self.meta[uid] = (key, self.meta.get(uid, (key, None))[1])
+        elif str(event.get("strategy") or "").startswith("llm") and not self.meta[uid][0].endswith("[llm]"):
+            # Queued for a rule but written by a model (llm.prefer_for): count it with the model's.
+            self.meta[uid] = (learning_key(self.meta[uid][0], "llm"), self.meta[uid][1])
+        if event.get("commit"):
+            self.commits[uid] = str(event["commit"])
+        status, failure_type = event.get("status"), event.get("failure_type")
+        if failure_type == "baseline_failing":
+            culprit = self.merge_commits.get(str(event.get("base_commit")))
+            if culprit in self.merged:
+                self.merged.discard(culprit)
+                self._emit(culprit, event, False, "baseline_failing",
+                           f"fails the tests of its merge commit (seen by {uid})", regression=True)
+        if status in SUCCESS_STATUSES:
+            self._emit(uid, event, True)
+        elif status == "failed" and failure_type not in NEUTRAL_FAILURES:
+            regression = uid in self.merged
+            self.merged.discard(uid)
+            detail = "failed after it was merged" if regression else str(event.get("detail") or "")
+            self._emit(uid, event, False, failure_type or "failed", detail, regression=regression)
+
+    def _emit(self, uid: str, event: Mapping[str, Any], success: bool, failure_type: str | None = None,
+              detail: str = "", regression: bool = False) -> None:
+        previous = self.outcome.get(uid)
+        if previous is not None and previous[0] == success and not regression:
+            return
+        self.outcome[uid] = (success, failure_type)
+        key, package = self.meta.get(uid, ("unknown", None))
+        self.found.append(Observation(
+            ts=str(event.get("ts", "")), upgrade_id=uid, key=key, package=package, success=success,
+            previous=None if previous is None else previous[0],
+            previous_failure_type=None if previous is None else previous[1],
+            regression=regression, failure_type=None if success else failure_type, detail=detail,
+        ))
+
+
+@dataclass
+class OutcomeStats:
+    """Attempts, successes and failure types of one type, package or (type, package) cell."""
+
+    attempts: int = 0
+    successes: int = 0
+    failure_types: Counter[str] = field(default_factory=Counter)
+    consecutive_failures: int = 0
+    last_regression: dict[str, str] | None = None
+
+    def apply(self, obs: Observation) -> None:
+        """Count one observation."""
+        if obs.previous is None:
+            self.attempts += 1
+        elif obs.previous_failure_type:
+            self.failure_types[obs.previous_failure_type] -= 1
+            self.failure_types += Counter()  # drop zero counts
+        if obs.success:
+            self.successes += 1
+            self.consecutive_failures = 0
+            return
+        if obs.previous:
+            self.successes -= 1
+        self.failure_types[obs.failure_type or "failed"] += 1
+        self.consecutive_failures += 1
+        if obs.regression:
+            self.last_regression = {"upgrade_id": obs.upgrade_id, "ts": obs.ts, "reason": obs.detail}
+
+    def estimate(self, prior_successes: float, prior_failures: float) -> float:
+        """Posterior mean of the success rate under a Beta(prior_successes, prior_failures) prior."""
+        total = self.attempts + prior_successes + prior_failures
+        return (self.successes + prior_successes) / total if total else 0.0
+
+
+@dataclass
+class OutcomeModel:
+    """Outcome statistics and trust, per learning key (type), top-level package and both."""
+
+    prior_successes: float
+    prior_failures: float
+    types: dict[str, OutcomeStats] = field(default_factory=dict)
+    packages: dict[str, OutcomeStats] = field(default_factory=dict)
+    cells: dict[tuple[str, str], OutcomeStats] = field(default_factory=dict)
+    trust: dict[str, TrustTracker] = field(default_factory=dict)
+    transitions: list[TrustTransition] = field(default_factory=list)
+
+    def type_estimate(self, key: str) -> float:
+        """The success estimate of a type (the prior mean when it was never tried)."""
+        return self.types.get(key, OutcomeStats()).estimate(self.prior_successes, self.prior_failures)
+
+    def estimate_for(self, key: str, package: str | None) -> float:
+        """The success estimate of a type in a package, shrunk toward the type's record elsewhere.
+
+        The type's estimate from its other packages is the prior of the cell, with the
+        weight of the Beta prior: one failure in a package moves it a little, a record
+        moves it a lot, and a type tried in one package only gets its plain estimate.
+        """
+        cell = self.cells.get((key, package)) if package else None
+        if cell is None or cell.attempts == 0:
+            return self.type_estimate(key)
+        overall = self.types[key]
+        elsewhere = OutcomeStats(overall.attempts - cell.attempts, overall.successes - cell.successes)
+        prior = elsewhere.estimate(self.prior_successes, self.prior_failures)
+        weight = self.prior_successes + self.prior_failures
+        return (cell.successes + weight * prior) / (cell.attempts + weight)
+
+    def trust_level(self, key: str) -> int:
+        """The trust rung of a type (0, the default, when never tried)."""
+        tracker = self.trust.get(key)
+        return tracker.level if tracker else 0
+
+
+def build_model(events: Iterable[Mapping[str, Any]], learning: Mapping[str, Any]) -> OutcomeModel:
+    """Replay the ledger's events into an :class:`OutcomeModel` under the ``learning`` config."""
+    rules = TrustRules.from_config(learning)
+    model = OutcomeModel(float(learning["prior_successes"]), float(learning["prior_failures"]))
+    for obs in observations(events):
+        stats = model.types.setdefault(obs.key, OutcomeStats())
+        stats.apply(obs)
+        if obs.package:
+            model.packages.setdefault(obs.package, OutcomeStats()).apply(obs)
+            model.cells.setdefault((obs.key, obs.package), OutcomeStats()).apply(obs)
+        tracker = model.trust.setdefault(obs.key, TrustTracker(obs.key, rules))
+        transition = tracker.observe(
+            ts=obs.ts, upgrade_id=obs.upgrade_id, success=obs.success, first=obs.previous is None,
+            regression=obs.regression, detail=obs.detail, attempts=stats.attempts,
+            successes=stats.successes, estimate=stats.estimate(model.prior_successes, model.prior_failures),
+            consecutive_failures=stats.consecutive_failures,
+        )
+        if transition is not None:
+            model.transitions.append(transition)
+    return model

@@ -1,0 +1,56 @@
+"""Requeue guard: a suggestion that failed the same way too often is not queued again."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from gitupgrade.learning.model import NEUTRAL_FAILURES
+
+FailureHistory = dict[str, list[str]]  # failure type -> upgrade ids
+
+
+def failure_histories(events: Iterable[Mapping[str, Any]]) -> dict[str, FailureHistory]:
+    """For every suggestion id, its upgrades that ended failed or refused, by failure type.
+
+    Each upgrade counts once, with the failure of its latest execution (a later success
+    clears it); failures that say nothing about the suggestion (a failing baseline,
+    local changes, an unreachable model) do not count.
+    """
+    suggestion_of: dict[str, str] = {}
+    last: dict[str, str | None] = {}
+    for event in sorted(events, key=lambda e: str(e.get("ts", ""))):
+        uid, kind = event.get("upgrade_id"), event.get("event")
+        if kind == "upgrade_queued" and uid:
+            sid = (event.get("suggestion") or {}).get("id")
+            if sid:
+                suggestion_of[uid] = str(sid)
+        elif kind == "upgrade_executed" and uid in suggestion_of:
+            status = event.get("status")
+            if status == "refused":
+                last[uid] = "refused"
+            elif status == "failed":
+                last[uid] = event.get("failure_type") or "failed"
+            else:
+                last[uid] = None
+    histories: dict[str, FailureHistory] = {}
+    for uid, failure in last.items():
+        if failure is not None and failure not in NEUTRAL_FAILURES:
+            histories.setdefault(suggestion_of[uid], {}).setdefault(failure, []).append(uid)
+    return histories
+
+
+def requeue_decision(history: FailureHistory | None, max_retries: int) -> tuple[bool, str]:
+    """Whether a suggestion with this failure history may be queued again, and why.
+
+    ``max_retries`` (``max_upgrade_retries``) failures of one kind stop it; 0 means the
+    first failure does.
+    """
+    if not history:
+        return True, "no failed attempt"
+    failure, ids = max(history.items(), key=lambda item: (len(item[1]), item[0]))
+    limit = max(max_retries, 1)
+    if len(ids) >= limit:
+        return False, f"failed {len(ids)} times with {failure} (limit {limit}): {', '.join(ids)}"
+    attempts = sum(len(v) for v in history.values())
+    return True, (f"{attempts} failed attempt{'s' if attempts != 1 else ''}, "
+                  f"at most {len(ids)} with {failure} (limit {limit})")
