@@ -1,0 +1,1 @@
+"""Where people work: the check gate, pre-push hook, SARIF and annotations, pull requests."""

@@ -1,0 +1,166 @@
+"""The pull-request body of an upgrade: what and why, risk, validation, diffstat, track record, rollback.
+
+Everything comes from the ledger (the scan's evidence, the execution's test
+counts and file changes) and the outcome model learned from it, so the body
+can be written for any upgrade at any time, by anyone who fetched the notes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from gitupgrade.config import Config
+from gitupgrade.errors import UserError
+from gitupgrade.integration.findings import cycle_text, finding_from_suggestion
+from gitupgrade.learning import Learner, learning_key, top_level_package
+from gitupgrade.suggestion import Suggestion
+
+MARKER = "<!-- gitupgrade:upgrade_id={id} -->"  # lets a bot find and update its own comment
+
+
+def describe_upgrade(ledger: Any, config: Config, upgrade_id: str) -> dict[str, Any]:
+    """The facts of one upgrade's pull request, as JSON-ready data."""
+    record = ledger.upgrade(upgrade_id)
+    if record is None:
+        raise UserError(f"no upgrade {upgrade_id!r} in the ledger",
+                        hint="see git upgrade status for the known upgrades (git upgrade sync fetches others')")
+    suggestion = Suggestion.from_dict(record.suggestion) if record.suggestion else None
+    return {
+        "upgrade_id": record.id,
+        "title": record.title or (suggestion.title if suggestion else record.id),
+        "type": record.type,
+        "risk_level": record.risk_level,
+        "priority": record.priority,
+        "status": record.status,
+        "strategy": record.strategy,
+        "branch": record.branch,
+        "commit": record.commit,
+        "base_commit": record.base_commit,
+        "target_branch": record.target_branch,
+        "merge_commit": record.merge_commit,
+        "why": _why(suggestion),
+        "validation": _validation(record),
+        "files": list(record.files or []),
+        "track_record": _track_record(ledger, config, record, suggestion),
+        "rollback": _rollback(record),
+    }
+
+
+def render_markdown(facts: dict[str, Any]) -> str:
+    """The pull-request body in GitHub-flavoured markdown."""
+    lines = [f"## {facts['title']}", ""]
+    lines.append(" · ".join(f"**{label}** {value}" for label, value in (
+        ("Type", f"`{facts['type']}`"), ("Risk", facts["risk_level"]), ("Priority", facts["priority"]),
+        ("Status", facts["status"]), ("Strategy", f"`{facts['strategy'] or '-'}`"),
+    )))
+    lines += ["", "### What and why", ""]
+    why = facts["why"]
+    if why["description"]:
+        lines += [why["description"], ""]
+    lines += [f"- {item}" for item in why["evidence"]]
+    lines += ["", "### Validation", "", *_validation_lines(facts["validation"], facts["base_commit"])]
+    lines += ["", "### Changes", "", *_diffstat_lines(facts["files"])]
+    record = facts["track_record"]
+    lines += ["", "### Track record", "",
+              f"`{record['key']}` upgrades so far: {record['successes']} of {record['attempts']} passed "
+              f"validation; estimated success rate {record['estimate']:.0%}"
+              + (f" ({record['package_estimate']:.0%} in `{record['package']}`)." if record["package"] else ".")]
+    lines += ["", "### How to roll back", "", *[f"- {step}" for step in facts["rollback"]]]
+    lines += ["", MARKER.format(id=facts["upgrade_id"])]
+    return "\n".join(lines) + "\n"
+
+
+def _why(suggestion: Suggestion | None) -> dict[str, Any]:
+    if suggestion is None:
+        return {"description": "", "evidence": [], "suggestion_id": None}
+    evidence = suggestion.evidence or {}
+    items = [finding_from_suggestion(suggestion).message]
+    if suggestion.type == "circular_import":
+        items = [f"import cycle {cycle_text(evidence)}"]
+        for edge in (evidence.get("cut") or [])[:3]:
+            items.append(f"cut `{edge.get('statement')}` in {edge.get('importer_path')}:{edge.get('line')} "
+                         f"({_plural(edge.get('uses', 0), 'use')}, {edge.get('kind', 'module')} level)")
+    elif suggestion.type == "god_class":
+        items.append(f"lines {evidence.get('line')}-{evidence.get('end_line')} of {evidence.get('path')}, "
+                     f"LCOM4 {evidence.get('lcom4')} (groups of methods sharing no state)")
+    elif suggestion.type == "duplicate_pattern":
+        for loc in evidence.get("locations") or []:
+            items.append(f"{loc.get('path')}:{loc.get('start')}-{loc.get('end')} {loc.get('name') or '(block)'}")
+    items.append("affected: " + ", ".join(f"`{path}`" for path in suggestion.affected_modules))
+    return {"description": suggestion.description, "evidence": items, "suggestion_id": suggestion.id}
+
+
+def _validation(record: Any) -> dict[str, Any]:
+    tests = record.tests or {}
+    return {
+        "status": record.last_execution_status or record.status,
+        "failure_type": record.failure_type,
+        "detail": record.detail,
+        "baseline": tests.get("baseline"),
+        "after": tests.get("after"),
+        "seconds": record.seconds,
+        "quality": record.quality,
+    }
+
+
+def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]:
+    baseline, after = validation["baseline"], validation["after"]
+    lines = []
+    if baseline or after:
+        lines += ["| run | passed | failed |", "|---|---:|---:|"]
+        for label, counts in ((f"baseline ({(base or '?')[:8]})", baseline), ("with this upgrade", after)):
+            if counts:
+                lines.append(f"| {label} | {counts.get('passed', 0)} | {counts.get('failed', 0)} |")
+        lines.append("")
+    passed = validation["failure_type"] is None and validation["status"] not in ("failed", "refused")
+    took = f" in {validation['seconds']:.1f} s" if validation["seconds"] is not None else ""
+    verdict = (f"passed{took}: no test that passed on the base commit fails" if passed
+               else f"failed{took} ({validation['failure_type'] or validation['status']})")
+    lines.append(f"Result: {verdict}." + (f" {validation['detail']}" if validation["detail"] else ""))
+    quality = validation["quality"]
+    if quality:
+        lines.append(f"Smells {quality.get('smells_before')} → {quality.get('smells_after')}, "
+                     f"complexity {quality.get('complexity_before')} → {quality.get('complexity_after')}.")
+    return lines
+
+
+def _diffstat_lines(files: list[dict[str, Any]]) -> list[str]:
+    if not files:
+        return ["No file changes recorded."]
+    lines = ["| file | change | + | − |", "|---|---|---:|---:|"]
+    lines += [f"| `{f['path']}` | {f['change']} | {f.get('added', 0)} | {f.get('removed', 0)} |" for f in files]
+    added = sum(int(f.get("added") or 0) for f in files)
+    removed = sum(int(f.get("removed") or 0) for f in files)
+    lines += ["", f"{_plural(len(files), 'file')} changed, {_plural(added, 'insertion')}(+), "
+                  f"{_plural(removed, 'deletion')}(-)"]
+    return lines
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _track_record(ledger: Any, config: Config, record: Any, suggestion: Suggestion | None) -> dict[str, Any]:
+    key = learning_key(record.type or "unknown", record.strategy)
+    package = top_level_package(suggestion.to_dict()) if suggestion else None
+    model = Learner(ledger, config).model()
+    stats = model.types.get(key)
+    return {
+        "key": key,
+        "attempts": stats.attempts if stats else 0,
+        "successes": stats.successes if stats else 0,
+        "estimate": round(model.type_estimate(key), 4),
+        "package": package,
+        "package_estimate": round(model.estimate_for(key, package), 4) if package else None,
+    }
+
+
+def _rollback(record: Any) -> list[str]:
+    steps = []
+    if record.status != "merged":
+        steps.append(f"Before it is merged: close this pull request, or `git upgrade reject {record.id}`; "
+                     f"the target branch is untouched.")
+    merge_ref = record.merge_commit[:12] if record.merge_commit else "<merge commit>"
+    merge = f"`git revert -m 1 {merge_ref}`"
+    steps.append(f"After it is merged: `git upgrade rollback {record.id}` (reverts it and records the "
+                 f"rollback in the ledger), or {merge}.")
+    return steps
