@@ -39,8 +39,14 @@ def cli(ctx: click.Context, directory: Path, config_file: Path | None) -> None:
 def _register() -> None:
     # Each command lives in its own module (one verb, one module); the list is the CLI.
     from gitupgrade.cli import show_config
+    from gitupgrade.cli import ledger_cmd, reindex, sync
+    from gitupgrade.cli import check, describe, hook, push
+    from gitupgrade.cli import learn, tick
+    from gitupgrade.cli import scan
+    from gitupgrade.cli import approve, diff, gc, reject, rollback, run, status
 
-    modules: tuple[Any, ...] = (show_config,)
+    modules: tuple[Any, ...] = (show_config, ledger_cmd, reindex, sync, check, hook, push, describe, learn, scan, tick,
+                                   run, approve, reject, status, diff, rollback, gc)
     for module in modules:
         cli.add_command(module.command)
 
