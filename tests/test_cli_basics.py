@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from gitupgrade import __version__
-from gitupgrade.cli.main import cli
+from gitupgrade.cli.main import COMMANDS
 from tests.conftest import run_cli_subprocess
 
 
@@ -15,7 +15,7 @@ def test_version(run_cli, tmp_path) -> None:
 
 
 def test_every_command_has_help(run_cli, tmp_path) -> None:
-    for name in cli.commands:
+    for name in COMMANDS:
         result = run_cli(name, "--help", cwd=tmp_path)
         assert result.exit_code == 0, name
         assert result.stdout.startswith("Usage: "), name

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,29 @@ from gitupgrade.cli.context import AppContext
 from gitupgrade.cli.errors import run_guarded
 
 
+# Command name -> module, in the order --help lists them. Each module exposes ``command``;
+# it is imported only when its command runs, so `git upgrade status` does not pay for
+# the analyzer, libcst or the test runner.
+COMMANDS: dict[str, str] = {
+    "scan": "scan", "status": "status", "run": "run", "diff": "diff", "approve": "approve",
+    "reject": "reject", "rollback": "rollback", "ledger": "ledger_cmd", "reindex": "reindex",
+    "sync": "sync", "learn": "learn", "tick": "tick", "check": "check", "hook": "hook",
+    "push": "push", "describe": "describe", "gc": "gc", "config": "show_config",
+}
+
+
 class UpgradeGroup(click.Group):
-    """A click group whose every failure is one line on stderr and a documented exit code."""
+    """A click group whose every failure is one line on stderr and a documented exit code,
+    and whose commands are loaded on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        return import_module(f"gitupgrade.cli.{module}").command
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -36,24 +58,6 @@ def cli(ctx: click.Context, directory: Path, config_file: Path | None) -> None:
     ctx.obj = AppContext(directory=directory, config_file=config_file)
 
 
-def _register() -> None:
-    # Each command lives in its own module (one verb, one module); the list is the CLI.
-    from gitupgrade.cli import show_config
-    from gitupgrade.cli import ledger_cmd, reindex, sync
-    from gitupgrade.cli import check, describe, hook, push
-    from gitupgrade.cli import learn, tick
-    from gitupgrade.cli import scan
-    from gitupgrade.cli import approve, diff, gc, reject, rollback, run, status
-
-    modules: tuple[Any, ...] = (show_config, ledger_cmd, reindex, sync, check, hook, push, describe, learn, scan, tick,
-                                   run, approve, reject, status, diff, rollback, gc)
-    for module in modules:
-        cli.add_command(module.command)
-
-
-_register()
-
-
 def main() -> None:
     """Console-script entry point (``git-upgrade``, run by git as ``git upgrade``)."""
-    cli()
+    cli(prog_name="git upgrade")
