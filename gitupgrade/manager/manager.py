@@ -131,6 +131,7 @@ class UpgradeManager:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
             executor = Executor(self.repo, self.ledger, staging, self.config_at)
             target = self.target_branch()
+            self._record_merged_elsewhere(target, report)
             for record in upgrade_queue.runnable(self.ledger, ids):
                 if max_count is not None and len(report.outcomes) >= max_count:
                     break
@@ -218,7 +219,9 @@ class UpgradeManager:
     # -- views -----------------------------------------------------------------------------------
     def get_upgrade_status(self) -> dict[str, Any]:
         """Queue counts, last and next scan, pending / in progress / recently completed upgrades."""
-        return upgrade_status(self.repo, self.ledger, self.config_at(self.repo.resolve_commit("HEAD")))
+        config = self.config_at(self.repo.resolve_commit("HEAD"))
+        target = config.get_path("integration.target_branch") or self.repo.current_branch()
+        return upgrade_status(self.repo, self.ledger, config, target)
 
     def diff(self, upgrade_id: str) -> UpgradeDiff:
         """Type, affected modules and per-file changes of an upgrade, with its patch."""
@@ -236,6 +239,13 @@ class UpgradeManager:
         if record is None:
             raise UserError(f"unknown upgrade: {upgrade_id}", hint="git upgrade status lists the upgrades")
         return record
+
+    def _record_merged_elsewhere(self, target: BranchName, report: RunReport) -> None:
+        # Upgrades a reviewer merged outside the tool (a pull request) become merged in the ledger.
+        from gitupgrade.integration.merged import record_merged_elsewhere
+
+        for found in record_merged_elsewhere(self.repo, self.ledger, target):
+            report.messages.append(f"{found.upgrade_id} was merged into {found.target_ref} outside git upgrade; recorded")
 
     def _lock(self, command: str, report: RunReport) -> RunnerLock:
         lock = RunnerLock(self.repo, command).acquire()

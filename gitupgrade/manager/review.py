@@ -1,8 +1,8 @@
 """Read-only views: ``status`` (queue counts, last and next scan, lists) and ``diff`` of an upgrade."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import unidiff
@@ -15,7 +15,6 @@ from gitupgrade.repo.diffs import patch_text
 from gitupgrade.repo.lock import current_owner
 
 DONE_STATUSES = ("merged", "failed", "refused", "rejected", "rolled_back")
-SCHEDULE_HOURS = {"weekly": 168.0, "daily": 24.0}
 RECENT = 10
 
 
@@ -25,18 +24,23 @@ def _ts(text: str) -> datetime:
 
 def next_scan(last_scan_ts: str | None, config: Config, now: datetime) -> str | None:
     """When ``tick`` scans next (ISO UTC), or None for a manual schedule."""
-    schedule = config["scan_schedule"]
-    if schedule == "manual":
-        return None
-    hours = min(SCHEDULE_HOURS[schedule], float(config["scan_interval_hours"]))
-    due = now if last_scan_ts is None else max(now, _ts(last_scan_ts) + timedelta(hours=hours))
-    return due.strftime("%Y-%m-%dT%H:%M:%SZ")
+    from gitupgrade.learning.schedule import next_scan_time
+
+    due = next_scan_time(config, last_scan_ts, now)
+    return None if due is None else due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def upgrade_status(repo: GitRepo, ledger: Any, config: Config, now: datetime | None = None) -> dict[str, Any]:
+def upgrade_status(repo: GitRepo, ledger: Any, config: Config, target: str | None = None,
+                   now: datetime | None = None) -> dict[str, Any]:
     """The spec's status: queue counts, last scan, next auto scan, pending, in progress, recent."""
+    from gitupgrade.integration.merged import detect_merged_elsewhere
+
     now = now or datetime.now(UTC)
     records = ledger.upgrades()
+    # A reviewer may have merged an upgrade branch outside the tool (a pull request):
+    # shown as merged here; the next runner records it in the ledger.
+    elsewhere = {m.upgrade_id: m for m in detect_merged_elsewhere(repo, ledger, target)}
+    records = [replace(r, status="merged") if r.id in elsewhere else r for r in records]
     owner = current_owner(repo)
     running_id = owner.upgrade_id if owner else None
     pending = [r for r in records if r.status == "pending" or (r.status == "in_progress" and r.id != running_id)]
@@ -56,6 +60,7 @@ def upgrade_status(repo: GitRepo, ledger: Any, config: Config, now: datetime | N
         "pending": [_brief(r) for r in sorted(pending, key=lambda r: (-(r.priority or 0), r.created))],
         "in_progress": [_brief(r) for r in in_progress],
         "awaiting_review": [_brief(r) for r in records if r.status in ("awaiting_review", "approved")],
+        "merged_elsewhere": sorted(elsewhere),
         "recently_completed": [
             {**_brief(r), "status": r.status, "failure_type": r.failure_type, "updated": r.updated}
             for r in sorted(done, key=lambda r: r.updated, reverse=True)[:RECENT]

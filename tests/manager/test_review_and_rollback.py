@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 
-from tests.manager.conftest import CALC, manager_for
+from tests.manager.conftest import CALC, QUICK_CONFIG, manager_for
 from tests.manager.strategies import edit
 
 SUB = CALC + "\n\ndef sub(a, b):\n    return a - b\n"
+QUICK_CONFIG_REVIEW = QUICK_CONFIG + "  risk_policies:\n    low: {auto_approve: false}\n"
 
 
 def test_diff_status_and_rollback_of_a_merged_upgrade(quick_project, run_cli) -> None:
@@ -76,3 +77,24 @@ def test_rollback_of_an_unmerged_upgrade_deletes_its_branch_and_gc_prunes_backup
     assert json.loads(pruned.stdout)["removed"] == [
         f"refs/upgrade-backups/{upgrade_id}/base", f"refs/upgrade-backups/{upgrade_id}/upgrade"]
     assert quick_project.git("for-each-ref", "refs/upgrade-backups/") == ""
+
+
+def test_an_upgrade_merged_by_a_reviewer_outside_the_tool_shows_as_merged(quick_project, run_cli) -> None:
+    quick_project.write({"config.yaml": QUICK_CONFIG_REVIEW})
+    quick_project.commit(message="review everything")
+    manager = manager_for(quick_project)
+    (upgrade_id,) = manager.queue_suggestions([edit({"src/pkg/calc.py": SUB}, title="Add sub")]).queued
+    (outcome,) = manager.run().outcomes
+    assert outcome.status == "awaiting_review"
+
+    # the reviewer merges the pull request's branch by hand
+    quick_project.git("merge", "-q", "--no-ff", "-m", "Merge pull request", f"upgrade/{upgrade_id}")
+    status = json.loads(run_cli("status", "--json", cwd=quick_project.path).stdout)
+    assert status["merged_elsewhere"] == [upgrade_id]
+    assert [(r["id"], r["status"]) for r in status["recently_completed"]] == [(upgrade_id, "merged")]
+    assert status["awaiting_review"] == []
+    # status is read-only; the next runner records the merge in the ledger
+    assert manager_for(quick_project).ledger.upgrade(upgrade_id).status == "awaiting_review"
+    report = manager_for(quick_project).run()
+    assert report.messages == [f"{upgrade_id} was merged into refs/heads/main outside git upgrade; recorded"]
+    assert manager_for(quick_project).ledger.upgrade(upgrade_id).status == "merged"
