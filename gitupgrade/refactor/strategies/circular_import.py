@@ -229,7 +229,6 @@ def _find_statement(
 def _edge_aliases(node: ImportNode, source: ModuleSource, edge: Edge, strict: bool = True) -> list[cst.ImportAlias]:
     """The aliases of ``node`` that make the edge to ``edge['imported']``."""
     imported = edge["imported"]
-    names = set(edge.get("names") or ())
     if isinstance(node.names, cst.ImportStar):
         if strict:
             raise RefusedChange("a star import cannot be deferred")
@@ -241,7 +240,8 @@ def _edge_aliases(node: ImportNode, source: ModuleSource, edge: Edge, strict: bo
     aliases = []
     for alias in node.names:
         name = _dotted(alias.name)
-        if f"{base}.{name}" == imported or (base == imported and (not names or name in names)):
+        # every name of ``from a import ...`` runs ``a``: all of them must go for the edge to go
+        if f"{base}.{name}" == imported or base == imported:
             aliases.append(alias)
     return aliases
 
