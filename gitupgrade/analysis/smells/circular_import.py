@@ -21,7 +21,7 @@ def find(context: ScanContext) -> Iterator[Finding]:
                   if cycle.unsafe else "benign today: only module objects are bound at import time")
         yield Finding(
             type=TYPE,
-            title=f"Break the import cycle of {len(cycle.modules)} modules ({cycle.modules[0]}, ...)",
+            title=f"Break the import cycle {_names(cycle.modules)}",
             description=f"Cycle {chain} ({nature}). Cheapest cut: {cut}.",
             affected_modules=affected,
             evidence=cycle.evidence(),
@@ -30,3 +30,10 @@ def find(context: ScanContext) -> Iterator[Finding]:
             strength=(0.5 if cycle.unsafe else 0.0) + min(0.5, len(cycle.modules) / 40),
             key=tuple(cycle.modules),
         )
+
+
+def _names(modules: tuple[str, ...] | list[str]) -> str:
+    # Short enough for a commit title: up to three modules, then how many more.
+    shown = ", ".join(modules[:3])
+    more = len(modules) - 3
+    return f"{shown} (+{more} more)" if more > 0 else shown
