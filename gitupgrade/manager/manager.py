@@ -216,6 +216,13 @@ class UpgradeManager:
             return rollback(self.repo, self.ledger, record, target, staging, self.config_at,
                             int(config["max_upgrade_retries"]))
 
+    def learn_from_outcomes(self) -> Any:
+        """What the ledger's outcomes teach per type (``gitupgrade.learning.LearningReport``);
+        trust changes are recorded as ``learning`` events."""
+        from gitupgrade.learning import Learner
+
+        return Learner(self.ledger, self.config_at(self.repo.resolve_commit("HEAD"))).learn_from_outcomes()
+
     # -- views -----------------------------------------------------------------------------------
     def get_upgrade_status(self) -> dict[str, Any]:
         """Queue counts, last and next scan, pending / in progress / recently completed upgrades."""

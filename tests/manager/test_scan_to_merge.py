@@ -40,3 +40,17 @@ def test_scan_then_run_merges_the_cycle_fix(git_repo) -> None:
                                 "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert suite.returncode == 0, suite.stdout
     assert manager_for(git_repo).trigger_scan().queued == ()  # fixed (or already handled): nothing new
+
+
+def test_merged_upgrade_records_quality_and_teaches_the_learner(git_repo) -> None:
+    git_repo.commit(CYCLE, "a project with an import cycle")
+    manager = manager_for(git_repo)
+    manager.trigger_scan()
+    (outcome,) = [o for o in manager.run().outcomes if o.status == "merged"]
+    record = manager.ledger.upgrade(outcome.upgrade_id)
+    # the rescan of the upgrade commit: one smell (the cycle) fewer than at its base
+    assert record.quality["smells_before"] - record.quality["smells_after"] == 1
+    assert outcome.approval == "risk policy auto-approves low-risk upgrades"
+    learned = manager.learn_from_outcomes().to_dict()
+    (row,) = [t for t in learned["types"] if t["type"] == "circular_import"]
+    assert (row["attempts"], row["successes"]) == (1, 1)
