@@ -135,13 +135,7 @@ class Executor:
         ``with_suite`` False stops after the syntax and import checks (a batch runs the
         test suite once for the whole stack).
         """
-        worktree = self.staging.checkout(base)
-        validator = Validator(worktree.path, self.repo.state_dir, config)
-        need_tests = policy.require_tests(suggestion.risk_level)
-        baseline = validator.baseline(self.repo.commit_tree(base), with_tests=need_tests)
-        self.suite_runs += validator.suite_runs
-        if need_tests and baseline.failing:
-            raise BaselineFailingError(base, baseline.describe_failure())
+        worktree, validator, baseline, need_tests = self._baseline(base, config, policy, suggestion)
         if announce:
             # Marks the upgrade in progress: a crash from here on leaves a visible trace to recover.
             self.ledger.append("upgrade_started", base, upgrade_id=upgrade_id)
@@ -168,6 +162,18 @@ class Executor:
         if verdict.ok and with_suite and not validator.benchmark_command:
             validator.remember(self.repo.commit_tree(commit), verdict.tests)
         return Build(base, commit, verdict, baseline, result.strategy, files, assessment.quality)
+
+    def _baseline(self, base: CommitId, config: Config, policy: RiskPolicy,
+                  suggestion: Suggestion) -> tuple[Any, Validator, Baseline, bool]:
+        """Check out ``base`` in core_v2 and get its baseline (cached by tree id); a failing one raises."""
+        worktree = self.staging.checkout(base)
+        validator = Validator(worktree.path, self.repo.state_dir, config)
+        need_tests = policy.require_tests(suggestion.risk_level)
+        baseline = validator.baseline(self.repo.commit_tree(base), with_tests=need_tests)
+        self.suite_runs += validator.suite_runs
+        if need_tests and baseline.failing:
+            raise BaselineFailingError(base, baseline.describe_failure())
+        return worktree, validator, baseline, need_tests
 
     def _validate(self, validator: Validator, changed: dict[str, str], baseline: Baseline,
                   policy: RiskPolicy, need_tests: bool, with_suite: bool = True) -> Verdict:
@@ -232,13 +238,7 @@ class Executor:
         if plan.commit is None:
             build = self.build(record.id, suggestion, tip, config, policy, announce=False)
             return build, build.commit or tip
-        worktree = self.staging.checkout(tip)
-        validator = Validator(worktree.path, self.repo.state_dir, config)
-        need_tests = policy.require_tests(suggestion.risk_level)
-        baseline = validator.baseline(self.repo.commit_tree(tip), with_tests=need_tests)
-        self.suite_runs += validator.suite_runs
-        if need_tests and baseline.failing:
-            raise BaselineFailingError(tip, baseline.describe_failure())
+        _, validator, baseline, need_tests = self._baseline(tip, config, policy, suggestion)
         self.staging.checkout(plan.commit)
         changed = {f.path: f.change for f in changed_files(self.repo, tip, plan.commit)}
         verdict = self._validate(validator, changed, baseline, policy, need_tests)

@@ -47,8 +47,9 @@ class RuleStrategy:
         return f"rule:{self.type}"
 
     def workspace(self, workdir: Path, suggestion: Suggestion) -> Workspace:
-        """The workspace of the suggestion (source root from its evidence)."""
-        raise NotImplementedError
+        """The workspace of the suggestion; by default rooted at the evidence's ``path`` and ``module``."""
+        evidence = suggestion.evidence
+        return Workspace.for_module(workdir, evidence["path"], evidence["module"])
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         """Edit files through ``ws``; raise RefusedChange to refuse."""

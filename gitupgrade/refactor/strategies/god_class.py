@@ -39,7 +39,6 @@ from gitupgrade.refactor.strategies.syntax import (
 from gitupgrade.refactor.strategies.toplevel import TopLevel, first_line, map_module
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
@@ -68,10 +67,6 @@ class GodClassStrategy(RuleStrategy):
     type = "god_class"
     description = "move method clusters of a large class into mixins it inherits from"
     risk = "medium"
-
-    def workspace(self, workdir: Path, suggestion: Suggestion) -> Workspace:
-        evidence = suggestion.evidence
-        return Workspace.for_module(workdir, evidence["path"], evidence["module"])
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence

@@ -27,7 +27,6 @@ from gitupgrade.refactor.strategies.syntax import dotted, imports_end, imports_n
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
@@ -50,10 +49,6 @@ class GodModuleStrategy(RuleStrategy):
     type = "god_module"
     description = "split a large module into cohesive modules, re-exporting every moved name"
     risk = "medium"
-
-    def workspace(self, workdir: Path, suggestion: Suggestion) -> Workspace:
-        evidence = suggestion.evidence
-        return Workspace.for_module(workdir, evidence["path"], evidence["module"])
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
