@@ -87,3 +87,13 @@ def test_runtime_annotation_readers_are_recognised_not_guessed() -> None:
     assert runtime_annotation_reader("import attr\n") == "import attr"
     assert runtime_annotation_reader("x = 1\n@dataclass\nclass A:\n    a: int\n") == "@dataclass"
     assert runtime_annotation_reader("hints = typing.get_type_hints(f)\n") == "get_type_hints"
+
+
+def test_a_word_and_its_plural_name_a_group_once() -> None:
+    from gitupgrade.refactor.strategies.naming import dominant_words, mixin_name
+
+    methods = [f"price_{i}" for i in range(11)]
+    attributes = ["prices", "rate"] * 11
+    assert dominant_words(methods + attributes, avoid=["Inventory"]) == ["prices", "rate"]
+    assert mixin_name(methods + attributes, "Inventory", lambda name: False) == "InventoryPricesRateMixin"
+    assert dominant_words(["place_order", "cancel_order", "OrderEvent", "order_events"]) == ["order", "events"]

@@ -32,19 +32,28 @@ def dominant_words(names: Iterable[str], avoid: Iterable[str] = (), count: int =
     skip = _FILLER | {w for a in avoid for w in words(a)}
     tally: Counter[str] = Counter()
     first: dict[str, int] = {}
+    spelled: dict[str, Counter[str]] = {}
     for name in names:
         for word in dict.fromkeys(words(name)):
             if len(word) < 3 or word in skip or word.isdigit():
                 continue
-            tally[word] += 1
-            first.setdefault(word, len(first))
+            # ``price`` and ``prices`` are one word: a name must not say it twice
+            stem = _stem(word)
+            tally[stem] += 1
+            first.setdefault(stem, len(first))
+            spelled.setdefault(stem, Counter())[word] += 1
     ranked = sorted(tally, key=lambda w: (-tally[w], first[w]))
     # a runner-up word much rarer than the leader would make the name say less, not more
     chosen = ranked[:1]
     for word in ranked[1:count]:
         if tally[word] >= 2 and 2 * tally[word] >= tally[ranked[0]]:
             chosen.append(word)
-    return chosen
+    # the commoner spelling; on a tie the plural, which reads better as a module name
+    return [max(spelled[stem], key=lambda w: (spelled[stem][w], len(w))) for stem in chosen]
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool]) -> str:
