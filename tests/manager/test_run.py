@@ -163,14 +163,17 @@ def test_a_hanging_suite_is_recorded_as_timeout(quick_project, tmp_path, monkeyp
     (gate / "block").write_text("")
     monkeypatch.setenv("GATE_DIR", str(gate))
     override = tmp_path / "override.yaml"
-    override.write_text("self_upgrading:\n  validation:\n    timeout_seconds: 3\n")
+    # long enough for the baseline run on a loaded machine; the gated suite blocks for 60 s
+    override.write_text("self_upgrading:\n  validation:\n    timeout_seconds: 8\n")
     manager = UpgradeManager(GitRepo.discover(quick_project.path), config_file=override)
     manager.queue_suggestions([edit({"src/pkg/calc.py": CALC + "GATED = True\n"})])
 
-    (outcome,) = manager.run().outcomes
+    report = manager.run()
+    assert report.baseline_failure is None
+    (outcome,) = report.outcomes
 
     assert (outcome.status, outcome.failure_type) == ("failed", "timeout")
-    assert outcome.detail == "the test command did not finish within 3s"
+    assert outcome.detail == "the test command did not finish within 8s"
     suite_pid = int((gate / "started").read_text())
     assert process_gone(suite_pid)  # the whole process group was killed
 
