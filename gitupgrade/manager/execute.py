@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from gitupgrade.config import Config
@@ -161,6 +161,9 @@ class Executor:
                                      policy, need_tests, with_suite)
         if verdict.ok and with_suite and not validator.benchmark_command:
             validator.remember(self.repo.commit_tree(commit), verdict.tests)
+        if verdict.ok and result.reason:
+            # e.g. the model was unreachable and a rule did the work: say so in the record
+            verdict = replace(verdict, detail=result.reason)
         return Build(base, commit, verdict, baseline, result.strategy, files, assessment.quality)
 
     def _baseline(self, base: CommitId, config: Config, policy: RiskPolicy,

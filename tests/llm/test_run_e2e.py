@@ -208,3 +208,32 @@ def test_run_with_command_provider_in_a_real_process(git_repo: GitRepoBuilder, t
     body = git_repo.git("log", "-1", "--format=%b", upgrade["branch"]).splitlines()
     assert body[0] == ("Proposed by llm:command/fake-coder for the complex_function finding "
                        "(accepted on attempt 1 of 2).")
+
+
+def test_prefer_for_falls_back_to_the_rule_when_the_model_is_down(git_repo: GitRepoBuilder, run_cli: CliRun) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: the model is down
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cycle = {
+        "src/app/__init__.py": "",
+        "src/app/a.py": "from app.b import helper\n\n\ndef run():\n    return helper() + 1\n\n\nVALUE = 41\n",
+        "src/app/b.py": "from app import a\n\n\ndef helper():\n    return a.VALUE\n",
+        "tests/test_app.py": "from app.a import run\n\n\ndef test_run():\n    assert run() == 42\n",
+    }
+    llm = (f"  llm:\n    provider: openai\n    base_url: http://127.0.0.1:{port}/v1\n    model: coder-7b\n"
+           "    prefer_for: [circular_import]\n")
+    git_repo.commit({**cycle, "config.yaml": "self_upgrading:\n" + VALIDATION + llm, ".gitignore": "__pycache__/\n"})
+
+    scanned = json.loads(run_cli("scan", "--json", cwd=git_repo.path).stdout)
+    (suggestion,) = [s for s in scanned["upgrade_suggestions"] if s["type"] == "circular_import"]
+    assert len(scanned["queue"]["queued"]) == 1
+    ran = run_cli("run", "--json", cwd=git_repo.path)
+    [upgrade] = json.loads(ran.stdout)["upgrades"]
+
+    # routed to the model (so at least medium risk: review), done by the rule, and said so
+    assert (upgrade["status"], upgrade["strategy"]) == ("awaiting_review", "rule:circular_import"), upgrade["detail"]
+    assert upgrade["detail"].startswith("llm:openai/coder-7b not used (cannot reach ")
+    assert upgrade["detail"].endswith("fell back to rule:circular_import")
+    assert suggestion["risk_level"] == "low"
