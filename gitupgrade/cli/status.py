@@ -24,7 +24,10 @@ def command(app: AppContext, as_json: bool) -> None:
     scan = status["last_scan"]
     out.print("last scan: " + (f"{scan['ts']} at {str(scan['commit'])[:10]}: {scan['suggestions']} suggestions, "
                                f"{scan['queued']} queued" if scan else "never"), markup=False, soft_wrap=True)
-    out.print(f"next auto scan: {status['next_auto_scan'] or 'off (auto_upgrade_enabled is false or manual)'}",
+    upgrades = "with auto-approved upgrades" if status["auto_upgrade"] else "scan only: auto_upgrade_enabled is false"
+    when = (f"{status['next_auto_scan']} by git upgrade tick ({upgrades})" if status["next_auto_scan"]
+            else "never (manual schedule)")
+    out.print(f"next auto scan: {when}",
               markup=False, soft_wrap=True)
     if status["runner"]:
         out.print(f"running: {status['runner']}", markup=False, soft_wrap=True)

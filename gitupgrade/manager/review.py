@@ -54,8 +54,9 @@ def upgrade_status(repo: GitRepo, ledger: Any, config: Config, target: str | Non
             "ts": scan["ts"], "commit": scan.get("commit"), "suggestions": len(scan.get("suggestion_ids") or []),
             "queued": len(scan.get("queued") or []), "filtered": scan.get("filtered"),
         },
-        "next_auto_scan": next_scan(scan["ts"] if scan else None, config, now)
-        if config["auto_upgrade_enabled"] else None,
+        # `git upgrade tick` scans on this schedule whether or not it also runs upgrades
+        "next_auto_scan": next_scan(scan["ts"] if scan else None, config, now),
+        "auto_upgrade": bool(config["auto_upgrade_enabled"]),
         "runner": None if owner is None else owner.describe(),
         "pending": [_brief(r) for r in sorted(pending, key=lambda r: (-(r.priority or 0), r.created))],
         "in_progress": [_brief(r) for r in in_progress],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.manager.conftest import CALC, QUICK_CONFIG, manager_for
 from tests.manager.strategies import edit
@@ -98,3 +99,17 @@ def test_an_upgrade_merged_by_a_reviewer_outside_the_tool_shows_as_merged(quick_
     report = manager_for(quick_project).run()
     assert report.messages == [f"{upgrade_id} was merged into refs/heads/main outside git upgrade; recorded"]
     assert manager_for(quick_project).ledger.upgrade(upgrade_id).status == "merged"
+
+
+def test_status_text_names_the_next_scheduled_scan(quick_project, run_cli) -> None:
+    manager = manager_for(quick_project)
+    (upgrade_id,) = manager.queue_suggestions([edit({"src/pkg/calc.py": SUB}, title="Add sub")]).queued
+    lines = run_cli("status", cwd=quick_project.path).stdout.splitlines()
+    assert lines[:2] == ["queue: 1 pending, 0 in progress, 0 completed today", "last scan: never"]
+    # never scanned: the weekly schedule makes a scan due now, scan only by default
+    assert re.fullmatch(r"next auto scan: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by git upgrade tick "
+                        r"\(scan only: auto_upgrade_enabled is false\)", lines[2])
+    # base priority 50 scaled by the prior success estimate of an untried type, 0.5
+    assert lines[3:] == ["pending:", f"  {upgrade_id}  p25  Add sub"]
+    quick_project.commit({"config.yaml": QUICK_CONFIG + "  scan_schedule: manual\n"}, "manual scans")
+    assert run_cli("status", cwd=quick_project.path).stdout.splitlines()[2] == "next auto scan: never (manual schedule)"
