@@ -54,3 +54,17 @@ def test_merged_upgrade_records_quality_and_teaches_the_learner(git_repo) -> Non
     learned = manager.learn_from_outcomes().to_dict()
     (row,) = [t for t in learned["types"] if t["type"] == "circular_import"]
     assert (row["attempts"], row["successes"]) == (1, 1)
+
+
+def test_clone_statement_runs_are_report_only_without_a_model(git_repo) -> None:
+    block = "".join(f"    total = total + values[{i}] * {i + 1}\n" for i in range(7))
+    git_repo.commit({
+        "pkg/__init__.py": "",
+        "pkg/one.py": f"def first(values):\n    total = 0\n{block}    return total\n",
+        "pkg/two.py": f"def second(values, scale):\n    total = 0\n{block}    return total * scale\n",
+    })
+    scan = manager_for(git_repo).trigger_scan()
+    (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
+    assert clone.evidence["kind"] == "block"
+    assert (clone.id, "clone statement runs are report-only without an LLM provider") in scan.filtered
+    assert scan.queued == ()
