@@ -13,16 +13,15 @@ from gitupgrade.errors import ExitCode, GitUpgradeError
 
 def report_bug(exc: BaseException) -> str:
     """The one-paragraph bug report for an unexpected exception (exit 3)."""
-    import pygit2
-
     from gitupgrade import __version__
+    from gitupgrade.repo.core import library_versions
 
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     location = f" at {where.filename}:{where.lineno}" if where else ""
     return (
         f"bug: unexpected {type(exc).__name__}: {exc}{location}\n"
         f"please report it with: gitupgrade {__version__}, Python {platform.python_version()}, "
-        f"pygit2 {pygit2.__version__}, libgit2 {pygit2.LIBGIT2_VERSION}"
+        f"{library_versions()}"
     )
 
 

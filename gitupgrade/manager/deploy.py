@@ -7,12 +7,12 @@ ref moves. Either way the ref moves only from the value read before the work.
 """
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import checkout_holding
+from gitupgrade.repo.hookdir import run_hook
 from gitupgrade.repo.refs import compare_and_swap
 from gitupgrade.repo.status import advance_checked_out
 
@@ -38,14 +38,6 @@ def deploy(repo: GitRepo, target: BranchName, expected: CommitId, new: CommitId,
         compare_and_swap(repo, branch_ref(target), new, expected, message)
         return Deployment(new, None)
     updated = advance_checked_out(repo, checkout, target, expected, new, message)
-    _run_post_merge_hook(checkout)
+    # a user whose branch we advanced expects post-merge as after `git merge` (0: not a squash)
+    run_hook(checkout, "post-merge", "0")
     return Deployment(new, checkout, tuple(updated))
-
-
-def _run_post_merge_hook(checkout: Path) -> None:
-    # libgit2 never runs hooks; a user whose branch we advanced expects post-merge to run
-    # as after `git merge` (argument 0: not a squash merge). Its failure does not undo the merge.
-    subprocess.run(
-        ["git", "hook", "run", "--ignore-missing", "post-merge", "--", "0"],
-        cwd=checkout, stdin=subprocess.DEVNULL, capture_output=True, check=False,
-    )

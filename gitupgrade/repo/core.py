@@ -105,3 +105,8 @@ class GitRepo:
             target = self.raw.references["HEAD"].target
         name = str(target)
         return BranchName(name.removeprefix("refs/heads/"))
+
+
+def library_versions() -> str:
+    """The versions of pygit2 and libgit2 in use, for bug reports."""
+    return f"pygit2 {pygit2.__version__}, libgit2 {pygit2.LIBGIT2_VERSION}"

@@ -1,7 +1,8 @@
-"""Where git runs hooks from: ``core.hooksPath`` when set, else ``<common git dir>/hooks``."""
+"""Hooks: where git runs them from (``core.hooksPath``, else ``<common git dir>/hooks``), and running one."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 from gitupgrade.repo.core import GitRepo, git_operation
@@ -29,3 +30,15 @@ def hooks_dir(repo: GitRepo) -> Path:
             path = (repo.workdir or repo.git_dir) / path
         return path
     return repo.common_dir / "hooks"
+
+
+def run_hook(checkout: Path, name: str, *args: str) -> None:
+    """Run the hook ``name`` in ``checkout`` as git would (libgit2 never runs hooks).
+
+    Used where a user expects git's hook, e.g. post-merge after we advanced their
+    branch; its failure or absence changes nothing.
+    """
+    subprocess.run(
+        ["git", "hook", "run", "--ignore-missing", name, "--", *args],
+        cwd=checkout, stdin=subprocess.DEVNULL, capture_output=True, check=False,
+    )

@@ -190,3 +190,15 @@ def test_a_failing_baseline_is_reported_once_and_nothing_runs(project, run_cli) 
     assert lines[1] == "hint: fix the failing tests, then run git upgrade run again"
     assert result.stdout == ""
     assert len(manager_for(project).ledger.upgrades("pending")) == 2
+
+
+def test_merging_into_the_checked_out_branch_runs_the_post_merge_hook(quick_project) -> None:
+    hook = quick_project.path / ".git/hooks/post-merge"
+    hook.write_text('#!/bin/sh\necho "post-merge $1 $(git rev-parse HEAD)" > .git/post-merge-ran\n')
+    hook.chmod(0o755)
+    manager = manager_for(quick_project)
+    manager.queue_suggestions([edit({"src/pkg/calc.py": CALC + "\n\nX = 1\n"})])
+    (outcome,) = manager.run().outcomes
+    assert outcome.status == "merged"
+    # as after `git merge`: run in the user's checkout, after the branch moved, 0 = not a squash
+    assert (quick_project.path / ".git/post-merge-ran").read_text() == f"post-merge 0 {outcome.merge_commit}\n"
