@@ -40,10 +40,21 @@ class LedgerRecorder:
                            base_commit: str, target_branch: str | None,
                            priority: int | None = None) -> dict[str, Any]:
         """Record that a suggestion became a pending upgrade (on the base commit's note)."""
-        data = suggestion.to_dict() if isinstance(suggestion, Suggestion) else dict(suggestion)
-        return self.append(ev.UPGRADE_QUEUED, base_commit, upgrade_id=upgrade_id, suggestion=data,
-                           priority=data.get("priority") if priority is None else priority,
-                           base_commit=self.resolve(base_commit), target_branch=target_branch)
+        (event,) = self.log_upgrades_queued([(upgrade_id, suggestion, priority)], base_commit, target_branch)
+        return event
+
+    def log_upgrades_queued(self, entries: list[tuple[str, Suggestion | dict[str, Any], int | None]],
+                            base_commit: str, target_branch: str | None) -> list[dict[str, Any]]:
+        """Record several ``(upgrade_id, suggestion, priority)`` queued on one base, in one notes commit."""
+        base = self.resolve(base_commit)
+        items = []
+        for upgrade_id, suggestion, priority in entries:
+            data = suggestion.to_dict() if isinstance(suggestion, Suggestion) else dict(suggestion)
+            items.append((ev.UPGRADE_QUEUED, base, {
+                "upgrade_id": upgrade_id, "suggestion": data,
+                "priority": data.get("priority") if priority is None else priority,
+                "base_commit": base, "target_branch": target_branch}))
+        return self.append_many(items)
 
     def log_upgrade_execution(self, record: dict[str, Any]) -> dict[str, Any]:
         """Record one execution (on the upgrade commit's note, else the base commit's)."""

@@ -42,6 +42,7 @@ def enqueue(
     learner = policy.learner
     queued: list[str] = []
     filtered: list[tuple[str, str]] = []
+    entries: list[tuple[str, Suggestion, int]] = []
     for suggestion in sorted(suggestions, key=lambda s: (-s.priority, s.id)):
         # Types no rule handles (and those config prefers) go to the model when one is configured.
         suggestion = route_suggestion(suggestion, policy.config)
@@ -56,9 +57,11 @@ def enqueue(
             continue
         upgrade_id = new_upgrade_id()
         priority = learner.priority_for(suggestion) if learner is not None else suggestion.priority
-        ledger.log_upgrade_queued(upgrade_id, suggestion, base, target, priority)
+        entries.append((upgrade_id, suggestion, priority))
         known[suggestion.id] = "pending"
         queued.append(upgrade_id)
+    # one notes commit for the whole scan: a first scan of a large project queues hundreds
+    ledger.log_upgrades_queued(entries, base, target)
     return QueueResult(tuple(queued), tuple(filtered))
 
 
