@@ -20,7 +20,7 @@ from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.quality import QualityGate
 from gitupgrade.manager.staging import Staging
-from gitupgrade.manager.validation import Baseline, Validator, Verdict
+from gitupgrade.manager.validation import Baseline, Validator, Verdict, imports_failing_at
 from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
 from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.repo.branches import backup, delete_ref, point_branch, upgrade_branch
@@ -158,7 +158,7 @@ class Executor:
             verdict = Verdict.fail("refused", assessment.problem)
         else:
             verdict = self._validate(validator, {f["path"]: f["change"] for f in files}, baseline,
-                                     policy, need_tests, with_suite)
+                                     policy, need_tests, with_suite, (base, commit))
         if verdict.ok and with_suite and not validator.benchmark_command:
             validator.remember(self.repo.commit_tree(commit), verdict.tests)
         if verdict.ok and result.reason:
@@ -179,13 +179,15 @@ class Executor:
         return worktree, validator, baseline, need_tests
 
     def _validate(self, validator: Validator, changed: dict[str, str], baseline: Baseline,
-                  policy: RiskPolicy, need_tests: bool, with_suite: bool = True) -> Verdict:
+                  policy: RiskPolicy, need_tests: bool, with_suite: bool,
+                  base_and_head: tuple[CommitId, CommitId]) -> Verdict:
         runs_before = validator.suite_runs
         verdict = Verdict(True)
         if policy.require_checks():
             verdict = validator.check_syntax(changed)
             if verdict.ok:
-                verdict = validator.check_imports(changed)
+                verdict = validator.check_imports(
+                    changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head))
         if verdict.ok and need_tests and with_suite:
             verdict = validator.check_tests(baseline)
         if verdict.ok and with_suite:
@@ -244,7 +246,7 @@ class Executor:
         _, validator, baseline, need_tests = self._baseline(tip, config, policy, suggestion)
         self.staging.checkout(plan.commit)
         changed = {f.path: f.change for f in changed_files(self.repo, tip, plan.commit)}
-        verdict = self._validate(validator, changed, baseline, policy, need_tests)
+        verdict = self._validate(validator, changed, baseline, policy, need_tests, True, (tip, plan.commit))
         files = [asdict(f) for f in changed_files(self.repo, tip, plan.commit)]
         return Build(tip, commit, verdict, baseline, record.strategy or "", files), plan.commit
 

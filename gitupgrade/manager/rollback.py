@@ -15,7 +15,7 @@ from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError, RefMovedError, UserError
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.staging import Staging
-from gitupgrade.manager.validation import Validator
+from gitupgrade.manager.validation import Validator, imports_failing_at
 from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import backup, delete_ref, upgrade_branch
 from gitupgrade.repo.commits import commit_message, format_message
@@ -98,7 +98,8 @@ def _validate(repo: GitRepo, staging: Staging, config: Config, tip: CommitId, re
     changed = {f.path: f.change for f in changed_files(repo, tip, revert_commit)}
     verdict = validator.check_syntax(changed)
     if verdict.ok:
-        verdict = validator.check_imports(changed)
+        verdict = validator.check_imports(
+            changed, failing_at_base=imports_failing_at(staging, validator, tip, revert_commit))
     if verdict.ok and with_tests and baseline.tests is not None and not baseline.failing:
         verdict = validator.check_tests(baseline)
     if not verdict.ok:

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gitupgrade.config import Config
 from gitupgrade.manager.testrun import TestRun, command_env, python_roots, run_command, run_tests
-from gitupgrade.repo import TreeId
+from gitupgrade.repo import CommitId, TreeId
 
-_SMOKE = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+# Imports each module named on the command line and prints one marked JSON line of the
+# failures ({module: "Type: message"}), so one start of the user's python checks all;
+# the mark finds it among whatever the imported modules print themselves.
+_SMOKE = (
+    "import importlib, json, sys\n_MARK = 'gitupgrade-import-failures: '\nfailed = {}\nfor name in sys.argv[1:]:\n"
+    "    try:\n        importlib.import_module(name)\n"
+    "    except BaseException as exc:\n        failed[name] = f'{type(exc).__name__}: {exc}'\n"
+    "print('\\n' + _MARK + json.dumps(failed))\n"
+)
+_MARK = "gitupgrade-import-failures: "
 
 
 @dataclass(frozen=True)
@@ -117,19 +128,46 @@ class Validator:
                 return Verdict.fail("syntax_error", f"{path}{f':{line}' if line else ''}: {exc}")
         return Verdict(True)
 
-    def check_imports(self, changed: dict[str, str], python: str = "python") -> Verdict:
-        """Import each changed module in a fresh interpreter of the user's environment."""
-        modules = [m for m in (module_name(p, self.workdir) for p, k in changed.items() if k != "DELETE") if m]
+    def check_imports(self, changed: dict[str, str], python: str = "python",
+                      failing_at_base: Callable[[list[str]], set[str]] | None = None) -> Verdict:
+        """Import each changed module in a fresh interpreter of the user's environment.
+
+        A modified module that could not be imported at the base either (say a
+        Windows-only module on Linux) is not this upgrade's fault: ``failing_at_base``
+        names those, and they are excused.
+        """
+        paths = {m: p for p, k in changed.items() if k != "DELETE" and (m := module_name(p, self.workdir))}
+        failed = self.import_failures(list(paths), python)
+        if isinstance(failed, Verdict):
+            return failed
+        modified = [m for m in failed if changed[paths[m]] == "MODIFY"]
+        if modified and failing_at_base is not None:
+            for name in failing_at_base(modified):
+                failed.pop(name, None)
+        if failed:
+            detail = "; ".join(f"importing {name} failed: {why}" for name, why in sorted(failed.items()))
+            return Verdict.fail("import_error", detail)
+        return Verdict(True)
+
+    def import_failures(self, modules: list[str], python: str = "python") -> dict[str, str] | Verdict:
+        """``{module: error}`` for the modules that fail to import here (a Verdict when the check itself fails)."""
         if not modules:
-            return Verdict(True)
+            return {}
         env = command_env(self.workdir, self.state_dir)
         result = run_command([python, "-c", _SMOKE, *modules], self.workdir, env, self.timeout, self.state_dir)
         if result.timed_out:
             return Verdict.fail("timeout", f"importing {', '.join(modules)} took over {self.timeout:g}s")
-        if result.exit_code != 0:
-            last = result.output.strip().splitlines()[-1:] or ["(no output)"]
+        lines = result.output.strip().splitlines()
+        reports = [line[len(_MARK):] for line in lines if line.startswith(_MARK)]
+        try:
+            failed = json.loads(reports[-1]) if result.exit_code == 0 and reports else None
+        except ValueError:
+            failed = None
+        if not isinstance(failed, dict):
+            # the interpreter died before reporting (a crash at exit, a killed process)
+            last = lines[-1:] or ["(no output)"]
             return Verdict.fail("import_error", f"importing {', '.join(modules)} failed: {last[0]}")
-        return Verdict(True)
+        return failed
 
     def run_suite(self, label: str) -> TestRun:
         """Run the test command once in the worktree."""
@@ -200,3 +238,17 @@ def module_name(path: str, workdir: Path) -> str | None:
     if not parts or not all(part.isidentifier() for part in parts):
         return None
     return ".".join(parts)
+
+
+def imports_failing_at(staging: Any, validator: Validator, base: CommitId,
+                       back_to: CommitId) -> Callable[[list[str]], set[str]]:
+    """A check of which modules already failed to import at ``base``; the staging
+    worktree is put back at ``back_to`` afterwards (both checkouts rewrite only the changed files)."""
+    def check(modules: list[str]) -> set[str]:
+        staging.checkout(base)
+        try:
+            failed = validator.import_failures(modules)
+        finally:
+            staging.checkout(back_to)
+        return set(failed) if isinstance(failed, dict) else set()
+    return check

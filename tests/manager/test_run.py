@@ -202,3 +202,19 @@ def test_merging_into_the_checked_out_branch_runs_the_post_merge_hook(quick_proj
     assert outcome.status == "merged"
     # as after `git merge`: run in the user's checkout, after the branch moved, 0 = not a squash
     assert (quick_project.path / ".git/post-merge-ran").read_text() == f"post-merge 0 {outcome.merge_commit}\n"
+
+
+def test_a_module_that_never_imported_here_is_not_the_upgrades_fault(quick_project) -> None:
+    windows_only = 'import sys\n\nassert sys.platform == "win32", "Windows only"\n\n\ndef clear():\n    return 1\n'
+    quick_project.commit({"src/pkg/winconsole.py": windows_only}, "a Windows-only module")
+    manager = manager_for(quick_project)
+    manager.queue_suggestions([
+        edit({"src/pkg/winconsole.py": windows_only + "\n\ndef beep():\n    return 2\n"}, priority=90),
+        # importing it fails here before and after, but a module that imported fine must still import
+        edit({"src/pkg/winconsole.py": windows_only, "src/pkg/calc.py": CALC + "import does_not_exist\n"},
+             priority=80),
+    ])
+    report = manager.run()
+    assert [(o.status, o.failure_type) for o in report.outcomes] == [("merged", None), ("failed", "import_error")]
+    assert report.outcomes[1].detail == (
+        "importing pkg.calc failed: ModuleNotFoundError: No module named 'does_not_exist'")
