@@ -86,8 +86,8 @@ def test_empty_ledger(run_cli, git_repo) -> None:
 def test_malformed_lines_are_skipped_with_one_warning_each(run_cli, git_repo) -> None:
     _seeded_repo(git_repo)
     other = git_repo.commit({"c.py": "z = 1\n"}, "other")
-    bad = "{not json\n" + '{"ts":"2026-11-26T00:00:00.000000Z","v":7,"event":"scan"}\n'
-    good = '{"ts":"2026-11-26T00:00:01.000000Z","v":1,"event":"upgrade_rejected","upgrade_id":"up_1"}'
+    bad = "{not json\n" + '{"ts":"2999-01-01T00:00:00.000000Z","v":7,"event":"scan"}\n'
+    good = '{"ts":"2999-01-01T00:00:01.000000Z","v":1,"event":"upgrade_rejected","upgrade_id":"up_1"}'
     git_repo.git("notes", "--ref=upgrades", "add", "-m", bad + good, other)
     result = run_cli("ledger", "--json", cwd=git_repo.path)
     assert result.exit_code == 0

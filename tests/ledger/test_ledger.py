@@ -128,7 +128,7 @@ def test_the_index_fills_the_spec_tables(seeded, git_repo) -> None:
 def test_reads_catch_up_with_notes_written_elsewhere(seeded, git_repo) -> None:
     ledger, _, _ = seeded
     other = git_repo.commit({"c.py": "z = 1\n"}, "other")
-    line = '{"ts":"2026-11-26T00:00:00.000000Z","v":1,"event":"upgrade_rejected","upgrade_id":"up_1"}'
+    line = '{"ts":"2999-01-01T00:00:00.000000Z","v":1,"event":"upgrade_rejected","upgrade_id":"up_1"}'
     git_repo.git("notes", "--ref=upgrades", "add", "-m", line, other)
     assert ledger.upgrade("up_1").status == "rejected"
     assert ledger.index.indexed_tip() == git_repo.head("refs/notes/upgrades")
@@ -180,7 +180,7 @@ def test_the_ledger_survives_gc_and_travels_with_a_clone(seeded, git_repo, tmp_p
 
 def test_file_versions_of_a_foreign_event_are_read_from_git(git_repo) -> None:
     commit = git_repo.commit({"pkg/a.py": "x = 1\n"})
-    line = ('{"ts":"2026-11-26T00:00:00.000000Z","v":1,"event":"upgrade_executed","upgrade_id":"up_x",'
+    line = ('{"ts":"2999-01-01T00:00:00.000000Z","v":1,"event":"upgrade_executed","upgrade_id":"up_x",'
             f'"status":"merged","commit":"{commit}","files":[{{"path":"pkg/a.py","change":"MODIFY"}}]}}')
     git_repo.git("notes", "--ref=upgrades", "add", "-m", line, commit)
     ledger = open_ledger(git_repo.path)
