@@ -41,8 +41,11 @@ class RiskPolicy:
             return f"risk {suggestion.risk_level} is above max_queued_risk {self.config['max_queued_risk']}"
         if suggestion.strategy != "llm" and suggestion.type not in handled_types:
             return f"no strategy handles {suggestion.type}"
-        if suggestion.strategy != "llm" and suggestion.evidence.get("kind") == "block":
-            return "clone statement runs are report-only without an LLM provider"
+        if suggestion.strategy != "llm":
+            from gitupgrade.refactor import registry
+
+            # a case its strategy always refuses would cost a checkout and a baseline for nothing
+            return registry.precheck(suggestion)
         if suggestion.strategy == "llm":
             from gitupgrade.refactor.llm import llm_configured
 

@@ -2,17 +2,31 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.refactor.result import Strategy
+
+if TYPE_CHECKING:
+    from gitupgrade.suggestion import Suggestion
 
 # suggestion type -> "module:attribute" of its strategy class; imported on first use so
 # that commands which never refactor do not pay for libcst and astroid.
 _STRATEGIES: dict[str, str] = {}
+# suggestion type -> "module:function" telling, from the evidence alone, why a case can never apply
+_PRECHECKS: dict[str, str] = {}
 
 
-def register(suggestion_type: str, target: str) -> None:
-    """Declare the strategy class for a suggestion type (``"pkg.module:Class"``)."""
+def register(suggestion_type: str, target: str, precheck: str | None = None) -> None:
+    """Declare the strategy class for a suggestion type (``"pkg.module:Class"``) and, optionally,
+    a light ``precheck`` function (``"pkg.module:function"``) that keeps hopeless cases unqueued."""
     _STRATEGIES[suggestion_type] = target
+    if precheck is not None:
+        _PRECHECKS[suggestion_type] = precheck
+
+
+def _resolve(target: str) -> Any:
+    module_name, _, attribute = target.partition(":")
+    return getattr(import_module(module_name), attribute)
 
 
 def _load() -> None:
@@ -26,11 +40,17 @@ def strategy_for(suggestion_type: str) -> Strategy | None:
     target = _STRATEGIES.get(suggestion_type)
     if target is None:
         return None
-    module_name, _, attribute = target.partition(":")
-    return getattr(import_module(module_name), attribute)()
+    return _resolve(target)()
 
 
 def handled_types() -> tuple[str, ...]:
     """The suggestion types a rule-based strategy exists for."""
     _load()
     return tuple(sorted(_STRATEGIES))
+
+
+def precheck(suggestion: Suggestion) -> str | None:
+    """Why the rule strategy of ``suggestion`` can never apply it (so it is not queued), or None."""
+    _load()
+    target = _PRECHECKS.get(suggestion.type)
+    return _resolve(target)(suggestion) if target is not None else None

@@ -75,7 +75,9 @@ class Strategy(Protocol):
     ``apply`` edits files inside ``workdir`` only (the staging worktree, never
     the user's checkout), and only the files of ``suggestion.affected_modules``
     plus the new modules it creates. It restores every file it touched before
-    returning REFUSED or FAILED.
+    returning REFUSED or FAILED. A strategy may also register a light ``precheck``
+    (see ``registry.register``): the reason it can never apply a suggestion, so that
+    it is not queued.
     """
 
     type: str

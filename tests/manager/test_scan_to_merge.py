@@ -68,3 +68,17 @@ def test_clone_statement_runs_are_report_only_without_a_model(git_repo) -> None:
     assert clone.evidence["kind"] == "block"
     assert (clone.id, "clone statement runs are report-only without an LLM provider") in scan.filtered
     assert scan.queued == ()
+
+
+def test_clones_the_strategy_can_never_fix_are_not_queued(git_repo) -> None:
+    body = "".join(f"        total = total + values[{i}] * {i + 1}\n" for i in range(7))
+    method = f"    def weigh(self, values):\n        total = 0\n{body}        return total\n"
+    git_repo.commit({
+        "pkg/__init__.py": "",
+        "pkg/one.py": f"class One:\n{method}",
+        "pkg/two.py": f"class Two:\n{method}",
+    })
+    scan = manager_for(git_repo).trigger_scan()
+    (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
+    assert (clone.id, "only module-level functions are deduplicated (these are methods)") in scan.filtered
+    assert scan.queued == ()

@@ -77,4 +77,4 @@ def test_statement_runs_are_report_only(project: Project) -> None:
     _app(project)
     result = project.apply(dup(kind="block"))
     assert result.status is Status.REFUSED
-    assert result.reason == "duplicated statement runs are left to the LLM proposer (report-only without one)"
+    assert result.reason == "clone statement runs are report-only without an LLM provider"

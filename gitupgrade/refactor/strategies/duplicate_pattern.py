@@ -16,6 +16,7 @@ import libcst as cst
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
 from gitupgrade.refactor.strategies.imports import reaches, resolve_relative
+from gitupgrade.refactor.strategies.duplicate_scope import precheck
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import dotted, imports_end
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
@@ -43,7 +44,7 @@ class DuplicatePatternStrategy(RuleStrategy):
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
         if evidence.get("kind") != "function":
-            raise RefusedChange("duplicated statement runs are left to the LLM proposer (report-only without one)")
+            raise RefusedChange(precheck(suggestion) or "not a function clone")
         keep, *others = evidence["locations"]
         keep_source, keep_fn, keep_imports = _function_at(ws, keep)
         outcome = Outcome()
