@@ -35,9 +35,15 @@ def test_kill_9_during_the_tests_then_run_again_recovers(quick_project, tmp_path
     runner.send_signal(signal.SIGKILL)
     runner.wait()
     (quick_project.path / ".git/upgrade/core_v2/src/pkg/calc.py").write_text("half-written")
-    (gate / "block").unlink()
+    # The orphaned suite keeps blocking on its gate until the next run stops it; the retry
+    # gets a gate of its own that is open.
+    open_gate = tmp_path / "open-gate"
+    open_gate.mkdir()
 
-    again = cli("run", "--json", cwd=quick_project.path, GATE_DIR=str(gate))
+    try:
+        again = cli("run", "--json", cwd=quick_project.path, GATE_DIR=str(open_gate))
+    finally:
+        (gate / "block").unlink()
 
     assert again.returncode == 0, again.stderr
     report = json.loads(again.stdout)
