@@ -66,18 +66,20 @@ def python_roots(workdir: Path) -> list[Path]:
     return roots
 
 
-def command_env(workdir: Path, state_dir: Path) -> dict[str, str]:
+def command_env(workdir: Path) -> dict[str, str]:
     """The user's environment with the worktree's roots first on PYTHONPATH.
 
     PYTHONPATH entries precede site-packages, ``.pth`` files and editable-install
     finders, so the staged code wins over an installed copy of the same project.
-    Bytecode goes to a cache under our state dir, keeping the worktree clean.
+    No bytecode is written, keeping the worktree clean; a bytecode prefix would also
+    keep the interpreter from using the existing caches of the standard library and
+    site-packages (0.23 s instead of 0.05 s per start here).
     """
     env = dict(os.environ)
     roots = [str(root) for root in python_roots(workdir)]
     existing = env.get("PYTHONPATH")
     env["PYTHONPATH"] = os.pathsep.join(roots + ([existing] if existing else []))
-    env["PYTHONPYCACHEPREFIX"] = str(state_dir / "pycache")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("PYTHONHOME", None)
     return env
 
@@ -170,7 +172,7 @@ def run_tests(command: str, workdir: Path, timeout: float, state_dir: Path, labe
     junit = state_dir / f"junit-{label}.xml"
     junit.unlink(missing_ok=True)
     full = f"{command} --junitxml={_quote(junit)}" if is_pytest(command) else command
-    env = command_env(workdir, state_dir)
+    env = command_env(workdir)
     result = run_command(["/bin/sh", "-c", full], workdir, env, timeout, state_dir)
     outcomes = parse_junit(junit) if junit.exists() else {}
     passed = sum(1 for o in outcomes.values() if o == "passed")

@@ -153,7 +153,7 @@ class Validator:
         """``{module: error}`` for the modules that fail to import here (a Verdict when the check itself fails)."""
         if not modules:
             return {}
-        env = command_env(self.workdir, self.state_dir)
+        env = command_env(self.workdir)
         result = run_command([python, "-c", _SMOKE, *modules], self.workdir, env, self.timeout, self.state_dir)
         if result.timed_out:
             return Verdict.fail("timeout", f"importing {', '.join(modules)} took over {self.timeout:g}s")
@@ -199,7 +199,7 @@ class Validator:
         """Seconds the benchmark command takes (None when there is none or it fails)."""
         if not self.benchmark_command:
             return None
-        env = command_env(self.workdir, self.state_dir)
+        env = command_env(self.workdir)
         result = run_command(["/bin/sh", "-c", self.benchmark_command], self.workdir, env, self.timeout, self.state_dir)
         return round(result.seconds, 4) if result.exit_code == 0 else None
 
