@@ -16,10 +16,12 @@ from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.repo import BranchName, CommitId
 from gitupgrade.suggestion import Suggestion
 
-# Statuses that keep a suggestion from being queued again (failed and refused ones may
-# come back: the code they were built on may have changed since).
+# Statuses that keep a suggestion from being queued again. A stable id covers the code it
+# was found in, so a refusal would only repeat on every scan until that code changes (and
+# the id with it); failed ones may come back, as a failure can be the environment's, until
+# the learner sees the same failure max_upgrade_retries times.
 BLOCKING_STATUSES = frozenset(
-    {"pending", "in_progress", "awaiting_review", "approved", "merged", "rejected", "rolled_back"}
+    {"pending", "in_progress", "awaiting_review", "approved", "merged", "rejected", "rolled_back", "refused"}
 )
 
 

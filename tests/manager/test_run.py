@@ -218,3 +218,14 @@ def test_a_module_that_never_imported_here_is_not_the_upgrades_fault(quick_proje
     assert [(o.status, o.failure_type) for o in report.outcomes] == [("merged", None), ("failed", "import_error")]
     assert report.outcomes[1].detail == (
         "importing pkg.calc failed: ModuleNotFoundError: No module named 'does_not_exist'")
+
+
+def test_a_refused_suggestion_is_not_queued_again_until_its_code_changes(quick_project) -> None:
+    refused = edit({"src/pkg/calc.py": CALC}, refuse="the class is one connected group")
+    manager = manager_for(quick_project)
+    manager.queue_suggestions([refused])
+    (outcome,) = manager.run().outcomes
+    assert (outcome.status, outcome.detail) == ("refused", "the class is one connected group")
+    # every later scan of the same code finds the same suggestion: it must not loop
+    again = manager_for(quick_project).queue_suggestions([refused])
+    assert (again.queued, again.filtered) == ((), ((refused.id, "already refused"),))
