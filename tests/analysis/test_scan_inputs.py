@@ -113,3 +113,17 @@ def test_several_paths_and_a_path_outside_the_repository(run_cli, git_repo, tmp_
     result = run_cli("scan", str(tmp_path), cwd=git_repo.path)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == f"error: {tmp_path} is outside the repository {git_repo.path.resolve()}"
+
+
+def test_examples_and_docs_are_excluded_by_default_and_can_be_included(run_cli, git_repo) -> None:
+    big = "class Big:\n" + "".join(f"    def m{i}(self):\n        pass\n" for i in range(5))
+    git_repo.commit({
+        "config.yaml": "self_upgrading:\n  analysis:\n    god_class_max_methods: 3\n",
+        "pkg/__init__.py": "", "examples/demo.py": big, "docs/conf.py": big, "pkg/examples/real.py": big,
+    })
+    report = scan_json(run_cli, git_repo.path)
+    # only the top-level folders are examples and docs; a package's own subpackage is code
+    assert sorted(report["modules"]) == ["pkg/__init__.py", "pkg/examples/real.py"]
+    git_repo.commit({"config.yaml": "self_upgrading:\n  analysis:\n    god_class_max_methods: 3\n    exclude: []\n"})
+    report = scan_json(run_cli, git_repo.path)
+    assert sorted(report["modules"]) == ["docs/conf.py", "examples/demo.py", "pkg/__init__.py", "pkg/examples/real.py"]
