@@ -39,19 +39,18 @@ class RiskPolicy:
             return f"{suggestion.type} is report-only"
         if _rank(suggestion.risk_level) > _rank(self.config["max_queued_risk"]):
             return f"risk {suggestion.risk_level} is above max_queued_risk {self.config['max_queued_risk']}"
-        if suggestion.strategy != "llm" and suggestion.type not in handled_types:
-            return f"no strategy handles {suggestion.type}"
-        if suggestion.strategy != "llm":
-            from gitupgrade.refactor import registry
-
-            # a case its strategy always refuses would cost a checkout and a baseline for nothing
-            return registry.precheck(suggestion)
         if suggestion.strategy == "llm":
             from gitupgrade.refactor.llm import llm_configured
 
             if not llm_configured(self.config):
                 return "needs an LLM provider (llm.provider with its base_url/model or command)"
-        return None
+            return None
+        if suggestion.type not in handled_types:
+            return f"no strategy handles {suggestion.type}"
+        from gitupgrade.refactor import registry
+
+        # a case its strategy always refuses would cost a checkout and a baseline for nothing
+        return registry.precheck(suggestion)
 
     def auto_approve(self, risk_level: str) -> bool:
         """Whether an upgrade of this risk merges without review, by the configured policy alone."""
