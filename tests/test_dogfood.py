@@ -49,7 +49,8 @@ def _has_commits() -> bool:
 
 @pytest.mark.skipif(not _has_commits(), reason="not a git checkout (e.g. an unpacked sdist)")
 def test_git_upgrade_scan_of_head_finds_no_import_cycle_or_god_class() -> None:
-    done = run_cli_subprocess("scan", PACKAGE, "--json", cwd=PROJECT_ROOT)
+    # --dry-run: the suite must not queue upgrades or write notes in the developer's repository
+    done = run_cli_subprocess("scan", PACKAGE, "--json", "--dry-run", cwd=PROJECT_ROOT)
     assert done.returncode == 0, done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
     suggestions = [Suggestion.from_dict(item) for item in report["upgrade_suggestions"]]

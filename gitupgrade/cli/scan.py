@@ -24,13 +24,25 @@ TOP_SUGGESTIONS = 10
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rev", default="HEAD", show_default=True, help="Commit to scan (its blobs, not the working tree).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.option("--dry-run", is_flag=True, help="Only report: queue nothing and record nothing in the ledger.")
 @pass_app
-def command(app: AppContext, paths: tuple[Path, ...], rev: str, as_json: bool) -> None:
+def command(app: AppContext, paths: tuple[Path, ...], rev: str, as_json: bool, dry_run: bool) -> None:
     """Scan a commit for architectural smells, queue the fixes; PATH limits the report to files or folders."""
-    from gitupgrade.manager import UpgradeManager
-
     repo = app.repo()
     targets = [repo_relative(repo, app.directory, path) for path in paths]
+    if dry_run:
+        from gitupgrade.analysis import ArchitectAnalyzer
+
+        config = app.config(repo, repo.resolve_commit(rev))
+        with progress_bar() as progress:
+            report = ArchitectAnalyzer(repo, config).analyze_codebase(targets or None, rev=rev, progress=progress)
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            render_scan(report, ["Dry run: nothing queued"])
+        return
+    from gitupgrade.manager import UpgradeManager
+
     with progress_bar() as progress:
         outcome = UpgradeManager(repo, app.config_file).trigger_scan(targets or None, rev=rev, progress=progress)
     queued = {"queued": list(outcome.queued),

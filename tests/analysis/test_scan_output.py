@@ -1,6 +1,7 @@
 """The human summary of ``git upgrade scan``."""
 from __future__ import annotations
 
+import json
 import re
 
 from tests.analysis.test_scan_cycles import CYCLIC
@@ -54,3 +55,12 @@ def test_render_scan_with_extra_lines(capsys) -> None:
         "Architectural violations: 0",
         "Queued: 0 upgrades",
     ]
+
+
+def test_dry_run_reports_without_queueing_or_recording(run_cli, git_repo) -> None:
+    git_repo.commit(CYCLIC)
+    result = run_cli("scan", "--dry-run", cwd=git_repo.path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "Dry run: nothing queued"
+    assert git_repo.git("for-each-ref", "refs/notes") == ""
+    assert "queue" not in json.loads(run_cli("scan", "--dry-run", "--json", cwd=git_repo.path).stdout)
