@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from gitupgrade.config.loader import default_config
+from gitupgrade.config.loader import Config, default_config
 from gitupgrade.refactor import CodeRefactorer, RefactorResult
 from gitupgrade.suggestion import Suggestion
 
@@ -60,9 +60,11 @@ class Project:
                               text=True, timeout=60, check=False)
         return "" if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
 
-    def apply(self, suggestion: Suggestion) -> RefactorResult:
-        """Run the CodeRefactorer with the packaged defaults on this project."""
-        return CodeRefactorer(self.root, default_config()).execute_refactor(suggestion)
+    def apply(self, suggestion: Suggestion, **analysis: int) -> RefactorResult:
+        """Run the CodeRefactorer with the packaged defaults (``analysis`` limits overridden)."""
+        data = default_config().to_dict()
+        data["analysis"].update(analysis)
+        return CodeRefactorer(self.root, Config(data)).execute_refactor(suggestion)
 
 
 def suggestion(kind: str, affected: tuple[str, ...], evidence: dict[str, Any]) -> Suggestion:

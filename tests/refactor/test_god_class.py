@@ -182,3 +182,112 @@ def test_names_only_in_postponed_annotations_are_imported_for_type_checking(proj
     assert "    def count(self) -> Count:\n" in mixin
     assert project.pytest() == (1, 0)
     assert project.imports("shop.order_lines", "shop.order") == ""
+
+
+REPORT = '''
+    """Reports."""
+
+    SEPARATOR = " | "
+
+
+    def _format_row(row):
+        return SEPARATOR.join(str(cell) for cell in row)
+
+
+    class Report:
+        def __init__(self, title, rows):
+            self.title = title
+            self.rows = rows
+            self.out = []
+
+        def add_header(self):
+            self.out.append(self.title.upper())
+
+        def add_title_line(self):
+            self.out.append("=" * len(self.title))
+
+        def title_width(self):
+            return len(self.title) + 0 * len(self.out)
+
+        def add_rows(self):
+            self.out.extend(_format_row(row) for row in self.rows)
+
+        def row_count(self):
+            self.out.append(len(self.rows))
+
+        def __len__(self):
+            return len(self.rows)
+
+        def render(self):
+            return "\\n".join(map(str, self.out)) + SEPARATOR.strip()
+    '''
+
+REPORT_TESTS = '''
+    from shop.report import Report, _format_row
+
+
+    def test_report():
+        report = Report("sales", [(1, 2), (3, 4)])
+        report.add_header()
+        report.add_title_line()
+        report.add_rows()
+        report.row_count()
+        assert report.render() == "SALES\\n=====\\n1 | 2\\n3 | 4\\n2|"
+        assert len(report) == 2 and report.title_width() == 5
+        assert _format_row((5, 6)) == "5 | 6"
+    '''
+
+
+def _report(project: Project) -> object:
+    project.write({"shop/__init__.py": "", "shop/report.py": REPORT, "tests/test_report.py": REPORT_TESTS})
+    assert project.pytest() == (1, 0)
+    return suggestion("god_class", ("shop/report.py",),
+                      {"path": "shop/report.py", "module": "shop.report", "class": "Report"})
+
+
+def test_one_cohesive_cluster_is_cut_along_its_less_shared_attributes_until_the_class_fits(
+        project: Project) -> None:
+    # every method writes self.out: LCOM4 sees one cluster; without `out`, rows and title part
+    god_report = _report(project)
+
+    result = project.apply(god_report, god_class_max_methods=3)
+
+    assert result.status is Status.APPLIED, result.reason
+    report = project.read("shop/report.py")
+    assert "class Report(ReportTitleMixin, ReportRowsMixin):" in report
+    assert [line.strip() for line in report.splitlines() if line.strip().startswith("def ")] == [
+        "def __init__(self, title, rows):", "def render(self):"]
+    mixin = project.read("shop/report_rows.py")
+    for name in ("add_rows", "row_count", "__len__"):
+        assert f"    def {name}(self):" in mixin and f"    def {name}(self):" not in report
+    # add_rows reads _format_row: the helper left for a module both import from
+    helper = project.read("shop/separator.py")
+    assert 'SEPARATOR = " | "' in helper and "def _format_row(row):" in helper
+    assert "from shop.separator import SEPARATOR, _format_row" in report  # re-exported
+    assert "from shop.separator import _format_row" in mixin
+    assert "def _format_row" not in report
+    assert project.pytest() == (1, 0)
+    assert project.imports("shop.report_rows", "shop.report") == ""
+
+
+def test_a_split_that_cannot_bring_the_class_under_its_limits_refuses(project: Project) -> None:
+    god_report = _report(project)
+    before = project.snapshot()
+
+    result = project.apply(god_report, god_class_max_methods=1)
+
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("moving every group that can move leaves 8 methods"), result.reason
+    assert project.snapshot() == before
+
+
+def test_hash_stays_beside_eq(project: Project) -> None:
+    order = ORDER.replace("        def secret(self):", "        def __eq__(self, other):\n"
+                          "            return self.lines == other.lines\n\n"
+                          "        def __hash__(self):\n            return hash(tuple(self.lines))\n\n"
+                          "        def secret(self):")
+    _shop(project, order)
+    result = project.apply(god())
+    assert result.status is Status.APPLIED, result.reason
+    assert "Order.__hash__ stays: the class defines __eq__, which would set __hash__ to None" in result.refusals
+    assert "def __hash__" in project.read("shop/order.py")

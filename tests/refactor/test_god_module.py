@@ -313,3 +313,103 @@ def test_monkeypatch_through_the_package_attribute_refuses(project: Project) -> 
     assert result.status is Status.REFUSED
     assert "reads or defines SKU_RE, which is rebound elsewhere" in result.reason
     assert project.snapshot() == before
+
+
+SHAPES = '''
+    """Shapes."""
+    import math
+
+
+    class Shape:
+        def describe(self):
+            return f"{type(self).__name__} of area {self.area():.1f}"
+
+
+    class Square(Shape):
+        def __init__(self, side):
+            self.side = side
+
+        def area(self):
+            return self.side ** 2
+
+
+    def squares(n):
+        return [Square(i) for i in range(n)]
+
+
+    def square_total(n):
+        return sum(s.area() for s in squares(n))
+
+
+    class Circle(Shape):
+        def __init__(self, radius):
+            self.radius = radius
+
+        def area(self):
+            return math.pi * self.radius ** 2
+
+
+    def circles(n):
+        return [Circle(i) for i in range(n)]
+
+
+    def circle_total(n):
+        return sum(c.area() for c in circles(n))
+    '''
+
+SHAPES_TESTS = '''
+    from shop import core
+    from shop.core import Circle, Shape, Square, square_total
+
+
+    def test_shapes():
+        assert Square(2).describe() == "Square of area 4.0"
+        assert isinstance(Circle(1), Shape) and round(core.circle_total(3), 2) == 15.71
+        assert square_total(3) == 5
+    '''
+
+
+def test_a_shared_base_leaves_for_its_own_module_so_the_groups_that_need_it_can_split(project: Project) -> None:
+    # one connected graph through Shape: no part can leave without an import back, unless
+    # Shape itself leaves first and both the rest and the original import it from there
+    _shop(project, SHAPES, SHAPES_TESTS)
+    assert project.pytest() == (1, 0)
+
+    result = project.apply(GOD, god_module_max_definitions=4)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert [c.path for c in result.changes] == ["shop/shape.py", "shop/circle.py", "shop/core.py"]
+    assert "class Shape:" in project.read("shop/shape.py")
+    circle = project.read("shop/circle.py")
+    assert "import math\nfrom shop.shape import Shape\n" in circle and "def circle_total(n):" in circle
+    core = project.read("shop/core.py")
+    assert "from shop.shape import Shape\n" in core and "from shop.circle import Circle, circles, circle_total" in core
+    assert "class Square(Shape):" in core and "class Shape" not in core
+    assert project.pytest() == (1, 0)
+    assert project.imports("shop.circle", "shop.core") == ""
+
+
+def test_a_toolbox_of_independent_functions_moves_in_source_order_until_the_module_fits(project: Project) -> None:
+    tools = '"""Tools."""\n' + "".join(
+        f"\n\ndef {name}(x):\n    return x + {i}\n" for i, name in enumerate(
+            ["pad_left", "pad_right", "pad_both", "trim_left", "trim_right", "count_words"]))
+    tests = "from shop.core import pad_left, count_words\n\n\ndef test_tools():\n    assert pad_left(1) + count_words(1) == 7\n"
+    _shop(project, tools, tests)
+
+    result = project.apply(GOD, god_module_max_definitions=3)
+
+    assert result.status is Status.APPLIED, result.reason
+    moved = project.read("shop/pad.py")
+    assert [line for line in moved.splitlines() if line.startswith("def ")] == [
+        "def pad_right(x):", "def pad_both(x):", "def trim_left(x):"]   # the first (largest) stays
+    assert "from shop.pad import pad_right, pad_both, trim_left" in project.read("shop/core.py")
+    assert project.pytest() == (1, 0)
+
+
+def test_a_module_that_cannot_get_under_its_limits_refuses(project: Project) -> None:
+    _shop(project, SHAPES, SHAPES_TESTS)
+    before = project.snapshot()
+    result = project.apply(GOD, god_module_max_lines=10)
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("moving every group that can move leaves about"), result.reason
+    assert project.snapshot() == before

@@ -15,8 +15,8 @@ import libcst as cst
 
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
-from gitupgrade.refactor.strategies.imports import reaches, resolve_relative
 from gitupgrade.refactor.strategies.duplicate_scope import precheck
+from gitupgrade.refactor.strategies.imports import reaches, resolve_relative
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import dotted, imports_end
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module

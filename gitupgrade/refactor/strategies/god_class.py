@@ -3,7 +3,10 @@
 Methods are clustered by the instance attributes they share and the methods they call
 on ``self`` (the LCOM4 components). Each cluster but the main one, when it has at least
 ``refactor.min_group_size`` methods, moves into a mixin class in a new module beside
-the original, and the class lists the mixin first among its bases: attribute lookup
+the original; while the class stays over its limits the clusters are cut further
+(:mod:`.method_clusters`), and a split that cannot bring it under them is refused, so a
+rescan never proposes the same split again. The class lists the mixins first among its
+bases: attribute lookup
 finds the same functions, ``self`` is the same object. A method stays in the class when
 moving it could change what it means: zero-argument ``super()`` or ``__class__``,
 name-mangled ``__names``, dunder methods, module-level names that would need an import
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -26,22 +28,42 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from gitupgrade.refactor.strategies import hazards, naming
+from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
-from gitupgrade.refactor.strategies.god_module import cycle_hazard, is_pure_decorator
+from gitupgrade.refactor.strategies.definition_groups import Graph, Group
+from gitupgrade.refactor.strategies.god_module import (
+    cycle_hazard,
+    group_refusal,
+    is_pure_decorator,
+    split_module,
+)
+from gitupgrade.refactor.strategies.method_clusters import (
+    Limits,
+    components,
+    plan_mixins,
+)
+from gitupgrade.refactor.strategies.mixin_writer import write_mixins
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import (
     dotted,
-    imports_end,
-    imports_needed,
     is_future_import,
+    names_in,
+    self_attributes,
 )
-from gitupgrade.refactor.strategies.toplevel import TopLevel, first_line, map_module
+from gitupgrade.refactor.strategies.toplevel import (
+    TopLevel,
+    first_line,
+    map_module,
+)
 
 if TYPE_CHECKING:
 
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
+
+# Special methods that make the instance or the class: they stay where a reader looks first.
+CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__class_getitem__",
+                "__set_name__", "__prepare__"}
 
 REFUSED_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict",
                  "Protocol", "type"}
@@ -57,6 +79,7 @@ class Member:
     globals: set[str] = field(default_factory=set)
     hints: set[str] = field(default_factory=set)      # module names read only in annotations
     pinned: str = ""
+    module_reads: set[str] = field(default_factory=set)   # names its module defines, not imports
     start: int = 0
     end: int = 0
 
@@ -70,9 +93,55 @@ class GodClassStrategy(RuleStrategy):
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
-        source = ws.read(evidence["path"], evidence["module"])
+        path, dotted_name, class_name = evidence["path"], evidence["module"], evidence["class"]
+        limits = Limits(int(config_value(config, "analysis.god_class_max_methods", 20)),
+                        int(config_value(config, "analysis.god_class_max_lines", 500)),
+                        int(config_value(config, "refactor.min_group_size", 3)))
+        outcome = Outcome()
+        view = ClassView.read(ws, path, dotted_name, class_name)
+        clusters, short = plan_mixins(view.members, view.lines, limits)
+        if short and extract_helpers(ws, view, outcome):
+            # the helpers its methods read now come from a module of their own: plan again
+            view = ClassView.read(ws, path, dotted_name, class_name)
+            clusters, short = plan_mixins(view.members, view.lines, limits)
+        for group in components(view.members)[1:]:
+            outcome.refusals += [f"{class_name}.{m.name} stays: {m.pinned}" for m in group
+                                 if m.pinned and m.name not in CONSTRUCTION]
+        moving: list[list[Member]] = []
+        for movable in clusters:
+            reads = {g for m in movable for g in m.globals}
+            reason = cycle_hazard(ws, view.source, [TopLevel(-1, view.klass, "def", reads=reads)], view.statements)
+            if reason:
+                outcome.refusals.append(f"methods {', '.join(m.name for m in movable[:4])}: {reason}")
+                short = short or f"{class_name} would stay over its limits"
+            else:
+                moving.append(movable)
+        if short or not moving:
+            raise RefusedChange(
+                (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
+                + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
+            )
+        moving.sort(key=lambda cluster: min(m.start for m in cluster))   # bases in source order
+        write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
+        return outcome
+
+
+@dataclass
+class ClassView:
+    """The class as the strategy sees it: its module, statements and members (pinned or not)."""
+
+    source: ModuleSource
+    module: cst.Module
+    klass: cst.ClassDef
+    statements: list[TopLevel]
+    members: list[Member]
+    patched: set[str]
+
+    @classmethod
+    def read(cls, ws: Workspace, path: str, module_name: str, class_name: str) -> ClassView:
+        """Read the module from the work dir; refuses when the class cannot take mixins."""
+        source = ws.read(path, module_name)
         module = source.parse()
-        class_name = evidence["class"]
         found = [s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == class_name]
         if len(found) != 1:
             raise RefusedChange(f"class {class_name} is not defined exactly once at module level")
@@ -85,30 +154,43 @@ class GodClassStrategy(RuleStrategy):
         patched = hazards.patched_names(ws, source.module, skip=source.path)
         lazy = "annotations" in _future_names(module) and not hazards.runtime_annotation_reader(source.text)
         pin_members(klass, members, statements, patched, lazy)
-        minimum = int(config_value(config, "refactor.min_group_size", 3))
-        clusters = lcom4_components(members)
-        outcome = Outcome()
-        moving: list[list[Member]] = []
-        for cluster in clusters[1:]:
-            movable = [m for m in cluster if not m.pinned]
-            for member in cluster:
-                if member.pinned and not member.name.startswith("__"):
-                    outcome.refusals.append(f"{class_name}.{member.name} stays: {member.pinned}")
-            if len(movable) < minimum:
-                continue
-            reads = {g for m in movable for g in m.globals}
-            reason = cycle_hazard(ws, source, [TopLevel(-1, klass, "def", reads=reads)], statements)
-            if reason:
-                outcome.refusals.append(f"methods {', '.join(m.name for m in movable[:4])}: {reason}")
-            else:
-                moving.append(movable)
-        if not moving:
-            raise RefusedChange(
-                f"no cluster of at least {minimum} movable methods apart from the main one"
-                + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
-            )
-        write_mixins(ws, source, module, klass, statements, moving, outcome)
-        return outcome
+        return cls(source, module, klass, statements, members, patched)
+
+    @property
+    def lines(self) -> int:
+        """Lines of the class, decorators included (as the analyzer counts them)."""
+        return len(self.module.code_for_node(self.klass.with_changes(leading_lines=())).rstrip("\n").splitlines())
+
+
+def extract_helpers(ws: Workspace, view: ClassView, outcome: Outcome) -> bool:
+    """Move the module-level helpers that keep methods in the class to a module of their own.
+
+    A method reading ``_DeclSpec`` or ``TZ_EXPR`` from its module cannot move to a mixin
+    (the mixin would import back from the module that imports it). When those names and
+    everything they need leave for a new module that both import from, it can. Helpers
+    that need the class itself stay. True when the helpers moved.
+    """
+    graph = Graph(view.statements)
+    class_unit = graph.owner.get(view.klass.name.value)
+    wanted: set[int] = set()
+    for member in view.members:
+        names = member.module_reads
+        if not member.pinned.startswith("reads ") or not names or not names <= graph.owner.keys():
+            continue
+        needed = graph.closure({graph.owner[n] for n in names}, set(graph.units))
+        if class_unit not in needed:
+            wanted |= needed
+    if not wanted:
+        return False
+    group = graph.statements(wanted)
+    rebound = hazards.global_statements(view.module) | view.patched
+    names = sorted({n for s in group for n in s.binds})
+    reason = group_refusal(ws, view.source, group, view.statements, rebound)
+    if reason:
+        outcome.refusals.append(f"helpers {', '.join(names[:4])} stay: {reason}")
+        return False
+    split_module(ws, view.source, view.module, view.statements, [Group(group, shared=True)], [0], outcome)
+    return True
 
 
 def class_hazard(klass: cst.ClassDef) -> str | None:
@@ -163,22 +245,6 @@ def collect_members(module: cst.Module, klass: cst.ClassDef, statements: list[To
     return list(members.values())
 
 
-def self_attributes(function: cst.FunctionDef) -> set[str]:
-    """Attributes read or written through the method's first parameter (``self``/``cls``)."""
-    params = function.params.params or function.params.posonly_params
-    if not params:
-        return set()
-    me = params[0].name.value
-    found: set[str] = set()
-
-    class Finder(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            if isinstance(node.value, cst.Name) and node.value.value == me:
-                found.add(node.attr.value)
-
-    function.body.visit(Finder())
-    return found
-
 
 def pin_members(
     klass: cst.ClassDef, members: list[Member], statements: list[TopLevel], patched: set[str], lazy: bool
@@ -191,6 +257,7 @@ def pin_members(
     """
     imported = {n for s in statements if s.kind == "import" for n in s.binds}
     class_reads = _class_body_reads(klass)
+    defines_eq = any(m.name == "__eq__" for m in members)
     for member in members:
         if not lazy:
             member.globals |= member.hints
@@ -199,8 +266,11 @@ def pin_members(
         member.hints -= imported
         text = "".join(cst.Module(body=[n]).code for n in member.nodes)
         names = _names(member.nodes)
-        if member.name.startswith("__") and member.name.endswith("__"):
-            member.pinned = "a special method"
+        if member.name in CONSTRUCTION:
+            member.pinned = "it builds the instance or the class"
+        elif member.name == "__hash__" and defines_eq:
+            # a class body defining __eq__ without __hash__ gets __hash__ = None implicitly
+            member.pinned = "the class defines __eq__, which would set __hash__ to None"
         elif "super" in names and "super()" in text.replace(" ", ""):
             member.pinned = "zero-argument super() is bound to the class it is written in"
         elif "__class__" in names:
@@ -210,7 +280,8 @@ def pin_members(
         elif member.name in class_reads:
             member.pinned = "the class body reads it"
         elif member.globals - imported:
-            needed = ", ".join(sorted(member.globals - imported))
+            member.module_reads = member.globals - imported
+            needed = ", ".join(sorted(member.module_reads))
             member.pinned = f"reads {needed} from its module (an import back would be circular)"
         elif member.globals & patched:
             member.pinned = f"reads {', '.join(sorted(member.globals & patched))}, patched elsewhere"
@@ -246,143 +317,13 @@ def _class_body_reads(klass: cst.ClassDef) -> set[str]:
     for statement in body:
         if isinstance(statement, cst.FunctionDef):
             for decorator in statement.decorators:
-                found |= _names_in(decorator)
+                # ``@size.setter`` on ``def size`` reads the member that moves along with it
+                if dotted(decorator.decorator).partition(".")[0] != statement.name.value:
+                    found |= names_in(decorator)
             continue
-        found |= _names_in(statement)
+        found |= names_in(statement)
     return found
 
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-
-    class Finder(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-    node.visit(Finder())
-    return found
-
-
-def lcom4_components(members: list[Member]) -> list[list[Member]]:
-    """Members connected by shared attributes or self-calls; the biggest component first."""
-    parent = list(range(len(members)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_attr: dict[str, int] = {}
-    for i, member in enumerate(members):
-        if member.name.startswith("__") and member.name.endswith("__"):
-            continue  # a constructor touches every attribute: it says nothing about cohesion
-        for attr in member.attrs | {member.name}:
-            if attr in by_attr:
-                parent[find(i)] = find(by_attr[attr])
-            else:
-                by_attr[attr] = i
-    groups: dict[int, list[Member]] = {}
-    for i, member in enumerate(members):
-        groups.setdefault(find(i), []).append(member)
-    return sorted(groups.values(), key=lambda g: (-sum(m.end - m.start + 1 for m in g), g[0].start))
-
-
-def write_mixins(
-    ws: Workspace, source: ModuleSource, module: cst.Module, klass: cst.ClassDef,
-    statements: list[TopLevel], clusters: list[list[Member]], outcome: Outcome,
-) -> None:
-    """Create one mixin module per cluster and make the class inherit from the mixins."""
-    class_name = klass.name.value
-    folder = PurePosixPath(source.path).parent
-    stem = PurePosixPath(source.path).stem
-    if stem == "__init__":
-        stem = source.module.rpartition(".")[2]
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
-    future = [s.node for s in statements if s.kind == "import" and "__future__" in cst.Module(body=[s.node]).code]
-    slots = any(
-        isinstance(st, cst.SimpleStatementLine) and "__slots__" in _names_in(st)
-        for st in (klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ())
-    )
-    moved: set[int] = set()
-    mixins: list[str] = []
-    imports: list[cst.BaseStatement] = []
-    for cluster in clusters:
-        # shared data attributes say most about a cluster: each counts once per method using it
-        method_names = {m.name.value for m in members_of(klass)}
-        vocabulary = [m.name for m in cluster] + [a for m in cluster for a in sorted(m.attrs - method_names)]
-        mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module))
-        words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
-        new_stem = naming.unique(
-            f"{stem.lstrip('_')}_{'_'.join(words)}",
-            lambda n: ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n)),
-        )
-        new_path = str(folder / f"{new_stem}.py")
-        reads = {g for m in cluster for g in m.globals}
-        needed = [imports_needed(s.node, reads) for s in statements
-                  if s.kind == "import" and s.node not in future and s.binds & reads]
-        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name for m in cluster})
-        about = f" (they share {', '.join(attrs[:5])})" if attrs else ""
-        text = (
-            f'"""The {mixin} mixin: methods split out of ``{source.module}.{class_name}``.\n\n'
-            f"Moved unchanged from {source.path}; {class_name} inherits from {mixin},\n"
-            f'so every method is still found on {class_name} and its instances.\n"""\n'
-        )
-        body: list[cst.BaseStatement] = [*cst.parse_module(text).body, *future]
-        needed_lines = [n for n in needed if n is not None]
-        if needed_lines:
-            needed_lines[0] = needed_lines[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ())
-        body += needed_lines
-        hints = sorted({h for m in cluster for h in m.hints})
-        if hints:
-            # names the moved methods only mention in (postponed) annotations
-            body += _type_checking_import(f"{target_of(source, module, stem_of=None)}", hints, bool(needed_lines or future))
-        class_body: list[cst.BaseStatement] = [
-            cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')
-        ]
-        if slots:
-            class_body.append(cst.parse_statement("__slots__ = ()\n"))
-        nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
-        for i, node in enumerate(nodes):
-            moved.add(id(node))
-            if i == 0:
-                node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),) + tuple(
-                    line for line in node.leading_lines if line.comment is not None))
-            class_body.append(node)
-        mixin_class = cst.ClassDef(
-            name=cst.Name(mixin), body=cst.IndentedBlock(body=class_body),
-            leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
-        )
-        body.append(mixin_class)
-        ws.create(new_path, module.with_changes(body=body, header=()).code, source.encoding)
-        target = f".{new_stem}" if relative and source.package else ".".join(filter(None, [source.package, new_stem]))
-        imports.append(cst.parse_statement(f"from {target} import {mixin}\n"))
-        mixins.append(mixin)
-        outcome.summary.append(
-            f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
-            f"{' ...' if len(cluster) > 6 else ''}) to {mixin} in {new_path}"
-        )
-    remaining = [s for s in klass.body.body if id(s) not in moved]  # type: ignore[union-attr]
-    if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
-        remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
-    bases = [cst.Arg(value=cst.Name(m), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for m in mixins]
-    old_bases = list(klass.bases)
-    if not old_bases:
-        bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    new_class = klass.with_changes(
-        bases=[*bases, *old_bases],
-        lpar=cst.LeftParen() if isinstance(klass.lpar, cst.MaybeSentinel) else klass.lpar,
-        rpar=cst.RightParen() if isinstance(klass.rpar, cst.MaybeSentinel) else klass.rpar,
-        body=klass.body.with_changes(body=remaining),
-    )
-    body = [new_class if s is klass else s for s in module.body]
-    at = imports_end(body)
-    if imports:
-        imports[0] = imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if at else ())
-    body[at:at] = imports
-    ws.write(source, module.with_changes(body=body).code)
-    outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
 
 
 def _future_names(module: cst.Module) -> set[str]:
@@ -392,37 +333,3 @@ def _future_names(module: cst.Module) -> set[str]:
             for small in statement.body:  # type: ignore[attr-defined]
                 names.update(dotted(a.name) for a in small.names)  # type: ignore[union-attr]
     return names
-
-
-def target_of(source: ModuleSource, module: cst.Module, stem_of: str | None) -> str:
-    """How a sibling module imports ``stem_of`` (or the source module itself), in the module's style."""
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
-    name = stem_of or source.module.rpartition(".")[2]
-    if source.is_package and stem_of is None:
-        return "." if relative else source.module
-    if relative and source.package:
-        return f".{name}"
-    return ".".join(filter(None, [source.package, name]))
-
-
-def _type_checking_import(target: str, names: list[str], spaced: bool) -> list[cst.BaseStatement]:
-    text = (f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
-            f"    from {target} import {', '.join(names)}\n")
-    statements = list(cst.parse_module(text).body)
-    statements[0] = statements[0].with_changes(leading_lines=(cst.EmptyLine(),) if spaced else ())
-    return statements
-
-
-def members_of(klass: cst.ClassDef) -> list[cst.FunctionDef]:
-    """The methods defined directly in the class body."""
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
-    return [s for s in body if isinstance(s, cst.FunctionDef)]
-
-
-def _position(klass: cst.ClassDef, node: cst.CSTNode) -> int:
-    return [id(s) for s in klass.body.body].index(id(node))  # type: ignore[union-attr]
-
-
-def _module_names(module: cst.Module) -> set[str]:
-    return {s.name.value for s in module.body if isinstance(s, (cst.ClassDef, cst.FunctionDef))}

@@ -21,10 +21,16 @@ import libcst as cst
 
 from gitupgrade.refactor.strategies import hazards, naming
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
+from gitupgrade.refactor.strategies.definition_groups import (
+    Graph,
+    Group,
+    ModuleLimits,
+    plan_groups,
+)
 from gitupgrade.refactor.strategies.imports import imported_modules, reaches
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
-from gitupgrade.refactor.strategies.syntax import dotted, imports_end, imports_needed
-from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
+from gitupgrade.refactor.strategies.syntax import dotted, imports_end
+from gitupgrade.refactor.strategies.toplevel import TopLevel, copied_imports, map_module
 
 if TYPE_CHECKING:
 
@@ -56,58 +62,50 @@ class GodModuleStrategy(RuleStrategy):
         module = source.parse()
         if hazards.has_star_import(module):
             raise RefusedChange("the module has a star import: its names cannot be resolved")
-        minimum = int(config_value(config, "refactor.min_group_size", 3))
+        limits = ModuleLimits(int(config_value(config, "analysis.god_module_max_lines", 500)),
+                              int(config_value(config, "analysis.god_module_max_definitions", 40)),
+                              int(config_value(config, "refactor.min_group_size", 3)))
         statements = map_module(module)
-        groups = cohesive_groups(statements)
-        if len(groups) < 2:
-            raise RefusedChange("the module's definitions form a single connected group")
+        total_lines = len(source.text.splitlines())
+        over = (total_lines > limits.max_lines
+                or sum(s.is_definition for s in statements) > limits.max_definitions)
+        plan, short = plan_groups(statements, total_lines, limits)
+        if short:
+            raise RefusedChange(short)
         outcome = Outcome()
         rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
-        movable: list[list[TopLevel]] = []
-        for group in groups[1:]:  # the largest group stays: it is what the module is about
-            label = ", ".join(s.name for s in group[:4]) + (" ..." if len(group) > 4 else "")
-            if len({name for s in group for name in s.binds}) < minimum:
-                continue  # overloads and redefinitions of one name are one definition
-            reason = (attach_interleaved(group, statements) or group_hazard(group, statements, rebound)
-                      or cycle_hazard(ws, source, group, statements))
+        accepted: list[int] = []
+        for i, group in enumerate(plan):
+            names = group.names
+            label = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+            moved_before = [s for j in accepted for s in plan[j].statements]
+            reason = (
+                next((f"it needs {', '.join(plan[j].names[:3])}, which stay" for j in group.reads_from
+                      if j not in accepted), None)
+                or group_refusal(ws, source, group.statements, statements, rebound, moved_before)
+            )
             if reason:
                 outcome.refusals.append(f"group {label}: {reason}")
             else:
-                movable.append(group)
-        if not movable:
-            raise RefusedChange(
-                "; ".join(outcome.refusals)
-                or f"no cohesive group of at least {minimum} definitions apart from the main one"
-            )
-        split_module(ws, source, module, statements, movable, outcome)
+                accepted.append(i)
+        if over and len(accepted) < len(plan):
+            raise RefusedChange("; ".join(outcome.refusals))
+        if not accepted:
+            if outcome.refusals:
+                raise RefusedChange("; ".join(outcome.refusals))
+            if len(Graph(statements).components(set(Graph(statements).units))) < 2:
+                raise RefusedChange("the module's definitions form a single connected group")
+            raise RefusedChange(f"no cohesive group of at least {limits.minimum} definitions apart from the main one")
+        split_module(ws, source, module, statements, plan, accepted, outcome)
         return outcome
 
 
-def cohesive_groups(statements: list[TopLevel]) -> list[list[TopLevel]]:
-    """Connected parts of the definitions' reference graph, largest first, in source order."""
-    definitions = [s for s in statements if s.kind == "def"]
-    binder: dict[str, list[TopLevel]] = {}
-    for statement in statements:
-        for name in statement.binds:
-            binder.setdefault(name, []).append(statement)
-    parent = {s.index: s.index for s in definitions}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for statement in definitions:
-        for name in statement.reads | statement.binds:
-            for other in binder.get(name, ()):
-                if other.kind == "def" and other is not statement:
-                    parent[find(statement.index)] = find(other.index)
-    groups: dict[int, list[TopLevel]] = {}
-    for statement in definitions:
-        groups.setdefault(find(statement.index), []).append(statement)
-    ordered = sorted(groups.values(), key=lambda g: (-sum(s.end - s.start + 1 for s in g), g[0].index))
-    return ordered
+def group_refusal(ws: Workspace, source: ModuleSource, group: list[TopLevel], statements: list[TopLevel],
+                  rebound: set[str], moved_before: list[TopLevel] = ()) -> str | None:  # type: ignore[assignment]
+    """Why ``group`` cannot move to a module of its own, or None (it may take statements along)."""
+    return (attach_interleaved(group, statements)
+            or group_hazard(group, statements, rebound, moved_before)
+            or cycle_hazard(ws, source, group, statements))
 
 
 def attach_interleaved(group: list[TopLevel], statements: list[TopLevel]) -> str | None:
@@ -148,12 +146,13 @@ def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel],
     return None
 
 
-def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set[str]) -> str | None:
-    """Why moving ``group`` could change behaviour, or None."""
+def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set[str],
+                 moved: list[TopLevel] = ()) -> str | None:  # type: ignore[assignment]
+    """Why moving ``group`` could change behaviour, or None (``moved``: groups moved before it)."""
     bound = {name for s in group for name in s.binds}
     reads = {name for s in group for name in s.reads}
     for statement in statements:
-        if statement in group or not (statement.binds & (reads | bound)):
+        if statement in group or statement in moved or not (statement.binds & (reads | bound)):
             continue
         if statement.kind != "import":
             names = ", ".join(sorted(statement.binds & (reads | bound)))
@@ -188,9 +187,9 @@ def is_pure_decorator(name: str, local: set[str]) -> bool:
 
 def split_module(
     ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel],
-    groups: list[list[TopLevel]], outcome: Outcome,
+    plan: list[Group], accepted: list[int], outcome: Outcome,
 ) -> None:
-    """Write one new module per group and re-export its names from the original."""
+    """Write one new module per accepted group and re-export its names from the original."""
     stem = PurePosixPath(source.path).stem
     if stem == "__init__":
         stem = source.module.rpartition(".")[2]
@@ -200,38 +199,42 @@ def split_module(
     future = [s.node for s in statements if s.kind == "import" and "__future__" in _code(s.node)]
     moved_indexes: set[int] = set()
     reexports: list[cst.BaseStatement] = []
-    for group in groups:
-        names = sorted({n for s in group for n in s.binds}, key=lambda n: min(s.index for s in group if n in s.binds))
+    targets: dict[int, str] = {}
+    created: set[str] = set()
+    for i in accepted:
+        group = plan[i]
+        names = group.names
         new_stem = naming.module_name(
-            names, stem, lambda n: ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n))
+            names, stem, lambda n: n in created or ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n))
         )
+        created.add(new_stem)
         new_path = str(folder / f"{new_stem}.py")
-        reads = {n for s in group for n in s.reads}
-        needed = [imports_needed(s.node, reads) for s in statements
-                  if s.kind == "import" and s.node not in future and s.binds & reads]
+        reads = {n for s in group.statements for n in s.reads}
+        imports = copied_imports(statements, reads)
+        # names of groups moved before it come from their new modules, never from the original
+        imports += [_import_from(targets[j], [n for n in plan[j].names if n in reads]) for j in group.reads_from]
         header = cst.parse_module(
             f'"""{_title(names)}, split out of ``{source.module}``.\n\n'
             f"Moved unchanged from {source.path}, which re-exports every name defined here\n"
             f'so that existing imports keep working.\n"""\n'
         )
         body: list[cst.BaseStatement] = [*header.body, *future]
-        imports = [n for n in needed if n is not None]
         if imports:
             imports[0] = imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ())
         body += imports
-        for i, statement in enumerate(group):
+        for k, statement in enumerate(group.statements):
             node = statement.node
-            if i == 0:
+            if k == 0:
                 node = node.with_changes(leading_lines=_spaced(node.leading_lines, 2 if body else 0))
             body.append(node)
         # a PEP 263 cookie must come along: the new file is written in the same encoding
         cookie = tuple(line for line in module.header if line.comment and "coding" in line.comment.value)
         new_module = module.with_changes(body=body, header=cookie)
         ws.create(new_path, new_module.code, source.encoding)
-        moved_indexes.update(s.index for s in group)
-        target = f".{new_stem}" if relative and source.package else ".".join(
+        moved_indexes.update(s.index for s in group.statements)
+        targets[i] = f".{new_stem}" if relative and source.package else ".".join(
             filter(None, [source.package, new_stem]))
-        reexports.append(_reexport(target, names, new_path))
+        reexports.append(_reexport(targets[i], names, new_path))
         outcome.summary.append(f"moved {len(names)} definitions ({', '.join(names[:6])}"
                                f"{' ...' if len(names) > 6 else ''}) to {new_path}")
     body = [s.node for s in statements if s.index not in moved_indexes]
@@ -246,16 +249,18 @@ def split_module(
     outcome.summary.append(f"{source.path} re-exports every moved name")
 
 
-def _reexport(target: str, names: list[str], new_path: str) -> cst.BaseStatement:
-    comment = cst.Comment(f"# moved to {new_path}; re-exported so existing imports keep working")
+def _import_from(target: str, names: list[str]) -> cst.BaseStatement:
     one_line = f"from {target} import {', '.join(names)}"
     if len(one_line) <= 88:
-        text = f"{one_line}\n"
-    else:
-        inner = "".join(f"    {n},\n" for n in names)
-        text = f"from {target} import (\n{inner})\n"
-    statement = cst.parse_statement(text)
-    return statement.with_changes(leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
+        return cst.parse_statement(f"{one_line}\n")
+    inner = "".join(f"    {n},\n" for n in names)
+    return cst.parse_statement(f"from {target} import (\n{inner})\n")
+
+
+def _reexport(target: str, names: list[str], new_path: str) -> cst.BaseStatement:
+    comment = cst.Comment(f"# moved to {new_path}; re-exported so existing imports keep working")
+    return _import_from(target, names).with_changes(
+        leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
 
 
 def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:

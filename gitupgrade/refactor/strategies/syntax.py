@@ -35,6 +35,17 @@ def is_import(statement: cst.CSTNode) -> bool:
     )
 
 
+def is_type_checking_block(statement: cst.CSTNode) -> bool:
+    """True for ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) holding only imports, no else."""
+    return (
+        isinstance(statement, cst.If)
+        and statement.orelse is None
+        and dotted(statement.test).rpartition(".")[2] == "TYPE_CHECKING"
+        and isinstance(statement.body, cst.IndentedBlock)
+        and all(is_import(line) for line in statement.body.body)
+    )
+
+
 def preamble_end(body: Sequence[cst.BaseStatement]) -> int:
     """Index of the first statement after the module docstring and future imports."""
     index = 0
@@ -148,7 +159,10 @@ def dotted(node: cst.CSTNode) -> str:
 
 
 def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatement | None:
-    """The import line restricted to the names ``reads`` needs, or None."""
+    """The import line (or ``if TYPE_CHECKING:`` block) restricted to the names ``reads`` needs, or None."""
+    if isinstance(node, cst.If):
+        lines = [kept for line in node.body.body if (kept := imports_needed(line, reads)) is not None]
+        return node.with_changes(body=node.body.with_changes(body=lines)) if lines else None
     assert isinstance(node, cst.SimpleStatementLine)
     smalls = []
     for small in node.body:
@@ -172,3 +186,33 @@ def _bound_name(alias: cst.ImportAlias, small: cst.Import | cst.ImportFrom) -> s
         return dotted(alias.asname.name)
     name = dotted(alias.name)
     return name.split(".")[0]
+
+
+def self_attributes(function: cst.FunctionDef) -> set[str]:
+    """Attributes read or written through the method's first parameter (``self``/``cls``)."""
+    params = function.params.params or function.params.posonly_params
+    if not params:
+        return set()
+    me = params[0].name.value
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            if isinstance(node.value, cst.Name) and node.value.value == me:
+                found.add(node.attr.value)
+
+    function.body.visit(Finder())
+    return found
+
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every ``Name`` used inside ``node``."""
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    node.visit(Finder())
+    return found

@@ -18,9 +18,11 @@ from libcst.metadata import (
 )
 
 from gitupgrade.refactor.strategies.syntax import (
+    imports_needed,
     is_docstring,
     is_future_import,
     is_import,
+    is_type_checking_block,
 )
 
 
@@ -37,6 +39,11 @@ class TopLevel:
     end: int = 0
 
     @property
+    def is_definition(self) -> bool:
+        """A ``def`` or ``class`` (what the analyzer counts as a definition)."""
+        return isinstance(self.node, (cst.FunctionDef, cst.ClassDef))
+
+    @property
     def name(self) -> str:
         """The defined name (first bound name) of a definition."""
         node = self.node
@@ -48,7 +55,7 @@ class TopLevel:
 def _kind(node: cst.BaseStatement) -> str:
     if is_docstring(node):
         return "docstring"
-    if is_import(node) or is_future_import(node):
+    if is_import(node) or is_future_import(node) or is_type_checking_block(node):
         return "import"
     if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
         return "def"
@@ -107,3 +114,15 @@ def map_module(module: cst.Module) -> list[TopLevel]:
             if reader is not None:
                 reader.reads.add(name)
     return statements
+
+
+def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.BaseStatement]:
+    """The module's imports (future imports aside) restricted to what ``reads`` needs, in order.
+
+    An ``if TYPE_CHECKING:`` block comes with the names its test reads (``typing``/``t``).
+    """
+    imports = [s for s in statements if s.kind == "import" and not is_future_import(s.node)]
+    reads = set(reads)
+    reads |= {n for s in imports if s.binds & reads for n in s.reads}
+    needed = [imports_needed(s.node, reads) for s in imports if s.binds & reads]
+    return [n for n in needed if n is not None]

@@ -1,0 +1,235 @@
+"""Which top-level definitions of a god module move, and into which new modules.
+
+The module's own reference graph (which definition reads which) falls into connected
+parts; every part but the largest moves when it has at least ``minimum`` definitions.
+While the module stays over its limits, the largest part is cut: the definition the most
+others depend on (a base class, a shared helper), closed under its own dependencies,
+becomes a shared group that the other groups import from, and what falls apart without
+it moves in turn. As a last resort small independent parts move together in source
+order. Every group is closed under its dependencies, except for names of groups planned
+before it, so the new modules import each other in one direction and never the original;
+each stays under the limits itself. A plan that cannot bring the module under its limits
+says why.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from gitupgrade.refactor.strategies.toplevel import TopLevel
+
+_CUT_TRIES = 8
+_CUT_ROUNDS = 4
+_FILL = 0.85      # a new module holds at most this share of the line limit: it gets a header and imports
+
+
+@dataclass(frozen=True)
+class ModuleLimits:
+    """The god module limits and the smallest group worth a module."""
+
+    max_lines: int
+    max_definitions: int
+    minimum: int
+
+
+@dataclass
+class Group:
+    """Statements that move together to one new module."""
+
+    statements: list[TopLevel]
+    shared: bool = False            # other groups of the plan import from it
+    reads_from: list[int] = field(default_factory=list)   # indexes of earlier groups it imports
+
+    @property
+    def names(self) -> list[str]:
+        return sorted({n for s in self.statements for n in s.binds},
+                      key=lambda n: min(s.index for s in self.statements if n in s.binds))
+
+
+class Graph:
+    """Definitions merged by the names they bind, and who depends on whom."""
+
+    def __init__(self, statements: list[TopLevel]) -> None:
+        definitions = [s for s in statements if s.kind == "def"]
+        parent = {s.index: s.index for s in definitions}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        first: dict[str, int] = {}
+        for statement in definitions:   # redefinitions and overloads of a name are one unit
+            for name in statement.binds:
+                if name in first:
+                    parent[find(statement.index)] = find(first[name])
+                else:
+                    first[name] = statement.index
+        self.units: dict[int, list[TopLevel]] = {}
+        for statement in definitions:
+            self.units.setdefault(find(statement.index), []).append(statement)
+        owner = self.owner = {name: find(i) for name, i in first.items()}
+        self.deps: dict[int, set[int]] = {u: set() for u in self.units}
+        for unit, members in self.units.items():
+            for statement in members:
+                self.deps[unit] |= {owner[n] for n in statement.reads if n in owner} - {unit}
+        self.users: dict[int, set[int]] = {u: set() for u in self.units}
+        for unit, needed in self.deps.items():
+            for other in needed:
+                self.users[other].add(unit)
+
+    def lines(self, units: Iterable[int]) -> int:
+        """Lines the units' statements take."""
+        return sum(s.end - s.start + 1 for u in units for s in self.units[u])
+
+    def span(self, units: Iterable[int]) -> int:
+        """Lines the units take in a module, with the two blank lines before each statement."""
+        return sum(s.end - s.start + 3 for u in units for s in self.units[u])
+
+    def definitions(self, units: Iterable[int]) -> int:
+        """How many of the statements are function or class definitions (as the analyzer counts)."""
+        return sum(1 for u in units for s in self.units[u] if s.is_definition)
+
+    def names(self, units: Iterable[int]) -> int:
+        return len({n for u in units for s in self.units[u] for n in s.binds})
+
+    def closure(self, units: Iterable[int], within: set[int]) -> set[int]:
+        """``units`` and everything in ``within`` they depend on."""
+        found = set(units)
+        todo = list(found)
+        while todo:
+            for other in self.deps[todo.pop()] & within:
+                if other not in found:
+                    found.add(other)
+                    todo.append(other)
+        return found
+
+    def components(self, units: set[int]) -> list[set[int]]:
+        """Connected parts of ``units`` (edges either way), largest first, then in source order."""
+        left, parts = set(units), []
+        while left:
+            start = min(left)
+            part, todo = {start}, [start]
+            while todo:
+                unit = todo.pop()
+                for other in (self.deps[unit] | self.users[unit]) & left:
+                    if other not in part:
+                        part.add(other)
+                        todo.append(other)
+            left -= part
+            parts.append(part)
+        return sorted(parts, key=lambda p: (-self.lines(p), min(p)))
+
+    def statements(self, units: Iterable[int]) -> list[TopLevel]:
+        return sorted((s for u in units for s in self.units[u]), key=lambda s: s.index)
+
+
+def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimits) -> tuple[list[Group], str]:
+    """The groups to move, dependencies first, and why the module stays too big ('' if not)."""
+    graph = Graph(statements)
+    planner = _Planner(graph, total_lines, limits)
+    parts = graph.components(set(graph.units))
+    staying = set(parts[0]) if parts else set()
+    for part in parts[1:]:
+        if not planner.add(part):
+            staying |= part
+    main = parts[0] if parts else set()
+    for _ in range(_CUT_ROUNDS):
+        if planner.fits() or not main:
+            break
+        cut = _cut(graph, main, limits)
+        if cut is None:
+            break
+        shared, pieces = cut
+        planner.add(shared, shared=True)
+        main = pieces[0]
+        for piece in pieces[1:]:
+            if not planner.add(piece):
+                staying |= piece
+    if not planner.fits():
+        planner.bundle(staying - main - planner.moved)
+    if not planner.fits():
+        # a toolbox module has no part it is about: the largest part may leave too
+        planner.add(main)
+    if planner.fits():
+        return planner.groups, ""
+    left_lines = total_lines - graph.span(planner.moved)
+    return planner.groups, (f"moving every group that can move leaves about {left_lines} lines and "
+                            f"{graph.definitions(set(graph.units) - planner.moved)} definitions "
+                            f"(limits {limits.max_lines} lines, {limits.max_definitions} definitions)")
+
+
+class _Planner:
+    """The groups chosen so far and what they leave in the module."""
+
+    def __init__(self, graph: Graph, total_lines: int, limits: ModuleLimits) -> None:
+        self.graph, self.total_lines, self.limits = graph, total_lines, limits
+        self.groups: list[Group] = []
+        self.units: list[set[int]] = []
+        self.moved: set[int] = set()
+
+    def add(self, units: set[int], shared: bool = False) -> bool:
+        """Plan ``units`` as one new module when worth one and small enough."""
+        graph = self.graph
+        if not units or (not shared and graph.names(units) < self.limits.minimum) or not self.fits_module(units):
+            return False
+        needs = {d for u in units for d in graph.deps[u]} - units
+        if needs - self.moved:
+            return False  # it would import back from the original module
+        reads_from = [i for i, planned in enumerate(self.units) if planned & needs]
+        self.groups.append(Group(graph.statements(units), shared, reads_from))
+        self.units.append(set(units))
+        self.moved |= units
+        return True
+
+    def fits_module(self, units: set[int]) -> bool:
+        """Small enough for a new module, with room for its docstring and imports."""
+        return (self.graph.span(units) <= self.limits.max_lines * _FILL
+                and self.graph.definitions(units) <= self.limits.max_definitions)
+
+    def fits(self, extra: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
+        """True when the module is within its limits once the planned groups (and ``extra``) leave."""
+        graph, limits = self.graph, self.limits
+        moved = self.moved | extra
+        # each re-export takes a comment, an import and a line per name when wrapped
+        reexports = sum(4 + graph.names(u) for u in [*self.units, extra] if u)
+        return (self.total_lines - graph.span(moved) + reexports <= limits.max_lines
+                and graph.definitions(set(graph.units) - moved) <= limits.max_definitions)
+
+    def bundle(self, loose: set[int]) -> None:
+        """Pack parts with no link to what stays, in source order, into modules until the module fits."""
+        graph = self.graph
+        current: set[int] = set()
+        for unit in sorted(loose):
+            if graph.names(current) >= self.limits.minimum and self.fits(current):
+                break
+            if unit in self.moved or unit in current:
+                continue
+            needed = graph.closure({unit}, loose - self.moved) - current
+            if {d for u in needed for d in graph.deps[u]} - needed - current - self.moved - loose:
+                continue  # it reads what stays: it cannot leave
+            if current and not self.fits_module(current | needed):
+                self.add(current)
+                current = set()
+            if self.fits_module(needed):
+                current |= needed
+        if current and not self.fits():
+            self.add(current)
+
+
+def _cut(graph: Graph, main: set[int], limits: ModuleLimits) -> tuple[set[int], list[set[int]]] | None:
+    """The shared group whose leaving splits ``main``, and the parts of the rest, or None."""
+    ranked = sorted(main, key=lambda u: (-len(graph.users[u] & main), -graph.lines([u]), u))
+    hubs: set[int] = set()
+    for unit in ranked[:_CUT_TRIES]:
+        if len(graph.users[unit] & main) < 2:
+            break
+        hubs.add(unit)
+        shared = graph.closure(hubs, main)
+        if graph.span(shared) > limits.max_lines * _FILL or graph.definitions(shared) > limits.max_definitions:
+            return None
+        pieces = graph.components(main - shared)
+        if len(pieces) > 1 and any(graph.names(p) >= limits.minimum for p in pieces[1:]):
+            return shared, pieces
+    return None
