@@ -4,12 +4,13 @@ For each project of ``/work/shared/corpus/manifest.json`` (default: all): fetch 
 sdist, unpack it, install it editable into a cached virtualenv, commit a copy into a
 fresh repository whose ``config.yaml`` auto-approves every risk level and runs the
 project's own tests, then scan, run every upgrade, rescan the final main and run the
-project's own tests on it. Prints a table per project, the totals against the targets
-of issue 5 (no regression; >= 90% of attempted upgrades merge; at least half of the
+project's own tests on it; with ``--rounds N``, a round that merged something is followed
+by the next scheduled round (rescan, run again), up to N rounds. Prints a table per
+project, the totals against the targets of issue 5 (no regression; >= 90% of attempted upgrades merge; at least half of the
 god classes, god modules and module-level cycles gone), every failure and refusal in
 full, and the same table as markdown. Asserts nothing.
 
-    python benchmarks/corpus_bench.py [NAME...] [--max-upgrades N] [--keep DIR] [--json FILE]
+    python benchmarks/corpus_bench.py [NAME...] [--rounds N] [--max-upgrades N] [--keep DIR] [--json FILE]
 """
 from __future__ import annotations
 
@@ -55,7 +56,46 @@ def shorten(detail: str, width: int = 66) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | None) -> ProjectResult:
+def run_round(result: ProjectResult, repo: Path, venv: Path, args: list[str], round_no: int) -> int:
+    """One ``git upgrade run`` and the rescan after it; returns how many upgrades it merged."""
+    name = result.name
+    code, report, err = tool(repo, venv, *args)
+    if report is None:
+        raise SetupError(f"run exited {code}: {err[-1500:]}")
+    types = upgrade_types(repo)
+    for outcome in report["upgrades"]:
+        suggestion = types.get(outcome["upgrade_id"], {})
+        outcome["type"] = suggestion.get("type", "?")
+        outcome["title"] = suggestion.get("title", "")
+        outcome["round"] = round_no
+    result.outcomes += report["upgrades"]
+    result.rounds = round_no
+    result.run_messages += report.get("messages", [])
+    result.baseline_failure = result.baseline_failure or report.get("baseline_failure")
+    merged_now = [o for o in report["upgrades"] if o["status"] == "merged"]
+    log(f"{name}: round {round_no}: {len(report['upgrades'])} upgrades run, {len(merged_now)} merged; "
+        f"rescanning the final main")
+    dirty = git(repo, "status", "--porcelain", "--untracked-files=no").strip()
+    if dirty:
+        result.run_messages.append(f"main checkout dirty after run: {dirty[:300]}")
+    code, rescan, err = tool(repo, venv, "scan", "--json", "--rev", "HEAD")
+    if rescan is None:
+        raise SetupError(f"rescan exited {code}: {err[-1500:]}")
+    result.smells_after = smells(rescan)
+    result.queued_after = len(rescan["queue"]["queued"])
+    # Idempotence: a rescan must not propose again what was merged.
+    proposed = upgrade_types(repo)
+    merged_titles = {(o["type"], o["title"]) for o in merged_now}
+    for upgrade_id in rescan["queue"]["queued"]:
+        suggestion = proposed.get(upgrade_id, {})
+        if (suggestion.get("type"), suggestion.get("title")) in merged_titles:
+            result.run_messages.append(f"re-proposed after its merge (idempotence): {suggestion.get('type')} "
+                                       f"{suggestion.get('title')} as {upgrade_id}")
+    return len(merged_now)
+
+
+def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | None,
+                rounds: int = 1) -> ProjectResult:
     """Set up, scan, upgrade, rescan and test one project."""
     name = project["name"]
     result = ProjectResult(name, baseline=project["baseline"])
@@ -79,33 +119,12 @@ def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | 
         result.smells_before = smells(scan)
         log(f"{name}: {sum(result.suggestions.values())} suggestions, {result.queued} queued; running")
         args = ["run", "--json"] + (["--max", str(max_upgrades)] if max_upgrades else ["--all"])
-        code, report, err = tool(repo, venv, *args)
-        if report is None:
-            raise SetupError(f"run exited {code}: {err[-1500:]}")
-        types = upgrade_types(repo)
-        for outcome in report["upgrades"]:
-            suggestion = types.get(outcome["upgrade_id"], {})
-            outcome["type"] = suggestion.get("type", "?")
-            outcome["title"] = suggestion.get("title", "")
-        result.outcomes = report["upgrades"]
-        result.run_messages = report.get("messages", [])
-        result.baseline_failure = report.get("baseline_failure")
-        log(f"{name}: {len(result.outcomes)} upgrades run, {result.merged} merged; rescanning the final main")
-        dirty = git(repo, "status", "--porcelain", "--untracked-files=no").strip()
-        if dirty:
-            result.run_messages.append(f"main checkout dirty after run: {dirty[:300]}")
-        code, rescan, err = tool(repo, venv, "scan", "--json", "--rev", "HEAD")
-        if rescan is None:
-            raise SetupError(f"rescan exited {code}: {err[-1500:]}")
-        result.smells_after = smells(rescan)
-        # Idempotence: a rescan must not propose again what was merged.
-        proposed = upgrade_types(repo)
-        merged_titles = {(o["type"], o["title"]) for o in result.by_status("merged")}
-        for upgrade_id in rescan["queue"]["queued"]:
-            suggestion = proposed.get(upgrade_id, {})
-            if (suggestion.get("type"), suggestion.get("title")) in merged_titles:
-                result.run_messages.append(f"re-proposed after its merge (idempotence): {suggestion.get('type')} "
-                                           f"{suggestion.get('title')} as {upgrade_id}")
+        for round_no in range(1, rounds + 1):
+            merged = run_round(result, repo, venv, args, round_no)
+            if round_no == rounds or not merged or not result.queued_after:
+                break
+            log(f"{name}: round {round_no} merged {merged}; the rescan queued {result.queued_after}: "
+                f"next scheduled round")
         result.final = run_tests(project, repo, venv, timeout=suite_timeout * 2)
         log(f"{name}: final main {result.final.summary}")
     except (SetupError, OSError) as exc:
@@ -244,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help="projects of the manifest (default: all)")
     parser.add_argument("--max-upgrades", type=int, metavar="N", help="run at most N upgrades per project")
+    parser.add_argument("--rounds", type=int, default=1, metavar="N",
+                        help="after a round that merged, rescan and run again, up to N rounds "
+                             "(what the scheduled scans of `git upgrade tick` do)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the repositories under DIR")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw results as JSON")
     parser.add_argument("--render", type=Path, nargs="+", metavar="FILE",
@@ -263,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         args.keep.mkdir(parents=True, exist_ok=True)
     results = []
     for project in chosen:
-        results.append(run_project(project, args.max_upgrades, args.keep))
+        results.append(run_project(project, args.max_upgrades, args.keep, args.rounds))
         print(text_table([list(HEADERS), row(results[-1]), row(results[-1])]).rsplit("\n", 2)[0], flush=True)
         if args.json:  # after each project, so an interrupted run keeps what it measured
             args.json.write_text(json.dumps([r.to_json() for r in results], indent=1, default=str))

@@ -250,6 +250,8 @@ class ProjectResult:
     error: str | None = None
     run_messages: list[str] = field(default_factory=list)
     baseline_failure: str | None = None
+    rounds: int = 0
+    queued_after: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """Plain data (``--json``), read back by :meth:`from_json` for ``--render``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from gitupgrade.refactor import ChangeKind, FileChange, Status
+from gitupgrade.refactor.strategies.god_class import Member, super_conflicts
 from tests.refactor.helpers import Project, suggestion
 
 ORDER = '''
@@ -129,13 +130,34 @@ def test_cluster_moves_to_a_mixin_and_pinned_methods_stay(project: Project) -> N
     assert project.imports("shop.order") == ""
 
 
-def test_zero_argument_super_stays_in_the_class(project: Project) -> None:
+def test_zero_argument_super_moves_when_it_still_finds_the_same_method(project: Project) -> None:
+    # in OrderLinesMixin, super() starts after the mixin: describe stays in Order, before it
+    # in the MRO, so super().describe() is still Base.describe
     order = ORDER.replace("def count(self):\n            return len(self.lines)",
                           "def count(self):\n            return len(self.lines) + len(super().describe()) * 0")
+    _shop(project, order, baseline=True)
+    result = project.apply(god())
+    assert result.status is Status.APPLIED, result.reason
+    assert "len(super().describe())" in project.read("shop/order_lines.py")
+    assert project.pytest() == (1, 0)
+
+
+def test_super_call_finding_a_method_of_another_mixin_stays() -> None:
+    def member(name: str, supers: set[str] = frozenset()) -> Member:
+        return Member(name, [], super_names=set(supers))
+
+    first = [member("render", {"header"}), member("rows")]
+    second = [member("header"), member("footer", {"rows"}), member("title", {"keys"})]
+    assert [m.name for m in super_conflicts([first, second])] == ["render", "footer"]
+
+
+def test_super_used_other_than_super_name_stays(project: Project) -> None:
+    order = ORDER.replace("def count(self):\n            return len(self.lines)",
+                          "def count(self):\n            return len(self.lines) + 0 * len(super(Order, self).describe())")
     _shop(project, order)
     result = project.apply(god())
     assert result.status is Status.REFUSED
-    assert "Order.count stays: zero-argument super() is bound to the class it is written in" in result.reason
+    assert "Order.count stays: super() is used other than as super().name" in result.reason
 
 
 def test_slots_class_gets_slotted_mixin(project: Project) -> None:

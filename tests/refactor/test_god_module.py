@@ -413,3 +413,47 @@ def test_a_module_that_cannot_get_under_its_limits_refuses(project: Project) -> 
     assert result.status is Status.REFUSED
     assert result.reason.startswith("moving every group that can move leaves about"), result.reason
     assert project.snapshot() == before
+
+
+def test_a_registry_reading_every_definition_stays_and_does_not_hold_the_module_together(
+        project: Project) -> None:
+    tools = '''"""Tools."""
+
+
+def pad_left(text):
+    return " " + text
+
+
+def pad_right(text):
+    return text + " "
+
+
+def pad_both(text):
+    return pad_left(pad_right(text))
+
+
+def trim_left(text):
+    return text.lstrip()
+
+
+def trim_right(text):
+    return text.rstrip()
+
+
+def trim_both(text):
+    return trim_left(trim_right(text))
+
+
+TOOLS = {f.__name__: f for f in (pad_left, pad_right, pad_both, trim_left, trim_right, trim_both)}
+'''
+    tests = ("from shop.core import TOOLS, trim_both\n\n\ndef test_tools():\n"
+             "    assert TOOLS['pad_both']('x') == ' x ' and trim_both(' x ') == 'x'\n")
+    _shop(project, tools, tests)
+
+    result = project.apply(GOD, god_module_max_definitions=4)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert [c.path for c in result.changes] == ["shop/trim.py", "shop/core.py"]
+    core = project.read("shop/core.py")
+    assert "from shop.trim import trim_left, trim_right, trim_both" in core and "TOOLS = {" in core
+    assert project.pytest() == (1, 0)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from gitupgrade.refactor.strategies.toplevel import TopLevel
 
-_CUT_TRIES = 8
-_CUT_ROUNDS = 4
+_CUT_TRIES = 12
+_CUT_ROUNDS = 10
 _FILL = 0.85      # a new module holds at most this share of the line limit: it gets a header and imports
 
 
@@ -142,7 +142,8 @@ def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimi
         if cut is None:
             break
         shared, pieces = cut
-        planner.add(shared, shared=True)
+        if shared:
+            planner.add(shared, shared=True)
         main = pieces[0]
         for piece in pieces[1:]:
             if not planner.add(piece):
@@ -219,17 +220,46 @@ class _Planner:
 
 
 def _cut(graph: Graph, main: set[int], limits: ModuleLimits) -> tuple[set[int], list[set[int]]] | None:
-    """The shared group whose leaving splits ``main``, and the parts of the rest, or None."""
-    ranked = sorted(main, key=lambda u: (-len(graph.users[u] & main), -graph.lines([u]), u))
+    """The shared group whose leaving splits ``main``, and the parts of the rest, or None.
+
+    What reads many definitions stays in the module and does not hold the rest together:
+    first registries read by none (``FILTERS = {"abs": do_abs, ...}``), then any
+    orchestrator (``convert_type`` reading every type) with everything that uses it. Of
+    the rest, the definitions the most others read leave, with what they need, as the
+    shared group, until what remains falls apart.
+    """
+    tops = {u for u in main if not graph.users[u] & main and len(graph.deps[u] & main) >= 3}
+    orchestrators = _users_closure(graph, {u for u in main if len(graph.deps[u] & main) >= 3}, main)
+    for staying in (tops, orchestrators):
+        found = _cut_hubs(graph, main - staying, limits)
+        if found:
+            return found
+    return None
+
+
+def _users_closure(graph: Graph, units: set[int], within: set[int]) -> set[int]:
+    """``units`` and everything in ``within`` that uses them, directly or not."""
+    found, todo = set(units), list(units)
+    while todo:
+        for user in graph.users[todo.pop()] & within:
+            if user not in found:
+                found.add(user)
+                todo.append(user)
+    return found
+
+
+def _cut_hubs(graph: Graph, rest: set[int], limits: ModuleLimits) -> tuple[set[int], list[set[int]]] | None:
+    ranked = sorted(rest, key=lambda u: (-len(graph.users[u] & rest), -graph.lines([u]), u))
     hubs: set[int] = set()
-    for unit in ranked[:_CUT_TRIES]:
-        if len(graph.users[unit] & main) < 2:
-            break
-        hubs.add(unit)
-        shared = graph.closure(hubs, main)
+    for unit in [None, *ranked[:_CUT_TRIES]]:
+        if unit is not None:
+            if len(graph.users[unit] & rest) < 2:
+                break
+            hubs.add(unit)
+        shared = graph.closure(hubs, rest)
         if graph.span(shared) > limits.max_lines * _FILL or graph.definitions(shared) > limits.max_definitions:
             return None
-        pieces = graph.components(main - shared)
-        if len(pieces) > 1 and any(graph.names(p) >= limits.minimum for p in pieces[1:]):
+        pieces = graph.components(rest - shared)
+        if len(pieces) > 1 and sum(graph.names(p) for p in pieces[1:]) >= limits.minimum:
             return shared, pieces
     return None

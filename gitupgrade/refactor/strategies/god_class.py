@@ -6,13 +6,17 @@ on ``self`` (the LCOM4 components). Each cluster but the main one, when it has a
 the original; while the class stays over its limits the clusters are cut further
 (:mod:`.method_clusters`), and a split that cannot bring it under them is refused, so a
 rescan never proposes the same split again. The class lists the mixins first among its
-bases: attribute lookup
-finds the same functions, ``self`` is the same object. A method stays in the class when
-moving it could change what it means: zero-argument ``super()`` or ``__class__``,
-name-mangled ``__names``, dunder methods, module-level names that would need an import
-back into the original module (the class itself included), names the class body reads,
-or module names patched elsewhere. Enum, NamedTuple, TypedDict, Protocol, classes with
-a metaclass or registering decorators are refused.
+bases: attribute lookup finds the same functions, ``self`` is the same object.
+
+A method stays in the class when moving it could change what it means: ``super()``
+used other than as ``super().name``, or finding a method moved to another mixin; the
+``__class__`` cell; name-mangled ``__names``; construction (``__init__``, ``__new__``
+...); ``__hash__`` beside ``__eq__``; names the class body reads; module names patched
+elsewhere; module-level names that would need an import back into the original module
+(the class itself included). Module-level helpers that keep methods in the class leave
+first for a module of their own when the class would otherwise stay too big. Enum,
+NamedTuple, TypedDict, Protocol, classes with a metaclass or registering decorators are
+refused.
 """
 from __future__ import annotations
 
@@ -80,6 +84,7 @@ class Member:
     hints: set[str] = field(default_factory=set)      # module names read only in annotations
     pinned: str = ""
     module_reads: set[str] = field(default_factory=set)   # names its module defines, not imports
+    super_names: set[str] = field(default_factory=set)    # N of each super().N
     start: int = 0
     end: int = 0
 
@@ -99,11 +104,11 @@ class GodClassStrategy(RuleStrategy):
                         int(config_value(config, "refactor.min_group_size", 3)))
         outcome = Outcome()
         view = ClassView.read(ws, path, dotted_name, class_name)
-        clusters, short = plan_mixins(view.members, view.lines, limits)
+        clusters, short = view.plan(limits)
         if short and extract_helpers(ws, view, outcome):
             # the helpers its methods read now come from a module of their own: plan again
             view = ClassView.read(ws, path, dotted_name, class_name)
-            clusters, short = plan_mixins(view.members, view.lines, limits)
+            clusters, short = view.plan(limits)
         for group in components(view.members)[1:]:
             outcome.refusals += [f"{class_name}.{m.name} stays: {m.pinned}" for m in group
                                  if m.pinned and m.name not in CONSTRUCTION]
@@ -155,6 +160,16 @@ class ClassView:
         lazy = "annotations" in _future_names(module) and not hazards.runtime_annotation_reader(source.text)
         pin_members(klass, members, statements, patched, lazy)
         return cls(source, module, klass, statements, members, patched)
+
+    def plan(self, limits: Limits) -> tuple[list[list[Member]], str]:
+        """The clusters to move (see :func:`plan_mixins`), none relying on super() across mixins."""
+        while True:
+            clusters, short = plan_mixins(self.members, self.lines, limits)
+            conflicts = super_conflicts(clusters)
+            if not conflicts:
+                return clusters, short
+            for member in conflicts:
+                member.pinned = "its super() call would find a method moved to another mixin"
 
     @property
     def lines(self) -> int:
@@ -264,16 +279,17 @@ def pin_members(
             member.hints = set()
         member.globals |= member.hints & imported
         member.hints -= imported
-        text = "".join(cst.Module(body=[n]).code for n in member.nodes)
         names = _names(member.nodes)
+        supers = super_reads(member.nodes) if "super" in names else set()
+        member.super_names = supers or set()
         if member.name in CONSTRUCTION:
             member.pinned = "it builds the instance or the class"
         elif member.name == "__hash__" and defines_eq:
             # a class body defining __eq__ without __hash__ gets __hash__ = None implicitly
             member.pinned = "the class defines __eq__, which would set __hash__ to None"
-        elif "super" in names and "super()" in text.replace(" ", ""):
-            member.pinned = "zero-argument super() is bound to the class it is written in"
-        elif "__class__" in names:
+        elif supers is None:
+            member.pinned = "super() is used other than as super().name"
+        elif "__class__" in bare_names(member.nodes):
             member.pinned = "uses __class__"
         elif any(n.startswith("__") and not n.endswith("__") for n in names):
             member.pinned = "uses a name-mangled __attribute"
@@ -296,6 +312,56 @@ def pin_members(
                         continue  # @prop.setter travels with prop
                     if not is_pure_decorator(name, set()):
                         member.pinned = f"decorated with {name or 'an expression'}, which may register it"
+
+
+def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:
+    """The names ``N`` of every ``super().N`` in ``nodes``; None when ``super`` is used otherwise.
+
+    Zero-argument ``super()`` in a mixin starts the lookup after the mixin instead of
+    after the class; that finds the same ``N`` unless ``N`` moved to a mixin further
+    along, which :func:`super_conflicts` rules out.
+    """
+    found: set[str] = set()
+    counts = {"super": 0, "super().name": 0}
+
+    class Finder(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            call = node.value
+            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
+                    and call.func.value == "super" and not call.args):
+                found.add(node.attr.value)
+                counts["super().name"] += 1
+
+        def visit_Name(self, node: cst.Name) -> None:
+            counts["super"] += node.value == "super"
+
+    for node in nodes:
+        node.visit(Finder())
+    return found if counts["super"] == counts["super().name"] else None
+
+
+def super_conflicts(clusters: list[list[Member]]) -> list[Member]:
+    """Members whose ``super().N`` would find an ``N`` moved to another mixin."""
+    home = {m.name: i for i, cluster in enumerate(clusters) for m in cluster}
+    return [m for i, cluster in enumerate(clusters) for m in cluster
+            if any(home.get(n, i) != i for n in m.super_names)]
+
+
+def bare_names(nodes: list[cst.FunctionDef]) -> set[str]:
+    """Names used in ``nodes`` on their own, not as ``obj.attribute``."""
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)
+            return False
+
+    for node in nodes:
+        node.visit(Finder())
+    return found
 
 
 def _names(nodes: list[cst.FunctionDef]) -> set[str]:
