@@ -313,3 +313,16 @@ def test_hash_stays_beside_eq(project: Project) -> None:
     assert result.status is Status.APPLIED, result.reason
     assert "Order.__hash__ stays: the class defines __eq__, which would set __hash__ to None" in result.refusals
     assert "def __hash__" in project.read("shop/order.py")
+
+
+def test_method_read_by_a_default_argument_stays(project: Project) -> None:
+    # found on docutils.nodes.Element: update_all_atts(self, dict_, update_fun=copy_attr_consistent)
+    order = ORDER.replace("        def secret(self):", "        def counted(self, how=count):\n"
+                          "            return how(self)\n\n        def secret(self):")
+    _shop(project, order)
+    before = project.snapshot()
+    result = project.apply(god())
+    # count must stay, which leaves the lines cluster too small to move
+    assert result.status is Status.REFUSED
+    assert "Order.count stays: the class body reads it" in result.reason
+    assert project.snapshot() == before

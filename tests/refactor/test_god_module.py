@@ -212,6 +212,20 @@ def test_mock_patch_target_string_refuses(project: Project) -> None:
     assert project.snapshot() == before
 
 
+def test_module_path_spelled_out_by_the_tests_refuses(project: Project) -> None:
+    # found on docutils: the expected output names ``docutils.transforms.references.TargetNotes``
+    tests = TESTS + '''
+
+    EXPECTED = "formatted by shop.core.format_sku"
+
+
+    def test_expected():
+        assert core.format_sku.__module__ + ".format_sku" in EXPECTED
+    '''
+    reason = _refusal(project, CORE, tests)
+    assert reason.endswith("other files spell out the module path of format_sku, which moving would change")
+
+
 def test_star_import_refuses_the_module(project: Project) -> None:
     assert _refusal(project, CORE.replace("import json\n", "import json\n    from os.path import *\n")) == (
         "the module has a star import: its names cannot be resolved"

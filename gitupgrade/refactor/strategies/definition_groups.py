@@ -14,6 +14,7 @@ says why.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from gitupgrade.refactor.strategies.toplevel import TopLevel
@@ -96,14 +97,11 @@ class Graph:
 
     def closure(self, units: Iterable[int], within: set[int]) -> set[int]:
         """``units`` and everything in ``within`` they depend on."""
-        found = set(units)
-        todo = list(found)
-        while todo:
-            for other in self.deps[todo.pop()] & within:
-                if other not in found:
-                    found.add(other)
-                    todo.append(other)
-        return found
+        return _reach(self.deps, units, within)
+
+    def users_closure(self, units: Iterable[int], within: set[int]) -> set[int]:
+        """``units`` and everything in ``within`` that uses them, directly or not."""
+        return _reach(self.users, units, within)
 
     def components(self, units: set[int]) -> list[set[int]]:
         """Connected parts of ``units`` (edges either way), largest first, then in source order."""
@@ -123,6 +121,17 @@ class Graph:
 
     def statements(self, units: Iterable[int]) -> list[TopLevel]:
         return sorted((s for u in units for s in self.units[u]), key=lambda s: s.index)
+
+
+def _reach(edges: dict[int, set[int]], start: Iterable[int], within: set[int]) -> set[int]:
+    found = set(start)
+    todo = list(found)
+    while todo:
+        for other in edges[todo.pop()] & within:
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
 
 
 def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimits) -> tuple[list[Group], str]:
@@ -189,7 +198,7 @@ class _Planner:
         return (self.graph.span(units) <= self.limits.max_lines * _FILL
                 and self.graph.definitions(units) <= self.limits.max_definitions)
 
-    def fits(self, extra: set[int] = frozenset()) -> bool:  # type: ignore[assignment]
+    def fits(self, extra: AbstractSet[int] = frozenset()) -> bool:
         """True when the module is within its limits once the planned groups (and ``extra``) leave."""
         graph, limits = self.graph, self.limits
         moved = self.moved | extra
@@ -229,23 +238,12 @@ def _cut(graph: Graph, main: set[int], limits: ModuleLimits) -> tuple[set[int], 
     shared group, until what remains falls apart.
     """
     tops = {u for u in main if not graph.users[u] & main and len(graph.deps[u] & main) >= 3}
-    orchestrators = _users_closure(graph, {u for u in main if len(graph.deps[u] & main) >= 3}, main)
+    orchestrators = graph.users_closure({u for u in main if len(graph.deps[u] & main) >= 3}, main)
     for staying in (tops, orchestrators):
         found = _cut_hubs(graph, main - staying, limits)
         if found:
             return found
     return None
-
-
-def _users_closure(graph: Graph, units: set[int], within: set[int]) -> set[int]:
-    """``units`` and everything in ``within`` that uses them, directly or not."""
-    found, todo = set(units), list(units)
-    while todo:
-        for user in graph.users[todo.pop()] & within:
-            if user not in found:
-                found.add(user)
-                todo.append(user)
-    return found
 
 
 def _cut_hubs(graph: Graph, rest: set[int], limits: ModuleLimits) -> tuple[set[int], list[set[int]]] | None:

@@ -44,6 +44,7 @@ from gitupgrade.refactor.strategies.god_module import (
 from gitupgrade.refactor.strategies.method_clusters import (
     Limits,
     components,
+    fits,
     plan_mixins,
 )
 from gitupgrade.refactor.strategies.mixin_writer import write_mixins
@@ -118,9 +119,10 @@ class GodClassStrategy(RuleStrategy):
             reason = cycle_hazard(ws, view.source, [TopLevel(-1, view.klass, "def", reads=reads)], view.statements)
             if reason:
                 outcome.refusals.append(f"methods {', '.join(m.name for m in movable[:4])}: {reason}")
-                short = short or f"{class_name} would stay over its limits"
             else:
                 moving.append(movable)
+        if not short and not fits(view.members, view.lines, moving, limits):
+            short = f"{class_name} would stay over its limits"
         if short or not moving:
             raise RefusedChange(
                 (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
@@ -386,10 +388,23 @@ def _class_body_reads(klass: cst.ClassDef) -> set[str]:
                 # ``@size.setter`` on ``def size`` reads the member that moves along with it
                 if dotted(decorator.decorator).partition(".")[0] != statement.name.value:
                     found |= names_in(decorator)
+            # defaults (``update_fun=copy_attr_consistent``) and annotations run in the class body
+            for part in _evaluated_at_definition(statement):
+                found |= names_in(part)
             continue
         found |= names_in(statement)
     return found
 
+
+
+def _evaluated_at_definition(function: cst.FunctionDef) -> list[cst.CSTNode]:
+    """Parameter defaults and annotations: evaluated where the ``def`` runs."""
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    parts: list[cst.CSTNode] = [p.default for p in every if p.default is not None]
+    parts += [p.annotation for p in every if p.annotation is not None]
+    return parts + ([function.returns] if function.returns is not None else [])
 
 
 def _future_names(module: cst.Module) -> set[str]:

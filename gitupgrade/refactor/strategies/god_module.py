@@ -1,19 +1,23 @@
-"""god_module: split cohesive groups of definitions into new modules beside the original.
+"""god_module: split a large module into new modules beside it, re-exporting every name.
 
-The module's own reference graph (which top-level definition reads which) falls into
-connected parts. Each part but the largest, when it has at least
-``refactor.min_group_size`` definitions, moves with the imports it needs to a new
-module named after its dominant words; the original module re-exports every moved
-name, so ``from mod import X``, ``mod.X`` and ``__all__`` keep working. A part is
-left alone, with the reason recorded, when moving it could change what it sees:
-it reads a module global rebound elsewhere (``global``, ``mod.NAME = ...``,
-monkeypatch or ``mock.patch`` targets), uses ``globals()``/``__name__``/``__file__``,
-depends on conditional definitions, or carries decorators whose registration order
-would change.
+Which definitions move, and in which groups, is planned by :mod:`.definition_groups`:
+connected parts of the module's own reference graph first, then, while the module is
+over its limits, shared bases and helpers to a module of their own and what falls apart
+without them, each group closed under what it needs. Each group moves with the imports
+it needs to a new module named after its dominant words; the original module re-exports
+every moved name, so ``from mod import X``, ``mod.X`` and ``__all__`` keep working. A
+group is left alone, with the reason recorded, when moving it could change what it sees:
+it reads a module global rebound elsewhere (``global``, ``mod.NAME = ...``, monkeypatch
+or ``mock.patch`` targets), uses ``globals()``/``__name__``/``__file__``, depends on
+conditional definitions, or carries decorators whose registration order would change.
+When the module is over its limits, one refused group refuses the whole split: a partial
+split would be proposed again by the next scan.
 """
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -93,7 +97,8 @@ class GodModuleStrategy(RuleStrategy):
         if not accepted:
             if outcome.refusals:
                 raise RefusedChange("; ".join(outcome.refusals))
-            if len(Graph(statements).components(set(Graph(statements).units))) < 2:
+            graph = Graph(statements)
+            if len(graph.components(set(graph.units))) < 2:
                 raise RefusedChange("the module's definitions form a single connected group")
             raise RefusedChange(f"no cohesive group of at least {limits.minimum} definitions apart from the main one")
         split_module(ws, source, module, statements, plan, accepted, outcome)
@@ -101,10 +106,11 @@ class GodModuleStrategy(RuleStrategy):
 
 
 def group_refusal(ws: Workspace, source: ModuleSource, group: list[TopLevel], statements: list[TopLevel],
-                  rebound: set[str], moved_before: list[TopLevel] = ()) -> str | None:  # type: ignore[assignment]
+                  rebound: set[str], moved_before: Sequence[TopLevel] = ()) -> str | None:
     """Why ``group`` cannot move to a module of its own, or None (it may take statements along)."""
+    spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
     return (attach_interleaved(group, statements)
-            or group_hazard(group, statements, rebound, moved_before)
+            or group_hazard(group, statements, rebound, moved_before, spelled)
             or cycle_hazard(ws, source, group, statements))
 
 
@@ -147,8 +153,12 @@ def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel],
 
 
 def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set[str],
-                 moved: list[TopLevel] = ()) -> str | None:  # type: ignore[assignment]
-    """Why moving ``group`` could change behaviour, or None (``moved``: groups moved before it)."""
+                 moved: Sequence[TopLevel] = (), spelled: AbstractSet[str] = frozenset()) -> str | None:
+    """Why moving ``group`` could change behaviour, or None.
+
+    ``moved``: statements of groups moved before it; ``spelled``: names whose full path
+    other files write out.
+    """
     bound = {name for s in group for name in s.binds}
     reads = {name for s in group for name in s.reads}
     for statement in statements:
@@ -160,6 +170,9 @@ def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set
     touched = sorted((bound | reads) & rebound)
     if touched:
         return f"reads or defines {', '.join(touched)}, which is rebound elsewhere (global, patch or assignment)"
+    named = sorted(bound & spelled)
+    if named:
+        return f"other files spell out the module path of {', '.join(named[:3])}, which moving would change"
     for statement in group:
         identity = hazards.identity_names(statement.node)
         if identity:

@@ -109,3 +109,23 @@ def patched_names(ws: Workspace, module: str, skip: str = "") -> set[str]:
             found.update(re.findall(rf"(?:setattr|patch\.object|patch\.dict)\(\s*{name}\s*,\s*['\"](\w+)", text))
             found.update(re.findall(rf"{name}\.(\w+)\s*(?:=(?!=)|\+=|-=)", text))
     return found
+
+
+def spelled_paths(ws: Workspace, module: str, skip: str = "") -> set[str]:
+    """Names ``N`` whose full path ``module.N`` is written out in another file.
+
+    A test's expected output (``.transform: pkg.mod.TargetNotes``) or a pickle spells the
+    module a class lives in: moving the class changes what it prints.
+    """
+    pattern = re.compile(rf"(?<![\w.]){re.escape(module)}\.(\w+)")
+    found: set[str] = set()
+    for path in ws.python_files():
+        if path == skip:
+            continue
+        try:
+            text = (ws.workdir / path).read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        if module in text:
+            found.update(pattern.findall(text))
+    return found
