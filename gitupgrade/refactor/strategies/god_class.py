@@ -167,11 +167,11 @@ class ClassView:
         """The clusters to move (see :func:`plan_mixins`), none relying on super() across mixins."""
         while True:
             clusters, short = plan_mixins(self.members, self.lines, limits)
-            conflicts = super_conflicts(clusters)
+            conflicts = super_conflicts(self.members, clusters)
             if not conflicts:
                 return clusters, short
-            for member in conflicts:
-                member.pinned = "its super() call would find a method moved to another mixin"
+            for member in self.members:
+                member.pinned = member.pinned or conflicts.get(member.name, "")
 
     @property
     def lines(self) -> int:
@@ -342,11 +342,23 @@ def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:
     return found if counts["super"] == counts["super().name"] else None
 
 
-def super_conflicts(clusters: list[list[Member]]) -> list[Member]:
-    """Members whose ``super().N`` would find an ``N`` moved to another mixin."""
+def super_conflicts(members: list[Member], clusters: list[list[Member]]) -> dict[str, str]:
+    """Members that must stay so every ``super().N`` finds what it found before, with why.
+
+    ``super().N`` in the class skips the class and finds the base's ``N``: once ``N``
+    moves to a mixin (between the class and its bases) it would find that instead, so
+    ``N`` stays. In a mixin, ``super().N`` skips that mixin: ``N`` moved to another
+    mixin might be found, so the caller stays.
+    """
     home = {m.name: i for i, cluster in enumerate(clusters) for m in cluster}
-    return [m for i, cluster in enumerate(clusters) for m in cluster
-            if any(home.get(n, i) != i for n in m.super_names)]
+    pins: dict[str, str] = {}
+    for member in members:
+        for name in member.super_names:
+            if member.name not in home and name in home:
+                pins[name] = f"super().{name} in {member.name}, which stays, would find it in a mixin"
+            elif member.name in home and home.get(name, home[member.name]) != home[member.name]:
+                pins[member.name] = f"its super().{name} would find {name} moved to another mixin"
+    return pins
 
 
 def bare_names(nodes: list[cst.FunctionDef]) -> set[str]:
