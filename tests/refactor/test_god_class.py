@@ -182,6 +182,8 @@ def test_slots_class_gets_slotted_mixin(project: Project) -> None:
         ("class Order(Base, enum.Enum):", "Order derives from enum.Enum, whose members are not plain methods"),
         ("class Order(Base, metaclass=abc.ABCMeta):", "Order has a metaclass or class keywords"),
         ("@register\n    class Order(Base):", "Order is decorated with register"),
+        ("from os.path import *\n\n\n    class Order(Base):",
+         "the module has a star import: the names its methods read cannot be resolved"),
     ],
 )
 def test_special_classes_refuse(project: Project, header: str, reason: str) -> None:

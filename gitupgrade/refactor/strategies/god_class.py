@@ -156,6 +156,9 @@ class ClassView:
         refusal = class_hazard(klass)
         if refusal:
             raise RefusedChange(refusal)
+        if hazards.has_star_import(module):
+            # found on pyparsing.helpers: a method read ParseException from ``from .core import *``
+            raise RefusedChange("the module has a star import: the names its methods read cannot be resolved")
         statements = map_module(module)
         members = collect_members(module, klass, statements)
         patched = hazards.patched_names(ws, source.module, skip=source.path)
