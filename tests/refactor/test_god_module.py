@@ -289,10 +289,24 @@ def test_attribute_named_like_a_module_global_is_no_hazard(project: Project) -> 
     assert result.status is Status.APPLIED, result.reason
 
 
-def test_group_importing_back_into_a_cycle_refuses(project: Project) -> None:
-    # shop.pricing imports shop.core: a group reading pricing would re-enter core half-initialised
+def test_group_importing_back_into_a_cycle_from_the_import_block_moves(project: Project) -> None:
+    # shop.pricing imports shop.core; the new module imports pricing after core's own import
+    # block has, so it finds pricing as far along as core did (found on click.core)
     core = CORE.replace("import json\n", "import json\n    from shop import pricing\n").replace(
         'return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")')
+    _shop(project, core)
+    project.write({"shop/pricing.py": "import shop.core\n\nRATE = 1\n"})
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert "from shop import pricing" in project.read("shop/sku.py")
+    assert project.imports("shop.pricing") == "" and project.imports("shop.core") == ""
+
+
+def test_group_reading_a_late_import_that_leads_back_refuses(project: Project) -> None:
+    # an import below the definitions breaks a cycle: run earlier, it would meet core half-made
+    core = CORE.replace(
+        'return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")'
+    ) + "\n\n    from shop import pricing  # noqa: E402\n"
     project.write({"shop/pricing.py": "import shop.core\n\nRATE = 1\n"})
     reason = _refusal(project, core)
     assert reason == ("group SKU_RE, parse_sku, format_sku, sku_number: its import of shop.pricing "

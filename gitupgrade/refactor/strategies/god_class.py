@@ -265,7 +265,6 @@ def collect_members(module: cst.Module, klass: cst.ClassDef, statements: list[To
     return list(members.values())
 
 
-
 def pin_members(
     klass: cst.ClassDef, members: list[Member], statements: list[TopLevel], patched: set[str], lazy: bool
 ) -> None:
@@ -409,7 +408,6 @@ def _class_body_reads(klass: cst.ClassDef) -> set[str]:
             continue
         found |= names_in(statement)
     return found
-
 
 
 def _evaluated_at_definition(function: cst.FunctionDef) -> list[cst.CSTNode]:

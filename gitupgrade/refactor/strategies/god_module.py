@@ -138,12 +138,16 @@ def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel],
                  statements: list[TopLevel]) -> str | None:
     """Why the group's imports would run in another order inside an import cycle, or None.
 
-    The new module is imported from the original's import block; an import it copies
-    that leads back to the original would meet it half-initialised at another point.
+    The new module is imported at the end of the original's leading import block. An
+    import copied from that block runs after the original's own copy of it, so it finds
+    the imported module at least as far along and the same names bound: safe even in a
+    cycle. An import from further down (a late import that breaks a cycle) that leads back
+    to the original would run earlier than before and meet it half-initialised.
     """
     reads = {n for s in group for n in s.reads}
+    leading = imports_end([s.node for s in statements])
     for statement in statements:
-        if statement.kind != "import" or not statement.binds & reads:
+        if statement.kind != "import" or statement.index < leading or not statement.binds & reads:
             continue
         tree = ast.parse(cst.Module(body=[statement.node]).code)
         for imported in sorted(imported_modules(tree, source.package)):

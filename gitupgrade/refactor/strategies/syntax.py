@@ -205,7 +205,6 @@ def self_attributes(function: cst.FunctionDef) -> set[str]:
     return found
 
 
-
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every ``Name`` used inside ``node``."""
     found: set[str] = set()
