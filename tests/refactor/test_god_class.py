@@ -335,3 +335,13 @@ def test_method_read_by_a_default_argument_stays(project: Project) -> None:
     assert result.status is Status.REFUSED
     assert "Order.count stays: the class body reads it" in result.reason
     assert project.snapshot() == before
+
+
+def test_method_whose_signature_reads_a_class_attribute_stays(project: Project) -> None:
+    # found on jinja2: def _make_finalize(self) -> _FinalizeInfo, a class nested in the body
+    order = ORDER.replace('kind = "order"', 'kind = "order"\n        Count = int').replace(
+        "def count(self):", "def count(self) -> Count:")
+    _shop(project, order)
+    result = project.apply(god())
+    assert result.status is Status.REFUSED
+    assert "Order.count stays: its signature reads Count from the class body" in result.reason

@@ -276,8 +276,11 @@ def pin_members(
     """
     imported = {n for s in statements if s.kind == "import" for n in s.binds}
     class_reads = _class_body_reads(klass)
+    class_names = _class_body_names(klass)
     defines_eq = any(m.name == "__eq__" for m in members)
     for member in members:
+        signature = {n for node in member.nodes for part in _evaluated_at_definition(node, not lazy)
+                     for n in names_in(part)}
         if not lazy:
             member.globals |= member.hints
             member.hints = set()
@@ -299,6 +302,9 @@ def pin_members(
             member.pinned = "uses a name-mangled __attribute"
         elif member.name in class_reads:
             member.pinned = "the class body reads it"
+        elif signature & class_names:
+            # found on jinja2 CodeGenerator._make_finalize(self) -> _FinalizeInfo (a nested class)
+            member.pinned = f"its signature reads {', '.join(sorted(signature & class_names))} from the class body"
         elif member.globals - imported:
             member.module_reads = member.globals - imported
             needed = ", ".join(sorted(member.module_reads))
@@ -410,14 +416,31 @@ def _class_body_reads(klass: cst.ClassDef) -> set[str]:
     return found
 
 
-def _evaluated_at_definition(function: cst.FunctionDef) -> list[cst.CSTNode]:
-    """Parameter defaults and annotations: evaluated where the ``def`` runs."""
+def _class_body_names(klass: cst.ClassDef) -> set[str]:
+    """Names the class body binds: methods, attributes, nested classes."""
+    found: set[str] = set()
+    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            found.add(statement.name.value)
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
+                    [small.target] if isinstance(small, cst.AnnAssign) else [])
+                found |= {t.value for t in targets if isinstance(t, cst.Name)}
+    return found
+
+
+def _evaluated_at_definition(function: cst.FunctionDef, annotations: bool = True) -> list[cst.CSTNode]:
+    """Parameter defaults and (unless postponed) annotations: evaluated where the ``def`` runs."""
     params = function.params
     every = [*params.posonly_params, *params.params, *params.kwonly_params]
     every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     parts: list[cst.CSTNode] = [p.default for p in every if p.default is not None]
-    parts += [p.annotation for p in every if p.annotation is not None]
-    return parts + ([function.returns] if function.returns is not None else [])
+    if annotations:
+        parts += [p.annotation for p in every if p.annotation is not None]
+        parts += [function.returns] if function.returns is not None else []
+    return parts
 
 
 def _future_names(module: cst.Module) -> set[str]:
