@@ -485,3 +485,17 @@ TOOLS = {f.__name__: f for f in (pad_left, pad_right, pad_both, trim_left, trim_
     core = project.read("shop/core.py")
     assert "from shop.trim import trim_left, trim_right, trim_both" in core and "TOOLS = {" in core
     assert project.pytest() == (1, 0)
+
+
+def test_type_checking_block_comes_along_with_the_names_it_defines(project: Project) -> None:
+    # found on click.decorators: if t.TYPE_CHECKING: import typing_extensions as te; P = te.ParamSpec("P")
+    core = CORE.replace("import json\n", "import json\n    import typing as t\n\n    if t.TYPE_CHECKING:\n"
+                        "        import collections.abc as cabc\n\n        Parser = cabc.Callable[[str], str]\n"
+                        ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: Parser) -> str:")
+    _shop(project, core)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    sku = project.read("shop/sku.py")
+    assert ("import typing as t\n\nif t.TYPE_CHECKING:\n    import collections.abc as cabc\n\n"
+            "    Parser = cabc.Callable[[str], str]\n") in sku
+    assert project.pytest() == (1, 0)

@@ -36,13 +36,16 @@ def is_import(statement: cst.CSTNode) -> bool:
 
 
 def is_type_checking_block(statement: cst.CSTNode) -> bool:
-    """True for ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) holding only imports, no else."""
+    """True for ``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) of simple statements, no else.
+
+    Such a block never runs: copying it to another module cannot change behaviour.
+    """
     return (
         isinstance(statement, cst.If)
         and statement.orelse is None
         and dotted(statement.test).rpartition(".")[2] == "TYPE_CHECKING"
         and isinstance(statement.body, cst.IndentedBlock)
-        and all(is_import(line) for line in statement.body.body)
+        and all(isinstance(line, cst.SimpleStatementLine) for line in statement.body.body)
     )
 
 
@@ -161,8 +164,10 @@ def dotted(node: cst.CSTNode) -> str:
 def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatement | None:
     """The import line (or ``if TYPE_CHECKING:`` block) restricted to the names ``reads`` needs, or None."""
     if isinstance(node, cst.If):
-        lines = [kept for line in node.body.body if (kept := imports_needed(line, reads)) is not None]
-        return node.with_changes(body=node.body.with_changes(body=lines)) if lines else None
+        # imports are narrowed to what is read; ``P = te.ParamSpec("P")`` and the like come along
+        lines = [imports_needed(line, reads) if is_import(line) else line for line in node.body.body]
+        kept = [line for line in lines if line is not None]
+        return node.with_changes(body=node.body.with_changes(body=kept)) if kept else None
     assert isinstance(node, cst.SimpleStatementLine)
     smalls = []
     for small in node.body:

@@ -124,5 +124,8 @@ def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.Base
     imports = [s for s in statements if s.kind == "import" and not is_future_import(s.node)]
     reads = set(reads)
     reads |= {n for s in imports if s.binds & reads for n in s.reads}
-    needed = [imports_needed(s.node, reads) for s in imports if s.binds & reads]
-    return [n for n in needed if n is not None]
+    needed = [n for s in imports if s.binds & reads and (n := imports_needed(s.node, reads)) is not None]
+    for i in range(1, len(needed)):
+        if isinstance(needed[i - 1], cst.If) and not needed[i].leading_lines:
+            needed[i] = needed[i].with_changes(leading_lines=(cst.EmptyLine(),))   # a block stands apart
+    return needed
