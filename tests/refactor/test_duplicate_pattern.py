@@ -78,3 +78,12 @@ def test_statement_runs_are_report_only(project: Project) -> None:
     result = project.apply(dup(kind="block"))
     assert result.status is Status.REFUSED
     assert result.reason == "clone statement runs are report-only without an LLM provider"
+
+
+def test_type_checking_block_in_a_copy_module_is_no_import_target(project: Project) -> None:
+    # found on click: the strategy crashed iterating an "if t.TYPE_CHECKING:" block as an import line
+    _app(project, report_extra="import typing as t\n\nif t.TYPE_CHECKING:\n    import collections.abc as cabc\n",
+         name="clean", baseline=True)
+    result = project.apply(dup("clean"))
+    assert result.status is Status.APPLIED, result.reason
+    assert project.pytest() == (1, 0)

@@ -77,9 +77,9 @@ def import_targets(statements: list[TopLevel], source: ModuleSource) -> dict[str
     """Module-level names bound by imports -> (absolute module, attribute or '')."""
     targets: dict[str, tuple[str, str]] = {}
     for statement in statements:
-        if statement.kind != "import":
-            continue
-        for small in statement.node.body:  # type: ignore[attr-defined]
+        if statement.kind != "import" or not isinstance(statement.node, cst.SimpleStatementLine):
+            continue  # names bound under ``if TYPE_CHECKING:`` do not exist at run time
+        for small in statement.node.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
                     full = dotted(alias.name)
