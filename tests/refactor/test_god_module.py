@@ -499,3 +499,17 @@ def test_type_checking_block_comes_along_with_the_names_it_defines(project: Proj
     assert ("import typing as t\n\nif t.TYPE_CHECKING:\n    import collections.abc as cabc\n\n"
             "    Parser = cabc.Callable[[str], str]\n") in sku
     assert project.pytest() == (1, 0)
+
+
+def test_a_type_checking_flag_defined_by_the_module_comes_along(project: Project) -> None:
+    # found on docutils: TYPE_CHECKING = False / if TYPE_CHECKING: ... (no typing import at run time)
+    core = CORE.replace("import json\n", "import json\n\n    TYPE_CHECKING = False\n    if TYPE_CHECKING:\n"
+                        "        from collections.abc import Callable\n").replace(
+        "def parse_sku(text: str) -> str:", "def parse_sku(text: str, check: Callable | None = None) -> str:")
+    _shop(project, core, baseline=True)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    sku = project.read("shop/sku.py")
+    assert "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from collections.abc import Callable\n" in sku
+    assert project.imports("shop.sku", "shop.core") == ""
+    assert project.pytest() == (1, 0)

@@ -18,6 +18,7 @@ from libcst.metadata import (
 )
 
 from gitupgrade.refactor.strategies.syntax import (
+    dotted,
     imports_needed,
     is_docstring,
     is_future_import,
@@ -125,6 +126,13 @@ def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.Base
     reads = set(reads)
     reads |= {n for s in imports if s.binds & reads for n in s.reads}
     needed = [n for s in imports if s.binds & reads and (n := imports_needed(s.node, reads)) is not None]
+    # ``TYPE_CHECKING = False`` before ``if TYPE_CHECKING:`` (found on docutils): the flag comes along
+    flags = {dotted(n.test).partition(".")[0] for n in needed if isinstance(n, cst.If)}
+    flags -= {b for s in imports if s.binds & reads for b in s.binds}
+    blocks = [i for i, n in enumerate(needed) if isinstance(n, cst.If)]
+    for statement in statements:
+        if blocks and statement.kind == "def" and statement.binds & flags:
+            needed.insert(blocks[0], statement.node.with_changes(leading_lines=()))
     for i in range(1, len(needed)):
         if isinstance(needed[i - 1], cst.If) and not needed[i].leading_lines:
             needed[i] = needed[i].with_changes(leading_lines=(cst.EmptyLine(),))   # a block stands apart
