@@ -6,6 +6,7 @@ side of refusing: a name that merely looks patched is treated as patched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -89,13 +90,7 @@ def patched_names(ws: Workspace, module: str, skip: str = "") -> set[str]:
         re.compile(rf"""['"]{dotted}\.(\w+)"""),
     ]
     found: set[str] = set()
-    for path in ws.python_files():
-        if path == skip:
-            continue
-        try:
-            text = (ws.workdir / path).read_text("utf-8", errors="replace")
-        except OSError:
-            continue
+    for text in _other_texts(ws, skip):
         if short not in text:
             continue
         aliases = {short}
@@ -119,13 +114,18 @@ def spelled_paths(ws: Workspace, module: str, skip: str = "") -> set[str]:
     """
     pattern = re.compile(rf"(?<![\w.]){re.escape(module)}\.(\w+)")
     found: set[str] = set()
+    for text in _other_texts(ws, skip):
+        if module in text:
+            found.update(pattern.findall(text))
+    return found
+
+
+def _other_texts(ws: Workspace, skip: str) -> Iterator[str]:
+    """The text of every Python file of the work dir but ``skip`` (unreadable ones left out)."""
     for path in ws.python_files():
         if path == skip:
             continue
         try:
-            text = (ws.workdir / path).read_text("utf-8", errors="replace")
+            yield (ws.workdir / path).read_text("utf-8", errors="replace")
         except OSError:
             continue
-        if module in text:
-            found.update(pattern.findall(text))
-    return found
