@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # Bump when the shape or meaning of the facts changes: old cache rows are ignored.
-FACTS_VERSION = 6
+FACTS_VERSION = 7
 
 
 @dataclass(slots=True)

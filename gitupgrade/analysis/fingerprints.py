@@ -91,15 +91,16 @@ class Fingerprints:
     def windows(self, body: list[ast.stmt]) -> list[BlockFacts]:
         """The shortest runs of 2+ sibling statements spanning ``min_lines`` lines, one per start.
 
-        Definitions and imports break a run: whole functions are compared as
-        functions, and repeated import lists are not worth a refactoring.
+        Definitions and imports (``if TYPE_CHECKING:`` blocks of imports too) break a run:
+        whole functions are compared as functions, and repeated import lists are not worth
+        a refactoring.
         """
         if len(body) < 2 or (body[-1].end_lineno or 0) - body[0].lineno + 1 < self.min_lines:
             return []
         found: list[BlockFacts] = []
         run: list[ast.stmt] = []
         for stmt in body:
-            if isinstance(stmt, _SKIPPED) or _is_docstring(stmt):
+            if isinstance(stmt, _SKIPPED) or _is_docstring(stmt) or _is_type_checking_imports(stmt):
                 self._run_windows(run, found)
                 run = []
             else:
@@ -128,6 +129,14 @@ class Fingerprints:
                 continue  # copied settings or tables are data, not a refactoring
             end = run[j].end_lineno or start
             found.append(BlockFacts(start, end, *self.span(start, end), self._runs))
+
+
+def _is_type_checking_imports(stmt: ast.stmt) -> bool:
+    """``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) holding only imports."""
+    test = stmt.test if isinstance(stmt, ast.If) else None
+    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else ""
+    return (name == "TYPE_CHECKING" and not stmt.orelse  # type: ignore[union-attr]
+            and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body))  # type: ignore[union-attr]
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:

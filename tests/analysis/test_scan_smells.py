@@ -135,6 +135,15 @@ def test_copied_settings_are_not_duplicates(run_cli, git_repo) -> None:
     assert of_type(scan_json(run_cli, git_repo.path), "duplicate_pattern") == []
 
 
+def test_type_checking_import_blocks_are_not_duplicates(run_cli, git_repo) -> None:
+    # found on this repository: two strategies share the same guarded imports
+    header = ("from typing import TYPE_CHECKING, Any\n\nif TYPE_CHECKING:\n    from pathlib import Path\n\n"
+              "    from app.config import Config\n    from app.suggestion import Suggestion\n\n")
+    git_repo.commit({"config.yaml": SMALL_LIMITS, "one.py": header + "Edge = dict[str, Any]\n",
+                     "two.py": header + "Location = dict[str, Any]\n"})
+    assert of_type(scan_json(run_cli, git_repo.path), "duplicate_pattern") == []
+
+
 def test_package_coupling(run_cli, git_repo) -> None:
     git_repo.commit({
         "core/__init__.py": "", "core/base.py": "X = 1\n",
