@@ -32,6 +32,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from gitupgrade.refactor.result import ChangeKind
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
 from gitupgrade.refactor.strategies.definition_groups import Graph, Group
@@ -41,6 +42,7 @@ from gitupgrade.refactor.strategies.god_module import (
     is_pure_decorator,
     split_module,
 )
+from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.method_clusters import (
     Limits,
     components,
@@ -133,6 +135,14 @@ class GodClassStrategy(RuleStrategy):
             )
         moving.sort(key=lambda cluster: min(m.start for m in cluster))   # bases in source order
         write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
+        if not fits(view.members, view.lines, [], limits):   # it was a god class: it must not stay one
+            for change in ws.changes():
+                created = change.kind is ChangeKind.CREATE
+                text = ws.read(change.path).text
+                reason = exceeded(change.path, text, config, module=created,
+                                  classes=_class_names(text) if created else [class_name])
+                if reason:
+                    raise RefusedChange(f"the split falls short: {reason}")
         return outcome
 
 
@@ -214,6 +224,10 @@ def extract_helpers(ws: Workspace, view: ClassView, outcome: Outcome) -> bool:
         return False
     split_module(ws, view.source, view.module, view.statements, [Group(group, shared=True)], [0], outcome)
     return True
+
+
+def _class_names(text: str) -> list[str]:
+    return [s.name.value for s in cst.parse_module(text).body if isinstance(s, cst.ClassDef)]
 
 
 def class_hazard(klass: cst.ClassDef) -> str | None:

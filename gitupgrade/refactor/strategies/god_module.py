@@ -32,6 +32,7 @@ from gitupgrade.refactor.strategies.definition_groups import (
     plan_groups,
 )
 from gitupgrade.refactor.strategies.imports import imported_modules, reaches
+from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import dotted, imports_end
 from gitupgrade.refactor.strategies.toplevel import TopLevel, copied_imports, map_module
@@ -102,6 +103,11 @@ class GodModuleStrategy(RuleStrategy):
                 raise RefusedChange("the module's definitions form a single connected group")
             raise RefusedChange(f"no cohesive group of at least {limits.minimum} definitions apart from the main one")
         split_module(ws, source, module, statements, plan, accepted, outcome)
+        if over:
+            for change in ws.changes():
+                reason = exceeded(change.path, ws.read(change.path).text, config)
+                if reason:
+                    raise RefusedChange(f"the split falls short: {reason}")
         return outcome
 
 
