@@ -125,9 +125,10 @@ class GodClassStrategy(RuleStrategy):
                 moving.append(movable)
         if not short and not fits(view.members, view.lines, moving, limits):
             short = f"{class_name} would stay over its limits"
-        if len(moving) < len(clusters) and super_conflicts(view.members, moving):
+        conflicts = super_conflicts(view.members, moving) if len(moving) < len(clusters) else {}
+        if conflicts:
             # a cluster that stays may hold a super() call that now finds a moved method
-            short = short or "; ".join(super_conflicts(view.members, moving).values())
+            short = short or "; ".join(conflicts.values())
         if short or not moving:
             raise RefusedChange(
                 (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
@@ -218,7 +219,8 @@ def extract_helpers(ws: Workspace, view: ClassView, outcome: Outcome) -> bool:
     group = graph.statements(wanted)
     rebound = hazards.global_statements(view.module) | view.patched
     names = sorted({n for s in group for n in s.binds})
-    reason = group_refusal(ws, view.source, group, view.statements, rebound)
+    spelled = hazards.spelled_paths(ws, view.source.module, skip=view.source.path)
+    reason = group_refusal(ws, view.source, group, view.statements, rebound, spelled)
     if reason:
         outcome.refusals.append(f"helpers {', '.join(names[:4])} stay: {reason}")
         return False

@@ -79,6 +79,7 @@ class GodModuleStrategy(RuleStrategy):
             raise RefusedChange(short)
         outcome = Outcome()
         rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
+        spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
         accepted: list[int] = []
         for i, group in enumerate(plan):
             names = group.names
@@ -87,7 +88,7 @@ class GodModuleStrategy(RuleStrategy):
             reason = (
                 next((f"it needs {', '.join(plan[j].names[:3])}, which stay" for j in group.reads_from
                       if j not in accepted), None)
-                or group_refusal(ws, source, group.statements, statements, rebound, moved_before)
+                or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
             )
             if reason:
                 outcome.refusals.append(f"group {label}: {reason}")
@@ -112,9 +113,13 @@ class GodModuleStrategy(RuleStrategy):
 
 
 def group_refusal(ws: Workspace, source: ModuleSource, group: list[TopLevel], statements: list[TopLevel],
-                  rebound: set[str], moved_before: Sequence[TopLevel] = ()) -> str | None:
-    """Why ``group`` cannot move to a module of its own, or None (it may take statements along)."""
-    spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
+                  rebound: set[str], spelled: AbstractSet[str],
+                  moved_before: Sequence[TopLevel] = ()) -> str | None:
+    """Why ``group`` cannot move to a module of its own, or None (it may take statements along).
+
+    ``rebound`` and ``spelled`` are what other files do to the module's names
+    (:func:`hazards.patched_names`, :func:`hazards.spelled_paths`), read once per module.
+    """
     return (attach_interleaved(group, statements)
             or group_hazard(group, statements, rebound, moved_before, spelled)
             or cycle_hazard(ws, source, group, statements))
