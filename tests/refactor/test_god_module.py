@@ -226,6 +226,23 @@ def test_module_path_spelled_out_by_the_tests_refuses(project: Project) -> None:
     assert reason.endswith("other files spell out the module path of format_sku, which moving would change")
 
 
+def test_module_path_reached_in_code_or_cited_in_a_docstring_moves(project: Project) -> None:
+    # found on toolz (``first is toolz.itertoolz.first``) and jinja2 (``:class:`jinja2.lexer.Token```):
+    # the re-export answers the attribute, and a docstring only cites the path
+    tests = TESTS + '''
+
+    def test_reached():
+        """Checks shop.core.format_sku through the module."""
+        import shop.core
+        assert shop.core.format_sku is format_sku
+    '''
+    _shop(project, tests=tests)
+    assert project.pytest() == (2, 0)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert project.pytest() == (2, 0)
+
+
 def test_star_import_refuses_the_module(project: Project) -> None:
     assert _refusal(project, CORE.replace("import json\n", "import json\n    from os.path import *\n")) == (
         "the module has a star import: its names cannot be resolved"
@@ -274,11 +291,16 @@ def test_statement_between_definitions_moves_with_them(project: Project) -> None
     assert project.pytest() == (2, 0)
 
 
-def test_statement_between_definitions_using_other_names_refuses(project: Project) -> None:
+def test_statement_between_definitions_ties_what_it_uses_together(project: Project) -> None:
+    # the append works on _SIZE_BOUNDS and Cart: the sizes stay with the cart, the SKU group moves
     sizes = SIZES.replace("_SIZE_BOUNDS.append((float('inf'), ''))", "_SIZE_BOUNDS.append((float('inf'), Cart))")
     project.write({"shop/__init__.py": "", "shop/core.py": CORE + sizes, "tests/test_shop.py": TESTS})
     result = project.apply(GOD)
-    assert "group _SIZE_SYMBOLS, _SIZE_BOUNDS, _SIZE_RANGES, bytes2human: line " in "; ".join(result.refusals) + result.reason
+    assert result.status is Status.APPLIED, result.reason
+    core = project.read("shop/core.py")
+    assert "_SIZE_BOUNDS.append((float('inf'), Cart))" in core and "def bytes2human" in core
+    assert "def parse_sku" in project.read("shop/sku.py")
+    assert project.pytest() == (1, 0)
 
 
 def test_attribute_named_like_a_module_global_is_no_hazard(project: Project) -> None:
@@ -513,3 +535,93 @@ def test_a_type_checking_flag_defined_by_the_module_comes_along(project: Project
     assert "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from collections.abc import Callable\n" in sku
     assert project.imports("shop.sku", "shop.core") == ""
     assert project.pytest() == (1, 0)
+
+
+FALLBACK = '''    from collections import OrderedDict
+
+    try:
+        from os import urandom as make_sentinel
+        _MISSING = make_sentinel(8)
+    except ImportError:
+        _MISSING = object()
+'''
+
+# the cart stays the module's largest part while the SKU group takes the fallback block along
+LARGER_CART = '''        def count(self):
+            """How many items."""
+            return len(self.items)
+
+        def empty(self):
+            """True with no item."""
+            return not self.items
+
+        def total(self):'''
+
+
+def _fallback_core() -> str:
+    return CORE.replace("    from collections import OrderedDict\n", FALLBACK).replace(
+        "        def total(self):", LARGER_CART).replace(
+        "    return int(parse_sku(text)", "    assert text is not _MISSING\n        return int(parse_sku(text)")
+
+
+def test_a_fallback_import_block_moves_whole_with_the_group_that_reads_it(project: Project) -> None:
+    # found on boltons.setutils: try: from .typeutils import make_sentinel ... except ImportError: ...
+    core = _fallback_core()
+    tests = TESTS + "\n    def test_same_sentinel():\n        from shop import sku\n" \
+                    "        assert core._MISSING is sku._MISSING\n"
+    _shop(project, core, tests)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    sku, core_after = project.read("shop/sku.py"), project.read("shop/core.py")
+    assert "try:\n    from os import urandom as make_sentinel\n    _MISSING = make_sentinel(8)\n" in sku
+    assert "try:" not in core_after
+    # bound only when the import works: not re-exported, so the original never fails to import
+    assert "from shop.sku import _MISSING, SKU_RE, parse_sku, format_sku, sku_number" in core_after
+    assert project.pytest() == (2, 0)
+
+
+def test_code_that_stays_reading_a_name_bound_on_one_path_refuses(project: Project) -> None:
+    core = _fallback_core() + "\n\n    assert make_sentinel\n"
+    assert _refusal(project, core).endswith("reads make_sentinel, which the moved code binds on some paths only")
+
+
+def test_a_public_name_defined_on_one_path_only_stays(project: Project) -> None:
+    # ``if sys.platform == "win32": def only_here()`` is API on one platform: it is never moved
+    core = CORE.replace("    from collections import OrderedDict\n",
+                        "    from collections import OrderedDict\n\n    if json:\n        SKU_FORMAT = '{}-{}'\n"
+                        ).replace('parse_sku(f"{prefix}-{number}")', "parse_sku(SKU_FORMAT.format(prefix, number))")
+    assert "SKU_FORMAT, (re)defined at module level by code that stays" in _refusal(project, core)
+
+
+def test_a_type_checking_block_with_a_class_is_copied(project: Project) -> None:
+    # found on jinja2.runtime: if t.TYPE_CHECKING: ... class LoopRenderFunc(te.Protocol)
+    core = CORE.replace("import json\n", "import json\n    import typing as t\n\n    if t.TYPE_CHECKING:\n"
+                        "        class Parser(t.Protocol):\n            def __call__(self, text: str) -> str: ...\n"
+                        ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: str, via: Parser = None) -> str:")
+    _shop(project, core, baseline=True)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert "if t.TYPE_CHECKING:\n    class Parser(t.Protocol):" in project.read("shop/sku.py")
+    assert "if t.TYPE_CHECKING:\n    class Parser(t.Protocol):" in project.read("shop/core.py")
+    assert project.pytest() == (1, 0)
+
+
+def test_a_loop_filling_a_table_moves_with_it_and_its_variable_is_reexported(project: Project) -> None:
+    # found on pycparser.c_lexer: for keyword in _keywords: _keyword_map[...] = keyword
+    core = CORE.replace("    SKU_RE = re.compile", "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
+                        "    for prefix in SKU_PREFIXES:\n        SKU_KNOWN[prefix.lower()] = prefix\n    SKU_RE = re.compile"
+                        ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():")
+    _shop(project, core, baseline=True)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert "for prefix in SKU_PREFIXES:\n    SKU_KNOWN[prefix.lower()] = prefix\n" in project.read("shop/sku.py")
+    assert "prefix," in project.read("shop/core.py")
+    assert project.pytest() == (1, 0)
+
+
+def test_a_loop_variable_used_elsewhere_keeps_the_group(project: Project) -> None:
+    core = CORE.replace("    SKU_RE = re.compile", "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
+                        "    for prefix in SKU_PREFIXES:\n        SKU_KNOWN[prefix.lower()] = prefix\n    SKU_RE = re.compile"
+                        ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():"
+                        ).replace("        cart.items[sku] = price", "        cart.items[sku] = price or prefix")
+    assert "works on its names between their definitions" in _refusal(project, core)

@@ -79,6 +79,16 @@ def test_names_come_from_dominant_words() -> None:
     assert mixin_name(["emit", "listeners", "emit_later", "listeners"], "Bus", lambda n: False) == "BusEmitListenersMixin"
 
 
+def test_a_module_is_named_after_its_main_definition_or_called_helpers() -> None:
+    # found on boltons.setutils: _MISSING, _COMPACTION_FACTOR ... IndexedSet became missing.py
+    assert module_name(["_MISSING", "_FACTOR", "IndexedSet"], "setutils", lambda n: False,
+                       lead="IndexedSet") == "indexed_set"
+    # found on h11: NEED_DATA, PAUSED, _keep_alive, _body_framing became need.py
+    helpers = ["NEED_DATA", "PAUSED", "_keep_alive", "_body_framing"]
+    assert module_name(helpers, "_connection", lambda n: False) == "_connection_helpers"
+    assert dominant_words(helpers) == ["need"]
+
+
 def test_runtime_annotation_readers_are_recognised_not_guessed() -> None:
     from gitupgrade.refactor.strategies.hazards import runtime_annotation_reader
 

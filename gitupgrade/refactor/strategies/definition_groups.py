@@ -43,8 +43,12 @@ class Group:
 
     @property
     def names(self) -> list[str]:
-        return sorted({n for s in self.statements for n in s.binds},
-                      key=lambda n: min(s.index for s in self.statements if n in s.binds))
+        """The names the new module defines on every path, in source order: what is re-exported.
+
+        Names bound by one statement (``PREV, NEXT = range(2)``) come alphabetically.
+        """
+        return sorted({n for s in self.statements for n in s.binds - s.optional},
+                      key=lambda n: (min(s.index for s in self.statements if n in s.binds), n))
 
 
 class Graph:
@@ -75,6 +79,12 @@ class Graph:
         for unit, members in self.units.items():
             for statement in members:
                 self.deps[unit] |= {owner[n] for n in statement.reads if n in owner} - {unit}
+        for statement in statements:
+            # ``for rule in RULES: ACTIONS[rule.name] = ...`` works on both: they travel together
+            if statement.kind == "other":
+                tied = {owner[n] for n in statement.reads if n in owner}
+                for unit in tied:
+                    self.deps[unit] |= tied - {unit}
         self.users: dict[int, set[int]] = {u: set() for u in self.units}
         for unit, needed in self.deps.items():
             for other in needed:
@@ -85,15 +95,19 @@ class Graph:
         return sum(s.end - s.start + 1 for u in units for s in self.units[u])
 
     def span(self, units: Iterable[int]) -> int:
-        """Lines the units take in a module, with the two blank lines before each statement."""
-        return sum(s.end - s.start + 3 for u in units for s in self.units[u])
+        """Lines the units take in a module, with the blank and comment lines above each statement."""
+        return sum(s.end - s.start + 1 + max(s.leading, 2) for u in units for s in self.units[u])
 
     def definitions(self, units: Iterable[int]) -> int:
         """How many of the statements are function or class definitions (as the analyzer counts)."""
         return sum(1 for u in units for s in self.units[u] if s.is_definition)
 
     def names(self, units: Iterable[int]) -> int:
-        return len({n for u in units for s in self.units[u] for n in s.binds})
+        return len(self.bound(units))
+
+    def bound(self, units: Iterable[int]) -> set[str]:
+        """The names the units' statements bind."""
+        return {n for u in units for s in self.units[u] for n in s.binds}
 
     def closure(self, units: Iterable[int], within: set[int]) -> set[int]:
         """``units`` and everything in ``within`` they depend on."""
@@ -123,6 +137,17 @@ class Graph:
         return sorted((s for u in units for s in self.units[u]), key=lambda s: s.index)
 
 
+def _reexport_lines(names: AbstractSet[str]) -> int:
+    """Lines of a re-export: a blank line, a comment and the import, wrapped one name a line.
+
+    The import fits one line of 88 characters when its names leave room for about 40 of
+    ``from pkg.new_module import``; the files written are measured again afterwards.
+    """
+    if sum(len(n) + 2 for n in names) <= 48:
+        return 3
+    return 4 + len(names)
+
+
 def _reach(edges: dict[int, set[int]], start: Iterable[int], within: set[int]) -> set[int]:
     found = set(start)
     todo = list(found)
@@ -150,11 +175,16 @@ def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimi
         cut = _cut(graph, main, limits)
         if cut is None:
             break
-        shared, pieces = cut
+        shared, pieces, kept = cut
         if shared:
             planner.add(shared, shared=True)
-        main = pieces[0]
-        for piece in pieces[1:]:
+        # the largest piece stays as the module's topic; a lone helper is none: then what
+        # the cut kept (the definitions on top, found on h11's Connection) is the topic
+        if kept and graph.names(pieces[0]) < limits.minimum:
+            main = kept
+        else:
+            main, pieces = pieces[0], pieces[1:]
+        for piece in pieces:
             if not planner.add(piece):
                 staying |= piece
     if not planner.fits():
@@ -202,8 +232,7 @@ class _Planner:
         """True when the module is within its limits once the planned groups (and ``extra``) leave."""
         graph, limits = self.graph, self.limits
         moved = self.moved | extra
-        # each re-export takes a comment, an import and a line per name when wrapped
-        reexports = sum(4 + graph.names(u) for u in [*self.units, extra] if u)
+        reexports = sum(_reexport_lines(graph.bound(u)) for u in [*self.units, extra] if u)
         return (self.total_lines - graph.span(moved) + reexports <= limits.max_lines
                 and graph.definitions(set(graph.units) - moved) <= limits.max_definitions)
 
@@ -228,8 +257,9 @@ class _Planner:
             self.add(current)
 
 
-def _cut(graph: Graph, main: set[int], limits: ModuleLimits) -> tuple[set[int], list[set[int]]] | None:
-    """The shared group whose leaving splits ``main``, and the parts of the rest, or None.
+def _cut(graph: Graph, main: set[int],
+         limits: ModuleLimits) -> tuple[set[int], list[set[int]], set[int]] | None:
+    """The shared group whose leaving splits ``main``, the parts of the rest and what stays, or None.
 
     What reads many definitions stays in the module and does not hold the rest together:
     first registries read by none (``FILTERS = {"abs": do_abs, ...}``), then any
@@ -242,7 +272,7 @@ def _cut(graph: Graph, main: set[int], limits: ModuleLimits) -> tuple[set[int], 
     for staying in (tops, orchestrators):
         found = _cut_hubs(graph, main - staying, limits)
         if found:
-            return found
+            return (*found, staying)
     return None
 
 

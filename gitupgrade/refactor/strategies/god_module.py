@@ -138,7 +138,11 @@ def attach_interleaved(group: list[TopLevel], statements: list[TopLevel]) -> str
     for statement in statements[first:last + 1]:
         if statement.kind != "other" or not statement.reads & bound:
             continue
-        if statement.reads - bound - imported or statement.binds - bound:
+        # a loop variable (``for keyword in _keywords:``, found on pycparser) comes along
+        # when nothing else uses its name; it is re-exported like the rest
+        own = statement.binds - bound
+        elsewhere = {n for s in statements if s is not statement and s not in group for n in s.binds | s.reads}
+        if statement.reads - bound - imported - own or own & elsewhere:
             return f"line {statement.start} works on its names between their definitions"
         group.append(statement)
     group.sort(key=lambda s: s.index)
@@ -158,7 +162,9 @@ def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel],
     reads = {n for s in group for n in s.reads}
     leading = imports_end([s.node for s in statements])
     for statement in statements:
-        if statement.kind != "import" or statement.index < leading or not statement.binds & reads:
+        late_import = statement.kind == "import" and statement.binds & reads
+        moved_block = statement in group and isinstance(statement.node, (cst.If, cst.Try))
+        if statement.index < leading or not (late_import or moved_block):
             continue
         tree = ast.parse(cst.Module(body=[statement.node]).code)
         for imported in sorted(imported_modules(tree, source.package)):
@@ -176,8 +182,15 @@ def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set
     """
     bound = {name for s in group for name in s.binds}
     reads = {name for s in group for name in s.reads}
+    optional = {name for s in group for name in s.optional}
     for statement in statements:
-        if statement in group or statement in moved or not (statement.binds & (reads | bound)):
+        if statement in group:
+            continue
+        if statement.reads & optional:
+            # found on boltons: ``try: from .typeutils import make_sentinel`` is not re-exported
+            names = ", ".join(sorted(statement.reads & optional))
+            return f"line {statement.start} reads {names}, which the moved code binds on some paths only"
+        if statement in moved or not (statement.binds & (reads | bound)):
             continue
         if statement.kind != "import":
             names = ", ".join(sorted(statement.binds & (reads | bound)))
@@ -233,7 +246,8 @@ def split_module(
         group = plan[i]
         names = group.names
         new_stem = naming.module_name(
-            names, stem, lambda n: n in created or ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n))
+            names, stem, lambda n: n in created or ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n)),
+            lead=_lead(group.statements),
         )
         created.add(new_stem)
         new_path = str(folder / f"{new_stem}.py")
@@ -277,6 +291,14 @@ def split_module(
     outcome.summary.append(f"{source.path} re-exports every moved name")
 
 
+def _lead(statements: list[TopLevel]) -> str:
+    """The public class or function that makes up most of the group's lines, or ''."""
+    size = {s.name: s.end - s.start + 1 for s in statements}
+    public = [s.name for s in statements if s.is_definition and not s.name.startswith("_")]
+    biggest = max(public, key=size.__getitem__, default="")
+    return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
+
+
 def _import_from(target: str, names: list[str]) -> cst.BaseStatement:
     one_line = f"from {target} import {', '.join(names)}"
     if len(one_line) <= 88:
@@ -299,7 +321,7 @@ def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) 
 
 
 def _title(names: list[str]) -> str:
-    words = naming.dominant_words(names, count=2) or ["support"]
+    words = naming.dominant_words(names, count=2, recurring=True) or ["helper"]
     return " and ".join(words).capitalize() + " code"
 
 

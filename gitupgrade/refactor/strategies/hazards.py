@@ -5,6 +5,7 @@ side of refusing: a name that merely looks patched is treated as patched.
 """
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -107,17 +108,39 @@ def patched_names(ws: Workspace, module: str, skip: str = "") -> set[str]:
 
 
 def spelled_paths(ws: Workspace, module: str, skip: str = "") -> set[str]:
-    """Names ``N`` whose full path ``module.N`` is written out in another file.
+    """Names ``N`` whose full path ``module.N`` another file writes inside a string.
 
     A test's expected output (``.transform: pkg.mod.TargetNotes``) or a pickle spells the
-    module a class lives in: moving the class changes what it prints.
+    module a class lives in: moving the class changes what it prints. Code that reaches
+    ``pkg.mod.N`` as an attribute still finds the re-exported name, and docstrings only
+    cite it (a doctest, with ``>>>``, is output again), so neither counts.
     """
     pattern = re.compile(rf"(?<![\w.]){re.escape(module)}\.(\w+)")
     found: set[str] = set()
     for text in _other_texts(ws, skip):
         if module in text:
-            found.update(pattern.findall(text))
+            for literal in _string_literals(text):
+                found.update(pattern.findall(literal))
     return found
+
+
+def _string_literals(text: str) -> Iterator[str]:
+    """The string literals of a Python file, bare string statements (docstrings) left out.
+
+    A docstring with a doctest (``>>>``) holds expected output and counts. A file that
+    does not parse yields its whole text: refusing is the safe side.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        yield text
+        return
+    docstrings = {id(node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                  and isinstance(node.value.value, str) and ">>>" not in node.value.value}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.value
 
 
 def _other_texts(ws: Workspace, skip: str) -> Iterator[str]:

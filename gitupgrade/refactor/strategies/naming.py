@@ -27,8 +27,15 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
-def dominant_words(names: Iterable[str], avoid: Iterable[str] = (), count: int = 2) -> list[str]:
-    """The ``count`` most frequent meaningful words of ``names`` (first seen wins a tie)."""
+def dominant_words(names: Iterable[str], avoid: Iterable[str] = (), count: int = 2,
+                   recurring: bool = False) -> list[str]:
+    """The ``count`` most frequent meaningful words of ``names`` (first seen wins a tie).
+
+    ``recurring``: among three names or more a word must recur to say what they are
+    about; a bundle of unrelated helpers (``NEED_DATA``, ``_keep_alive``, ``_body_framing``)
+    has none.
+    """
+    names = list(names)
     skip = _FILLER | {w for a in avoid for w in words(a)}
     tally: Counter[str] = Counter()
     first: dict[str, int] = {}
@@ -43,6 +50,8 @@ def dominant_words(names: Iterable[str], avoid: Iterable[str] = (), count: int =
             first.setdefault(stem, len(first))
             spelled.setdefault(stem, Counter())[word] += 1
     ranked = sorted(tally, key=lambda w: (-tally[w], first[w]))
+    if recurring and len(set(names)) >= 3 and ranked and tally[ranked[0]] < 2:
+        return []
     # a runner-up word much rarer than the leader would make the name say less, not more
     chosen = ranked[:1]
     for word in ranked[1:count]:
@@ -56,10 +65,17 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool]) -> str:
-    """A module name (no ``.py``) for a group split off module ``stem``."""
-    chosen = dominant_words(names, avoid=[stem]) or ["support"]
-    base = "_".join(chosen)
+def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool], lead: str = "") -> str:
+    """A module name (no ``.py``) for a group split off module ``stem``.
+
+    ``lead``: the definition the group is mostly made of (``IndexedSet`` with its private
+    constants): the module is named after it, ``indexed_set``.
+    """
+    base = "_".join(words(lead))
+    if base and base != stem and not keyword.iskeyword(base) and not taken(base):
+        return base
+    chosen = dominant_words(names, avoid=[stem], recurring=True)
+    base = "_".join(chosen) if chosen else f"{stem}_helpers"
     if base == stem or keyword.iskeyword(base) or taken(base):
         base = f"{stem}_{base}"
     candidate, n = base, 2

@@ -36,16 +36,16 @@ def is_import(statement: cst.CSTNode) -> bool:
 
 
 def is_type_checking_block(statement: cst.CSTNode) -> bool:
-    """True for ``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) of simple statements, no else.
+    """True for ``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) with no else.
 
-    Such a block never runs: copying it to another module cannot change behaviour.
+    Such a block never runs: copying it to another module cannot change behaviour,
+    whatever it holds (imports, ``P = te.ParamSpec("P")``, a Protocol class).
     """
     return (
         isinstance(statement, cst.If)
         and statement.orelse is None
         and dotted(statement.test).rpartition(".")[2] == "TYPE_CHECKING"
         and isinstance(statement.body, cst.IndentedBlock)
-        and all(isinstance(line, cst.SimpleStatementLine) for line in statement.body.body)
     )
 
 
@@ -172,7 +172,7 @@ def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatemen
     smalls = []
     for small in node.body:
         if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-            keep = [a for a in small.names if _bound_name(a, small) in reads]
+            keep = [a for a in small.names if bound_name(a) in reads]
             if keep:
                 fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(keep) - 1 else a
                          for i, a in enumerate(keep)]
@@ -186,7 +186,8 @@ def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatemen
         line for line in node.leading_lines if line.comment is None))
 
 
-def _bound_name(alias: cst.ImportAlias, small: cst.Import | cst.ImportFrom) -> str:
+def bound_name(alias: cst.ImportAlias) -> str:
+    """The name an import alias binds: ``x`` for ``import x.y``, ``z`` for ``... as z``."""
     if alias.asname is not None:
         return dotted(alias.asname.name)
     name = dotted(alias.name)

@@ -6,6 +6,7 @@ module-level ``x``; annotations, string annotations and decorators count as read
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from libcst.metadata import (
 )
 
 from gitupgrade.refactor.strategies.syntax import (
+    bound_name,
     dotted,
     imports_needed,
     is_docstring,
@@ -36,6 +38,9 @@ class TopLevel:
     kind: str                       # docstring | import | def | other
     binds: set[str] = field(default_factory=set)
     reads: set[str] = field(default_factory=set)
+    # bound on some paths only, in a conditional definition (``try: from x import f``)
+    optional: set[str] = field(default_factory=set)
+    leading: int = 0                # blank and comment lines above it, which travel with it
     start: int = 0
     end: int = 0
 
@@ -58,7 +63,7 @@ def _kind(node: cst.BaseStatement) -> str:
         return "docstring"
     if is_import(node) or is_future_import(node) or is_type_checking_block(node):
         return "import"
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)) or _movable_conditional(node):
         return "def"
     if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
         small = node.body[0]
@@ -67,12 +72,113 @@ def _kind(node: cst.BaseStatement) -> str:
             targets = [t.target for t in small.targets]
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
             targets = [small.target]
+        # ``PREV, NEXT, KEY, VALUE = range(4)`` (found on boltons) unpacks into names too
+        targets = [e for t in targets
+                   for e in ([x.value for x in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t])]
         names = [t for t in targets if isinstance(t, cst.Name)]
         if targets and len(names) == len(targets) and not any(
             n.value.startswith("__") and n.value.endswith("__") for n in names
         ):
             return "def"
     return "other"
+
+
+# What a fallback import may catch: ``try: from math import sumprod except ImportError: ...``
+_FALLBACK_ERRORS = {"ImportError", "ModuleNotFoundError"}
+
+
+def conditional_binds(node: cst.CSTNode) -> tuple[set[str], set[str]] | None:
+    """(bound on every path, bound on some) of a conditional definition, or None.
+
+    A conditional definition is an ``if``/``else`` chain or a ``try`` whose handlers catch
+    only import errors, holding nothing but imports, plain assignments, undecorated
+    ``def``/``class`` and such blocks again (``try: from .typeutils import make_sentinel;
+    _MISSING = make_sentinel() except ImportError: _MISSING = object()``). Moved as a
+    whole, it decides the same way in another module.
+    """
+    if isinstance(node, cst.If):
+        branches: list[Sequence[cst.BaseStatement]] = []
+        current: cst.If | cst.Else | None = node
+        while isinstance(current, cst.If):
+            branches.append(_statements(current.body))
+            current = current.orelse
+        branches.append(_statements(current.body) if current is not None else ())
+    elif isinstance(node, cst.Try):
+        if node.finalbody is not None or not all(
+            h.type is not None and h.name is None and _error_names(h.type) <= _FALLBACK_ERRORS
+            for h in node.handlers
+        ):
+            return None
+        tried = [*_statements(node.body), *(_statements(node.orelse.body) if node.orelse else ())]
+        branches = [tried, *(_statements(h.body) for h in node.handlers)]
+    else:
+        return None
+    bound: list[set[str]] = []
+    optional: set[str] = set()
+    for branch in branches:
+        names: set[str] = set()
+        for statement in branch:
+            found = _definition_binds(statement, names)
+            if found is None:
+                return None
+            names |= found[0]
+            optional |= found[1]
+        bound.append(names)
+    always = set.intersection(*bound)
+    return always, (set.union(*bound) | optional) - always
+
+
+def _movable_conditional(node: cst.BaseStatement) -> bool:
+    """A conditional definition whose public names exist on every path (they are the module's API).
+
+    Names imported on one path only (``make_sentinel``) are not re-exported after a move.
+    """
+    binds = conditional_binds(node)
+    if binds is None:
+        return False
+    imported: set[str] = set()
+
+    class Imports(cst.CSTVisitor):
+        def visit_ImportAlias(self, alias: cst.ImportAlias) -> None:
+            imported.add(bound_name(alias))
+
+    node.visit(Imports())
+    return not any(not name.startswith("_") for name in binds[1] - imported)
+
+
+def _definition_binds(statement: cst.BaseStatement, earlier: set[str]) -> tuple[set[str], set[str]] | None:
+    """(always, sometimes) bound by one statement of a conditional definition, or None if not allowed."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return ({statement.name.value}, set()) if not statement.decorators else None
+    if isinstance(statement, (cst.If, cst.Try)):
+        return conditional_binds(statement)
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return None
+    names: set[str] = set()
+    for small in statement.body:
+        if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+            names |= {bound_name(alias) for alias in small.names}
+        elif isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None:
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+            for target in targets:
+                if isinstance(target, cst.Name) and not target.value.startswith("__"):
+                    names.add(target.value)
+                elif not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                          and target.value.value in earlier | names):
+                    return None     # ``batched.__doc__ = ...`` on its own function only
+        elif not isinstance(small, cst.Pass):
+            return None
+    return names, set()
+
+
+def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    return block.body if isinstance(block, cst.IndentedBlock) else ()
+
+
+def _error_names(node: cst.BaseExpression) -> set[str]:
+    if isinstance(node, cst.Tuple):
+        return {dotted(e.value) for e in node.elements}
+    return {dotted(node)}
 
 
 def first_line(node: cst.CSTNode, positions: Any) -> int:
@@ -89,8 +195,11 @@ def map_module(module: cst.Module) -> list[TopLevel]:
     positions = wrapper.resolve(PositionProvider)
     statements = []
     for index, node in enumerate(module.body):
-        statements.append(TopLevel(index, node, _kind(node), start=first_line(node, positions),
-                                   end=positions[node].end.line))
+        statement = TopLevel(index, node, _kind(node), start=first_line(node, positions),
+                             end=positions[node].end.line, leading=len(node.leading_lines))
+        if statement.kind == "def" and isinstance(node, (cst.If, cst.Try)):
+            statement.optional = conditional_binds(node)[1]  # type: ignore[index]
+        statements.append(statement)
     starts = [s.start for s in statements]
 
     def owner(node: cst.CSTNode) -> TopLevel | None:
