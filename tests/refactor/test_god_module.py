@@ -1,6 +1,8 @@
 """god_module: split cohesive groups into new modules and re-export them, or refuse."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gitupgrade.refactor import ChangeKind, FileChange, Status
@@ -625,3 +627,82 @@ def test_a_loop_variable_used_elsewhere_keeps_the_group(project: Project) -> Non
                         ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():"
                         ).replace("        cart.items[sku] = price", "        cart.items[sku] = price or prefix")
     assert "works on its names between their definitions" in _refusal(project, core)
+
+
+PARSER = '''
+    """Block parsing."""
+    import re
+
+    _WORD = re.compile(r"[a-z]+")
+    _NUMBER = re.compile(r"[0-9]+")
+    _SPACE = re.compile(r" +")
+
+
+    def _squeeze(text):
+        return _SPACE.sub(" ", text)
+
+
+    class BlockParser:
+        """Parses blocks of text."""
+
+        def __init__(self, text):
+            self.text = _squeeze(text)
+            self.tokens = []
+            self.counts = {}
+
+        def parse(self):
+            self.scan_words()
+            self.scan_numbers()
+            return self.tokens
+
+        def scan_words(self):
+            self.tokens += _WORD.findall(self.text)
+
+        def scan_numbers(self):
+            self.tokens += _NUMBER.findall(self.text)
+
+        def count(self, token):
+            self.counts[token] = self.counts.get(token, 0) + 1
+
+        def count_all(self, tokens):
+            for token in tokens:
+                self.count(token)
+            return self.counts
+
+        def most_common(self):
+            return max(self.counts, key=self.counts.get)
+    '''
+
+
+def test_a_module_too_big_for_its_main_class_slims_the_class_first(project: Project) -> None:
+    # found on mistune.block_parser: 615 lines, BlockParser 491 of them, no god class
+    tests = ("from blocks.parser import BlockParser, _WORD\n\n\ndef test_parse():\n"
+             "    parser = BlockParser('ab  12 cd')\n    assert parser.parse() == ['ab', 'cd', '12']\n"
+             "    assert parser.count_all(['x', 'y', 'x']) == {'x': 2, 'y': 1} and parser.most_common() == 'x'\n"
+             "    assert _WORD.pattern\n")
+    project.write({"blocks/__init__.py": "", "blocks/parser.py": PARSER, "tests/test_parser.py": tests})
+    assert project.pytest() == (1, 0)
+    god = suggestion("god_module", ("blocks/parser.py",),
+                     {"path": "blocks/parser.py", "module": "blocks.parser", "lines": 46, "definitions": 6})
+
+    result = project.apply(god, god_module_max_lines=38)
+
+    assert result.status is Status.APPLIED, result.reason
+    parser = project.read("blocks/parser.py")
+    assert "class BlockParser(BlockParserCountMixin):" in parser
+    assert "def count_all" in project.read("blocks/parser_count.py")
+    assert len(parser.splitlines()) <= 38
+    assert project.pytest() == (1, 0)
+
+
+def test_a_main_class_that_cannot_shed_methods_refuses_the_split(project: Project) -> None:
+    # every method reads the class itself: none may move to a mixin (an import back)
+    pinned = re.sub(r"(        def (?!__init__)\w+\(self.*\):\n)", r"\1            assert BlockParser\n", PARSER)
+    project.write({"blocks/__init__.py": "", "blocks/parser.py": pinned})
+    before = project.snapshot()
+    god = suggestion("god_module", ("blocks/parser.py",),
+                     {"path": "blocks/parser.py", "module": "blocks.parser", "lines": 48, "definitions": 6})
+    result = project.apply(god, god_module_max_lines=38)
+    assert result.status is Status.REFUSED
+    assert "BlockParser cannot shed" in result.reason and "reads BlockParser from its module" in result.reason
+    assert project.snapshot() == before

@@ -95,7 +95,11 @@ class Graph:
         return sum(s.end - s.start + 1 for u in units for s in self.units[u])
 
     def span(self, units: Iterable[int]) -> int:
-        """Lines the units take in a module, with the blank and comment lines above each statement."""
+        """Lines the units take in their module, with the blank and comment lines above each statement."""
+        return sum(s.end - s.start + 1 + s.leading for u in units for s in self.units[u])
+
+    def size(self, units: Iterable[int]) -> int:
+        """Lines the units take in a new module, where two blank lines set each statement apart."""
         return sum(s.end - s.start + 1 + max(s.leading, 2) for u in units for s in self.units[u])
 
     def definitions(self, units: Iterable[int]) -> int:
@@ -159,8 +163,18 @@ def _reach(edges: dict[int, set[int]], start: Iterable[int], within: set[int]) -
     return found
 
 
-def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimits) -> tuple[list[Group], str]:
-    """The groups to move, dependencies first, and why the module stays too big ('' if not)."""
+@dataclass
+class Plan:
+    """The groups to move, dependencies first, and what they leave to do."""
+
+    groups: list[Group]
+    short: str = ""            # why the module stays too big, '' when it fits
+    excess_lines: int = 0      # lines still over the limit once the groups leave
+    excess_definitions: int = 0
+
+
+def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimits) -> Plan:
+    """The groups to move, dependencies first, and why the module would stay too big."""
     graph = Graph(statements)
     planner = _Planner(graph, total_lines, limits)
     parts = graph.components(set(graph.units))
@@ -193,11 +207,13 @@ def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimi
         # a toolbox module has no part it is about: the largest part may leave too
         planner.add(main)
     if planner.fits():
-        return planner.groups, ""
+        return Plan(planner.groups)
     left_lines = total_lines - graph.span(planner.moved)
-    return planner.groups, (f"moving every group that can move leaves about {left_lines} lines and "
-                            f"{graph.definitions(set(graph.units) - planner.moved)} definitions "
-                            f"(limits {limits.max_lines} lines, {limits.max_definitions} definitions)")
+    left_definitions = graph.definitions(set(graph.units) - planner.moved)
+    return Plan(planner.groups,
+                f"moving every group that can move leaves about {left_lines} lines and {left_definitions} "
+                f"definitions (limits {limits.max_lines} lines, {limits.max_definitions} definitions)",
+                planner.left_lines() - limits.max_lines, left_definitions - limits.max_definitions)
 
 
 class _Planner:
@@ -225,16 +241,20 @@ class _Planner:
 
     def fits_module(self, units: set[int]) -> bool:
         """Small enough for a new module, with room for its docstring and imports."""
-        return (self.graph.span(units) <= self.limits.max_lines * _FILL
+        return (self.graph.size(units) <= self.limits.max_lines * _FILL
                 and self.graph.definitions(units) <= self.limits.max_definitions)
 
     def fits(self, extra: AbstractSet[int] = frozenset()) -> bool:
         """True when the module is within its limits once the planned groups (and ``extra``) leave."""
         graph, limits = self.graph, self.limits
-        moved = self.moved | extra
+        return (self.left_lines(extra) <= limits.max_lines
+                and graph.definitions(set(graph.units) - self.moved - extra) <= limits.max_definitions)
+
+    def left_lines(self, extra: AbstractSet[int] = frozenset()) -> int:
+        """Lines of the module once the planned groups (and ``extra``) leave, re-exports included."""
+        graph = self.graph
         reexports = sum(_reexport_lines(graph.bound(u)) for u in [*self.units, extra] if u)
-        return (self.total_lines - graph.span(moved) + reexports <= limits.max_lines
-                and graph.definitions(set(graph.units) - moved) <= limits.max_definitions)
+        return self.total_lines - graph.span(self.moved | extra) + reexports
 
     def bundle(self, loose: set[int]) -> None:
         """Pack parts with no link to what stays, in source order, into modules until the module fits."""
@@ -285,7 +305,7 @@ def _cut_hubs(graph: Graph, rest: set[int], limits: ModuleLimits) -> tuple[set[i
                 break
             hubs.add(unit)
         shared = graph.closure(hubs, rest)
-        if graph.span(shared) > limits.max_lines * _FILL or graph.definitions(shared) > limits.max_definitions:
+        if graph.size(shared) > limits.max_lines * _FILL or graph.definitions(shared) > limits.max_definitions:
             return None
         pieces = graph.components(rest - shared)
         if len(pieces) > 1 and sum(graph.names(p) for p in pieces[1:]) >= limits.minimum:

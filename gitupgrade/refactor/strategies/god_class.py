@@ -36,11 +36,10 @@ from gitupgrade.refactor.result import ChangeKind
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
 from gitupgrade.refactor.strategies.definition_groups import Graph, Group
-from gitupgrade.refactor.strategies.god_module import (
+from gitupgrade.refactor.strategies.group_hazards import (
     cycle_hazard,
     group_refusal,
     is_pure_decorator,
-    split_module,
 )
 from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.method_clusters import (
@@ -50,6 +49,7 @@ from gitupgrade.refactor.strategies.method_clusters import (
     plan_mixins,
 )
 from gitupgrade.refactor.strategies.mixin_writer import write_mixins
+from gitupgrade.refactor.strategies.module_writer import split_module
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import (
     dotted,
@@ -101,42 +101,13 @@ class GodClassStrategy(RuleStrategy):
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
-        path, dotted_name, class_name = evidence["path"], evidence["module"], evidence["class"]
+        path, class_name = evidence["path"], evidence["class"]
         limits = Limits(int(config_value(config, "analysis.god_class_max_methods", 20)),
                         int(config_value(config, "analysis.god_class_max_lines", 500)),
                         int(config_value(config, "refactor.min_group_size", 3)))
         outcome = Outcome()
-        view = ClassView.read(ws, path, dotted_name, class_name)
-        clusters, short = view.plan(limits)
-        if short and extract_helpers(ws, view, outcome):
-            # the helpers its methods read now come from a module of their own: plan again
-            view = ClassView.read(ws, path, dotted_name, class_name)
-            clusters, short = view.plan(limits)
-        for group in components(view.members)[1:]:
-            outcome.refusals += [f"{class_name}.{m.name} stays: {m.pinned}" for m in group
-                                 if m.pinned and m.name not in CONSTRUCTION]
-        moving: list[list[Member]] = []
-        for movable in clusters:
-            reads = {g for m in movable for g in m.globals}
-            reason = cycle_hazard(ws, view.source, [TopLevel(-1, view.klass, "def", reads=reads)], view.statements)
-            if reason:
-                outcome.refusals.append(f"methods {', '.join(m.name for m in movable[:4])}: {reason}")
-            else:
-                moving.append(movable)
-        if not short and not fits(view.members, view.lines, moving, limits):
-            short = f"{class_name} would stay over its limits"
-        conflicts = super_conflicts(view.members, moving) if len(moving) < len(clusters) else {}
-        if conflicts:
-            # a cluster that stays may hold a super() call that now finds a moved method
-            short = short or "; ".join(conflicts.values())
-        if short or not moving:
-            raise RefusedChange(
-                (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
-                + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
-            )
-        moving.sort(key=lambda cluster: min(m.start for m in cluster))   # bases in source order
-        write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
-        if not fits(view.members, view.lines, [], limits):   # it was a god class: it must not stay one
+        if split_class(ws, path, evidence["module"], class_name, limits, outcome):
+            # it was a god class: it must not stay one
             for change in ws.changes():
                 created = change.kind is ChangeKind.CREATE
                 text = ws.read(change.path).text
@@ -145,6 +116,45 @@ class GodClassStrategy(RuleStrategy):
                 if reason:
                     raise RefusedChange(f"the split falls short: {reason}")
         return outcome
+
+
+def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, limits: Limits,
+                outcome: Outcome) -> bool:
+    """Move method clusters of the class into mixins until it fits ``limits``, or refuse.
+
+    True when the class was over ``limits`` (the written files are then worth measuring).
+    """
+    view = ClassView.read(ws, path, dotted_name, class_name)
+    clusters, short = view.plan(limits)
+    if short and extract_helpers(ws, view, outcome):
+        # the helpers its methods read now come from a module of their own: plan again
+        view = ClassView.read(ws, path, dotted_name, class_name)
+        clusters, short = view.plan(limits)
+    for group in components(view.members)[1:]:
+        outcome.refusals += [f"{class_name}.{m.name} stays: {m.pinned}" for m in group
+                             if m.pinned and m.name not in CONSTRUCTION]
+    moving: list[list[Member]] = []
+    for movable in clusters:
+        reads = {g for m in movable for g in m.globals}
+        reason = cycle_hazard(ws, view.source, [TopLevel(-1, view.klass, "def", reads=reads)], view.statements)
+        if reason:
+            outcome.refusals.append(f"methods {', '.join(m.name for m in movable[:4])}: {reason}")
+        else:
+            moving.append(movable)
+    if not short and not fits(view.members, view.lines, moving, limits):
+        short = f"{class_name} would stay over its limits"
+    conflicts = super_conflicts(view.members, moving) if len(moving) < len(clusters) else {}
+    if conflicts:
+        # a cluster that stays may hold a super() call that now finds a moved method
+        short = short or "; ".join(conflicts.values())
+    if short or not moving:
+        raise RefusedChange(
+            (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
+            + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
+        )
+    moving.sort(key=lambda cluster: min(m.start for m in cluster))   # bases in source order
+    write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
+    return not fits(view.members, view.lines, [], limits)
 
 
 @dataclass

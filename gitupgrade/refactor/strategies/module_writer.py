@@ -1,0 +1,122 @@
+"""Writing a god module's groups into new modules the original re-exports from.
+
+One new module per group, named after what the group is about, holding the moved
+statements unchanged (comments and order kept) and the imports they need; the original
+imports every moved name back at the end of its import block, so ``from mod import X``,
+``mod.X`` and ``__all__`` keep working.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from gitupgrade.refactor.strategies import naming
+from gitupgrade.refactor.strategies.base import Outcome
+from gitupgrade.refactor.strategies.definition_groups import Group
+from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
+from gitupgrade.refactor.strategies.syntax import imports_end
+from gitupgrade.refactor.strategies.toplevel import TopLevel, copied_imports
+
+
+def split_module(
+    ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel],
+    plan: list[Group], accepted: list[int], outcome: Outcome,
+) -> None:
+    """Write one new module per accepted group and re-export its names from the original."""
+    stem = PurePosixPath(source.path).stem
+    if stem == "__init__":
+        stem = source.module.rpartition(".")[2]
+    folder = PurePosixPath(source.path).parent
+    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
+                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
+    future = [s.node for s in statements if s.kind == "import" and "__future__" in _code(s.node)]
+    moved_indexes: set[int] = set()
+    reexports: list[cst.BaseStatement] = []
+    targets: dict[int, str] = {}
+    created: set[str] = set()
+    for i in accepted:
+        group = plan[i]
+        names = group.names
+        new_stem = naming.module_name(
+            names, stem, lambda n: n in created or ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n)),
+            lead=_lead(group.statements),
+        )
+        created.add(new_stem)
+        new_path = str(folder / f"{new_stem}.py")
+        reads = {n for s in group.statements for n in s.reads}
+        imports = copied_imports(statements, reads)
+        # names of groups moved before it come from their new modules, never from the original
+        imports += [_import_from(targets[j], [n for n in plan[j].names if n in reads]) for j in group.reads_from]
+        header = cst.parse_module(
+            f'"""{_title(names)}, split out of ``{source.module}``.\n\n'
+            f"Moved unchanged from {source.path}, which re-exports every name defined here\n"
+            f'so that existing imports keep working.\n"""\n'
+        )
+        body: list[cst.BaseStatement] = [*header.body, *future]
+        if imports:
+            imports[0] = imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ())
+        body += imports
+        for k, statement in enumerate(group.statements):
+            node = statement.node
+            if k == 0:
+                node = node.with_changes(leading_lines=_spaced(node.leading_lines, 2 if body else 0))
+            body.append(node)
+        # a PEP 263 cookie must come along: the new file is written in the same encoding
+        cookie = tuple(line for line in module.header if line.comment and "coding" in line.comment.value)
+        new_module = module.with_changes(body=body, header=cookie)
+        ws.create(new_path, new_module.code, source.encoding)
+        moved_indexes.update(s.index for s in group.statements)
+        targets[i] = f".{new_stem}" if relative and source.package else ".".join(
+            filter(None, [source.package, new_stem]))
+        reexports.append(_reexport(targets[i], names, new_path))
+        outcome.summary.append(f"moved {len(names)} definitions ({', '.join(names[:6])}"
+                               f"{' ...' if len(names) > 6 else ''}) to {new_path}")
+    body = [s.node for s in statements if s.index not in moved_indexes]
+    # comments above a moved definition travel with it; blank lines around it collapse
+    at = imports_end(body)
+    body[at:at] = reexports
+    if at + len(reexports) < len(body):
+        follower = body[at + len(reexports)]
+        if not follower.leading_lines:
+            body[at + len(reexports)] = follower.with_changes(leading_lines=(cst.EmptyLine(),))
+    ws.write(source, module.with_changes(body=body).code)
+    outcome.summary.append(f"{source.path} re-exports every moved name")
+
+
+def _lead(statements: list[TopLevel]) -> str:
+    """The public class or function that makes up most of the group's lines, or ''."""
+    size = {s.name: s.end - s.start + 1 for s in statements}
+    public = [s.name for s in statements if s.is_definition and not s.name.startswith("_")]
+    biggest = max(public, key=size.__getitem__, default="")
+    return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
+
+
+def _import_from(target: str, names: list[str]) -> cst.BaseStatement:
+    one_line = f"from {target} import {', '.join(names)}"
+    if len(one_line) <= 88:
+        return cst.parse_statement(f"{one_line}\n")
+    inner = "".join(f"    {n},\n" for n in names)
+    return cst.parse_statement(f"from {target} import (\n{inner})\n")
+
+
+def _reexport(target: str, names: list[str], new_path: str) -> cst.BaseStatement:
+    comment = cst.Comment(f"# moved to {new_path}; re-exported so existing imports keep working")
+    return _import_from(target, names).with_changes(
+        leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
+
+
+def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:
+    comments = list(lines)
+    while comments and comments[0].comment is None:
+        comments.pop(0)
+    return (*([cst.EmptyLine()] * blank), *comments)
+
+
+def _title(names: list[str]) -> str:
+    words = naming.dominant_words(names, count=2, recurring=True) or ["helper"]
+    return " and ".join(words).capitalize() + " code"
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[node]).code  # type: ignore[list-item]
