@@ -1,10 +1,11 @@
 """god_class: move attribute clusters into mixins the class inherits from, or refuse."""
 from __future__ import annotations
 
+import libcst as cst
 import pytest
 
 from gitupgrade.refactor import ChangeKind, FileChange, Status
-from gitupgrade.refactor.strategies.god_class import Member, super_conflicts
+from gitupgrade.refactor.strategies.god_class import Member, super_conflicts, super_reads
 from tests.refactor.helpers import Project, suggestion
 
 ORDER = '''
@@ -156,11 +157,24 @@ def test_super_calls_keep_finding_what_they_found() -> None:
         "footer": "its super().rows would find rows moved to another mixin",
         "__delitem__": "super().__delitem__ in __setitem__, which stays, would find it in a mixin",
     }
+    # getattr(super(), name) may look up anything: nothing may move past it
+    opaque = Member("lookup", [], opaque_super=True)
+    assert set(super_conflicts([*first, opaque], [first])) == {"render", "rows"}
+
+
+def test_super_kept_in_a_variable_is_read_like_super_name() -> None:
+    # found on boltons OrderedMultiDict.popall: super_self = super(); super_self.pop(k)
+    popall = cst.parse_statement("def popall(self, k):\n    s = super()\n    if s.__contains__(k):\n"
+                                 "        return s.pop(k)\n")
+    assert super_reads([popall]) == {"__contains__", "pop"}
+    leaked = cst.parse_statement("def f(self):\n    s = super()\n    return g(s)\n")
+    assert super_reads([leaked]) is None
+    assert super_reads([cst.parse_statement("def f(self):\n    return super(A, self).pop()\n")]) == {"pop"}
 
 
 def test_super_used_other_than_super_name_stays(project: Project) -> None:
     order = ORDER.replace("def count(self):\n            return len(self.lines)",
-                          "def count(self):\n            return len(self.lines) + 0 * len(super(Order, self).describe())")
+                          "def count(self):\n            return len(self.lines) + 0 * len(getattr(super(), 'describe')())")
     _shop(project, order)
     result = project.apply(god())
     assert result.status is Status.REFUSED

@@ -88,6 +88,7 @@ class Member:
     pinned: str = ""
     module_reads: set[str] = field(default_factory=set)   # names its module defines, not imports
     super_names: set[str] = field(default_factory=set)    # N of each super().N
+    opaque_super: bool = False      # super() used otherwise: it may look up any name
     start: int = 0
     end: int = 0
 
@@ -318,6 +319,7 @@ def pin_members(
         names = set().union(*(names_in(node) for node in member.nodes))
         supers = super_reads(member.nodes) if "super" in names else set()
         member.super_names = supers or set()
+        member.opaque_super = supers is None
         if member.name in CONSTRUCTION:
             member.pinned = "it builds the instance or the class"
         elif member.name == "__hash__" and defines_eq:
@@ -356,27 +358,42 @@ def pin_members(
 def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:
     """The names ``N`` of every ``super().N`` in ``nodes``; None when ``super`` is used otherwise.
 
-    Zero-argument ``super()`` in a mixin starts the lookup after the mixin instead of
-    after the class; that finds the same ``N`` unless ``N`` moved to a mixin further
-    along, which :func:`super_conflicts` rules out.
+    ``super(Cls, self).N`` and ``s = super()`` followed by ``s.N`` (found on boltons'
+    ``OrderedMultiDict.popall``) read ``N`` the same way. Zero-argument ``super()`` in a
+    mixin starts the lookup after the mixin instead of after the class; that finds the
+    same ``N`` unless ``N`` moved to a mixin further along, which :func:`super_conflicts`
+    rules out.
     """
     found: set[str] = set()
-    counts = {"super": 0, "super().name": 0}
+    aliases: set[str] = set()
+    counts = {"super": 0, "understood": 0, "alias": 0, "alias.name": 0}
+
+    def is_super(node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
 
     class Finder(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if is_super(node.value) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                aliases.add(node.targets[0].target.value)
+                counts["understood"] += 1
+                counts["alias.name"] += 1     # the assignment's target is no bare use
+
         def visit_Attribute(self, node: cst.Attribute) -> None:
-            call = node.value
-            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Name)
-                    and call.func.value == "super" and not call.args):
+            if is_super(node.value):
                 found.add(node.attr.value)
-                counts["super().name"] += 1
+                counts["understood"] += 1
+            elif isinstance(node.value, cst.Name) and node.value.value in aliases:
+                found.add(node.attr.value)
+                counts["alias.name"] += 1
 
         def visit_Name(self, node: cst.Name) -> None:
             counts["super"] += node.value == "super"
+            counts["alias"] += node.value in aliases
 
     for node in nodes:
         node.visit(Finder())
-    return found if counts["super"] == counts["super().name"] else None
+    understood = counts["super"] == counts["understood"] and counts["alias"] == counts["alias.name"]
+    return found if understood else None
 
 
 def super_conflicts(members: list[Member], clusters: list[list[Member]]) -> dict[str, str]:
@@ -390,6 +407,9 @@ def super_conflicts(members: list[Member], clusters: list[list[Member]]) -> dict
     home = {m.name: i for i, cluster in enumerate(clusters) for m in cluster}
     pins: dict[str, str] = {}
     for member in members:
+        if member.opaque_super and member.name not in home:
+            for name in home:
+                pins[name] = f"super() in {member.name}, which stays, may find it in a mixin"
         for name in member.super_names:
             if member.name not in home and name in home:
                 pins[name] = f"super().{name} in {member.name}, which stays, would find it in a mixin"
