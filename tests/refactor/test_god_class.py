@@ -5,7 +5,11 @@ import libcst as cst
 import pytest
 
 from gitupgrade.refactor import ChangeKind, FileChange, Status
-from gitupgrade.refactor.strategies.god_class import Member, super_conflicts, super_reads
+from gitupgrade.refactor.strategies.god_class import (
+    Member,
+    super_conflicts,
+    super_reads,
+)
 from tests.refactor.helpers import Project, suggestion
 
 ORDER = '''
