@@ -19,6 +19,7 @@ def _statement(text: str) -> cst.BaseStatement:
       "    batched.__doc__ = 'x'\nelse:\n    batched = _batched\n"), {"batched"}, {"b"}),
     ("if A:\n    X = 1\nelif B:\n    X = 2\nelse:\n    X = 3\n    Y = 4\n", {"X"}, {"Y"}),
     ("if A:\n    X = 1\n", set(), {"X"}),
+    ("if hasattr(os, 'O_BINARY'):\n    _FLAGS |= os.O_BINARY\n", set(), {"_FLAGS"}),
 ])
 def test_conditional_binds_tells_what_every_path_defines(text: str, always: set[str], sometimes: set[str]) -> None:
     assert conditional_binds(_statement(text)) == (always, sometimes)

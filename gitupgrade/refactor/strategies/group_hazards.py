@@ -103,7 +103,8 @@ def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set
     """
     bound = {name for s in group for name in s.binds}
     reads = {name for s in group for name in s.reads}
-    optional = {name for s in group for name in s.optional}
+    # bound on one path by a statement, but always by another (``_FLAGS = ...`` then ``if ...: _FLAGS |= ...``)
+    optional = {name for s in group for name in s.optional} - {name for s in group for name in s.binds - s.optional}
     for statement in statements:
         if statement in group:
             continue

@@ -166,6 +166,8 @@ def _definition_binds(statement: cst.BaseStatement, earlier: set[str]) -> tuple[
                 elif not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
                           and target.value.value in earlier | names):
                     return None     # ``batched.__doc__ = ...`` on its own function only
+        elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
+            names.add(small.target.value)   # ``if hasattr(os, "O_BINARY"): _FLAGS |= os.O_BINARY``
         elif not isinstance(small, cst.Pass):
             return None
     return names, set()
