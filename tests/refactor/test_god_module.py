@@ -706,3 +706,12 @@ def test_a_main_class_that_cannot_shed_methods_refuses_the_split(project: Projec
     assert result.status is Status.REFUSED
     assert "BlockParser cannot shed" in result.reason and "reads BlockParser from its module" in result.reason
     assert project.snapshot() == before
+
+
+def test_an_annotation_naming_a_moved_class_is_no_rebinding(project: Project) -> None:
+    # found on marshmallow's tests: ``age: fields.Field = fields.Float()`` annotates age
+    tests = TESTS + "\n    def test_annotated():\n        sku: core.SKU_RE = core.SKU_RE\n        assert sku\n"
+    _shop(project, tests=tests)
+    result = project.apply(GOD)
+    assert result.status is Status.APPLIED, result.reason
+    assert project.pytest() == (2, 0)

@@ -103,7 +103,10 @@ def patched_names(ws: Workspace, module: str, skip: str = "") -> set[str]:
             # the module may be reached through its package: ``click._termui_impl``
             name = rf"(?<![\w.])(?:\w+\.)*{re.escape(alias)}"
             found.update(re.findall(rf"(?:setattr|patch\.object|patch\.dict)\(\s*{name}\s*,\s*['\"](\w+)", text))
-            found.update(re.findall(rf"{name}\.(\w+)\s*(?:=(?!=)|\+=|-=)", text))
+            for match in re.finditer(rf"{name}\.(\w+)\s*(?:=(?!=)|\+=|-=)", text):
+                # ``age: fields.Field = fields.Float()`` annotates another name (found on marshmallow)
+                if not re.search(r":\s*$", text[max(0, match.start() - 40):match.start()]):
+                    found.add(match.group(1))
     return found
 
 
