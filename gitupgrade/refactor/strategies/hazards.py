@@ -105,7 +105,7 @@ def patched_names(ws: Workspace, module: str, skip: str = "") -> set[str]:
             found.update(re.findall(rf"(?:setattr|patch\.object|patch\.dict)\(\s*{name}\s*,\s*['\"](\w+)", text))
             for match in re.finditer(rf"{name}\.(\w+)\s*(?:=(?!=)|\+=|-=)", text):
                 # ``age: fields.Field = fields.Float()`` annotates another name (found on marshmallow)
-                if not re.search(r":\s*$", text[max(0, match.start() - 40):match.start()]):
+                if not re.search(r":[ \t]*$", text[max(0, match.start() - 40):match.start()]):
                     found.add(match.group(1))
     return found
 
