@@ -608,12 +608,16 @@ def test_a_type_checking_block_with_a_class_is_copied(project: Project) -> None:
     assert project.pytest() == (1, 0)
 
 
-def test_a_loop_filling_a_table_moves_with_it_and_its_variable_is_reexported(project: Project) -> None:
-    # found on pycparser.c_lexer: for keyword in _keywords: _keyword_map[...] = keyword
-    core = CORE.replace("    SKU_RE = re.compile", "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
+def _table_filling_core() -> str:
+    """CORE with ``for prefix in SKU_PREFIXES: SKU_KNOWN[...] = prefix`` among the SKU definitions."""
+    return CORE.replace("    SKU_RE = re.compile", "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
                         "    for prefix in SKU_PREFIXES:\n        SKU_KNOWN[prefix.lower()] = prefix\n    SKU_RE = re.compile"
                         ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():")
-    _shop(project, core, baseline=True)
+
+
+def test_a_loop_filling_a_table_moves_with_it_and_its_variable_is_reexported(project: Project) -> None:
+    # found on pycparser.c_lexer: for keyword in _keywords: _keyword_map[...] = keyword
+    _shop(project, _table_filling_core(), baseline=True)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
     assert "for prefix in SKU_PREFIXES:\n    SKU_KNOWN[prefix.lower()] = prefix\n" in project.read("shop/sku.py")
@@ -622,10 +626,7 @@ def test_a_loop_filling_a_table_moves_with_it_and_its_variable_is_reexported(pro
 
 
 def test_a_loop_variable_used_elsewhere_keeps_the_group(project: Project) -> None:
-    core = CORE.replace("    SKU_RE = re.compile", "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
-                        "    for prefix in SKU_PREFIXES:\n        SKU_KNOWN[prefix.lower()] = prefix\n    SKU_RE = re.compile"
-                        ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():"
-                        ).replace("        cart.items[sku] = price", "        cart.items[sku] = price or prefix")
+    core = _table_filling_core().replace("        cart.items[sku] = price", "        cart.items[sku] = price or prefix")
     assert "works on its names between their definitions" in _refusal(project, core)
 
 

@@ -86,6 +86,8 @@ def test_a_module_is_named_after_its_main_definition_or_called_helpers() -> None
     # found on h11: NEED_DATA, PAUSED, _keep_alive, _body_framing became need.py
     helpers = ["NEED_DATA", "PAUSED", "_keep_alive", "_body_framing"]
     assert module_name(helpers, "_connection", lambda n: False) == "_connection_helpers"
+    # found on docutils: mathalphabet2unichar_mathalphabet2unichar_helpers.py
+    assert module_name(helpers, "tex", lambda n: n == "tex_helpers") == "tex_helpers_2"
     assert dominant_words(helpers) == ["need"]
 
 

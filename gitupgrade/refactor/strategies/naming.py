@@ -75,13 +75,12 @@ def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool], l
     if base and base != stem and not keyword.iskeyword(base) and not taken(base):
         return base
     chosen = dominant_words(names, avoid=[stem], recurring=True)
-    base = "_".join(chosen) if chosen else f"{stem}_helpers"
+    if not chosen:
+        return unique(f"{stem}_helpers", taken)
+    base = "_".join(chosen)
     if base == stem or keyword.iskeyword(base) or taken(base):
         base = f"{stem}_{base}"
-    candidate, n = base, 2
-    while taken(candidate):
-        candidate, n = f"{base}_{n}", n + 1
-    return candidate
+    return unique(base, taken)
 
 
 def mixin_name(names: Iterable[str], class_name: str, taken: Callable[[str], bool]) -> str:
