@@ -1,8 +1,9 @@
 """Which top-level definitions of a god module move, and into which new modules.
 
-The module's own reference graph (which definition reads which) falls into connected
-parts; every part but the largest moves when it has at least ``minimum`` definitions.
-While the module stays over its limits, the largest part is cut: the definition the most
+The module's own reference graph (which definition reads which; a statement working on
+several, like a loop filling a table, ties them) falls into connected parts; every part
+but the largest moves when it has at least ``minimum`` definitions. While the module
+stays over its limits, the largest part is cut: the definition the most
 others depend on (a base class, a shared helper), closed under its own dependencies,
 becomes a shared group that the other groups import from, and what falls apart without
 it moves in turn. As a last resort small independent parts move together in source
