@@ -38,7 +38,7 @@ from gitupgrade.refactor.strategies.group_hazards import group_refusal
 from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.method_clusters import Limits
 from gitupgrade.refactor.strategies.module_writer import split_module
-from gitupgrade.refactor.strategies.source import RefusedChange, Workspace
+from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
 if TYPE_CHECKING:
@@ -97,22 +97,7 @@ class GodModuleStrategy(RuleStrategy):
                 plan = plan_groups(statements, len(source.text.splitlines()), planning)
         if plan.short:
             raise RefusedChange(plan.short)
-        rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
-        spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
-        accepted: list[int] = []
-        for i, group in enumerate(plan.groups):
-            names = group.names
-            label = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
-            moved_before = [s for j in accepted for s in plan.groups[j].statements]
-            reason = (
-                next((f"it needs {', '.join(plan.groups[j].names[:3])}, which stay" for j in group.reads_from
-                      if j not in accepted), None)
-                or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
-            )
-            if reason:
-                outcome.refusals.append(f"group {label}: {reason}")
-            else:
-                accepted.append(i)
+        accepted = accepted_groups(ws, source, module, statements, plan, outcome)
         if outcome.over and len(accepted) < len(plan.groups):
             raise RefusedChange("; ".join(outcome.refusals))
         if not accepted and not outcome.slimmed:
@@ -125,6 +110,28 @@ class GodModuleStrategy(RuleStrategy):
         if accepted:
             split_module(ws, source, module, statements, plan.groups, accepted, outcome)
         return outcome
+
+
+def accepted_groups(ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel],
+                    plan: Plan, outcome: Outcome) -> list[int]:
+    """Indexes of the planned groups that may move; why the others stay goes to ``outcome``."""
+    rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
+    spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
+    accepted: list[int] = []
+    for i, group in enumerate(plan.groups):
+        names = group.names
+        label = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+        moved_before = [s for j in accepted for s in plan.groups[j].statements]
+        reason = (
+            next((f"it needs {', '.join(plan.groups[j].names[:3])}, which stay" for j in group.reads_from
+                  if j not in accepted), None)
+            or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
+        )
+        if reason:
+            outcome.refusals.append(f"group {label}: {reason}")
+        else:
+            accepted.append(i)
+    return accepted
 
 
 @dataclass

@@ -154,6 +154,12 @@ def _definition_binds(statement: cst.BaseStatement, earlier: set[str]) -> tuple[
         return conditional_binds(statement)
     if not isinstance(statement, cst.SimpleStatementLine):
         return None
+    names = _line_binds(statement, earlier)
+    return (names, set()) if names is not None else None
+
+
+def _line_binds(statement: cst.SimpleStatementLine, earlier: set[str]) -> set[str] | None:
+    """Names a line of imports and assignments binds, or None for anything else."""
     names: set[str] = set()
     for small in statement.body:
         if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
@@ -170,7 +176,7 @@ def _definition_binds(statement: cst.BaseStatement, earlier: set[str]) -> tuple[
             names.add(small.target.value)   # ``if hasattr(os, "O_BINARY"): _FLAGS |= os.O_BINARY``
         elif not isinstance(small, cst.Pass):
             return None
-    return names, set()
+    return names
 
 
 def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
