@@ -104,9 +104,12 @@ class GodModuleStrategy(RuleStrategy):
             if outcome.refusals:
                 raise RefusedChange("; ".join(outcome.refusals))
             graph = Graph(statements)
+            # a suggestion from before an earlier upgrade shrank the module (found on docutils' manpage.py)
+            within = "" if outcome.over else f"{path} is within its limits now and "
             if len(graph.components(set(graph.units))) < 2:
-                raise RefusedChange("the module's definitions form a single connected group")
-            raise RefusedChange(f"no cohesive group of at least {limits.minimum} definitions apart from the main one")
+                raise RefusedChange(f"{within}the module's definitions form a single connected group")
+            raise RefusedChange(f"{within}no cohesive group of at least {limits.minimum} definitions "
+                                "apart from the main one")
         if accepted:
             split_module(ws, source, module, statements, plan.groups, accepted, outcome)
         return outcome
