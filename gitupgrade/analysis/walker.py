@@ -16,6 +16,7 @@ from gitupgrade.analysis.facts import (
     ModuleFacts,
 )
 from gitupgrade.analysis.fingerprints import Fingerprints
+from gitupgrade.analysis.linked import linked_groups
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith, ast.Match, ast.TryStar)
@@ -249,23 +250,8 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 def _lcom4(methods: dict[str, set[str]]) -> int:
     """Connected groups of methods linked by a shared ``self`` attribute or a call of one another."""
-    if not methods:
-        return 0
-    parent = {name: name for name in methods}
-
-    def find(name: str) -> str:
-        while parent[name] != name:
-            parent[name] = parent[parent[name]]
-            name = parent[name]
-        return name
-
-    owner: dict[str, str] = {}
-    for name, attrs in methods.items():
-        for attr in attrs:
-            # Touching another method's name (self.other()) links the two like a shared field.
-            other = attr if attr in methods else owner.setdefault(attr, name)
-            parent[find(name)] = find(other)
-    return len({find(name) for name in methods})
+    # touching another method's name (self.other()) links the two like a shared field
+    return len(linked_groups([attrs | {name} for name, attrs in methods.items()]))
 
 
 def walk_module(tree: ast.Module, lines: list[str], facts: ModuleFacts, min_clone_lines: int) -> None:

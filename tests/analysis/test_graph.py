@@ -70,3 +70,13 @@ def test_minimum_cut_of_a_large_component_is_still_acyclic() -> None:
                if a != b and (i * 7 + j * 3) % 5 == 0}
     cut = minimum_cut(nodes, weights)
     assert find_cycle(nodes, set(weights) - set(cut)) is None
+
+
+def test_items_sharing_a_key_directly_or_through_others_are_one_group() -> None:
+    from gitupgrade.analysis.linked import linked_groups
+
+    # 0 and 2 share "x", 2 and 3 share "y"; 1 has no key; 4 only its own
+    assert linked_groups([{"x"}, set(), {"x", "y"}, {"y"}, {"z"}]) == [[0, 2, 3], [1], [4]]
+    # a later item joining two earlier groups: the group keeps its first item first
+    assert linked_groups([{"a"}, {"b"}, {"b", "a"}]) == [[0, 1, 2]]
+    assert linked_groups([]) == []

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from gitupgrade.analysis.linked import linked_groups
 from gitupgrade.refactor.strategies.toplevel import TopLevel
 
 _CUT_TRIES = 12
@@ -57,25 +58,12 @@ class Graph:
 
     def __init__(self, statements: list[TopLevel]) -> None:
         definitions = [s for s in statements if s.kind == "def"]
-        parent = {s.index: s.index for s in definitions}
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        first: dict[str, int] = {}
-        for statement in definitions:   # redefinitions and overloads of a name are one unit
-            for name in statement.binds:
-                if name in first:
-                    parent[find(statement.index)] = find(first[name])
-                else:
-                    first[name] = statement.index
+        # redefinitions and overloads of a name are one unit, known by its first statement
         self.units: dict[int, list[TopLevel]] = {}
-        for statement in definitions:
-            self.units.setdefault(find(statement.index), []).append(statement)
-        owner = self.owner = {name: find(i) for name, i in first.items()}
+        for group in linked_groups([s.binds for s in definitions]):
+            self.units[definitions[group[0]].index] = [definitions[i] for i in group]
+        owner = self.owner = {name: unit for unit, members in self.units.items()
+                              for s in members for name in s.binds}
         self.deps: dict[int, set[int]] = {u: set() for u in self.units}
         for unit, members in self.units.items():
             for statement in members:

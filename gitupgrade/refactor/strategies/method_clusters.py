@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from gitupgrade.analysis.linked import linked_groups
+
 
 class Method(Protocol):
     """What clustering needs of a class member."""
@@ -71,27 +73,10 @@ def is_special(member: Method) -> bool:
 
 def components(members: list[Method], ignored: frozenset[str] = frozenset()) -> list[list[Method]]:
     """Members connected by shared attributes or self-calls (minus ``ignored``); biggest first."""
-    parent = list(range(len(members)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_link: dict[str, int] = {}
-    for i, member in enumerate(members):
-        if member.name in WHOLE_OBJECT:
-            continue  # a constructor touches every attribute: it says nothing about cohesion
-        for link in (member.attrs | {member.name}) - ignored:
-            if link in by_link:
-                parent[find(i)] = find(by_link[link])
-            else:
-                by_link[link] = i
-    groups: dict[int, list[Method]] = {}
-    for i, member in enumerate(members):
-        groups.setdefault(find(i), []).append(member)
-    return sorted(groups.values(), key=lambda g: (-size(g), g[0].start))
+    # a constructor touches every attribute: it says nothing about cohesion
+    keys = [set() if m.name in WHOLE_OBJECT else (m.attrs | {m.name}) - ignored for m in members]
+    groups = [[members[i] for i in group] for group in linked_groups(keys)]
+    return sorted(groups, key=lambda g: (-size(g), g[0].start))
 
 
 def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tuple[list[list[Method]], str]:
