@@ -131,12 +131,17 @@ class Fingerprints:
             found.append(BlockFacts(start, end, *self.span(start, end), self._runs))
 
 
+def is_type_checking(test: ast.expr) -> bool:
+    """True for the test of ``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
 def _is_type_checking_imports(stmt: ast.stmt) -> bool:
     """``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) holding only imports."""
-    test = stmt.test if isinstance(stmt, ast.If) else None
-    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else ""
-    return (name == "TYPE_CHECKING" and not stmt.orelse  # type: ignore[union-attr]
-            and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body))  # type: ignore[union-attr]
+    return (isinstance(stmt, ast.If) and is_type_checking(stmt.test) and not stmt.orelse
+            and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body))
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:

@@ -15,7 +15,7 @@ from gitupgrade.analysis.facts import (
     ImportFacts,
     ModuleFacts,
 )
-from gitupgrade.analysis.fingerprints import Fingerprints
+from gitupgrade.analysis.fingerprints import Fingerprints, is_type_checking
 from gitupgrade.analysis.linked import linked_groups
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -132,7 +132,7 @@ class _Walker:
     def _block(self, node: ast.AST) -> None:
         func = self.func
         if func is None:
-            if type(node) is ast.If and _is_type_checking(node.test):  # type: ignore[attr-defined]
+            if type(node) is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
                 self.visit(node.test)  # type: ignore[attr-defined]
                 outer, self.type_checking = self.type_checking, True
                 self._body(node.body)  # type: ignore[attr-defined]
@@ -240,12 +240,6 @@ def _decorator_name(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return node.attr
     return ""
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
 def _lcom4(methods: dict[str, set[str]]) -> int:
