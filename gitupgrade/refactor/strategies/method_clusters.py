@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -71,12 +72,22 @@ def is_special(member: Method) -> bool:
     return member.name.startswith("__") and member.name.endswith("__")
 
 
+def links(member: Method, ignored: AbstractSet[str] = frozenset()) -> set[str]:
+    """What ties a member to others: its attributes and its own name (a self-call), minus ``ignored``.
+
+    A constructor and the like touch every attribute: they say nothing about cohesion.
+    """
+    return set() if member.name in WHOLE_OBJECT else (member.attrs | {member.name}) - ignored
+
+
 def components(members: list[Method], ignored: frozenset[str] = frozenset()) -> list[list[Method]]:
     """Members connected by shared attributes or self-calls (minus ``ignored``); biggest first."""
-    # a constructor touches every attribute: it says nothing about cohesion
-    keys = [set() if m.name in WHOLE_OBJECT else (m.attrs | {m.name}) - ignored for m in members]
-    groups = [[members[i] for i in group] for group in linked_groups(keys)]
-    return sorted(groups, key=lambda g: (-size(g), g[0].start))
+    groups = [[members[i] for i in group] for group in linked_groups([links(m, ignored) for m in members])]
+    return sorted(groups, key=_biggest_first)
+
+
+def _biggest_first(members: list[Method]) -> tuple[int, int]:
+    return -size(members), members[0].start
 
 
 def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tuple[list[list[Method]], str]:
@@ -94,8 +105,7 @@ def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tupl
         if len(parts) < 2:
             target.solid = True
             continue
-        pieces = sorted([p for p in pieces if p is not target] + parts,
-                        key=lambda p: (-size(p.members), p.members[0].start))
+        pieces = sorted([p for p in pieces if p is not target] + parts, key=lambda p: _biggest_first(p.members))
     main = staying[0].movable if staying else []
     if len(main) >= limits.minimum and _fits_mixin(main, limits):
         moving.append(main)   # the class keeps its constructor and whatever cannot move
@@ -111,8 +121,7 @@ def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tupl
 
 def cut(piece: Piece, minimum: int) -> list[Piece]:
     """``piece`` split by no longer counting its most shared links, or ``[piece]``."""
-    tally = Counter(link for m in piece.members if m.name not in WHOLE_OBJECT
-                    for link in (m.attrs | {m.name}) - piece.ignored)
+    tally = Counter(link for m in piece.members for link in links(m, piece.ignored))
     ignored = set(piece.ignored)
     for link, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])):
         ignored.add(link)
