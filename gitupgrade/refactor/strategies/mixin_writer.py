@@ -7,16 +7,24 @@ the class lists the mixins first among its bases, so every lookup finds the same
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
-from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
-from gitupgrade.refactor.strategies.syntax import imports_end, names_in, self_attributes
-from gitupgrade.refactor.strategies.toplevel import TopLevel, copied_imports
+from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
+from gitupgrade.refactor.strategies.syntax import (
+    imports_end,
+    is_future_import,
+    names_in,
+    self_attributes,
+)
+from gitupgrade.refactor.strategies.toplevel import (
+    TopLevel,
+    copied_imports,
+    module_head,
+)
 
 if TYPE_CHECKING:
     from gitupgrade.refactor.strategies.god_class import Member
@@ -28,13 +36,8 @@ def write_mixins(
 ) -> None:
     """Create one mixin module per cluster and make the class inherit from the mixins."""
     class_name = klass.name.value
-    folder = PurePosixPath(source.path).parent
-    stem = PurePosixPath(source.path).stem
-    if stem == "__init__":
-        stem = source.module.rpartition(".")[2]
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
-    future = [s.node for s in statements if s.kind == "import" and "__future__" in cst.Module(body=[s.node]).code]
+    stem = source.stem
+    future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     slots = any(
         isinstance(st, cst.SimpleStatementLine) and "__slots__" in names_in(st)
         for st in (klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ())
@@ -52,28 +55,22 @@ def write_mixins(
         mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
         words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
         new_stem = naming.unique(
-            f"{stem.lstrip('_')}_{'_'.join(words)}",
-            lambda n: ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n)),
+            f"{stem.lstrip('_')}_{'_'.join(words)}", lambda n: ws.sibling_taken(source, n),
         )
-        new_path = str(folder / f"{new_stem}.py")
+        new_path = source.sibling_path(new_stem)
         reads = {g for m in cluster for g in m.globals}
         needed = copied_imports(statements, reads)
         attrs = sorted({a for m in cluster for a in m.attrs} - {m.name for m in cluster})
         about = f" (they share {', '.join(attrs[:5])})" if attrs else ""
-        text = (
+        body = module_head(
             f'"""The {mixin} mixin: methods split out of ``{source.module}.{class_name}``.\n\n'
             f"Moved unchanged from {source.path}; {class_name} inherits from {mixin},\n"
-            f'so every method is still found on {class_name} and its instances.\n"""\n'
+            f'so every method is still found on {class_name} and its instances.\n"""\n', future, needed,
         )
-        body: list[cst.BaseStatement] = [*cst.parse_module(text).body, *future]
-        needed_lines = needed
-        if needed_lines:
-            needed_lines[0] = needed_lines[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ())
-        body += needed_lines
         hints = sorted({h for m in cluster for h in m.hints})
         if hints:
             # names the moved methods only mention in (postponed) annotations
-            body += _type_checking_import(f"{target_of(source, module, stem_of=None)}", hints, bool(needed_lines or future))
+            body += _type_checking_import(target_of(source, module, stem_of=None), hints, bool(needed or future))
         class_body: list[cst.BaseStatement] = [
             cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')
         ]
@@ -92,8 +89,7 @@ def write_mixins(
         )
         body.append(mixin_class)
         ws.create(new_path, module.with_changes(body=body, header=()).code, source.encoding)
-        target = f".{new_stem}" if relative and source.package else ".".join(filter(None, [source.package, new_stem]))
-        imports.append(cst.parse_statement(f"from {target} import {mixin}\n"))
+        imports.append(cst.parse_statement(f"from {target_of(source, module, new_stem)} import {mixin}\n"))
         mixins.append(mixin)
         outcome.summary.append(
             f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
@@ -119,18 +115,6 @@ def write_mixins(
     body[at:at] = imports
     ws.write(source, module.with_changes(body=body).code)
     outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
-
-
-def target_of(source: ModuleSource, module: cst.Module, stem_of: str | None) -> str:
-    """How a sibling module imports ``stem_of`` (or the source module itself), in the module's style."""
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
-    name = stem_of or source.module.rpartition(".")[2]
-    if source.is_package and stem_of is None:
-        return "." if relative else source.module
-    if relative and source.package:
-        return f".{name}"
-    return ".".join(filter(None, [source.package, name]))
 
 
 def _type_checking_import(target: str, names: list[str], spaced: bool) -> list[cst.BaseStatement]:

@@ -7,16 +7,18 @@ imports every moved name back at the end of its import block, so ``from mod impo
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 import libcst as cst
 
 from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
 from gitupgrade.refactor.strategies.definition_groups import Group
-from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
-from gitupgrade.refactor.strategies.syntax import imports_end
-from gitupgrade.refactor.strategies.toplevel import TopLevel, copied_imports
+from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
+from gitupgrade.refactor.strategies.syntax import imports_end, is_future_import
+from gitupgrade.refactor.strategies.toplevel import (
+    TopLevel,
+    copied_imports,
+    module_head,
+)
 
 
 def split_module(
@@ -24,13 +26,7 @@ def split_module(
     plan: list[Group], accepted: list[int], outcome: Outcome,
 ) -> None:
     """Write one new module per accepted group and re-export its names from the original."""
-    stem = PurePosixPath(source.path).stem
-    if stem == "__init__":
-        stem = source.module.rpartition(".")[2]
-    folder = PurePosixPath(source.path).parent
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
-    future = [s.node for s in statements if s.kind == "import" and "__future__" in _code(s.node)]
+    future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     moved_indexes: set[int] = set()
     reexports: list[cst.BaseStatement] = []
     targets: dict[int, str] = {}
@@ -39,24 +35,19 @@ def split_module(
         group = plan[i]
         names = group.names
         new_stem = naming.module_name(
-            names, stem, lambda n: n in created or ws.exists(str(folder / f"{n}.py")) or ws.exists(str(folder / n)),
-            lead=_lead(group.statements),
+            names, source.stem, lambda n: n in created or ws.sibling_taken(source, n), lead=_lead(group.statements),
         )
         created.add(new_stem)
-        new_path = str(folder / f"{new_stem}.py")
+        new_path = source.sibling_path(new_stem)
         reads = {n for s in group.statements for n in s.reads}
         imports = copied_imports(statements, reads)
         # names of groups moved before it come from their new modules, never from the original
         imports += [_import_from(targets[j], [n for n in plan[j].names if n in reads]) for j in group.reads_from]
-        header = cst.parse_module(
+        body = module_head(
             f'"""{_title(names)}, split out of ``{source.module}``.\n\n'
             f"Moved unchanged from {source.path}, which re-exports every name defined here\n"
-            f'so that existing imports keep working.\n"""\n'
+            f'so that existing imports keep working.\n"""\n', future, imports,
         )
-        body: list[cst.BaseStatement] = [*header.body, *future]
-        if imports:
-            imports[0] = imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ())
-        body += imports
         for k, statement in enumerate(group.statements):
             node = statement.node
             if k == 0:
@@ -67,8 +58,7 @@ def split_module(
         new_module = module.with_changes(body=body, header=cookie)
         ws.create(new_path, new_module.code, source.encoding)
         moved_indexes.update(s.index for s in group.statements)
-        targets[i] = f".{new_stem}" if relative and source.package else ".".join(
-            filter(None, [source.package, new_stem]))
+        targets[i] = target_of(source, module, new_stem)
         reexports.append(_reexport(targets[i], names, new_path))
         outcome.summary.append(f"moved {len(names)} definitions ({', '.join(names[:6])}"
                                f"{' ...' if len(names) > 6 else ''}) to {new_path}")
@@ -116,7 +106,3 @@ def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) 
 def _title(names: list[str]) -> str:
     words = naming.dominant_words(names, count=2, recurring=True) or ["helper"]
     return " and ".join(words).capitalize() + " code"
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[node]).code  # type: ignore[list-item]

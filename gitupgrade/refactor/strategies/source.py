@@ -46,12 +46,33 @@ class ModuleSource:
         """The package relative imports of this module resolve against."""
         return self.module if self.is_package else self.module.rpartition(".")[0]
 
+    @property
+    def stem(self) -> str:
+        """The module's own name: its file's, or its package's for an ``__init__.py``."""
+        return self.module.rpartition(".")[2] if self.is_package else PurePosixPath(self.path).stem
+
+    def sibling_path(self, stem: str) -> str:
+        """The path of module ``stem`` beside this one."""
+        return str(PurePosixPath(self.path).parent / f"{stem}.py")
+
     def parse(self) -> cst.Module:
         """The libcst tree of the file; a syntax error refuses the change."""
         try:
             return cst.parse_module(self.text)
         except cst.ParserSyntaxError as exc:
             raise RefusedChange(f"{self.path} does not parse: {exc.message}") from exc
+
+
+def target_of(source: ModuleSource, module: cst.Module, stem_of: str | None) -> str:
+    """How a sibling module imports ``stem_of`` (or the source module itself), in the module's style."""
+    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
+                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
+    name = stem_of or source.module.rpartition(".")[2]
+    if source.is_package and stem_of is None:
+        return "." if relative else source.module
+    if relative and source.package:
+        return f".{name}"
+    return ".".join(filter(None, [source.package, name]))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -106,6 +127,10 @@ class Workspace:
     def exists(self, path: str) -> bool:
         """True when ``path`` exists in the work dir."""
         return (self.workdir / path).exists()
+
+    def sibling_taken(self, source: ModuleSource, stem: str) -> bool:
+        """True when a module or package ``stem`` already exists beside ``source``."""
+        return self.exists(source.sibling_path(stem)) or self.exists(str(PurePosixPath(source.path).parent / stem))
 
     def read(self, path: str, module: str | None = None) -> ModuleSource:
         """Decode one file of the work dir."""

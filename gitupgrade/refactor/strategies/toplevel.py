@@ -254,3 +254,14 @@ def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.Base
         if isinstance(needed[i - 1], cst.If) and not needed[i].leading_lines:
             needed[i] = needed[i].with_changes(leading_lines=(cst.EmptyLine(),))   # a block stands apart
     return needed
+
+
+def module_head(docstring: str, future: list[cst.BaseStatement],
+                imports: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The first statements of a new module: its docstring (source text), future imports, imports.
+
+    The imports stand one blank line apart from future imports, right under the docstring otherwise.
+    """
+    if imports:
+        imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ()), *imports[1:]]
+    return [*cst.parse_module(docstring).body, *future, *imports]
