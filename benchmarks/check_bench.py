@@ -14,6 +14,7 @@ compares it with the merge-base. Printed, median of several runs each:
 
 Downloads Django once (the helpers of ``scan_bench.py``, into benchmarks/.cache/).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,14 @@ sys.path.insert(0, str(ROOT))
 
 from scan_bench import fetch_django, make_repo  # noqa: E402  (the shared Django download)
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
-       "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
+ENV = {
+    **os.environ,
+    "PYTHONPATH": str(ROOT),
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "b@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "b@example.com",
+}
 CYCLE_IMPORT = "\n\ndef _bench_cycle():\n    from django.db import models  # noqa: F401\n"
 
 
@@ -51,8 +58,14 @@ def check_process(repo: Path) -> tuple[float, float, subprocess.CompletedProcess
     """Wall-clock and CPU seconds (user + sys) of one ``git upgrade check`` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "gitupgrade", "check", "--against", "main", "--format", "json"],
-                          cwd=repo, capture_output=True, text=True, env=ENV, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "gitupgrade", "check", "--against", "main", "--format", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
@@ -115,16 +128,16 @@ def main() -> None:
 
 
 def _pair(runs: list[tuple[float, float, object]]) -> str:
-    return (f"{statistics.median(r[0] for r in runs):6.3f} s / "
-            f"{statistics.median(r[1] for r in runs):6.3f} s CPU")
+    return f"{statistics.median(r[0] for r in runs):6.3f} s / {statistics.median(r[1] for r in runs):6.3f} s CPU"
 
 
 def startup_process(repo: Path) -> tuple[float, float, object]:
     """The same measure for ``git upgrade --version``: the floor of any command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "gitupgrade", "--version"], cwd=repo, capture_output=True,
-                   env=ENV, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "gitupgrade", "--version"], cwd=repo, capture_output=True, env=ENV, check=True
+    )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), None

@@ -12,6 +12,7 @@ full, and the same table as markdown. Asserts nothing.
 
     python benchmarks/corpus_bench.py [NAME...] [--rounds N] [--max-upgrades N] [--keep DIR] [--json FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,12 +29,28 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus_lib import (  # noqa: E402
-    SMELL_TYPES, ProjectResult, SetupError, bench_config, git, load_manifest, make_repo, prepare, run_tests,
-    smells, tool, upgrade_types,
+    SMELL_TYPES,
+    ProjectResult,
+    SetupError,
+    bench_config,
+    git,
+    load_manifest,
+    make_repo,
+    prepare,
+    run_tests,
+    smells,
+    tool,
+    upgrade_types,
 )
 
-TYPE_ABBREV = {"god_class": "GC", "god_module": "GM", "circular_import": "CI", "duplicate_pattern": "DP",
-               "complex_function": "CF", "architectural_violation": "AV"}
+TYPE_ABBREV = {
+    "god_class": "GC",
+    "god_module": "GM",
+    "circular_import": "CI",
+    "duplicate_pattern": "DP",
+    "complex_function": "CF",
+    "architectural_violation": "AV",
+}
 
 
 def log(message: str) -> None:
@@ -51,7 +68,9 @@ def shorten(detail: str, width: int = 66) -> str:
     text = re.sub(r"\s*\([^()]*\)\s*$", "", text)
     text = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"", "…", text)
     text = re.sub(r"(?<![\w.-])(?=[\w.]*[._])[A-Za-z_][\w.]*", "X", text)
-    text = re.sub(r"(?:(?<=\buses )|(?<=\bdefines )|(?<=\breads ))(?!or\b)[\w.]+(?:, (?!which\b)[\w.]+)*", "X", text)  # name lists
+    text = re.sub(
+        r"(?:(?<=\buses )|(?<=\bdefines )|(?<=\breads ))(?!or\b)[\w.]+(?:, (?!which\b)[\w.]+)*", "X", text
+    )  # name lists
     text = re.sub(r"\b\d+\b", "N", text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -73,8 +92,10 @@ def run_round(result: ProjectResult, repo: Path, venv: Path, args: list[str], ro
     result.run_messages += report.get("messages", [])
     result.baseline_failure = result.baseline_failure or report.get("baseline_failure")
     merged_now = [o for o in report["upgrades"] if o["status"] == "merged"]
-    log(f"{name}: round {round_no}: {len(report['upgrades'])} upgrades run, {len(merged_now)} merged; "
-        f"rescanning the final main")
+    log(
+        f"{name}: round {round_no}: {len(report['upgrades'])} upgrades run, {len(merged_now)} merged; "
+        f"rescanning the final main"
+    )
     dirty = git(repo, "status", "--porcelain", "--untracked-files=no").strip()
     if dirty:
         result.run_messages.append(f"main checkout dirty after run: {dirty[:300]}")
@@ -89,13 +110,14 @@ def run_round(result: ProjectResult, repo: Path, venv: Path, args: list[str], ro
     for upgrade_id in rescan["queue"]["queued"]:
         suggestion = proposed.get(upgrade_id, {})
         if (suggestion.get("type"), suggestion.get("title")) in merged_titles:
-            result.run_messages.append(f"re-proposed after its merge (idempotence): {suggestion.get('type')} "
-                                       f"{suggestion.get('title')} as {upgrade_id}")
+            result.run_messages.append(
+                f"re-proposed after its merge (idempotence): {suggestion.get('type')} "
+                f"{suggestion.get('title')} as {upgrade_id}"
+            )
     return len(merged_now)
 
 
-def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | None,
-                rounds: int = 1) -> ProjectResult:
+def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | None, rounds: int = 1) -> ProjectResult:
     """Set up, scan, upgrade, rescan and test one project."""
     name = project["name"]
     result = ProjectResult(name, baseline=project["baseline"])
@@ -123,8 +145,10 @@ def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | 
             merged = run_round(result, repo, venv, args, round_no)
             if round_no == rounds or not merged or not result.queued_after:
                 break
-            log(f"{name}: round {round_no} merged {merged}; the rescan queued {result.queued_after}: "
-                f"next scheduled round")
+            log(
+                f"{name}: round {round_no} merged {merged}; the rescan queued {result.queued_after}: "
+                f"next scheduled round"
+            )
         result.final = run_tests(project, repo, venv, timeout=suite_timeout * 2)
         log(f"{name}: final main {result.final.summary}")
     except (SetupError, OSError) as exc:
@@ -138,8 +162,19 @@ def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | 
 
 
 # -- rendering ---------------------------------------------------------------------------------
-HEADERS = ("project", "suggestions", "attempted", "merged", "failed", "refused",
-           "GC before→after", "GM before→after", "cycles before→after", "tests final / baseline", "min")
+HEADERS = (
+    "project",
+    "suggestions",
+    "attempted",
+    "merged",
+    "failed",
+    "refused",
+    "GC before→after",
+    "GM before→after",
+    "cycles before→after",
+    "tests final / baseline",
+    "min",
+)
 
 
 def counted(items: list[str]) -> str:
@@ -157,10 +192,20 @@ def row(r: ProjectResult) -> list[str]:
     final = r.final.passed if r.final else "-"
     tests = f"{final} / {r.baseline.get('passed')} " + ("ok" if regression is None else "REGRESSION")
     merged = [TYPE_ABBREV.get(o["type"], o["type"]) for o in r.by_status("merged")]
-    merged_text = f"{len(merged)} ({' '.join(f'{k}{n}' for k, n in sorted(Counter(merged).items()))})" if merged else "0"
-    cells = [r.name, sugg, str(r.attempted), merged_text, f"{len(failed)} ({counted(failed)})" if failed else "0",
-            f"{len(refused)} ({' '.join(f'{k}{n}' for k, n in sorted(Counter(refused).items()))})" if refused else "0",
-            *smell, tests, f"{r.minutes:.1f}"]
+    merged_text = (
+        f"{len(merged)} ({' '.join(f'{k}{n}' for k, n in sorted(Counter(merged).items()))})" if merged else "0"
+    )
+    cells = [
+        r.name,
+        sugg,
+        str(r.attempted),
+        merged_text,
+        f"{len(failed)} ({counted(failed)})" if failed else "0",
+        f"{len(refused)} ({' '.join(f'{k}{n}' for k, n in sorted(Counter(refused).items()))})" if refused else "0",
+        *smell,
+        tests,
+        f"{r.minutes:.1f}",
+    ]
     if r.baseline_failure:  # nothing ran: say why in the failed column
         cells[4] = f"BASELINE FAILING: {shorten(r.baseline_failure, 50)}"
     return cells
@@ -181,9 +226,17 @@ def totals(results: list[ProjectResult]) -> tuple[list[str], list[str]]:
     for r in done:
         suggestions.update(r.suggestions)
     sugg = " ".join(f"{TYPE_ABBREV.get(t, t)}{n}" for t, n in sorted(suggestions.items()))
-    total_row = [f"TOTAL ({len(done)} projects)", sugg, str(attempted), str(merged), str(failed), str(refused),
-                 *[f"{before[t]}→{after[t]}" for t in SMELL_TYPES],
-                 f"{len(done) - len(regressions)}/{len(done)} ok", f"{sum(r.minutes for r in results):.1f}"]
+    total_row = [
+        f"TOTAL ({len(done)} projects)",
+        sugg,
+        str(attempted),
+        str(merged),
+        str(failed),
+        str(refused),
+        *[f"{before[t]}→{after[t]}" for t in SMELL_TYPES],
+        f"{len(done) - len(regressions)}/{len(done)} ok",
+        f"{sum(r.minutes for r in results):.1f}",
+    ]
     rate = merged / attempted if attempted else 0.0
     smells_before, smells_after = sum(before.values()), sum(after.values())
     gone = (smells_before - smells_after) / smells_before if smells_before else 0.0
@@ -196,14 +249,15 @@ def totals(results: list[ProjectResult]) -> tuple[list[str], list[str]]:
         f"= {merged / max(1, merged + failed + refused):.0%} of all upgrades run)",
         f">= half of god classes, god modules, module-level cycles gone: {'MET' if gone >= 0.5 else 'MISSED'} "
         f"({smells_before}→{smells_after}, {gone:.0%} gone; "
-        + ", ".join(f"{TYPE_ABBREV[t]} {before[t]}→{after[t]}" for t in SMELL_TYPES) + ")",
+        + ", ".join(f"{TYPE_ABBREV[t]} {before[t]}→{after[t]}" for t in SMELL_TYPES)
+        + ")",
     ]
     return total_row, verdicts
 
 
 def text_table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.insert(len(lines) - 1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -211,7 +265,7 @@ def text_table(rows: list[list[str]]) -> str:
 
 def plain_table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in rows)
 
 
 def markdown_table(rows: list[list[str]]) -> str:
@@ -232,7 +286,8 @@ def reason_rows(results: list[ProjectResult]) -> list[list[str]]:
             projects.setdefault(key, set()).add(r.name)
     return [["count", "type", "outcome", "reason", "projects"]] + [
         [str(n), t, kind, reason, ", ".join(sorted(projects[(t, kind, reason)]))]
-        for (t, kind, reason), n in counts.most_common()]
+        for (t, kind, reason), n in counts.most_common()
+    ]
 
 
 def details(results: list[ProjectResult]) -> list[str]:
@@ -246,14 +301,20 @@ def details(results: list[ProjectResult]) -> list[str]:
         for message in r.run_messages:
             out.append(f"{r.name}: note: {message}")
         for o in r.failed + r.refused:
-            out.append(f"{r.name}: {o['upgrade_id']} {o['type']} {o['status']} {o['failure_type']} "
-                       f"branch={o['branch']} commit={(o['commit'] or '-')[:10]}: {o['title']}\n    {o['detail']}")
+            out.append(
+                f"{r.name}: {o['upgrade_id']} {o['type']} {o['status']} {o['failure_type']} "
+                f"branch={o['branch']} commit={(o['commit'] or '-')[:10]}: {o['title']}\n    {o['detail']}"
+            )
         if r.final is not None and r.regression():
-            out.append(f"{r.name}: REGRESSION {r.regression()}; final: {r.final.summary}; "
-                       f"before: {r.local_before.summary if r.local_before else '-'}")
+            out.append(
+                f"{r.name}: REGRESSION {r.regression()}; final: {r.final.summary}; "
+                f"before: {r.local_before.summary if r.local_before else '-'}"
+            )
         if r.local_before is not None and r.local_before.passed != r.baseline.get("passed"):
-            out.append(f"{r.name}: note: untouched copy gives {r.local_before.summary} "
-                       f"(manifest: {r.baseline.get('pytest_summary')})")
+            out.append(
+                f"{r.name}: note: untouched copy gives {r.local_before.summary} "
+                f"(manifest: {r.baseline.get('pytest_summary')})"
+            )
         if r.repo is not None and (r.failed or r.refused or r.regression()):
             out.append(f"{r.name}: repository {r.repo}")
     return out
@@ -263,13 +324,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help="projects of the manifest (default: all)")
     parser.add_argument("--max-upgrades", type=int, metavar="N", help="run at most N upgrades per project")
-    parser.add_argument("--rounds", type=int, default=1, metavar="N",
-                        help="after a round that merged, rescan and run again, up to N rounds "
-                             "(what the scheduled scans of `git upgrade tick` do)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        metavar="N",
+        help="after a round that merged, rescan and run again, up to N rounds "
+        "(what the scheduled scans of `git upgrade tick` do)",
+    )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the repositories under DIR")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw results as JSON")
-    parser.add_argument("--render", type=Path, nargs="+", metavar="FILE",
-                        help="only print the tables of results saved by earlier --json runs (a later file wins)")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="only print the tables of results saved by earlier --json runs (a later file wins)",
+    )
     args = parser.parse_args(argv)
     if args.render:
         latest = {item["name"]: item for path in args.render for item in json.loads(path.read_text())}

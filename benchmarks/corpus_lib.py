@@ -8,6 +8,7 @@ The tool under test always comes from this checkout (``python -m gitupgrade``
 with this checkout first on PYTHONPATH); ``python`` for the project's own commands
 is the project's virtualenv, as for a user with an activated virtualenv.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,11 +41,13 @@ def load_manifest(path: Path = MANIFEST) -> list[dict[str, Any]]:
     return json.loads(path.read_text())["projects"]
 
 
-def sh(command: str, cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None,
-       check: bool = True) -> subprocess.CompletedProcess[str]:
+def sh(
+    command: str, cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run ``command`` through the shell; raise SetupError with the output's tail on failure."""
-    done = subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+    )
     if check and done.returncode != 0:
         raise SetupError(f"`{command}` exited {done.returncode}: {(done.stdout + done.stderr)[-1500:]}")
     return done
@@ -114,14 +117,17 @@ def git(cwd: Path, *args: str) -> str:
 
 def bench_config(test_command: str, timeout: int) -> str:
     """config.yaml: every risk level queued and auto-approved, the project's own test command."""
-    levels = "\n".join(f"    {level}: {{auto_approve: true, require_tests: true}}"
-                       for level in ("low", "medium", "high", "critical"))
-    return ("self_upgrading:\n"
-            f"  risk_policies:\n{levels}\n"
-            "  max_queued_risk: critical\n"
-            "  validation:\n"
-            f"    test_command: {json.dumps(test_command)}\n"
-            f"    timeout_seconds: {timeout}\n")
+    levels = "\n".join(
+        f"    {level}: {{auto_approve: true, require_tests: true}}" for level in ("low", "medium", "high", "critical")
+    )
+    return (
+        "self_upgrading:\n"
+        f"  risk_policies:\n{levels}\n"
+        "  max_queued_risk: critical\n"
+        "  validation:\n"
+        f"    test_command: {json.dumps(test_command)}\n"
+        f"    timeout_seconds: {timeout}\n"
+    )
 
 
 def make_repo(source: Path, where: Path, config: str) -> Path:
@@ -162,8 +168,11 @@ class TestResult:
 
 def parse_pytest(output: str) -> tuple[dict[str, int], str]:
     """Counts from pytest's last summary line (subtests ignored), and that line."""
-    lines = [line for line in output.splitlines() if re.search(r"\b(passed|failed|error|errors|no tests ran)\b", line)
-             and re.search(r" in [\d.]+s", line)]
+    lines = [
+        line
+        for line in output.splitlines()
+        if re.search(r"\b(passed|failed|error|errors|no tests ran)\b", line) and re.search(r" in [\d.]+s", line)
+    ]
     if not lines:
         return {}, ""
     summary = lines[-1].strip("= ")
@@ -183,23 +192,37 @@ def run_tests(project: dict[str, Any], repo: Path, venv: Path, timeout: float) -
     env["PYTHONPATH"] = os.pathsep.join(roots)
     started = time.monotonic()
     try:
-        done = subprocess.run(f"{project['test']} -rfE", shell=True, cwd=repo, env=env, capture_output=True,
-                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            f"{project['test']} -rfE",
+            shell=True,
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
         output, code = done.stdout + done.stderr, done.returncode
     except subprocess.TimeoutExpired as exc:
         output, code = str(exc.stdout or "") + str(exc.stderr or ""), None
     counts, summary = parse_pytest(output)
     failures = {m.group(2) for m in _FAILED_LINE.finditer(output)}
-    return TestResult(counts, failures, code, time.monotonic() - started, summary or "(no summary)",
-                      output[-3000:])
+    return TestResult(counts, failures, code, time.monotonic() - started, summary or "(no summary)", output[-3000:])
 
 
 def tool(repo: Path, venv: Path, *args: str, timeout: float | None = None) -> tuple[int, Any, str]:
     """``git-upgrade ARGS`` from this checkout in ``repo`` with the venv activated: (exit, JSON or None, stderr)."""
     env = venv_env(venv)
     env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run([sys.executable, "-m", "gitupgrade", *args], cwd=repo, env=env, capture_output=True,
-                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-m", "gitupgrade", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         data = json.loads(done.stdout) if done.stdout.strip() else None
     except json.JSONDecodeError:
@@ -210,8 +233,9 @@ def tool(repo: Path, venv: Path, *args: str, timeout: float | None = None) -> tu
 def upgrade_types(repo: Path) -> dict[str, dict[str, Any]]:
     """upgrade id -> its queued suggestion, read from the ledger's notes (refs/notes/upgrades)."""
     found: dict[str, dict[str, Any]] = {}
-    listing = subprocess.run(["git", "notes", "--ref=refs/notes/upgrades", "list"], cwd=repo,
-                             capture_output=True, text=True).stdout
+    listing = subprocess.run(
+        ["git", "notes", "--ref=refs/notes/upgrades", "list"], cwd=repo, capture_output=True, text=True
+    ).stdout
     for line in listing.splitlines():
         blob = line.split()[0]
         text = subprocess.run(["git", "cat-file", "-p", blob], cwd=repo, capture_output=True, text=True).stdout
@@ -228,8 +252,11 @@ def upgrade_types(repo: Path) -> dict[str, dict[str, Any]]:
 def smells(scan: dict[str, Any]) -> dict[str, int]:
     """God classes, god modules and module-level import cycles in a ``scan --json`` document."""
     by_type = Counter(s["type"] for s in scan.get("upgrade_suggestions", []))
-    return {"god_class": by_type["god_class"], "god_module": by_type["god_module"],
-            "circular_import": len(scan.get("global_issues", {}).get("circular_imports", []))}
+    return {
+        "god_class": by_type["god_class"],
+        "god_module": by_type["god_module"],
+        "circular_import": len(scan.get("global_issues", {}).get("circular_imports", [])),
+    }
 
 
 @dataclass
@@ -268,10 +295,18 @@ class ProjectResult:
     def from_json(cls, data: dict[str, Any]) -> ProjectResult:
         """The inverse of :meth:`to_json`."""
         data = {k: v for k, v in data.items() if k != "regression"}
-        runs = {key: None if data[key] is None else TestResult(**{**data[key], "failures": set(data[key]["failures"])})
-                for key in ("local_before", "final")}
-        return cls(**{**data, **runs, "suggestions": Counter(data["suggestions"]),
-                      "repo": Path(data["repo"]) if data["repo"] else None})
+        runs = {
+            key: None if data[key] is None else TestResult(**{**data[key], "failures": set(data[key]["failures"])})
+            for key in ("local_before", "final")
+        }
+        return cls(
+            **{
+                **data,
+                **runs,
+                "suggestions": Counter(data["suggestions"]),
+                "repo": Path(data["repo"]) if data["repo"] else None,
+            }
+        )
 
     def by_status(self, status: str) -> list[dict[str, Any]]:
         return [o for o in self.outcomes if o["status"] == status]

@@ -7,6 +7,7 @@ one auto-approval at deploy time, a requeue check, and a `tick` with nothing due
 
     python benchmarks/learning_bench.py [N]      # default 10000
 """
+
 from __future__ import annotations
 
 import random
@@ -33,20 +34,53 @@ def seed(ledger: UpgradeLedger, base: str, count: int) -> None:
     items = []
     for n in range(count):
         kind = TYPES[n % len(TYPES)]
-        suggestion = Suggestion(id=f"{kind}-{n:012x}", type=kind, title="t", description="", risk_level="medium",
-                                priority=rng.randint(10, 95), affected_modules=(f"{PACKAGES[n % 5]}/m{n}.py",),
-                                evidence={"module": f"{PACKAGES[n % 5]}.m{n}"})
+        suggestion = Suggestion(
+            id=f"{kind}-{n:012x}",
+            type=kind,
+            title="t",
+            description="",
+            risk_level="medium",
+            priority=rng.randint(10, 95),
+            affected_modules=(f"{PACKAGES[n % 5]}/m{n}.py",),
+            evidence={"module": f"{PACKAGES[n % 5]}.m{n}"},
+        )
         uid = f"upgrade_20260101_000000_{n:06x}"
-        items.append(("upgrade_queued", base, {"upgrade_id": uid, "suggestion": suggestion.to_dict(),
-                                               "priority": suggestion.priority, "base_commit": base,
-                                               "target_branch": "main"}))
+        items.append(
+            (
+                "upgrade_queued",
+                base,
+                {
+                    "upgrade_id": uid,
+                    "suggestion": suggestion.to_dict(),
+                    "priority": suggestion.priority,
+                    "base_commit": base,
+                    "target_branch": "main",
+                },
+            )
+        )
         ok = rng.random() < (0.97 if kind != "god_module" else 0.6)
-        items.append(("upgrade_executed", base, {
-            "upgrade_id": uid, "status": "merged" if ok else "failed", "type": kind, "base_commit": base,
-            "failure_type": None if ok else rng.choice(("test_failure", "import_error")), "strategy": "rule"}))
+        items.append(
+            (
+                "upgrade_executed",
+                base,
+                {
+                    "upgrade_id": uid,
+                    "status": "merged" if ok else "failed",
+                    "type": kind,
+                    "base_commit": base,
+                    "failure_type": None if ok else rng.choice(("test_failure", "import_error")),
+                    "strategy": "rule",
+                },
+            )
+        )
         if ok:
-            items.append(("upgrade_merged", base, {"upgrade_id": uid, "merge_commit": base,
-                                                   "target_branch": "main", "fast_forward": True}))
+            items.append(
+                (
+                    "upgrade_merged",
+                    base,
+                    {"upgrade_id": uid, "merge_commit": base, "target_branch": "main", "fast_forward": True},
+                )
+            )
             if kind == "god_class" and rng.random() < 0.01:
                 items.append(("rollback", base, {"upgrade_id": uid, "status": "done", "revert_commit": base}))
     ledger.append_many(items)
@@ -79,14 +113,24 @@ def main() -> None:
         print(f"seeded {count} upgrades ({events} events) in {time.perf_counter() - started:.1f} s")
         ledger.log_scan(repo.resolve_commit("HEAD"), {"modules": 1}, [], [], 0)
         learner = Learner(ledger, config, state_path=repo.state_dir / "learning.json")
-        probe = Suggestion(id="god_class-probe", type="god_class", title="t", description="", risk_level="medium",
-                           priority=80, affected_modules=("core/x.py",), evidence={"module": "core.x"})
+        probe = Suggestion(
+            id="god_class-probe",
+            type="god_class",
+            title="t",
+            description="",
+            risk_level="medium",
+            priority=80,
+            affected_modules=("core/x.py",),
+            evidence={"module": "core.x"},
+        )
         timed("read events + build model (cold)", lambda: (learner.refresh(), learner.model()))
         timed("learn_from_outcomes (model + record + report)", learner.learn_from_outcomes)
         learner.model()
         timed("priority_for, model cached (x1000, per call)", lambda: learner.priority_for(probe), 1000)
         timed("auto_approve at deploy (fresh model)", lambda: learner.auto_approve(probe))
-        timed("should_requeue, first call (indexes failures)", lambda: learner.should_requeue("god_module-000000000002"))
+        timed(
+            "should_requeue, first call (indexes failures)", lambda: learner.should_requeue("god_module-000000000002")
+        )
         timed("should_requeue, then (x1000, per call)", lambda: learner.should_requeue("god_module-000000000002"), 1000)
         timed("scan_due (tick with nothing due, in process)", learner.scan_due)
         env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": "/usr/bin:/bin", "HOME": tmp}
@@ -94,8 +138,10 @@ def main() -> None:
         subprocess.run(command, cwd=path, capture_output=True, check=True, env=env)  # warm the OS caches
         started = time.perf_counter()
         tick = subprocess.run(command, cwd=path, capture_output=True, text=True, check=True, env=env)
-        print(f"{'git upgrade tick, nothing due (process)':<48} {(time.perf_counter() - started) * 1000:9.1f} ms"
-              f"  (output {len(tick.stdout)} bytes)")
+        print(
+            f"{'git upgrade tick, nothing due (process)':<48} {(time.perf_counter() - started) * 1000:9.1f} ms"
+            f"  (output {len(tick.stdout)} bytes)"
+        )
         report = learner.learn_from_outcomes()
         for t in report.types:
             print(f"  {t.type:<18} {t.successes:>5}/{t.attempts:<5} estimate {t.estimate:.3f}  {t.trust}")

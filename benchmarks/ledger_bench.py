@@ -3,6 +3,7 @@
 Run: python benchmarks/ledger_bench.py [--upgrades N] [--keep DIR]
 Targets (issue 3): `ledger` under 1 s, full reindex under 10 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ def make_repository(path: Path, commits: int) -> list[str]:
         )
     subprocess.run(["git", "fast-import", "--quiet"], input=b"".join(chunks), cwd=path, check=True, env=env)
     subprocess.run(["git", "checkout", "-q", "main"], cwd=path, check=True, env=env)
-    out = subprocess.run(["git", "rev-list", "--reverse", "main"], cwd=path, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["git", "rev-list", "--reverse", "main"], cwd=path, check=True, capture_output=True, text=True
+    ).stdout
     return out.split()
 
 
@@ -53,30 +55,72 @@ def upgrade_events(i: int, base: str, commit: str) -> list[tuple[str, str, dict[
     upgrade_id = f"upgrade_20261125_{i:06d}_{i * 2654435761 % 16**6:06x}"
     kind = TYPES[i % len(TYPES)]
     failed = i % 7 == 0
-    suggestion = {"id": f"{kind}-{i:012x}", "type": kind, "title": f"Fix {kind} #{i}", "description": "",
-                  "risk_level": "low", "priority": 50 + i % 50, "affected_modules": [f"pkg/mod_{i % 200}.py"],
-                  "evidence": {}, "strategy": "rule"}
-    execution = {
-        "upgrade_id": upgrade_id, "status": "failed" if failed else "merged", "type": kind, "risk_level": "low",
-        "branch": f"upgrade/{upgrade_id}", "commit": None if failed else commit, "base_commit": base,
-        "failure_type": FAILURES[i % len(FAILURES)] if failed else None, "detail": "",
-        "tests": {"baseline": {"passed": 40, "failed": 0}, "after": {"passed": 40 - failed, "failed": int(failed)}},
-        "seconds": 1.0 + i % 5, "strategy": f"rule:{kind}",
-        "files": [{"path": f"pkg/mod_{i % 200}.py", "change": "MODIFY", "added": 3, "removed": 2}],
-        "quality": None if failed else {"smells_before": 3, "smells_after": 2,
-                                        "complexity_before": 12, "complexity_after": 10},
+    suggestion = {
+        "id": f"{kind}-{i:012x}",
+        "type": kind,
+        "title": f"Fix {kind} #{i}",
+        "description": "",
+        "risk_level": "low",
+        "priority": 50 + i % 50,
+        "affected_modules": [f"pkg/mod_{i % 200}.py"],
+        "evidence": {},
+        "strategy": "rule",
     }
-    events = [("upgrade_queued", base, {"upgrade_id": upgrade_id, "suggestion": suggestion,
-                                         "priority": suggestion["priority"], "base_commit": base,
-                                         "target_branch": "main"}),
-              ("upgrade_executed", commit if not failed else base, execution)]
+    execution = {
+        "upgrade_id": upgrade_id,
+        "status": "failed" if failed else "merged",
+        "type": kind,
+        "risk_level": "low",
+        "branch": f"upgrade/{upgrade_id}",
+        "commit": None if failed else commit,
+        "base_commit": base,
+        "failure_type": FAILURES[i % len(FAILURES)] if failed else None,
+        "detail": "",
+        "tests": {"baseline": {"passed": 40, "failed": 0}, "after": {"passed": 40 - failed, "failed": int(failed)}},
+        "seconds": 1.0 + i % 5,
+        "strategy": f"rule:{kind}",
+        "files": [{"path": f"pkg/mod_{i % 200}.py", "change": "MODIFY", "added": 3, "removed": 2}],
+        "quality": None
+        if failed
+        else {"smells_before": 3, "smells_after": 2, "complexity_before": 12, "complexity_after": 10},
+    }
+    events = [
+        (
+            "upgrade_queued",
+            base,
+            {
+                "upgrade_id": upgrade_id,
+                "suggestion": suggestion,
+                "priority": suggestion["priority"],
+                "base_commit": base,
+                "target_branch": "main",
+            },
+        ),
+        ("upgrade_executed", commit if not failed else base, execution),
+    ]
     if not failed:
-        events.append(("upgrade_merged", commit, {"upgrade_id": upgrade_id, "merge_commit": commit,
-                                                   "target_branch": "main", "fast_forward": True}))
+        events.append(
+            (
+                "upgrade_merged",
+                commit,
+                {"upgrade_id": upgrade_id, "merge_commit": commit, "target_branch": "main", "fast_forward": True},
+            )
+        )
         if i % 50 == 0:
-            events.append(("rollback", commit, {"upgrade_id": upgrade_id, "revert_commit": commit,
-                                                "restored_files": [f"pkg/mod_{i % 200}.py"], "seconds": 0.3,
-                                                "status": "done", "conflicts": []}))
+            events.append(
+                (
+                    "rollback",
+                    commit,
+                    {
+                        "upgrade_id": upgrade_id,
+                        "revert_commit": commit,
+                        "restored_files": [f"pkg/mod_{i % 200}.py"],
+                        "seconds": 0.3,
+                        "status": "done",
+                        "conflicts": [],
+                    },
+                )
+            )
     return events
 
 
@@ -84,8 +128,9 @@ def timed_cli(path: Path, *args: str) -> tuple[float, subprocess.CompletedProces
     """Wall time of one real `git upgrade` process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "gitupgrade", *args], cwd=path, env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "gitupgrade", *args], cwd=path, env=env, capture_output=True, text=True, check=True
+    )
     return time.perf_counter() - started, done
 
 
@@ -105,8 +150,11 @@ def main() -> None:
     started = time.perf_counter()
     events = 0
     for start in range(0, args.upgrades, BATCH):
-        batch = [e for i in range(start, min(start + BATCH, args.upgrades))
-                 for e in upgrade_events(i, commits[i], commits[i + 1])]
+        batch = [
+            e
+            for i in range(start, min(start + BATCH, args.upgrades))
+            for e in upgrade_events(i, commits[i], commits[i + 1])
+        ]
         ledger.append_many(batch)
         events += len(batch)
     ledger.close()

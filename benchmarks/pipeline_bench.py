@@ -6,6 +6,7 @@ upgrades and runs them. Prints figures; asserts nothing.
 
     python benchmarks/pipeline_bench.py [--files 2000] [--upgrades 8]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,13 +45,22 @@ def generate(root: Path, files: int, config: str) -> None:
 
 
 def config(test_command: str, checks: bool) -> str:
-    return (f"self_upgrading:\n  validation_required: {str(checks).lower()}\n"
-            f"  validation:\n    test_command: {test_command!r}\n")
+    return (
+        f"self_upgrading:\n  validation_required: {str(checks).lower()}\n"
+        f"  validation:\n    test_command: {test_command!r}\n"
+    )
 
 
 def upgrades(count: int, bad: int | None = None) -> list:
-    return [edit({f"src/pkg{i}/mod{i * 100}.py": f"def f{i * 100}(x):\n    return x + {i * 100}  # {'BAD' if i == bad else 'tidy'}\n"},
-                 priority=90 - i) for i in range(count)]
+    return [
+        edit(
+            {
+                f"src/pkg{i}/mod{i * 100}.py": f"def f{i * 100}(x):\n    return x + {i * 100}  # {'BAD' if i == bad else 'tidy'}\n"
+            },
+            priority=90 - i,
+        )
+        for i in range(count)
+    ]
 
 
 def checkout_times(root: Path) -> tuple[float, float]:
@@ -97,20 +107,28 @@ def main() -> None:
         print(f"core_v2 creation (full checkout): {create:.3f} s")
         print(f"core_v2 checkout of a 1-file change: {incremental * 1000:.1f} ms")
         total, runs, statuses = sequential(base / "a", n)
-        print(f"{n} upgrades, no import smoke test: {total:.2f} s, {runs} suite runs, {sorted(statuses)}; "
-              f"overhead per upgrade {total / n:.3f} s")
+        print(
+            f"{n} upgrades, no import smoke test: {total:.2f} s, {runs} suite runs, {sorted(statuses)}; "
+            f"overhead per upgrade {total / n:.3f} s"
+        )
         generate(base / "b", args.files, config("true", checks=True))
         total, runs, statuses = sequential(base / "b", n)
-        print(f"{n} upgrades, with the import smoke test (one `python` start each): {total:.2f} s; "
-              f"per upgrade {total / n:.3f} s")
+        print(
+            f"{n} upgrades, with the import smoke test (one `python` start each): {total:.2f} s; "
+            f"per upgrade {total / n:.3f} s"
+        )
         generate(base / "c", args.files, config("! grep -rq BAD src", checks=False))
         runs, statuses = batch(base / "c", n, None)
-        print(f"batch of {n} independent passing upgrades: {runs - 1} suite run(s) + 1 baseline run "
-              f"{sorted(set(statuses))}")
+        print(
+            f"batch of {n} independent passing upgrades: {runs - 1} suite run(s) + 1 baseline run "
+            f"{sorted(set(statuses))}"
+        )
         generate(base / "d", args.files, config("! grep -rq BAD src", checks=False))
         runs, statuses = batch(base / "d", n, bad=5)
-        print(f"batch of {n} with one bad: {runs - 1} suite runs + 1 baseline run (bound 2*log2({n})+1 = {2 * (n.bit_length() - 1) + 1}); "
-              f"statuses {statuses}")
+        print(
+            f"batch of {n} with one bad: {runs - 1} suite runs + 1 baseline run (bound 2*log2({n})+1 = {2 * (n.bit_length() - 1) + 1}); "
+            f"statuses {statuses}"
+        )
 
 
 if __name__ == "__main__":

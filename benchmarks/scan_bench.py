@@ -11,6 +11,7 @@ with the modules each finds in import cycles.
 Downloads (once, into benchmarks/.cache/, gitignored): the Django sdist via
 ``pip download`` and a venv with pylint and grimp.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,8 +75,9 @@ def fetch_django() -> Path:
     sdist_dir = CACHE / "sdist"
     found = sorted(sdist_dir.glob("django-5.2.19.tar.gz")) if sdist_dir.exists() else []
     if not found:
-        done = run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-                    "-d", str(sdist_dir), DJANGO])
+        done = run(
+            [sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps", "-d", str(sdist_dir), DJANGO]
+        )
         if done.returncode != 0:
             sys.exit(f"pip download failed:\n{done.stderr}")
         found = sorted(sdist_dir.glob("django-5.2.19.tar.gz"))
@@ -93,8 +95,13 @@ def make_repo(sdist: Path, where: Path) -> Path:
             source = tar.extractfile(member)
             assert source is not None
             target.write_bytes(source.read())
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "b@example.com",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "b@example.com",
+    }
     for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "django"]):
         done = run(cmd, cwd=repo, env=env)
         if done.returncode != 0:
@@ -144,8 +151,19 @@ def tool_venv() -> Path:
 
 def pylint_cycles(python: Path, repo: Path) -> tuple[float, set[str], int]:
     started = time.perf_counter()
-    done = run([str(python), "-m", "pylint", "--disable=all", f"--enable={PYLINT_CHECKS}",
-                "--output-format=text", "--score=n", "django"], cwd=repo)
+    done = run(
+        [
+            str(python),
+            "-m",
+            "pylint",
+            "--disable=all",
+            f"--enable={PYLINT_CHECKS}",
+            "--output-format=text",
+            "--score=n",
+            "django",
+        ],
+        cwd=repo,
+    )
     seconds = time.perf_counter() - started
     modules: set[str] = set()
     for match in re.finditer(r"Cyclic import \(([^)]*)\)", done.stdout):
@@ -179,21 +197,27 @@ def main() -> None:
         print(f"floor (ast.parse of every file, one process): {floor_s:.2f} s ({floor_cpu:.2f} s CPU)")
         cold_s, cold = scan(repo)
         meta = cold["meta"]
-        print(f"cold scan:  {meta['seconds']:.2f} s in the analyzer ({cold_s:.2f} s with interpreter start), "
-              f"{meta['files_parsed']} parsed, {cold['summary']['suggestions']} suggestions "
-              f"= {cold_s / floor_s:.2f}x the floor; CPU {cold['cpu']:.2f} s analyzer + "
-              f"{cold['workers_cpu']:.2f} s pool workers")
+        print(
+            f"cold scan:  {meta['seconds']:.2f} s in the analyzer ({cold_s:.2f} s with interpreter start), "
+            f"{meta['files_parsed']} parsed, {cold['summary']['suggestions']} suggestions "
+            f"= {cold_s / floor_s:.2f}x the floor; CPU {cold['cpu']:.2f} s analyzer + "
+            f"{cold['workers_cpu']:.2f} s pool workers"
+        )
         warm_s, warm = scan(repo)
-        print(f"warm scan:  {warm['meta']['seconds']:.2f} s in the analyzer ({warm_s:.2f} s with interpreter start), "
-              f"{warm['meta']['cache_hits']} cache hits, {warm['meta']['files_parsed']} parsed, "
-              f"CPU {warm['cpu']:.2f} s")
+        print(
+            f"warm scan:  {warm['meta']['seconds']:.2f} s in the analyzer ({warm_s:.2f} s with interpreter start), "
+            f"{warm['meta']['cache_hits']} cache hits, {warm['meta']['files_parsed']} parsed, "
+            f"CPU {warm['cpu']:.2f} s"
+        )
         print(f"warm `git upgrade scan` CLI end to end: {cli_scan(repo):.2f} s")
         target = repo / "django" / "db" / "models" / "query.py"
         target.write_text(target.read_text() + "\n\ndef _bench_added():\n    return 1\n")
         run(["git", "-c", "user.name=b", "-c", "user.email=b@e", "commit", "-qam", "one file"], cwd=repo)
         one_s, one = scan(repo)
-        print(f"one file changed: {one['meta']['seconds']:.2f} s in the analyzer ({one_s:.2f} s with interpreter "
-              f"start), {one['meta']['files_parsed']} parsed, CPU {one['cpu']:.2f} s")
+        print(
+            f"one file changed: {one['meta']['seconds']:.2f} s in the analyzer ({one_s:.2f} s with interpreter "
+            f"start), {one['meta']['files_parsed']} parsed, CPU {one['cpu']:.2f} s"
+        )
         peak = max(cold["self_kb"], warm["self_kb"], one["self_kb"]) / 1024
         workers = cold["child_kb"] / 1024
         print(f"peak memory: {peak:.0f} MB (analyzer process), {workers:.0f} MB (largest pool worker)")
@@ -201,25 +225,33 @@ def main() -> None:
         ours = {m for c in cold["cycles"] for m in c["modules"]}
         unsafe = [c for c in cold["cycles"] if c["unsafe"]]
         deferred = {m for c in cold["deferred"] for m in c}
-        print(f"ours: {len(cold['cycles'])} module-level cycles over {len(ours)} modules "
-              f"({len(unsafe)} unsafe over {len({m for c in unsafe for m in c['modules']})} modules); "
-              f"with deferred imports: {len(ours | deferred)} modules")
+        print(
+            f"ours: {len(cold['cycles'])} module-level cycles over {len(ours)} modules "
+            f"({len(unsafe)} unsafe over {len({m for c in unsafe for m in c['modules']})} modules); "
+            f"with deferred imports: {len(ours | deferred)} modules"
+        )
         for cycle in cold["cycles"]:
             label = "unsafe" if cycle["unsafe"] else "benign"
-            print(f"  {label}: {len(cycle['modules'])} modules: {', '.join(cycle['modules'][:6])}"
-                  f"{' ...' if len(cycle['modules']) > 6 else ''}")
+            print(
+                f"  {label}: {len(cycle['modules'])} modules: {', '.join(cycle['modules'][:6])}"
+                f"{' ...' if len(cycle['modules']) > 6 else ''}"
+            )
         if args.no_pylint:
             return
         python = tool_venv()
         grimp_s, grimp_sccs = grimp_cycles(python, repo)
         grimp_modules = {m for c in grimp_sccs for m in c}
-        print(f"grimp: graph built in {grimp_s:.2f} s; {len(grimp_sccs)} cycle groups over "
-              f"{len(grimp_modules)} modules (all imports, deferred included); "
-              f"ours within grimp's: {len(ours & grimp_modules)}/{len(ours)}")
+        print(
+            f"grimp: graph built in {grimp_s:.2f} s; {len(grimp_sccs)} cycle groups over "
+            f"{len(grimp_modules)} modules (all imports, deferred included); "
+            f"ours within grimp's: {len(ours & grimp_modules)}/{len(ours)}"
+        )
         pylint_s, pylint_modules, messages = pylint_cycles(python, repo)
-        print(f"pylint ({PYLINT_CHECKS}): {pylint_s:.2f} s, {messages} messages, "
-              f"{len(pylint_modules)} modules in cyclic-import messages; "
-              f"ours within pylint's: {len(ours & pylint_modules)}/{len(ours)}")
+        print(
+            f"pylint ({PYLINT_CHECKS}): {pylint_s:.2f} s, {messages} messages, "
+            f"{len(pylint_modules)} modules in cyclic-import messages; "
+            f"ours within pylint's: {len(ours & pylint_modules)}/{len(ours)}"
+        )
         print(f"speed-up over pylint: {pylint_s / cold_s:.1f}x (cold scan with interpreter start)")
 
 

@@ -3,6 +3,7 @@
 The public API (the classes of the spec) is importable from here; imports are
 lazy so that ``git upgrade status`` does not pay for libcst or astroid.
 """
+
 from __future__ import annotations
 
 from importlib import import_module

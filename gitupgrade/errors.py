@@ -3,6 +3,7 @@
 Library code raises these and never prints or exits; ``gitupgrade.cli.errors``
 turns them into one line on stderr and the exit code below.
 """
+
 from __future__ import annotations
 
 from enum import IntEnum

@@ -1,4 +1,5 @@
 """The value passed from analysis to the manager and the refactorer: a Suggestion."""
+
 from __future__ import annotations
 
 import hashlib

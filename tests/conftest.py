@@ -1,4 +1,5 @@
 """Fixtures: real git repositories in tmp_path, with the user's git config isolated."""
+
 from __future__ import annotations
 
 import os
@@ -52,9 +53,7 @@ class GitRepoBuilder:
 
     def git(self, *args: str, check: bool = True, input: str | None = None) -> str:
         """Run git in the repository and return its stdout."""
-        done = subprocess.run(
-            ["git", *args], cwd=self.path, capture_output=True, text=True, input=input, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=self.path, capture_output=True, text=True, input=input, check=False)
         if check and done.returncode != 0:
             raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
         return done.stdout
@@ -91,8 +90,10 @@ def git_repo(tmp_path: Path) -> GitRepoBuilder:
 @pytest.fixture
 def make_repo(tmp_path: Path) -> Any:
     """A factory of repositories: ``make_repo(name)``."""
+
     def factory(name: str) -> GitRepoBuilder:
         return GitRepoBuilder(tmp_path / name)
+
     return factory
 
 
@@ -123,8 +124,13 @@ def run_cli_subprocess(*args: str, cwd: Path, timeout: float = 120, **kwargs: An
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return subprocess.run(
-        [sys.executable, "-m", "gitupgrade", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=timeout, env=env, **kwargs,
+        [sys.executable, "-m", "gitupgrade", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        **kwargs,
     )
 
 

@@ -1,4 +1,5 @@
 """The CLI contract: --version, --help, exit codes and one-line errors."""
+
 from __future__ import annotations
 
 import json

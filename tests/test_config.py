@@ -1,4 +1,5 @@
 """Configuration: defaults, the repository's config.yaml at a commit, --config, and errors."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,9 +32,19 @@ def test_defaults_cover_every_schema_key_and_match_the_top_level_config_yaml() -
 
 def test_spec_keys_are_present() -> None:
     spec_keys = {
-        "enabled", "ledger_db_path", "auto_upgrade_enabled", "scan_schedule", "scan_interval_hours",
-        "validation_required", "test_execution_required", "backup_retention_days",
-        "max_upgrade_retries", "risk_policies", "priority_thresholds", "learning", "integration",
+        "enabled",
+        "ledger_db_path",
+        "auto_upgrade_enabled",
+        "scan_schedule",
+        "scan_interval_hours",
+        "validation_required",
+        "test_execution_required",
+        "backup_retention_days",
+        "max_upgrade_retries",
+        "risk_policies",
+        "priority_thresholds",
+        "learning",
+        "integration",
     }
     assert spec_keys <= set(default_config())
 
@@ -60,20 +71,31 @@ def test_override_file_wins_over_repository_config(git_repo, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("self_upgrading:\n  analysis:\n    god_clas_max_methods: 3\n",
-         "unknown key self_upgrading.analysis.god_clas_max_methods"),
-        ("self_upgrading:\n  analysis:\n    god_class_max_methods: many\n",
-         "self_upgrading.analysis.god_class_max_methods must be an integer, got str 'many'"),
-        ("self_upgrading:\n  validation_required: 1\n",
-         "self_upgrading.validation_required must be a boolean, got int 1"),
-        ("self_upgrading:\n  max_upgrade_retries: true\n",
-         "self_upgrading.max_upgrade_retries must be an integer, got bool True"),
-        ("self_upgrading:\n  scan_schedule: hourly\n",
-         "self_upgrading.scan_schedule must be one of weekly, daily, manual, got str 'hourly'"),
-        ("self_upgrading:\n  risk_policies: low\n",
-         "self_upgrading.risk_policies must be a mapping, got str 'low'"),
-        ("self_upgrading:\n  analysis:\n    exclude: [1]\n",
-         "self_upgrading.analysis.exclude must be a list of a string, got list"),
+        (
+            "self_upgrading:\n  analysis:\n    god_clas_max_methods: 3\n",
+            "unknown key self_upgrading.analysis.god_clas_max_methods",
+        ),
+        (
+            "self_upgrading:\n  analysis:\n    god_class_max_methods: many\n",
+            "self_upgrading.analysis.god_class_max_methods must be an integer, got str 'many'",
+        ),
+        (
+            "self_upgrading:\n  validation_required: 1\n",
+            "self_upgrading.validation_required must be a boolean, got int 1",
+        ),
+        (
+            "self_upgrading:\n  max_upgrade_retries: true\n",
+            "self_upgrading.max_upgrade_retries must be an integer, got bool True",
+        ),
+        (
+            "self_upgrading:\n  scan_schedule: hourly\n",
+            "self_upgrading.scan_schedule must be one of weekly, daily, manual, got str 'hourly'",
+        ),
+        ("self_upgrading:\n  risk_policies: low\n", "self_upgrading.risk_policies must be a mapping, got str 'low'"),
+        (
+            "self_upgrading:\n  analysis:\n    exclude: [1]\n",
+            "self_upgrading.analysis.exclude must be a list of a string, got list",
+        ),
         ("self_upgrading: [\n", "invalid YAML"),
     ],
 )

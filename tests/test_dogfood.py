@@ -4,6 +4,7 @@ The real analyzer scans this repository's ``gitupgrade/`` package, as it is in t
 working tree (so a cycle fails the suite before it is committed) and, through the
 real CLI, as it is at HEAD; any import cycle or god class fails the suite.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ def _offences(suggestions: list[Suggestion]) -> list[str]:
 
 
 def test_working_tree_package_has_no_import_cycle_or_god_class() -> None:
-    files = {path.relative_to(PROJECT_ROOT).as_posix(): path.read_bytes()
-             for path in (PROJECT_ROOT / PACKAGE).rglob("*.py")}
+    files = {
+        path.relative_to(PROJECT_ROOT).as_posix(): path.read_bytes() for path in (PROJECT_ROOT / PACKAGE).rglob("*.py")
+    }
     config = load_config(override_file=PROJECT_ROOT / "config.yaml")
     report = ArchitectAnalyzer(None, config).analyze_sources(files)
     summary = report.summary()
@@ -42,8 +44,9 @@ def test_working_tree_package_has_no_import_cycle_or_god_class() -> None:
 
 
 def _has_commits() -> bool:
-    done = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--verify", "-q", "HEAD"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True, text=True
+    )
     return done.returncode == 0
 
 

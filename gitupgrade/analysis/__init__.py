@@ -2,6 +2,7 @@
 
 Only ``ast`` is used on the scan path; libcst and astroid stay out of it.
 """
+
 from __future__ import annotations
 
 from gitupgrade.analysis.analyzer import ArchitectAnalyzer

@@ -4,6 +4,7 @@ A commit scan never checks anything out: it lists the tree, takes the facts of
 unchanged blobs from the cache, parses the others (in a process pool when there
 are many), and hands every file's facts to :func:`build_report`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -93,13 +94,17 @@ class ArchitectAnalyzer:
             return self._analyze_sources(files)
 
     # -- the two kinds of scan --------------------------------------------------------
-    def _analyze_commit(self, target_path: str | Sequence[str] | None, rev: str,
-                        progress: Progress | None) -> AnalysisReport:
+    def _analyze_commit(
+        self, target_path: str | Sequence[str] | None, rev: str, progress: Progress | None
+    ) -> AnalysisReport:
         assert self.repo is not None
         started = time.perf_counter()
         commit = self.repo.resolve_commit(rev)
-        entries = [e for e in iter_files(self.repo, commit, ".py")
-                   if skip_reason(e.path, self._exclude, self._include_tests) is None]
+        entries = [
+            e
+            for e in iter_files(self.repo, commit, ".py")
+            if skip_reason(e.path, self._exclude, self._include_tests) is None
+        ]
         targets = normalize_targets(target_path)
         _check_targets(targets, [e.path for e in entries], rev)
 
@@ -109,8 +114,12 @@ class ArchitectAnalyzer:
         finally:
             cache.close()
         metadata = {
-            "commit": str(commit), "rev": rev, "targets": list(targets), "files_total": len(entries),
-            "files_parsed": parsed, "cache_hits": hits,
+            "commit": str(commit),
+            "rev": rev,
+            "targets": list(targets),
+            "files_total": len(entries),
+            "files_parsed": parsed,
+            "cache_hits": hits,
         }
         report = build_report(facts, self.config, targets, metadata)
         report.metadata["seconds"] = round(time.perf_counter() - started, 3)
@@ -128,8 +137,14 @@ class ArchitectAnalyzer:
                 facts.append(unanalyzable(path, blob_id, f"larger than {self._max_bytes} bytes"))
             else:
                 facts.append(extract_facts(path, blob_id, data, self._min_clone_lines))
-        metadata: dict[str, Any] = {"commit": None, "rev": None, "targets": [], "files_total": len(facts),
-                    "files_parsed": len(facts), "cache_hits": 0}
+        metadata: dict[str, Any] = {
+            "commit": None,
+            "rev": None,
+            "targets": [],
+            "files_total": len(facts),
+            "files_parsed": len(facts),
+            "cache_hits": 0,
+        }
         report = build_report(facts, self.config, (), metadata)
         report.metadata["seconds"] = round(time.perf_counter() - started, 3)
         return report
@@ -145,8 +160,7 @@ class ArchitectAnalyzer:
             if entry.is_symlink:
                 by_path[entry.path] = unanalyzable(entry.path, entry.blob_id, "symbolic link")
             elif entry.size > self._max_bytes:
-                by_path[entry.path] = unanalyzable(
-                    entry.path, entry.blob_id, f"larger than {self._max_bytes} bytes")
+                by_path[entry.path] = unanalyzable(entry.path, entry.blob_id, f"larger than {self._max_bytes} bytes")
             else:
                 todo.append(entry)
         cached = cache.get_many(e.blob_id for e in todo)
@@ -164,7 +178,7 @@ class ArchitectAnalyzer:
         work = [(e.path, e.blob_id, read_blob(self.repo, e.blob_id)) for e in missing]
         new_rows: list[tuple[str, list[Any]]] = []
         for batch, rows in self._parse(work):
-            for (path, blob_id, _), row in zip(batch, rows):
+            for (path, blob_id, _), row in zip(batch, rows, strict=False):
                 by_path[path] = ModuleFacts.from_row(path, blob_id, row)
                 new_rows.append((blob_id, row))
             done += len(batch)
@@ -186,7 +200,7 @@ class ArchitectAnalyzer:
         # Workers parse without the cyclic collector too (see gc_paused).
         with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:
             futures = [pool.submit(extract_many, batch, self._min_clone_lines) for batch in batches]
-            for batch, future in zip(batches, futures):
+            for batch, future in zip(batches, futures, strict=False):
                 yield batch, future.result()
 
 

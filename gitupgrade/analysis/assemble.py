@@ -3,6 +3,7 @@
 This is the part of a scan that needs every file at once; it never touches git,
 so a commit scan and an in-memory scan (``analyze_sources``) share it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -54,10 +55,16 @@ def build_report(
         blob_ids=blob_ids,
         thresholds=dict(analysis),
         cycles=[c for c in cycles if _touches(c.paths, targets, frozen, index.name_of)],
-        clones=[c for c in find_clones(changeable, index.name_of)
-                if any(in_targets(loc.path, targets) for loc in c.locations)],
-        violations=[v for v in layer_violations(graph, analysis["layers"])
-                    if in_targets(v[0].importer_path, targets) and v[0].importer not in frozen],
+        clones=[
+            c
+            for c in find_clones(changeable, index.name_of)
+            if any(in_targets(loc.path, targets) for loc in c.locations)
+        ],
+        violations=[
+            v
+            for v in layer_violations(graph, analysis["layers"])
+            if in_targets(v[0].importer_path, targets) and v[0].importer not in frozen
+        ],
     )
     suggestions = []
     for rule in rules():
@@ -80,11 +87,16 @@ def build_report(
         c for c in graph.deferred_cycles(cycles) if any(in_targets(p, targets) for p in c["paths"])
     ]
     global_issues["package_coupling"] = {
-        name: value.to_dict() for name, value in package_coupling(graph).items()
+        name: value.to_dict()
+        for name, value in package_coupling(graph).items()
         if not targets or any(in_targets(path, targets) for path in _package_paths(name, index))
     }
-    metadata = {**metadata, "modules_in_graph": len(index.path_of), "import_edges": len(graph.edges),
-                "generated_files": len(generated)}
+    metadata = {
+        **metadata,
+        "modules_in_graph": len(index.path_of),
+        "import_edges": len(graph.edges),
+        "generated_files": len(generated),
+    }
     return AnalysisReport(modules, global_issues, suggestions, metadata)
 
 

@@ -5,6 +5,7 @@ facts version and the clone window), so a rescan re-parses only changed blobs.
 The cache is disposable: a damaged file is deleted and rebuilt, and any SQLite
 error makes the scan run uncached rather than fail.
 """
+
 from __future__ import annotations
 
 import json
@@ -112,7 +113,8 @@ class FactsCache:
                 self._conn.execute("DELETE FROM keep")
                 self._conn.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((b,) for b in keep))
                 self._conn.execute(
-                    "DELETE FROM facts WHERE key != ? OR blob_id NOT IN (SELECT blob_id FROM keep)", (self.key,))
+                    "DELETE FROM facts WHERE key != ? OR blob_id NOT IN (SELECT blob_id FROM keep)", (self.key,)
+                )
         except sqlite3.Error:
             return
 
@@ -125,4 +127,4 @@ class FactsCache:
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(items), _BATCH):
-        yield items[start:start + _BATCH]
+        yield items[start : start + _BATCH]

@@ -8,6 +8,7 @@ those are equal too, so a long copied run is one clone, not one per line.
 Blocks inside a reported function clone are dropped (the function clone
 already says it).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -50,8 +51,12 @@ class Clone:
 
     def evidence(self) -> dict[str, Any]:
         """The ``duplicate_pattern`` evidence of the contract."""
-        return {"kind": self.kind, "exact": self.exact, "lines": self.lines,
-                "locations": [loc.to_dict() for loc in self.locations]}
+        return {
+            "kind": self.kind,
+            "exact": self.exact,
+            "lines": self.lines,
+            "locations": [loc.to_dict() for loc in self.locations],
+        }
 
 
 def _disjoint(locations: list[tuple[Location, str]]) -> list[tuple[Location, str]]:
@@ -81,7 +86,8 @@ def find_clones(facts: Iterable[ModuleFacts], names: dict[str, str]) -> list[Clo
     covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
     function_groups = [
         _disjoint([(Location(p, names[p], n, a, b), e) for p, n, a, b, e in group])
-        for group in functions.values() if len(group) > 1
+        for group in functions.values()
+        if len(group) > 1
     ]
     function_groups.sort(key=lambda g: (-(g[0][0].end - g[0][0].start) if g else 0, [loc.path for loc, _ in g]))
     for group in function_groups:
@@ -95,8 +101,9 @@ def find_clones(facts: Iterable[ModuleFacts], names: dict[str, str]) -> list[Clo
     return clones
 
 
-def _block_clones(modules: list[ModuleFacts], names: dict[str, str],
-                  covered: dict[str, list[tuple[int, int]]]) -> list[Clone]:
+def _block_clones(
+    modules: list[ModuleFacts], names: dict[str, str], covered: dict[str, list[tuple[int, int]]]
+) -> list[Clone]:
     """Clones of statement runs: equal windows, each extended through the following equal windows."""
     windows = {m.path: m.blocks for m in modules if m.blocks}
     groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -111,14 +118,17 @@ def _block_clones(modules: list[ModuleFacts], names: dict[str, str],
             continue
         consumed.update(places)
         ends, exact = _grow(places, windows, consumed)
-        locations = [Location(p, names[p], None, windows[p][i].start, end) for (p, i), end in zip(places, ends)]
+        locations = [
+            Location(p, names[p], None, windows[p][i].start, end) for (p, i), end in zip(places, ends, strict=False)
+        ]
         if not all(_covered(loc, covered) for loc in locations):
             found.append(Clone("block", exact, locations))
     return found
 
 
-def _grow(places: list[tuple[str, int]], windows: dict[str, list[BlockFacts]],
-          consumed: set[tuple[str, int]]) -> tuple[list[int], bool]:
+def _grow(
+    places: list[tuple[str, int]], windows: dict[str, list[BlockFacts]], consumed: set[tuple[str, int]]
+) -> tuple[list[int], bool]:
     """Extend every copy through its next windows while those are equal too and still touch it.
 
     Returns the copies' last lines and whether every step matched exactly.
@@ -132,8 +142,10 @@ def _grow(places: list[tuple[str, int]], windows: dict[str, list[BlockFacts]],
             return ends, exact
         blocks = [windows[p][i] for p, i in nxt]
         same = len({b.renamed for b in blocks}) == 1
-        touching = all(b.run == windows[p][i - 1].run and b.start <= end + 1
-                       for b, (p, i), end in zip(blocks, nxt, ends))
+        touching = all(
+            b.run == windows[p][i - 1].run and b.start <= end + 1
+            for b, (p, i), end in zip(blocks, nxt, ends, strict=False)
+        )
         new_ends = [b.end for b in blocks]
         if not (same and touching) or _overlapping(places, windows, new_ends):
             return ends, exact
@@ -156,5 +168,5 @@ def _disjoint_windows(members: list[tuple[str, int]], windows: dict[str, list[Bl
 
 def _overlapping(places: list[tuple[str, int]], windows: dict[str, list[BlockFacts]], ends: list[int]) -> bool:
     """Whether growing the copies to ``ends`` would make two copies in one file overlap."""
-    spans = sorted((p, windows[p][i].start, end) for (p, i), end in zip(places, ends))
+    spans = sorted((p, windows[p][i].start, end) for (p, i), end in zip(places, ends, strict=False))
     return any(a[0] == b[0] and b[1] <= a[2] for a, b in pairwise(spans))

@@ -7,6 +7,7 @@ same counts cross the package's boundary. Layers follow import-linter's
 importing one of a higher layer is a violation. TYPE_CHECKING-only imports do
 not count: they never run.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -47,7 +48,7 @@ def module_coupling(graph: ImportGraph) -> dict[str, Coupling]:
     """Coupling of every module that imports or is imported by another."""
     incoming: dict[str, set[str]] = defaultdict(set)
     outgoing: dict[str, set[str]] = defaultdict(set)
-    for (importer, imported) in graph.pairs(_RUNTIME_KINDS):
+    for importer, imported in graph.pairs(_RUNTIME_KINDS):
         outgoing[importer].add(imported)
         incoming[imported].add(importer)
     return {m: Coupling(len(incoming[m]), len(outgoing[m])) for m in sorted(set(incoming) | set(outgoing))}

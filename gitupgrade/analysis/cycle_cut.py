@@ -5,6 +5,7 @@ import cycles are small. A greedy ordering (Eades, Lin and Smyth) gives a first
 answer, redundant cuts are put back, and a bounded branch-and-bound search over
 the edges of remaining cycles improves it when the component is small enough.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict, deque
@@ -38,7 +39,7 @@ def find_cycle(nodes: list[str], edges: set[Pair]) -> list[Pair] | None:
         while work:
             for child in work[-1]:
                 if state.get(child) == 1:
-                    loop = path[path.index(child):] + [child]
+                    loop = path[path.index(child) :] + [child]
                     return list(pairwise(loop))
                 if child not in state:
                     state[child] = 1

@@ -5,6 +5,7 @@ cookie, a syntax error or a tree too deep to walk each give facts with
 ``analyzable=False`` and the reason. This module is also the unit of work of
 the parsing pool's worker processes.
 """
+
 from __future__ import annotations
 
 import ast

@@ -4,6 +4,7 @@ Facts depend only on a file's bytes (and the clone window size), so they are
 cached by blob id. Everything that needs other files (module names, the import
 graph, clones across files) is computed later from these facts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,13 +90,31 @@ class ModuleFacts:
     def to_row(self) -> list[Any]:
         """Compact plain data for the cache (positional, so loading is cheap)."""
         return [
-            self.analyzable, self.reason, self.generated, self.total_lines, self.definitions,
+            self.analyzable,
+            self.reason,
+            self.generated,
+            self.total_lines,
+            self.definitions,
             self.complexity_score,
             [[c.name, c.line, c.end_line, c.lines, c.methods, c.lcom4] for c in self.classes],
-            [[f.name, f.line, f.end_line, f.lines, f.complexity, f.nesting, f.body_start, f.exact, f.renamed]
-             for f in self.functions],
-            [[i.line, i.kind, i.statement, i.module, i.level, list(i.names), list(i.bound), i.uses,
-              i.module_level_use] for i in self.imports],
+            [
+                [f.name, f.line, f.end_line, f.lines, f.complexity, f.nesting, f.body_start, f.exact, f.renamed]
+                for f in self.functions
+            ],
+            [
+                [
+                    i.line,
+                    i.kind,
+                    i.statement,
+                    i.module,
+                    i.level,
+                    list(i.names),
+                    list(i.bound),
+                    i.uses,
+                    i.module_level_use,
+                ]
+                for i in self.imports
+            ],
             [list(b) for b in self.blocks],
         ]
 
@@ -104,7 +123,14 @@ class ModuleFacts:
         """The inverse of :meth:`to_row`."""
         analyzable, reason, generated, total, definitions, score, classes, functions, imports, blocks = row
         return cls(
-            path, blob_id, analyzable, reason, generated, total, definitions, score,
+            path,
+            blob_id,
+            analyzable,
+            reason,
+            generated,
+            total,
+            definitions,
+            score,
             [ClassFacts(*c) for c in classes],
             [FunctionFacts(*f) for f in functions],
             [ImportFacts(i[0], i[1], i[2], i[3], i[4], tuple(i[5]), tuple(i[6]), i[7], i[8]) for i in imports],

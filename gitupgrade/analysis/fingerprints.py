@@ -11,6 +11,7 @@ of the tuple of its lines' CRCs. Tuples of ints hash the same way in every
 process of one Python version (unlike ``str``, whose hash is salted), which is
 why the cache key names the Python version.
 """
+
 from __future__ import annotations
 
 import ast
@@ -49,7 +50,7 @@ class _View:
         self.first_at.append(len(self.codes))
 
     def digest(self, start: int, end: int) -> str:
-        window = tuple(self.codes[self.first_at[start - 1]:self.first_at[end]])
+        window = tuple(self.codes[self.first_at[start - 1] : self.first_at[end]])
         return format(hash(window) & _MASK, "016x")
 
 
@@ -140,8 +141,12 @@ def is_type_checking(test: ast.expr) -> bool:
 
 def _is_type_checking_imports(stmt: ast.stmt) -> bool:
     """``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) holding only imports."""
-    return (isinstance(stmt, ast.If) and is_type_checking(stmt.test) and not stmt.orelse
-            and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body))
+    return (
+        isinstance(stmt, ast.If)
+        and is_type_checking(stmt.test)
+        and not stmt.orelse
+        and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body)
+    )
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
@@ -158,7 +163,7 @@ def _is_literal(node: ast.expr | None) -> bool:
     if isinstance(node, _CONTAINERS):
         return all(_is_literal(item) for item in node.elts)
     if isinstance(node, ast.Dict):
-        return all(_is_literal(k) and _is_literal(v) for k, v in zip(node.keys, node.values))
+        return all(_is_literal(k) and _is_literal(v) for k, v in zip(node.keys, node.values, strict=False))
     if isinstance(node, ast.UnaryOp):
         return _is_literal(node.operand)
     return False

@@ -4,6 +4,7 @@ Only module-level runtime imports can break at import time, so cycles are the
 strongly connected components of that graph. Imports inside functions or under
 ``if TYPE_CHECKING:`` form a second, informational layer.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -35,10 +36,15 @@ class Edge:
     def to_dict(self) -> dict[str, Any]:
         """The contract's edge dict."""
         return {
-            "importer": self.importer, "importer_path": self.importer_path,
-            "imported": self.imported, "imported_path": self.imported_path,
-            "line": self.line, "statement": self.statement, "names": list(self.names),
-            "uses": self.uses, "kind": self.kind,
+            "importer": self.importer,
+            "importer_path": self.importer_path,
+            "imported": self.imported,
+            "imported_path": self.imported_path,
+            "line": self.line,
+            "statement": self.statement,
+            "names": list(self.names),
+            "uses": self.uses,
+            "kind": self.kind,
         }
 
 
@@ -56,8 +62,11 @@ class Cycle:
     def evidence(self) -> dict[str, Any]:
         """The ``circular_import`` evidence of the contract."""
         return {
-            "cycle": self.modules, "paths": self.paths, "unsafe": self.unsafe,
-            "chain": [e.to_dict() for e in self.chain], "cut": [e.to_dict() for e in self.cut],
+            "cycle": self.modules,
+            "paths": self.paths,
+            "unsafe": self.unsafe,
+            "chain": [e.to_dict() for e in self.chain],
+            "cut": [e.to_dict() for e in self.cut],
         }
 
 
@@ -98,14 +107,16 @@ class ImportGraph:
             cut_pairs = minimum_cut(sorted(members), weights)
             chain_pairs = shortest_cycle(sorted(members), set(inner)) or []
             modules = sorted(members)
-            found.append(Cycle(
-                modules=modules,
-                paths=[self.path_of[m] for m in modules],
-                unsafe=any(e.unsafe for edges in inner.values() for e in edges),
-                chain=[inner[pair][0] for pair in chain_pairs],
-                cut=[edge for pair in cut_pairs for edge in inner[pair]],
-                edges=[edge for edges in inner.values() for edge in edges],
-            ))
+            found.append(
+                Cycle(
+                    modules=modules,
+                    paths=[self.path_of[m] for m in modules],
+                    unsafe=any(e.unsafe for edges in inner.values() for e in edges),
+                    chain=[inner[pair][0] for pair in chain_pairs],
+                    cut=[edge for pair in cut_pairs for edge in inner[pair]],
+                    edges=[edge for edges in inner.values() for edge in edges],
+                )
+            )
         found.sort(key=lambda c: (not c.unsafe, -len(c.modules), c.modules))
         return found
 
@@ -119,11 +130,17 @@ class ImportGraph:
             if any(members == known for known in covered):
                 continue
             deferred = sorted(
-                {e.kind for pair, edges in pairs.items() if pair[0] in members and pair[1] in members
-                 for e in edges if e.kind != "module"}
+                {
+                    e.kind
+                    for pair, edges in pairs.items()
+                    if pair[0] in members and pair[1] in members
+                    for e in edges
+                    if e.kind != "module"
+                }
             )
-            result.append({"cycle": sorted(members), "paths": [self.path_of[m] for m in sorted(members)],
-                           "kinds": deferred})
+            result.append(
+                {"cycle": sorted(members), "paths": [self.path_of[m] for m in sorted(members)], "kinds": deferred}
+            )
         result.sort(key=lambda c: (-len(c["cycle"]), c["cycle"]))
         return result
 
@@ -155,10 +172,21 @@ def build_graph(facts: Iterable[ModuleFacts], index: ModuleIndex) -> ImportGraph
         for imp in module.imports:
             for target in index.resolve(module.path, imp):
                 unsafe = imp.kind == "module" and (imp.module_level_use or not target.imports_module)
-                edges.append(Edge(
-                    importer, module.path, target.imported, index.path_of[target.imported], imp.line,
-                    imp.statement, target.names, imp.uses, imp.kind, unsafe, not imp.module_level_use,
-                ))
+                edges.append(
+                    Edge(
+                        importer,
+                        module.path,
+                        target.imported,
+                        index.path_of[target.imported],
+                        imp.line,
+                        imp.statement,
+                        target.names,
+                        imp.uses,
+                        imp.kind,
+                        unsafe,
+                        not imp.module_level_use,
+                    )
+                )
     return ImportGraph(edges)
 
 

@@ -4,6 +4,7 @@ One mechanism behind three questions: which methods share ``self`` attributes (L
 which methods a god class can move together, and which module statements define the
 same name.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence

@@ -6,6 +6,7 @@ namespace packages and relative imports resolve the way the interpreter would
 with the repository root (or ``src/``) on ``sys.path``; a script directory that
 is not a package also finds its sibling modules by their bare names.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,7 @@ def module_name(path: str, paths: frozenset[str] | set[str] = frozenset()) -> st
     for root in SOURCE_ROOTS:
         # src/ is a source root unless it is itself a package.
         if stem.startswith(root) and f"{root}__init__.py" not in paths:
-            stem = stem[len(root):]
+            stem = stem[len(root) :]
             break
     parts = stem.split("/")
     if parts[-1] == "__init__":

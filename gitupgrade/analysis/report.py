@@ -1,4 +1,5 @@
 """The result of a scan: per-module facts, global issues, ranked suggestions and metadata."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,18 +20,36 @@ def module_entry(facts: ModuleFacts, module: str, coupling: dict[str, Any] | Non
         "definitions": facts.definitions,
         "complexity_score": facts.complexity_score,
         "functions": [
-            {"name": f.name, "line": f.line, "end_line": f.end_line, "lines": f.lines,
-             "complexity": f.complexity, "nesting": f.nesting}
+            {
+                "name": f.name,
+                "line": f.line,
+                "end_line": f.end_line,
+                "lines": f.lines,
+                "complexity": f.complexity,
+                "nesting": f.nesting,
+            }
             for f in facts.functions
         ],
         "classes": [
-            {"name": c.name, "line": c.line, "end_line": c.end_line, "lines": c.lines,
-             "methods": c.methods, "lcom4": c.lcom4}
+            {
+                "name": c.name,
+                "line": c.line,
+                "end_line": c.end_line,
+                "lines": c.lines,
+                "methods": c.methods,
+                "lcom4": c.lcom4,
+            }
             for c in facts.classes
         ],
         "imports": [
-            {"line": i.line, "kind": i.kind, "module": i.module, "level": i.level, "names": list(i.names),
-             "statement": i.statement}
+            {
+                "line": i.line,
+                "kind": i.kind,
+                "module": i.module,
+                "level": i.level,
+                "names": list(i.names),
+                "statement": i.statement,
+            }
             for i in facts.imports
         ],
         "coupling": coupling or {"ca": 0, "ce": 0, "instability": 0.0},

@@ -11,6 +11,7 @@ reported and part of the import graph, but no suggestion ever edits them
 parsed and kept in the import graph, since they run like any module, but are
 never reported and never proposed for a change.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -30,7 +31,9 @@ def is_test(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
     return (
-        name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
+        name == "conftest.py"
+        or name.startswith("test_")
+        or name.endswith("_test.py")
         or any(part in TEST_DIRS for part in parts[:-1])
     )
 

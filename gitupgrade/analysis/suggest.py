@@ -11,6 +11,7 @@ Evidence per type is the shared contract (see the contracts in the design
 notes): ``god_class``, ``god_module``, ``circular_import``,
 ``duplicate_pattern``, ``complex_function``, ``architectural_violation``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -42,8 +43,9 @@ def label_of(priority: int, thresholds: Mapping[str, Any]) -> str:
     return label
 
 
-def to_suggestion(finding: Finding, risk: str, blob_ids: Mapping[str, str],
-                  thresholds: Mapping[str, Any]) -> Suggestion:
+def to_suggestion(
+    finding: Finding, risk: str, blob_ids: Mapping[str, str], thresholds: Mapping[str, Any]
+) -> Suggestion:
     """One suggestion from one finding."""
     covered = sorted((path, blob_ids.get(path, "")) for path in finding.affected_modules)
     return Suggestion(

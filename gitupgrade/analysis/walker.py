@@ -4,6 +4,7 @@ A single hand-written walk (rather than several ``ast.NodeVisitor`` passes) keep
 facts extraction close to the cost of ``ast.parse`` itself, which is the floor of
 a cold scan.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,10 +24,26 @@ _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.Asyn
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 # Fields that never hold a node worth visiting (operators, contexts, names, flags): skipping
 # them saves a call per operator and per context object on the hot path.
-_LEAF_FIELDS = frozenset({
-    "ctx", "op", "ops", "id", "attr", "name", "arg", "asname", "module", "level", "is_async",
-    "conversion", "simple", "type_comment", "kind", "tag",
-})
+_LEAF_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "name",
+        "arg",
+        "asname",
+        "module",
+        "level",
+        "is_async",
+        "conversion",
+        "simple",
+        "type_comment",
+        "kind",
+        "tag",
+    }
+)
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -184,10 +201,19 @@ class _Walker:
         end = node.end_lineno or node.lineno
         start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
         exact, renamed = self.prints.function(node.body, end)
-        self.facts.functions.append(FunctionFacts(
-            ".".join([*self.scope, node.name]), node.lineno, end, end - start + 1,
-            func.complexity, func.nesting, node.body[0].lineno, exact, renamed,
-        ))
+        self.facts.functions.append(
+            FunctionFacts(
+                ".".join([*self.scope, node.name]),
+                node.lineno,
+                end,
+                end - start + 1,
+                func.complexity,
+                func.nesting,
+                node.body[0].lineno,
+                exact,
+                renamed,
+            )
+        )
         if outer is not None and outer.self_name is not None:
             outer.attrs |= func.attrs  # a closure inside a method works on the same self
         return func.attrs
@@ -216,13 +242,16 @@ class _Walker:
         self.scope.pop()
         end = node.end_lineno or node.lineno
         start = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-        self.facts.classes.append(ClassFacts(
-            ".".join([*self.scope, node.name]), node.lineno, end, end - start + 1, len(methods), _lcom4(methods)))
+        self.facts.classes.append(
+            ClassFacts(
+                ".".join([*self.scope, node.name]), node.lineno, end, end - start + 1, len(methods), _lcom4(methods)
+            )
+        )
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         kind = "function" if self.func is not None else "type_checking" if self.type_checking else "module"
         end = node.end_lineno or node.lineno
-        text = " ".join(" ".join(self.lines[node.lineno - 1:end]).split())
+        text = " ".join(" ".join(self.lines[node.lineno - 1 : end]).split())
         text = text.replace("( ", "(").replace(" )", ")").replace(",)", ")")
         if isinstance(node, ast.Import):
             for alias in node.names:

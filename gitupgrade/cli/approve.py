@@ -1,4 +1,5 @@
 """``git upgrade approve ID``: merge a reviewed upgrade."""
+
 from __future__ import annotations
 
 import click
@@ -24,6 +25,9 @@ def command(app: AppContext, upgrade_id: str, as_json: bool) -> int:
         how = "fast-forward" if outcome.fast_forward else "merge commit"
         console().print(f"merged {upgrade_id} ({how} {str(outcome.merge_commit)[:10]})", markup=False, soft_wrap=True)
     else:
-        console(stderr=True).print(f"error: {upgrade_id} not merged: {outcome.status} "
-                                   f"({outcome.failure_type}): {outcome.detail}", markup=False, soft_wrap=True)
+        console(stderr=True).print(
+            f"error: {upgrade_id} not merged: {outcome.status} ({outcome.failure_type}): {outcome.detail}",
+            markup=False,
+            soft_wrap=True,
+        )
     return code

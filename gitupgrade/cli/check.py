@@ -1,4 +1,5 @@
 """``git upgrade check``: the smells a change adds, as text, JSON, SARIF or GitHub annotations."""
+
 from __future__ import annotations
 
 import click
@@ -15,10 +16,20 @@ FORMATS = ("text", "json", "sarif", "github")
 
 
 @click.command("check")
-@click.option("--against", metavar="REV", default=None,
-              help="Compare with the merge-base of HEAD and REV  [default: the upstream branch]")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json, sarif (SARIF 2.1.0) or github (workflow annotations).")
+@click.option(
+    "--against",
+    metavar="REV",
+    default=None,
+    help="Compare with the merge-base of HEAD and REV  [default: the upstream branch]",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json, sarif (SARIF 2.1.0) or github (workflow annotations).",
+)
 @pass_app
 def command(app: AppContext, against: str | None, fmt: str) -> int:
     """Report only the findings HEAD adds; exit 1 when one is in check.fail_on."""
@@ -57,5 +68,7 @@ def finding_line(state: str, finding: Finding, failing: bool) -> str:
 def summary_line(result: CheckResult) -> str:
     """``1 new (1 failing), 0 fixed, 3 unchanged: failed``."""
     verdict = "passed" if result.passed else "failed"
-    return (f"{len(result.new)} new ({len(result.failing)} failing), {len(result.fixed)} fixed, "
-            f"{result.unchanged} unchanged: {verdict}")
+    return (
+        f"{len(result.new)} new ({len(result.failing)} failing), {len(result.fixed)} fixed, "
+        f"{result.unchanged} unchanged: {verdict}"
+    )

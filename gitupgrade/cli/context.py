@@ -1,4 +1,5 @@
 """What the top-level options give every command: where the repository is, which config file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

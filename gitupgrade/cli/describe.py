@@ -1,4 +1,5 @@
 """``git upgrade describe``: the pull-request body of an upgrade, in markdown or JSON."""
+
 from __future__ import annotations
 
 import click
@@ -11,8 +12,14 @@ from gitupgrade.ledger import UpgradeLedger
 
 @click.command("describe")
 @click.argument("upgrade_id", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown",
-              show_default=True, help="markdown for a pull request, json for tools.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("markdown", "json")),
+    default="markdown",
+    show_default=True,
+    help="markdown for a pull request, json for tools.",
+)
 @pass_app
 def command(app: AppContext, upgrade_id: str, fmt: str) -> None:
     """Write the pull-request body of upgrade ID: what and why, risk, validation, diffstat, rollback."""

@@ -1,4 +1,5 @@
 """``git upgrade diff ID``: what an upgrade changes."""
+
 from __future__ import annotations
 
 import click
@@ -24,8 +25,11 @@ def command(app: AppContext, upgrade_id: str, patch: bool, as_json: bool) -> Non
     out.print(f"{diff.upgrade_id} {diff.type} ({diff.status}): {diff.title}", markup=False, soft_wrap=True)
     out.print(f"affected modules: {', '.join(diff.affected_modules) or '-'}", markup=False, soft_wrap=True)
     for change in diff.files:
-        out.print(f"  {change.change:<6} {change.path} ({change.lines} lines, +{change.added} -{change.removed})",
-                  markup=False, soft_wrap=True)
+        out.print(
+            f"  {change.change:<6} {change.path} ({change.lines} lines, +{change.added} -{change.removed})",
+            markup=False,
+            soft_wrap=True,
+        )
     if patch and out.is_terminal:
         out.print(Syntax(diff.patch, "diff", theme="ansi_dark", background_color="default", word_wrap=True))
     elif patch:

@@ -1,4 +1,5 @@
 """One place that turns exceptions into a one-line message and an exit code."""
+
 from __future__ import annotations
 
 import platform

@@ -1,4 +1,5 @@
 """``git upgrade gc``: prune backup refs older than backup_retention_days."""
+
 from __future__ import annotations
 
 import click
@@ -22,5 +23,8 @@ def command(app: AppContext, dry_run: bool, as_json: bool) -> None:
     verb = "would remove" if dry_run else "removed"
     for name in report.removed:
         out.print(f"{verb} {name}", markup=False, soft_wrap=True)
-    out.print(f"{verb} {len(report.removed)} backup ref(s), kept {report.kept} "
-              f"(retention {report.retention_days} days)", markup=False, soft_wrap=True)
+    out.print(
+        f"{verb} {len(report.removed)} backup ref(s), kept {report.kept} (retention {report.retention_days} days)",
+        markup=False,
+        soft_wrap=True,
+    )

@@ -1,4 +1,5 @@
 """``git upgrade hook``: install or uninstall the pre-push gate, and the entry points hooks call."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """``git upgrade learn``: the outcome model per type, its trust and why, and what changed."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -54,10 +55,12 @@ def render(report: LearningReport) -> None:
     """The report for people."""
     out = console()
     out.soft_wrap = True  # long reasons stay whole lines
-    switches = ", ".join([
-        f"adaptive thresholds {'on' if report.adaptive_thresholds else 'off'}",
-        f"outcome-based scoring {'on' if report.outcome_based_scoring else 'off'}",
-    ])
+    switches = ", ".join(
+        [
+            f"adaptive thresholds {'on' if report.adaptive_thresholds else 'off'}",
+            f"outcome-based scoring {'on' if report.outcome_based_scoring else 'off'}",
+        ]
+    )
     if not report.learning_enabled:
         switches = "learning disabled: nothing below changes priority or approval"
     attempts = sum(t.attempts for t in report.types)
@@ -65,8 +68,17 @@ def render(report: LearningReport) -> None:
     if not report.types:
         out.print("  no upgrade has finished yet")
         return
-    rows = [(t.type, str(t.attempts), str(t.successes), f"{t.estimate:.2f}", t.trust,
-             ", ".join(f"{k} {v}" for k, v in sorted(t.failure_types.items())) or "-") for t in report.types]
+    rows = [
+        (
+            t.type,
+            str(t.attempts),
+            str(t.successes),
+            f"{t.estimate:.2f}",
+            t.trust,
+            ", ".join(f"{k} {v}" for k, v in sorted(t.failure_types.items())) or "-",
+        )
+        for t in report.types
+    ]
     _table(out, ("type", "attempts", "successes", "estimate", "trust", "failures"), rows)
     out.print()
     out.print("Trust", style="bold")
@@ -75,8 +87,11 @@ def render(report: LearningReport) -> None:
     if report.packages:
         out.print()
         out.print("By top-level package", style="bold")
-        _table(out, ("package", "attempts", "successes", "estimate"),
-               [(p.package, str(p.attempts), str(p.successes), f"{p.estimate:.2f}") for p in report.packages])
+        _table(
+            out,
+            ("package", "attempts", "successes", "estimate"),
+            [(p.package, str(p.attempts), str(p.successes), f"{p.estimate:.2f}") for p in report.packages],
+        )
     out.print()
     if report.previous_run is None:
         out.print("Since the last run: first run, nothing to compare with", style="bold")
@@ -91,8 +106,9 @@ def render(report: LearningReport) -> None:
         out.print()
         out.print("Trust changes recorded in the ledger", style="bold")
     for event in report.recorded:
-        out.print(f"  {event['type']}: {event['trust_before']} -> {event['trust_after']} "
-                  f"({event['reason']})", markup=False)
+        out.print(
+            f"  {event['type']}: {event['trust_before']} -> {event['trust_after']} ({event['reason']})", markup=False
+        )
     if report.recommendations:
         out.print()
         out.print("Recommendations", style="bold")
@@ -104,4 +120,4 @@ def _table(out: Console, header: tuple[str, ...], rows: Sequence[tuple[str, ...]
     # Plain aligned columns: stable to read in a terminal, a log or a test.
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):
-        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), markup=False)
+        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip(), markup=False)

@@ -1,4 +1,5 @@
 """``git upgrade ledger``: the overview of everything the ledger recorded."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -45,8 +46,10 @@ def render(overview: dict[str, Any]) -> None:
     st, ind, fa = overview["statistics"], overview["indicators"], overview["failure_analysis"]
     by_status = st["by_status"]
     out.print("Upgrade ledger", style="bold")
-    out.print(f"  upgrades executed: {st['total_upgrades']} ({st['successful_upgrades']} succeeded, "
-              f"{st['failed_upgrades']} failed, success rate {st['success_rate']:.1%})")
+    out.print(
+        f"  upgrades executed: {st['total_upgrades']} ({st['successful_upgrades']} succeeded, "
+        f"{st['failed_upgrades']} failed, success rate {st['success_rate']:.1%})"
+    )
     out.print("  by status: " + (", ".join(f"{k} {v}" for k, v in by_status.items()) or "none"))
     out.print(f"  last 30 days: {st['recent_upgrades']}")
     out.print(f"  rollbacks: {st['rollbacks']} (frequency {ind['rollback_frequency']:.1%} of merged)")
@@ -55,24 +58,37 @@ def render(overview: dict[str, Any]) -> None:
     files = st["file_changes"]
     out.print(f"  file changes: {files['total_changes']} in {files['unique_files']} unique files")
     q = ind["quality"]
-    out.print(f"  code quality of merged upgrades: smells {q['smells_before']} -> {q['smells_after']}, "
-              f"complexity {q['complexity_before']} -> {q['complexity_after']}, "
-              f"technical debt removed {q['technical_debt_removed']}")
+    out.print(
+        f"  code quality of merged upgrades: smells {q['smells_before']} -> {q['smells_after']}, "
+        f"complexity {q['complexity_before']} -> {q['complexity_after']}, "
+        f"technical debt removed {q['technical_debt_removed']}"
+    )
     scan = overview["last_scan"]
     if scan:
         summary = scan.get("summary") or {}
-        out.print(f"  last scan: {scan['ts']} on {str(scan.get('commit'))[:10]}: "
-                  f"{summary.get('suggestions', '?')} suggestions, {len(scan.get('queued') or [])} queued, "
-                  f"{scan.get('filtered', 0)} filtered")
+        out.print(
+            f"  last scan: {scan['ts']} on {str(scan.get('commit'))[:10]}: "
+            f"{summary.get('suggestions', '?')} suggestions, {len(scan.get('queued') or [])} queued, "
+            f"{scan.get('filtered', 0)} filtered"
+        )
     else:
         out.print("  last scan: never")
     if st["type_statistics"]:
-        rows = [(kind, str(r["total"]), str(r["successful"]), f"{r['success_rate']:.1%}")
-                for kind, r in st["type_statistics"].items()]
+        rows = [
+            (kind, str(r["total"]), str(r["successful"]), f"{r['success_rate']:.1%}")
+            for kind, r in st["type_statistics"].items()
+        ]
         _table(out, "By type", ("type", "upgrades", "succeeded", "success rate"), rows)
     if overview["last_upgrades"]:
-        rows = [(u["id"], u["type"] or "-", u["status"] + (f" ({u['failure_type']})" if u["failure_type"] else ""),
-                 u["updated"]) for u in overview["last_upgrades"]]
+        rows = [
+            (
+                u["id"],
+                u["type"] or "-",
+                u["status"] + (f" ({u['failure_type']})" if u["failure_type"] else ""),
+                u["updated"],
+            )
+            for u in overview["last_upgrades"]
+        ]
         _table(out, "Last upgrades", ("id", "type", "status", "updated"), rows)
     out.print()
     out.print(f"Failure analysis: {fa['total_failures']} failed executions", style="bold")
@@ -88,4 +104,4 @@ def _table(out: Console, title: str, header: tuple[str, ...], rows: Sequence[Seq
     out.print()
     out.print(title, style="bold")
     for row in (header, *rows):
-        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip(), markup=False)
+        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip(), markup=False)

@@ -1,4 +1,5 @@
 """The ``git upgrade`` command group: global options, error handling, the command list."""
+
 from __future__ import annotations
 
 import sys
@@ -12,15 +13,28 @@ from gitupgrade import __version__
 from gitupgrade.cli.context import AppContext
 from gitupgrade.cli.errors import run_guarded
 
-
 # Command name -> module, in the order --help lists them. Each module exposes ``command``;
 # it is imported only when its command runs, so `git upgrade status` does not pay for
 # the analyzer, libcst or the test runner.
 COMMANDS: dict[str, str] = {
-    "scan": "scan", "status": "status", "run": "run", "diff": "diff", "approve": "approve",
-    "reject": "reject", "rollback": "rollback", "ledger": "ledger_cmd", "reindex": "reindex",
-    "sync": "sync", "learn": "learn", "tick": "tick", "check": "check", "hook": "hook",
-    "push": "push", "describe": "describe", "gc": "gc", "config": "show_config",
+    "scan": "scan",
+    "status": "status",
+    "run": "run",
+    "diff": "diff",
+    "approve": "approve",
+    "reject": "reject",
+    "rollback": "rollback",
+    "ledger": "ledger_cmd",
+    "reindex": "reindex",
+    "sync": "sync",
+    "learn": "learn",
+    "tick": "tick",
+    "check": "check",
+    "hook": "hook",
+    "push": "push",
+    "describe": "describe",
+    "gc": "gc",
+    "config": "show_config",
 }
 
 
@@ -37,10 +51,17 @@ class UpgradeGroup(click.Group):
             return None
         return import_module(f"gitupgrade.cli.{module}").command
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
-        code = run_guarded(lambda: super(UpgradeGroup, self).main(
-            args, prog_name, complete_var, standalone_mode=False, **extra))
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = run_guarded(
+            lambda: super(UpgradeGroup, self).main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        )
         if standalone_mode:
             sys.exit(code)
         return code
@@ -48,10 +69,19 @@ class UpgradeGroup(click.Group):
 
 @click.group("git upgrade", cls=UpgradeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="git-upgrade")
-@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
-              help="Run as if started in DIRECTORY.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A config.yaml whose self_upgrading section overrides the repository's.")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Run as if started in DIRECTORY.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A config.yaml whose self_upgrading section overrides the repository's.",
+)
 @click.pass_context
 def cli(ctx: click.Context, directory: Path, config_file: Path | None) -> None:
     """Keep a Python codebase's architecture healthy, one validated commit at a time."""

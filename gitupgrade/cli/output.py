@@ -1,4 +1,5 @@
 """Rendering helpers shared by the commands: rich for people, JSON for machines."""
+
 from __future__ import annotations
 
 import json

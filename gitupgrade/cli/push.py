@@ -1,4 +1,5 @@
 """``git upgrade push``: publish upgrade branches and the ledger for review as pull requests."""
+
 from __future__ import annotations
 
 import click
@@ -18,8 +19,9 @@ NOTES_HINT = "hint: the remote's ledger has moved: run git upgrade sync {remote}
 @click.option("--force", is_flag=True, help="Replace regenerated branches (--force-with-lease).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def command(app: AppContext, upgrade_ids: tuple[str, ...], push_all: bool, remote: str | None,
-            force: bool, as_json: bool) -> int:
+def command(
+    app: AppContext, upgrade_ids: tuple[str, ...], push_all: bool, remote: str | None, force: bool, as_json: bool
+) -> int:
     """Push upgrade branches and refs/notes/upgrades so they can be reviewed."""
     if bool(upgrade_ids) == push_all:
         raise click.UsageError("name the upgrades to push, or pass --all (not both)")
@@ -35,6 +37,5 @@ def command(app: AppContext, upgrade_ids: tuple[str, ...], push_all: bool, remot
         for ref in result.refs:
             out.print(f"  {ref.outcome:<12}{ref.remote_ref}  {ref.summary}".rstrip(), markup=False, soft_wrap=True)
         if any(r.remote_ref == NOTES_REF and not r.ok for r in result.refs):
-            console(stderr=True).print(NOTES_HINT.format(remote=remote), markup=False,
-                                      soft_wrap=True)
+            console(stderr=True).print(NOTES_HINT.format(remote=remote), markup=False, soft_wrap=True)
     return ExitCode.OK if result.ok else ExitCode.FAILURE

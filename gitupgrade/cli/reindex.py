@@ -1,4 +1,5 @@
 """``git upgrade reindex``: rebuild the ledger's SQLite index from the notes."""
+
 from __future__ import annotations
 
 import click
@@ -21,5 +22,7 @@ def command(app: AppContext, as_json: bool) -> None:
         return
     tip = result["notes_tip"][:10] if result["notes_tip"] else "no notes"
     skipped = f", skipped {result['skipped']} malformed lines" if result["skipped"] else ""
-    console().print(f"reindexed {result['events']} events from {result['notes']} notes "
-                    f"(notes at {tip}){skipped} in {result['seconds']:.2f} s")
+    console().print(
+        f"reindexed {result['events']} events from {result['notes']} notes "
+        f"(notes at {tip}){skipped} in {result['seconds']:.2f} s"
+    )

@@ -1,4 +1,5 @@
 """``git upgrade reject ID``: delete an upgrade's branch and remember the decision."""
+
 from __future__ import annotations
 
 import click

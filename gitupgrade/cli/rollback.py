@@ -1,4 +1,5 @@
 """``git upgrade rollback ID``: undo an upgrade with a revert commit (or delete its branch)."""
+
 from __future__ import annotations
 
 import click
@@ -22,8 +23,12 @@ def command(app: AppContext, upgrade_id: str, as_json: bool) -> None:
     if result.status == "deleted_branch":
         out.print(f"{upgrade_id} was not merged: {result.detail}", markup=False, soft_wrap=True)
         return
-    out.print(f"rolled back {upgrade_id} with {str(result.revert_commit)[:10]} on {result.target_branch} "
-              f"in {result.seconds:.2f}s", markup=False, soft_wrap=True)
+    out.print(
+        f"rolled back {upgrade_id} with {str(result.revert_commit)[:10]} on {result.target_branch} "
+        f"in {result.seconds:.2f}s",
+        markup=False,
+        soft_wrap=True,
+    )
     out.print("restored files:", markup=False, soft_wrap=True)
     for path in result.restored_files:
         out.print(f"  {path}", markup=False, soft_wrap=True)

@@ -1,4 +1,5 @@
 """``git upgrade run``: execute pending upgrades in priority order."""
+
 from __future__ import annotations
 
 import click
@@ -16,8 +17,9 @@ from gitupgrade.manager import UpgradeManager
 @click.option("--batch", is_flag=True, help="Stack independent upgrades, test them once, bisect failures.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def command(app: AppContext, ids: tuple[str, ...], run_all: bool, max_count: int | None,
-            batch: bool, as_json: bool) -> int:
+def command(
+    app: AppContext, ids: tuple[str, ...], run_all: bool, max_count: int | None, batch: bool, as_json: bool
+) -> int:
     """Execute pending upgrades: build, validate in core_v2, merge or leave for review."""
     if ids and run_all:
         raise click.UsageError("name upgrade IDs or pass --all, not both")
@@ -42,6 +44,9 @@ def command(app: AppContext, ids: tuple[str, ...], run_all: bool, max_count: int
         counts = f" tests {before.get('passed', '-')}→{after.get('passed', '-')} passed" if tests else ""
         why = f" ({outcome.failure_type}: {outcome.detail})" if outcome.failure_type else ""
         where = f" {outcome.commit[:10]}" if outcome.commit else ""
-        out.print(f"{outcome.upgrade_id} {outcome.status}{where}{counts} in {outcome.seconds:.1f}s{why}",
-                  markup=False, soft_wrap=True)
+        out.print(
+            f"{outcome.upgrade_id} {outcome.status}{where}{counts} in {outcome.seconds:.1f}s{why}",
+            markup=False,
+            soft_wrap=True,
+        )
     return code

@@ -1,4 +1,5 @@
 """``git upgrade scan``: find architectural smells in a commit and list the ranked suggestions."""
+
 from __future__ import annotations
 
 import os
@@ -45,13 +46,20 @@ def command(app: AppContext, paths: tuple[Path, ...], rev: str, as_json: bool, d
 
     with progress_bar() as progress:
         outcome = UpgradeManager(repo, app.config_file).trigger_scan(targets or None, rev=rev, progress=progress)
-    queued = {"queued": list(outcome.queued),
-              "filtered": [{"suggestion_id": sid, "reason": why} for sid, why in outcome.filtered]}
+    queued = {
+        "queued": list(outcome.queued),
+        "filtered": [{"suggestion_id": sid, "reason": why} for sid, why in outcome.filtered],
+    }
     if as_json:
         print_json({**outcome.report.to_dict(), "queue": queued})
     else:
-        render_scan(outcome.report, [f"Queued {len(outcome.queued)} upgrade(s), filtered {outcome.filtered_count} "
-                                     "(git upgrade status lists them; git upgrade run executes them)"])
+        render_scan(
+            outcome.report,
+            [
+                f"Queued {len(outcome.queued)} upgrade(s), filtered {outcome.filtered_count} "
+                "(git upgrade status lists them; git upgrade run executes them)"
+            ],
+        )
 
 
 def repo_relative(repo: GitRepo, directory: Path, path: Path) -> str:
@@ -96,11 +104,15 @@ def render_scan(report: AnalysisReport, extra_lines: list[str] | None = None) ->
         out.print(text, markup=False, soft_wrap=True)
 
     modules = summary["modules"]
-    line(f"Scanned {modules} module{'' if modules == 1 else 's'} at {commit} in {meta.get('seconds', 0):.2f} s "
-         f"({meta.get('files_parsed', 0)} parsed, {meta.get('cache_hits', 0)} from cache)")
+    line(
+        f"Scanned {modules} module{'' if modules == 1 else 's'} at {commit} in {meta.get('seconds', 0):.2f} s "
+        f"({meta.get('files_parsed', 0)} parsed, {meta.get('cache_hits', 0)} from cache)"
+    )
     line(f"Suggestions: {summary['suggestions']}")
-    line(f"Circular imports: {summary['circular_imports']} ({unsafe} unsafe), "
-         f"deferred-only cycles: {len(issues.get('deferred_cycles', []))}")
+    line(
+        f"Circular imports: {summary['circular_imports']} ({unsafe} unsafe), "
+        f"deferred-only cycles: {len(issues.get('deferred_cycles', []))}"
+    )
     line(f"Duplicate patterns: {summary['duplicate_patterns']}")
     line(f"Architectural violations: {summary['violations']}")
     bad = [(path, m["reason"]) for path, m in report.modules.items() if not m["analyzable"]]
@@ -112,7 +124,9 @@ def render_scan(report: AnalysisReport, extra_lines: list[str] | None = None) ->
         shown = report.suggestions[:TOP_SUGGESTIONS]
         line(f"Top {len(shown)} suggestions:")
         for suggestion in shown:
-            line(f"  {suggestion.priority:>3}  {suggestion.risk_level:<8} {suggestion.type:<23} "
-                 f"{suggestion.title}  [{suggestion.id}]")
+            line(
+                f"  {suggestion.priority:>3}  {suggestion.risk_level:<8} {suggestion.type:<23} "
+                f"{suggestion.title}  [{suggestion.id}]"
+            )
     for extra in extra_lines or []:
         line(extra)

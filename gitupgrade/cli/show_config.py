@@ -1,4 +1,5 @@
 """``git upgrade config``: the effective configuration and where it came from."""
+
 from __future__ import annotations
 
 import click

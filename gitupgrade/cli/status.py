@@ -1,4 +1,5 @@
 """``git upgrade status``: the queue, the last and next scan, and recent upgrades."""
+
 from __future__ import annotations
 
 import click
@@ -19,20 +20,37 @@ def command(app: AppContext, as_json: bool) -> None:
         return
     out = console()
     queue = status["queue"]
-    out.print(f"queue: {queue['pending']} pending, {queue['in_progress']} in progress, "
-              f"{queue['completed_today']} completed today", markup=False, soft_wrap=True)
+    out.print(
+        f"queue: {queue['pending']} pending, {queue['in_progress']} in progress, "
+        f"{queue['completed_today']} completed today",
+        markup=False,
+        soft_wrap=True,
+    )
     scan = status["last_scan"]
-    out.print("last scan: " + (f"{scan['ts']} at {str(scan['commit'])[:10]}: {scan['suggestions']} suggestions, "
-                               f"{scan['queued']} queued" if scan else "never"), markup=False, soft_wrap=True)
+    out.print(
+        "last scan: "
+        + (
+            f"{scan['ts']} at {str(scan['commit'])[:10]}: {scan['suggestions']} suggestions, {scan['queued']} queued"
+            if scan
+            else "never"
+        ),
+        markup=False,
+        soft_wrap=True,
+    )
     upgrades = "with auto-approved upgrades" if status["auto_upgrade"] else "scan only: auto_upgrade_enabled is false"
-    when = (f"{status['next_auto_scan']} by git upgrade tick ({upgrades})" if status["next_auto_scan"]
-            else "never (manual schedule)")
-    out.print(f"next auto scan: {when}",
-              markup=False, soft_wrap=True)
+    when = (
+        f"{status['next_auto_scan']} by git upgrade tick ({upgrades})"
+        if status["next_auto_scan"]
+        else "never (manual schedule)"
+    )
+    out.print(f"next auto scan: {when}", markup=False, soft_wrap=True)
     if status["runner"]:
         out.print(f"running: {status['runner']}", markup=False, soft_wrap=True)
-    for title, rows in (("pending", status["pending"]), ("in progress", status["in_progress"]),
-                        ("awaiting review", status["awaiting_review"])):
+    for title, rows in (
+        ("pending", status["pending"]),
+        ("in progress", status["in_progress"]),
+        ("awaiting review", status["awaiting_review"]),
+    ):
         if rows:
             out.print(f"{title}:", markup=False, soft_wrap=True)
             for row in rows:

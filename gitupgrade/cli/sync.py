@@ -1,4 +1,5 @@
 """``git upgrade sync``: share the ledger with a remote (fetch, cat_sort_uniq merge, push)."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """``git upgrade tick``: scan when the schedule says so (for cron and CI schedules)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -47,9 +48,11 @@ def render(result: TickResult, verbose: bool) -> None:
             when = result.next_scan or f"never ({result.schedule} schedule)"
             out.print(f"no scan due; next scan: {when}", markup=False)
         return
-    out.print(f"scanned {result.scanned_commit[:10] if result.scanned_commit else '?'}: "
-              f"{result.suggestions} suggestions, {len(result.queued)} queued, {result.filtered} filtered",
-              markup=False)
+    out.print(
+        f"scanned {result.scanned_commit[:10] if result.scanned_commit else '?'}: "
+        f"{result.suggestions} suggestions, {len(result.queued)} queued, {result.filtered} filtered",
+        markup=False,
+    )
     for outcome in result.ran:
         failure = f" ({outcome['failure_type']})" if outcome.get("failure_type") else ""
         out.print(f"{outcome['upgrade_id']}: {outcome['status']}{failure}", markup=False)

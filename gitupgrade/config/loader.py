@@ -1,4 +1,5 @@
 """Loading and validating configuration: packaged defaults < repository config < --config file."""
+
 from __future__ import annotations
 
 import copy

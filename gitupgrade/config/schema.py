@@ -1,4 +1,5 @@
 """The shape of the ``self_upgrading`` section: every key, its type and allowed values."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

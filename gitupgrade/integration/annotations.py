@@ -1,4 +1,5 @@
 """GitHub Actions workflow commands: one ``::error file=...,line=...,title=...::message`` line a finding."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -3,6 +3,7 @@
 Only what a change *adds* is reported, so a legacy codebase can adopt the gate
 today: old smells are the upgrade queue's job, new ones are the author's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,15 +52,20 @@ class CheckResult:
             "against": self.against,
             "passed": self.passed,
             "fail_on": list(self.fail_on),
-            "summary": {"new": len(self.new), "failing": len(self.failing),
-                        "fixed": len(self.fixed), "unchanged": self.unchanged},
+            "summary": {
+                "new": len(self.new),
+                "failing": len(self.failing),
+                "fixed": len(self.fixed),
+                "unchanged": self.unchanged,
+            },
             "new": [dict(f.to_dict(), failing=f.rule in self.fail_on) for f in self.new],
             "fixed": [f.to_dict() for f in self.fixed],
         }
 
 
-def run_check(repo: GitRepo, against: str | None = None, head_rev: str = "HEAD",
-              config_file: Path | None = None) -> CheckResult:
+def run_check(
+    repo: GitRepo, against: str | None = None, head_rev: str = "HEAD", config_file: Path | None = None
+) -> CheckResult:
     """Compare ``head_rev`` with its merge-base with ``against`` (default: the upstream branch)."""
     label = against if against is not None else _short(upstream_ref(repo))
     head = repo.resolve_commit(head_rev)
@@ -67,8 +73,9 @@ def run_check(repo: GitRepo, against: str | None = None, head_rev: str = "HEAD",
     return compare(repo, merge_base(repo, head, other), head, config_file, against=label)
 
 
-def compare(repo: GitRepo, base: CommitId | None, head: CommitId,
-            config_file: Path | None = None, against: str | None = None) -> CheckResult:
+def compare(
+    repo: GitRepo, base: CommitId | None, head: CommitId, config_file: Path | None = None, against: str | None = None
+) -> CheckResult:
     """The findings new at ``head`` since ``base`` (None: all of head's findings are new).
 
     Both commits are analysed with head's configuration, so a change of
@@ -84,8 +91,13 @@ def compare(repo: GitRepo, base: CommitId | None, head: CommitId,
         base_findings = findings_at(repo, config, base)
     new, fixed, unchanged = split_new(head_findings, base_findings)
     return CheckResult(
-        head=head, base=base, against=against, new=tuple(new), fixed=tuple(fixed),
-        unchanged=unchanged, fail_on=tuple(config.get_path("check.fail_on")),
+        head=head,
+        base=base,
+        against=against,
+        new=tuple(new),
+        fixed=tuple(fixed),
+        unchanged=unchanged,
+        fail_on=tuple(config.get_path("check.fail_on")),
     )
 
 

@@ -4,6 +4,7 @@ Everything comes from the ledger (the scan's evidence, the execution's test
 counts and file changes) and the outcome model learned from it, so the body
 can be written for any upgrade at any time, by anyone who fetched the notes.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,8 +22,10 @@ def describe_upgrade(ledger: Any, config: Config, upgrade_id: str) -> dict[str, 
     """The facts of one upgrade's pull request, as JSON-ready data."""
     record = ledger.upgrade(upgrade_id)
     if record is None:
-        raise UserError(f"no upgrade {upgrade_id!r} in the ledger",
-                        hint="see git upgrade status for the known upgrades (git upgrade sync fetches others')")
+        raise UserError(
+            f"no upgrade {upgrade_id!r} in the ledger",
+            hint="see git upgrade status for the known upgrades (git upgrade sync fetches others')",
+        )
     suggestion = Suggestion.from_dict(record.suggestion) if record.suggestion else None
     return {
         "upgrade_id": record.id,
@@ -48,10 +51,18 @@ def describe_upgrade(ledger: Any, config: Config, upgrade_id: str) -> dict[str, 
 def render_markdown(facts: dict[str, Any]) -> str:
     """The pull-request body in GitHub-flavoured markdown."""
     lines = [f"## {facts['title']}", ""]
-    lines.append(" · ".join(f"**{label}** {value}" for label, value in (
-        ("Type", f"`{facts['type']}`"), ("Risk", facts["risk_level"]), ("Priority", facts["priority"]),
-        ("Status", facts["status"]), ("Strategy", f"`{facts['strategy'] or '-'}`"),
-    )))
+    lines.append(
+        " · ".join(
+            f"**{label}** {value}"
+            for label, value in (
+                ("Type", f"`{facts['type']}`"),
+                ("Risk", facts["risk_level"]),
+                ("Priority", facts["priority"]),
+                ("Status", facts["status"]),
+                ("Strategy", f"`{facts['strategy'] or '-'}`"),
+            )
+        )
+    )
     lines += ["", "### What and why", ""]
     why = facts["why"]
     if why["description"]:
@@ -60,10 +71,14 @@ def render_markdown(facts: dict[str, Any]) -> str:
     lines += ["", "### Validation", "", *_validation_lines(facts["validation"], facts["base_commit"])]
     lines += ["", "### Changes", "", *_diffstat_lines(facts["files"])]
     record = facts["track_record"]
-    lines += ["", "### Track record", "",
-              f"`{record['key']}` upgrades so far: {record['successes']} of {record['attempts']} passed "
-              f"validation; estimated success rate {record['estimate']:.0%}"
-              + (f" ({record['package_estimate']:.0%} in `{record['package']}`)." if record["package"] else ".")]
+    lines += [
+        "",
+        "### Track record",
+        "",
+        f"`{record['key']}` upgrades so far: {record['successes']} of {record['attempts']} passed "
+        f"validation; estimated success rate {record['estimate']:.0%}"
+        + (f" ({record['package_estimate']:.0%} in `{record['package']}`)." if record["package"] else "."),
+    ]
     lines += ["", "### How to roll back", "", *[f"- {step}" for step in facts["rollback"]]]
     lines += ["", MARKER.format(id=facts["upgrade_id"])]
     return "\n".join(lines) + "\n"
@@ -77,11 +92,15 @@ def _why(suggestion: Suggestion | None) -> dict[str, Any]:
     if suggestion.type == "circular_import":
         items = [f"import cycle {cycle_text(evidence)}"]
         for edge in (evidence.get("cut") or [])[:3]:
-            items.append(f"cut `{edge.get('statement')}` in {edge.get('importer_path')}:{edge.get('line')} "
-                         f"({_plural(edge.get('uses', 0), 'use')}, {edge.get('kind', 'module')} level)")
+            items.append(
+                f"cut `{edge.get('statement')}` in {edge.get('importer_path')}:{edge.get('line')} "
+                f"({_plural(edge.get('uses', 0), 'use')}, {edge.get('kind', 'module')} level)"
+            )
     elif suggestion.type == "god_class":
-        items.append(f"lines {evidence.get('line')}-{evidence.get('end_line')} of {evidence.get('path')}, "
-                     f"LCOM4 {evidence.get('lcom4')} (groups of methods sharing no state)")
+        items.append(
+            f"lines {evidence.get('line')}-{evidence.get('end_line')} of {evidence.get('path')}, "
+            f"LCOM4 {evidence.get('lcom4')} (groups of methods sharing no state)"
+        )
     elif suggestion.type == "duplicate_pattern":
         for loc in evidence.get("locations") or []:
             items.append(f"{loc.get('path')}:{loc.get('start')}-{loc.get('end')} {loc.get('name') or '(block)'}")
@@ -113,13 +132,18 @@ def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]
         lines.append("")
     passed = validation["failure_type"] is None and validation["status"] not in ("failed", "refused")
     took = f" in {validation['seconds']:.1f} s" if validation["seconds"] is not None else ""
-    verdict = (f"passed{took}: no test that passed on the base commit fails" if passed
-               else f"failed{took} ({validation['failure_type'] or validation['status']})")
+    verdict = (
+        f"passed{took}: no test that passed on the base commit fails"
+        if passed
+        else f"failed{took} ({validation['failure_type'] or validation['status']})"
+    )
     lines.append(f"Result: {verdict}." + (f" {validation['detail']}" if validation["detail"] else ""))
     quality = validation["quality"]
     if quality:
-        lines.append(f"Smells {quality.get('smells_before')} → {quality.get('smells_after')}, "
-                     f"complexity {quality.get('complexity_before')} → {quality.get('complexity_after')}.")
+        lines.append(
+            f"Smells {quality.get('smells_before')} → {quality.get('smells_after')}, "
+            f"complexity {quality.get('complexity_before')} → {quality.get('complexity_after')}."
+        )
     return lines
 
 
@@ -130,8 +154,10 @@ def _diffstat_lines(files: list[dict[str, Any]]) -> list[str]:
     lines += [f"| `{f['path']}` | {f['change']} | {f.get('added', 0)} | {f.get('removed', 0)} |" for f in files]
     added = sum(int(f.get("added") or 0) for f in files)
     removed = sum(int(f.get("removed") or 0) for f in files)
-    lines += ["", f"{_plural(len(files), 'file')} changed, {_plural(added, 'insertion')}(+), "
-                  f"{_plural(removed, 'deletion')}(-)"]
+    lines += [
+        "",
+        f"{_plural(len(files), 'file')} changed, {_plural(added, 'insertion')}(+), {_plural(removed, 'deletion')}(-)",
+    ]
     return lines
 
 
@@ -157,10 +183,14 @@ def _track_record(ledger: Any, config: Config, record: Any, suggestion: Suggesti
 def _rollback(record: Any) -> list[str]:
     steps = []
     if record.status != "merged":
-        steps.append(f"Before it is merged: close this pull request, or `git upgrade reject {record.id}`; "
-                     f"the target branch is untouched.")
+        steps.append(
+            f"Before it is merged: close this pull request, or `git upgrade reject {record.id}`; "
+            f"the target branch is untouched."
+        )
     merge_ref = record.merge_commit[:12] if record.merge_commit else "<merge commit>"
     merge = f"`git revert -m 1 {merge_ref}`"
-    steps.append(f"After it is merged: `git upgrade rollback {record.id}` (reverts it and records the "
-                 f"rollback in the ledger), or {merge}.")
+    steps.append(
+        f"After it is merged: `git upgrade rollback {record.id}` (reverts it and records the "
+        f"rollback in the ledger), or {merge}."
+    )
     return steps

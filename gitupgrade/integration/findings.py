@@ -5,6 +5,7 @@ fingerprint names *what* is wrong (the modules of a cycle, the class that grew
 too big), never *where* (line numbers), so code that merely moved, or lines
 added above it, does not make an old smell look new.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -109,14 +110,20 @@ def _message(suggestion: Suggestion) -> str:
     if suggestion.type == "circular_import":
         return f"import cycle {cycle_text(evidence)}"
     if suggestion.type == "god_class" and evidence.get("class"):
-        return (f"god class {evidence['class']} in {evidence.get('module', '?')}: "
-                f"{evidence.get('methods', '?')} methods, {evidence.get('lines', '?')} lines")
+        return (
+            f"god class {evidence['class']} in {evidence.get('module', '?')}: "
+            f"{evidence.get('methods', '?')} methods, {evidence.get('lines', '?')} lines"
+        )
     if suggestion.type == "god_module" and evidence.get("module"):
-        return (f"god module {evidence['module']}: {evidence.get('lines', '?')} lines, "
-                f"{evidence.get('definitions', '?')} definitions")
+        return (
+            f"god module {evidence['module']}: {evidence.get('lines', '?')} lines, "
+            f"{evidence.get('definitions', '?')} definitions"
+        )
     if suggestion.type == "architectural_violation" and evidence.get("importer"):
-        return (f"layer violation: {evidence['importer']} ({evidence.get('importer_layer', '?')}) "
-                f"imports {evidence.get('imported', '?')} ({evidence.get('imported_layer', '?')})")
+        return (
+            f"layer violation: {evidence['importer']} ({evidence.get('importer_layer', '?')}) "
+            f"imports {evidence.get('imported', '?')} ({evidence.get('imported_layer', '?')})"
+        )
     if suggestion.type == "duplicate_pattern" and evidence.get("locations"):
         places = ", ".join(f"{loc.get('path')}:{loc.get('start')}" for loc in evidence["locations"])
         return f"duplicated code ({evidence.get('lines', '?')} lines) at {places}"
@@ -156,6 +163,5 @@ def _identity(rule: str, evidence: dict[str, Any], suggestion: Suggestion) -> An
         return [evidence.get("importer"), evidence.get("imported")]
     if rule == "duplicate_pattern":
         locations = evidence.get("locations") or []
-        return [evidence.get("kind"),
-                sorted(f"{loc.get('module')}:{loc.get('name') or ''}" for loc in locations)]
+        return [evidence.get("kind"), sorted(f"{loc.get('module')}:{loc.get('name') or ''}" for loc in locations)]
     return [suggestion.title, sorted(suggestion.affected_modules)]

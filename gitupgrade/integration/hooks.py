@@ -4,6 +4,7 @@ An existing ``pre-push`` (a team's own, pre-commit's, husky's) is never
 overwritten: it is renamed ``pre-push.gitupgrade-previous`` and our script runs
 it first with the same arguments and stdin; uninstalling puts it back.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,8 +61,11 @@ class HookChange:
 
     def to_dict(self) -> dict[str, str | None]:
         """Plain JSON-ready data."""
-        return {"action": self.action, "path": str(self.path),
-                "previous": str(self.previous) if self.previous else None}
+        return {
+            "action": self.action,
+            "path": str(self.path),
+            "previous": str(self.previous) if self.previous else None,
+        }
 
 
 def hook_script(python: str = sys.executable) -> str:

@@ -5,6 +5,7 @@ locally or on a remote-tracking copy of it, was merged even though our ledger
 does not say so. Rebase and squash merges rewrite the commit, so a commit of
 the target's new history carrying the upgrade's ``Upgrade-Id:`` trailer counts too.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ class UpgradeSource(Protocol):
 class MergeRecorder(UpgradeSource, Protocol):
     """A ledger that can also record merges (UpgradeLedger fits)."""
 
-    def log_merge(self, upgrade_id: str, merge_commit: str, target_branch: str, fast_forward: bool,
-                  commit: str | None = None) -> dict[str, Any]: ...
+    def log_merge(
+        self, upgrade_id: str, merge_commit: str, target_branch: str, fast_forward: bool, commit: str | None = None
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,9 @@ def find_merged_elsewhere(repo: GitRepo, ledger: UpgradeSource, default_target: 
     return [found.upgrade_id for found in detect_merged_elsewhere(repo, ledger, default_target)]
 
 
-def record_merged_elsewhere(repo: GitRepo, ledger: MergeRecorder,
-                            default_target: str | None = None) -> list[MergedElsewhere]:
+def record_merged_elsewhere(
+    repo: GitRepo, ledger: MergeRecorder, default_target: str | None = None
+) -> list[MergedElsewhere]:
     """Find upgrades merged elsewhere and log an ``upgrade_merged`` event for each (a ledger write)."""
     found = detect_merged_elsewhere(repo, ledger, default_target)
     for item in found:
@@ -58,8 +61,9 @@ def record_merged_elsewhere(repo: GitRepo, ledger: MergeRecorder,
     return found
 
 
-def detect_merged_elsewhere(repo: GitRepo, ledger: UpgradeSource,
-                            default_target: str | None = None) -> list[MergedElsewhere]:
+def detect_merged_elsewhere(
+    repo: GitRepo, ledger: UpgradeSource, default_target: str | None = None
+) -> list[MergedElsewhere]:
     """Like :func:`find_merged_elsewhere`, with where and by which commit each was merged.
 
     ``default_target`` is the branch for upgrades whose record names none

@@ -6,6 +6,7 @@ is a deletion (nothing to check); a zero remote id is a new branch, compared
 with its merge-base with what the remote already has (or, with no common
 history, every finding is new).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,8 +84,7 @@ def parse_pre_push(text: str) -> list[RefUpdate]:
     return updates
 
 
-def check_push(repo: GitRepo, remote: str, updates: list[RefUpdate],
-               config_file: Path | None = None) -> PushCheck:
+def check_push(repo: GitRepo, remote: str, updates: list[RefUpdate], config_file: Path | None = None) -> PushCheck:
     """Check every pushed range; the same (base, head) pair is analysed once."""
     done: dict[tuple[CommitId | None, CommitId], CheckResult] = {}
     verdicts = []

@@ -1,4 +1,5 @@
 """SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): one run, one result per new finding."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -22,8 +23,7 @@ RULE_DESCRIPTIONS = {
 }
 
 
-def to_sarif(findings: Sequence[Finding], failing_rules: Sequence[str],
-             revision: str | None = None) -> dict[str, Any]:
+def to_sarif(findings: Sequence[Finding], failing_rules: Sequence[str], revision: str | None = None) -> dict[str, Any]:
     """A SARIF 2.1.0 log of ``findings``; rules in ``failing_rules`` are errors, others warnings."""
     rule_ids = list(SUGGESTION_TYPES) + sorted({f.rule for f in findings} - set(SUGGESTION_TYPES))
     index = {rule: i for i, rule in enumerate(rule_ids)}
@@ -66,12 +66,14 @@ def _result(finding: Finding, rule_index: int, failing: bool) -> dict[str, Any]:
         "properties": {"risk_level": finding.risk_level, "suggestion_id": finding.suggestion_id},
     }
     if finding.path:
-        result["locations"] = [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": finding.path},
-                "region": {"startLine": finding.line},
+        result["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path},
+                    "region": {"startLine": finding.line},
+                }
             }
-        }]
+        ]
     return result
 
 

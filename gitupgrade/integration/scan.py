@@ -5,6 +5,7 @@ warm ``check`` or pre-push hook reads two small JSON files instead of analysing
 two trees. The cache lives under ``<git dir>/upgrade/check/`` and is only a cache:
 deleting it costs time, never correctness.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Learning from outcomes and scheduled scans: the model, trust, priority, requeue and schedule."""
+
 from __future__ import annotations
 
 from gitupgrade.learning.learner import Learner

@@ -6,6 +6,7 @@ queued again at scan time) and ``tick`` asks it whether a scan is due. Every ans
 comes from the ledger's events; the only state of its own is a snapshot of the last
 ``learn`` run (``<state dir>/learning.json``), kept to say what changed since.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,9 @@ class Learner:
         model = self.model()
         recorded = self.record_trust_changes()
         previous = self._read_snapshot()
-        report = build_report(model, self.learning, generated_at=_iso(now or datetime.now(UTC)),
-                              previous=previous, recorded=recorded)
+        report = build_report(
+            model, self.learning, generated_at=_iso(now or datetime.now(UTC)), previous=previous, recorded=recorded
+        )
         self._write_snapshot(report.snapshot())
         return report
 
@@ -104,11 +106,18 @@ class Learner:
             current = TRUST_NAMES[tracker.level]
             if before != current:
                 stats = model.types[key]
-                records.append({
-                    "type": key, "package": None, "attempts": stats.attempts, "successes": stats.successes,
-                    "estimate": round(model.type_estimate(key), 4), "trust_before": before,
-                    "trust_after": current, "reason": f"re-evaluated: {tracker.explain()}",
-                })
+                records.append(
+                    {
+                        "type": key,
+                        "package": None,
+                        "attempts": stats.attempts,
+                        "successes": stats.successes,
+                        "estimate": round(model.type_estimate(key), 4),
+                        "trust_before": before,
+                        "trust_after": current,
+                        "reason": f"re-evaluated: {tracker.explain()}",
+                    }
+                )
         return self._write_learning(records)
 
     def _write_learning(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ What counts:
 - ``refused`` is not an attempt: the strategy declined and nothing changed (``requeue``
   keeps suggestions that keep refusing out of the queue).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -123,8 +124,14 @@ class _Folder:
             culprit = self.merge_commits.get(str(event.get("base_commit")))
             if culprit in self.merged:
                 self.merged.discard(culprit)
-                self._emit(culprit, event, False, "baseline_failing",
-                           f"fails the tests of its merge commit (seen by {uid})", regression=True)
+                self._emit(
+                    culprit,
+                    event,
+                    False,
+                    "baseline_failing",
+                    f"fails the tests of its merge commit (seen by {uid})",
+                    regression=True,
+                )
         if status in SUCCESS_STATUSES:
             self._emit(uid, event, True)
         elif status == "failed" and failure_type not in NEUTRAL_FAILURES:
@@ -133,19 +140,34 @@ class _Folder:
             detail = "failed after it was merged" if regression else str(event.get("detail") or "")
             self._emit(uid, event, False, failure_type or "failed", detail, regression=regression)
 
-    def _emit(self, uid: str, event: Mapping[str, Any], success: bool, failure_type: str | None = None,
-              detail: str = "", regression: bool = False) -> None:
+    def _emit(
+        self,
+        uid: str,
+        event: Mapping[str, Any],
+        success: bool,
+        failure_type: str | None = None,
+        detail: str = "",
+        regression: bool = False,
+    ) -> None:
         previous = self.outcome.get(uid)
         if previous is not None and previous[0] == success and not regression:
             return
         self.outcome[uid] = (success, failure_type)
         key, package = self.meta.get(uid, ("unknown", None))
-        self.found.append(Observation(
-            ts=str(event.get("ts", "")), upgrade_id=uid, key=key, package=package, success=success,
-            previous=None if previous is None else previous[0],
-            previous_failure_type=None if previous is None else previous[1],
-            regression=regression, failure_type=None if success else failure_type, detail=detail,
-        ))
+        self.found.append(
+            Observation(
+                ts=str(event.get("ts", "")),
+                upgrade_id=uid,
+                key=key,
+                package=package,
+                success=success,
+                previous=None if previous is None else previous[0],
+                previous_failure_type=None if previous is None else previous[1],
+                regression=regression,
+                failure_type=None if success else failure_type,
+                detail=detail,
+            )
+        )
 
 
 @dataclass
@@ -232,9 +254,15 @@ def build_model(events: Iterable[Mapping[str, Any]], learning: Mapping[str, Any]
             model.cells.setdefault((obs.key, obs.package), OutcomeStats()).apply(obs)
         tracker = model.trust.setdefault(obs.key, TrustTracker(obs.key, rules))
         transition = tracker.observe(
-            ts=obs.ts, upgrade_id=obs.upgrade_id, success=obs.success, first=obs.previous is None,
-            regression=obs.regression, detail=obs.detail, attempts=stats.attempts,
-            successes=stats.successes, estimate=stats.estimate(model.prior_successes, model.prior_failures),
+            ts=obs.ts,
+            upgrade_id=obs.upgrade_id,
+            success=obs.success,
+            first=obs.previous is None,
+            regression=obs.regression,
+            detail=obs.detail,
+            attempts=stats.attempts,
+            successes=stats.successes,
+            estimate=stats.estimate(model.prior_successes, model.prior_failures),
             consecutive_failures=stats.consecutive_failures,
         )
         if transition is not None:

@@ -1,4 +1,5 @@
 """Queue priority from outcomes: the base priority scaled by the estimated success rate."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -12,9 +13,7 @@ def scaled_priority(base: int, estimate: float) -> int:
     return max(0, min(100, round(base * estimate)))
 
 
-def queue_priority(
-    suggestion: Mapping[str, Any], model: OutcomeModel, learning: Mapping[str, Any]
-) -> tuple[int, str]:
+def queue_priority(suggestion: Mapping[str, Any], model: OutcomeModel, learning: Mapping[str, Any]) -> tuple[int, str]:
     """The priority a suggestion is queued with, and why.
 
     With ``learning.outcome_based_scoring`` (and learning enabled) the base priority is

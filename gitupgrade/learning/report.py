@@ -1,4 +1,5 @@
 """The learning report: the model per type and package, and what changed since the last run."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -59,16 +60,24 @@ class LearningReport:
         return {
             "generated_at": self.generated_at,
             "types": {
-                t.type: {"attempts": t.attempts, "successes": t.successes,
-                         "estimate": round(t.estimate, 4), "trust": t.trust}
+                t.type: {
+                    "attempts": t.attempts,
+                    "successes": t.successes,
+                    "estimate": round(t.estimate, 4),
+                    "trust": t.trust,
+                }
                 for t in self.types
             },
         }
 
 
 def build_report(
-    model: OutcomeModel, learning: Mapping[str, Any], *, generated_at: str,
-    previous: Mapping[str, Any] | None, recorded: list[dict[str, Any]],
+    model: OutcomeModel,
+    learning: Mapping[str, Any],
+    *,
+    generated_at: str,
+    previous: Mapping[str, Any] | None,
+    recorded: list[dict[str, Any]],
 ) -> LearningReport:
     """Assemble the report from the model and the previous run's snapshot."""
     before = (previous or {}).get("types", {})
@@ -77,8 +86,13 @@ def build_report(
         for key, stats in sorted(model.types.items())
     )
     packages = tuple(
-        PackageReport(name, s.attempts, s.successes, round(s.estimate(model.prior_successes, model.prior_failures), 4),
-                      dict(s.failure_types))
+        PackageReport(
+            name,
+            s.attempts,
+            s.successes,
+            round(s.estimate(model.prior_successes, model.prior_failures), 4),
+            dict(s.failure_types),
+        )
         for name, s in sorted(model.packages.items())
     )
     return LearningReport(
@@ -87,13 +101,16 @@ def build_report(
         learning_enabled=bool(learning["enabled"]),
         adaptive_thresholds=bool(learning["adaptive_thresholds"]),
         outcome_based_scoring=bool(learning["outcome_based_scoring"]),
-        types=types, packages=packages, recorded=tuple(recorded),
+        types=types,
+        packages=packages,
+        recorded=tuple(recorded),
         recommendations=tuple(_recommendations(types)),
     )
 
 
-def _type_report(key: str, stats: OutcomeStats, model: OutcomeModel, before: Mapping[str, Any] | None,
-                 had_previous: bool) -> TypeReport:
+def _type_report(
+    key: str, stats: OutcomeStats, model: OutcomeModel, before: Mapping[str, Any] | None, had_previous: bool
+) -> TypeReport:
     tracker = model.trust[key]
     estimate = round(model.type_estimate(key), 4)
     trust = TRUST_NAMES[tracker.level]
@@ -101,9 +118,15 @@ def _type_report(key: str, stats: OutcomeStats, model: OutcomeModel, before: Map
     if had_previous:
         change = _change(before, stats, estimate, trust)
     return TypeReport(
-        type=key, attempts=stats.attempts, successes=stats.successes, estimate=estimate, trust=trust,
-        trust_reason=tracker.explain(), failure_types=dict(stats.failure_types),
-        consecutive_failures=stats.consecutive_failures, last_regression=stats.last_regression,
+        type=key,
+        attempts=stats.attempts,
+        successes=stats.successes,
+        estimate=estimate,
+        trust=trust,
+        trust_reason=tracker.explain(),
+        failure_types=dict(stats.failure_types),
+        consecutive_failures=stats.consecutive_failures,
+        last_regression=stats.last_regression,
         change=change,
     )
 

@@ -1,4 +1,5 @@
 """Requeue guard: a suggestion that failed the same way too often is not queued again."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -52,5 +53,6 @@ def requeue_decision(history: FailureHistory | None, max_retries: int) -> tuple[
     if len(ids) >= limit:
         return False, f"failed {len(ids)} times with {failure} (limit {limit}): {', '.join(ids)}"
     attempts = sum(len(v) for v in history.values())
-    return True, (f"{attempts} failed attempt{'s' if attempts != 1 else ''}, "
-                  f"at most {len(ids)} with {failure} (limit {limit})")
+    return True, (
+        f"{attempts} failed attempt{'s' if attempts != 1 else ''}, at most {len(ids)} with {failure} (limit {limit})"
+    )

@@ -1,4 +1,5 @@
 """Scan schedule: when the next scheduled scan is due, from the config and the last scan."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -5,6 +5,7 @@ until a scan is due, so calling it every few minutes costs one ledger read. The
 manager is passed in (anything with ``trigger_scan``, ``run`` and ``ledger``) so that
 learning does not import the manager, which itself asks the learner for priorities.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -45,9 +46,14 @@ class TickResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
         return {
-            "due": self.due, "next_scan": self.next_scan, "schedule": self.schedule,
-            "scanned_commit": self.scanned_commit, "suggestions": self.suggestions,
-            "queued": list(self.queued), "filtered": self.filtered, "auto_upgrade": self.auto_upgrade,
+            "due": self.due,
+            "next_scan": self.next_scan,
+            "schedule": self.schedule,
+            "scanned_commit": self.scanned_commit,
+            "suggestions": self.suggestions,
+            "queued": list(self.queued),
+            "filtered": self.filtered,
+            "auto_upgrade": self.auto_upgrade,
             "ran": list(self.ran),
             "left_for_review": [{"upgrade_id": uid, "reason": why} for uid, why in self.left_for_review],
             "messages": list(self.messages),
@@ -74,9 +80,16 @@ def tick(manager: TickManager, learner: Learner, config: Mapping[str, Any], now:
                 messages.append(report.baseline_failure)
     learner.refresh()
     return TickResult(
-        due=True, next_scan=_iso(learner.next_scan_time(now)), schedule=schedule,
-        scanned_commit=str(scan.commit), suggestions=len(scan.report.suggestions), queued=tuple(scan.queued),
-        filtered=scan.filtered_count, auto_upgrade=auto, ran=tuple(ran), left_for_review=tuple(review),
+        due=True,
+        next_scan=_iso(learner.next_scan_time(now)),
+        schedule=schedule,
+        scanned_commit=str(scan.commit),
+        suggestions=len(scan.report.suggestions),
+        queued=tuple(scan.queued),
+        filtered=scan.filtered_count,
+        auto_upgrade=auto,
+        ran=tuple(ran),
+        left_for_review=tuple(review),
         messages=tuple(messages),
     )
 

@@ -13,6 +13,7 @@ risk policy.
 The rung shifts the risk level the risk policy is asked about: a trusted type's
 upgrade is judged one level lower than its risk, a restricted type's one level higher.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -99,8 +100,18 @@ class TrustTracker:
         return len(self.window)
 
     def observe(
-        self, *, ts: str, upgrade_id: str, success: bool, first: bool, regression: bool, detail: str,
-        attempts: int, successes: int, estimate: float, consecutive_failures: int,
+        self,
+        *,
+        ts: str,
+        upgrade_id: str,
+        success: bool,
+        first: bool,
+        regression: bool,
+        detail: str,
+        attempts: int,
+        successes: int,
+        estimate: float,
+        consecutive_failures: int,
     ) -> TrustTransition | None:
         """Take one outcome into account; return the change of trust it causes, if any."""
         if first or upgrade_id in self.window:
@@ -110,17 +121,30 @@ class TrustTracker:
         if target is None:
             return None
         transition = TrustTransition(
-            key=self.key, ts=ts, upgrade_id=upgrade_id, before=TRUST_NAMES[self.level],
-            after=TRUST_NAMES[target], reason=reason, attempts=attempts, successes=successes,
-            estimate=estimate, window_attempts=self.window_attempts,
-            window_successes=self.window_successes, consecutive_failures=consecutive_failures,
+            key=self.key,
+            ts=ts,
+            upgrade_id=upgrade_id,
+            before=TRUST_NAMES[self.level],
+            after=TRUST_NAMES[target],
+            reason=reason,
+            attempts=attempts,
+            successes=successes,
+            estimate=estimate,
+            window_attempts=self.window_attempts,
+            window_successes=self.window_successes,
+            consecutive_failures=consecutive_failures,
         )
         self.level, self.since, self.last_reason = target, ts, reason
         self.window, self.window_successes = {}, 0
         return transition
 
     def _decide(
-        self, regression: bool, success: bool, consecutive_failures: int, upgrade_id: str, detail: str,
+        self,
+        regression: bool,
+        success: bool,
+        consecutive_failures: int,
+        upgrade_id: str,
+        detail: str,
     ) -> tuple[int | None, str]:
         if regression:
             target = max(self.level - 1, RESTRICTED)
@@ -151,8 +175,11 @@ class TrustTracker:
             return f"trusted since {_day(self.since)}: {self.last_reason}"
         needed = self.rules.min_attempts
         since = _day(self.since)
-        done = (f"{self.window_successes}/{self.window_attempts} succeeded since {since}"
-                if self.window else f"no attempt since {since}")
+        done = (
+            f"{self.window_successes}/{self.window_attempts} succeeded since {since}"
+            if self.window
+            else f"no attempt since {since}"
+        )
         progress = f"{done}; needs {needed} attempts at {self.rules.success_rate:.0%} or better"
         if self.level == RESTRICTED:
             return f"restricted since {_day(self.since)} ({self.last_reason}); {progress}"

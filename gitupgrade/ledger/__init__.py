@@ -1,4 +1,5 @@
 """The UpgradeLedger: the audit trail as git notes, indexed in SQLite."""
+
 from __future__ import annotations
 
 from gitupgrade.ledger.events import SCHEMA_VERSION, InvalidEventError

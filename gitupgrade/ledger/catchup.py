@@ -1,4 +1,5 @@
 """Keeping the index in step with the notes: incremental catch-up and full rebuilds."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ An event is a dict ``{"ts", "v", "event", "upgrade_id", ...payload}`` written as
 JSON line beginning with its UTC timestamp, so that ``git notes merge -s
 cat_sort_uniq`` (which sorts lines) merges two ledgers in time order.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,21 +39,42 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 
 # Optional keys filled with a default, so readers of an execution never guess.
 EXECUTION_DEFAULTS: dict[str, Any] = {
-    "type": None, "risk_level": None, "branch": None, "commit": None, "base_commit": None,
-    "failure_type": None, "detail": "", "tests": None, "seconds": None, "files": [],
-    "strategy": None, "quality": None,
+    "type": None,
+    "risk_level": None,
+    "branch": None,
+    "commit": None,
+    "base_commit": None,
+    "failure_type": None,
+    "detail": "",
+    "tests": None,
+    "seconds": None,
+    "files": [],
+    "strategy": None,
+    "quality": None,
 }
 ROLLBACK_DEFAULTS: dict[str, Any] = {
-    "revert_commit": None, "restored_files": [], "seconds": None, "conflicts": [],
+    "revert_commit": None,
+    "restored_files": [],
+    "seconds": None,
+    "conflicts": [],
 }
 
 EXECUTION_STATUSES = ("awaiting_review", "merged", "failed", "refused", "approved")
 SUCCESS_STATUSES = ("awaiting_review", "merged", "approved")
 FAILURE_STATUSES = ("failed", "refused")
 FAILURE_TYPES = (
-    "syntax_error", "import_error", "test_failure", "timeout", "merge_conflict",
-    "baseline_failing", "refused", "performance_regression", "local_changes",
-    "llm_invalid_diff", "llm_unavailable", "llm_timeout",
+    "syntax_error",
+    "import_error",
+    "test_failure",
+    "timeout",
+    "merge_conflict",
+    "baseline_failing",
+    "refused",
+    "performance_regression",
+    "local_changes",
+    "llm_invalid_diff",
+    "llm_unavailable",
+    "llm_timeout",
 )
 ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
 
@@ -109,8 +131,7 @@ def make_event(kind: str, payload: dict[str, Any], ts: str | None = None) -> dic
     for reserved in ("ts", "v", "event"):
         body.pop(reserved, None)
     upgrade_id = body.pop("upgrade_id", None)
-    event: dict[str, Any] = {"ts": ts or CLOCK.now(), "v": SCHEMA_VERSION, "event": kind,
-                             "upgrade_id": upgrade_id}
+    event: dict[str, Any] = {"ts": ts or CLOCK.now(), "v": SCHEMA_VERSION, "event": kind, "upgrade_id": upgrade_id}
     event.update((key, body[key]) for key in sorted(body))
     try:
         json.dumps(event)
@@ -150,6 +171,4 @@ def parse_line(line: str) -> dict[str, Any]:
 
 def _check_choice(kind: str, key: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise InvalidEventError(
-            f"ledger event {kind}: {key} {value!r} is not one of {', '.join(allowed)}"
-        )
+        raise InvalidEventError(f"ledger event {kind}: {key} {value!r} is not one of {', '.join(allowed)}")

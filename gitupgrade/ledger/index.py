@@ -5,6 +5,7 @@ keyed by the hash of the line, plus rows in the spec's tables; the current state
 of each touched upgrade is folded again after each ingest. ``meta.notes_tip``
 remembers which notes commit the index has caught up with.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -88,8 +89,12 @@ class LedgerIndex:
         conn.execute("DELETE FROM meta WHERE key = 'notes_tip'")
 
     def ingest(
-        self, conn: sqlite3.Connection, notes: Iterable[tuple[str, list[str]]],
-        old_tip: str | None, new_tip: str | None, fresh: bool = False,
+        self,
+        conn: sqlite3.Connection,
+        notes: Iterable[tuple[str, list[str]]],
+        old_tip: str | None,
+        new_tip: str | None,
+        fresh: bool = False,
     ) -> IngestResult:
         """Index the lines of ``notes`` (annotated commit, lines) inside a write transaction.
 
@@ -110,13 +115,13 @@ class LedgerIndex:
                     event = ev.parse_line(line)
                 except ev.MalformedLineError as exc:
                     result.skipped += 1
-                    result.warnings.append(
-                        f"skipped a malformed ledger line in the note of {annotated[:10]}: {exc}")
-                    conn.execute("INSERT OR IGNORE INTO skipped_lines VALUES (?,?,?)",
-                                 (digest, annotated, str(exc)))
+                    result.warnings.append(f"skipped a malformed ledger line in the note of {annotated[:10]}: {exc}")
+                    conn.execute("INSERT OR IGNORE INTO skipped_lines VALUES (?,?,?)", (digest, annotated, str(exc)))
                     continue
-                conn.execute("INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?)",
-                             (digest, event["ts"], event["event"], event.get("upgrade_id"), annotated, line))
+                conn.execute(
+                    "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?)",
+                    (digest, event["ts"], event["event"], event.get("upgrade_id"), annotated, line),
+                )
                 insert_derived(conn, digest, event, self.resolve)
                 if event.get("upgrade_id"):
                     touched.setdefault(event["upgrade_id"], {})[digest] = event
@@ -149,8 +154,19 @@ class LedgerIndex:
                 continue
             executions = [(d, event) for d, event in items if event["event"] == ev.UPGRADE_EXECUTED]
             last, last_event = executions[-1] if executions else (None, {})
-            rows.append((upgrade_id, record.status, record.type, record.created, record.updated,
-                         last, last_event.get("status"), last_event.get("ts"), json.dumps(record.to_dict())))
+            rows.append(
+                (
+                    upgrade_id,
+                    record.status,
+                    record.type,
+                    record.created,
+                    record.updated,
+                    last,
+                    last_event.get("status"),
+                    last_event.get("ts"),
+                    json.dumps(record.to_dict()),
+                )
+            )
         conn.executemany("INSERT OR REPLACE INTO upgrades VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
     def _check_version(self) -> None:
@@ -187,8 +203,10 @@ def _index_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except (sqlite3.OperationalError, OSError) as exc:
-        raise GitUpgradeError(f"the ledger index {path} failed: {exc}",
-                              hint="try again; if it persists, delete it and run git upgrade reindex") from exc
+        raise GitUpgradeError(
+            f"the ledger index {path} failed: {exc}",
+            hint="try again; if it persists, delete it and run git upgrade reindex",
+        ) from exc
 
 
 def _known(conn: sqlite3.Connection, digests: dict[str, str]) -> set[str]:
@@ -197,7 +215,7 @@ def _known(conn: sqlite3.Connection, digests: dict[str, str]) -> set[str]:
     known: set[str] = set()
     keys = list(digests)
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for table in ("events", "skipped_lines"):
             known.update(r[0] for r in conn.execute(f"SELECT hash FROM {table} WHERE hash IN ({marks})", chunk))

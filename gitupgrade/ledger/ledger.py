@@ -5,6 +5,7 @@ per call, by compare-and-swap) and then index them. Reads go through the index,
 which first catches up with the notes tip by itself (after a fetch, a notes merge
 or another process's write), so a read never waits for a runner's lock.
 """
+
 from __future__ import annotations
 
 import functools
@@ -86,8 +87,11 @@ class UpgradeLedger(LedgerRecorder):
         if not written:
             return []
         first = written[0]
-        message = (f"ledger: {first['event']} {first['upgrade_id'] or ''}".rstrip()
-                   if len(written) == 1 else f"ledger: {len(written)} events")
+        message = (
+            f"ledger: {first['event']} {first['upgrade_id'] or ''}".rstrip()
+            if len(written) == 1
+            else f"ledger: {len(written)} events"
+        )
         old_tip, new_tip = git_notes.append_note_lines(self.repo, lines, message)
         with self.index.write() as conn:
             self.index.ingest(conn, lines.items(), old_tip, new_tip)
@@ -108,8 +112,13 @@ class UpgradeLedger(LedgerRecorder):
         result = self.indexer.rebuild(tip)
         self.warnings.extend(result.warnings)
         notes = sum(1 for _ in git_notes.iter_notes(self.repo, tip))
-        return {"notes_tip": tip, "notes": notes, "events": result.events, "skipped": result.skipped,
-                "seconds": round(time.perf_counter() - started, 3)}
+        return {
+            "notes_tip": tip,
+            "notes": notes,
+            "events": result.events,
+            "skipped": result.skipped,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
 
     def upgrade(self, upgrade_id: str) -> UpgradeRecord | None:
         """The current state of one upgrade, or None when the ledger does not know it."""
@@ -142,7 +151,8 @@ class UpgradeLedger(LedgerRecorder):
         """The latest scan event, or None before the first scan."""
         self.catch_up()
         row = self.index.conn.execute(
-            "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)).fetchone()
+            "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)
+        ).fetchone()
         return json.loads(row[0]) if row else None
 
     def get_upgrade_statistics(self, now: datetime | None = None) -> dict[str, Any]:
@@ -162,7 +172,8 @@ class UpgradeLedger(LedgerRecorder):
         self.catch_up()
         with self.index.snapshot() as conn:
             scan = conn.execute(
-                "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)).fetchone()
+                "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)
+            ).fetchone()
             return {
                 "statistics": stats.get_upgrade_statistics(conn, now or datetime.now(UTC)),
                 "indicators": stats.indicators(conn),
@@ -189,11 +200,16 @@ class UpgradeLedger(LedgerRecorder):
             if pushed:
                 break
         else:
-            raise GitUpgradeError(f"{name} kept changing its ledger while syncing",
-                                  hint="run git upgrade sync again")
+            raise GitUpgradeError(f"{name} kept changing its ledger while syncing", hint="run git upgrade sync again")
         result = self.catch_up()
-        return {"remote": name, "fetched": fetched, "pushed": pushed, "tip_before": before,
-                "tip_after": git_notes.notes_tip(self.repo), "events_indexed": result.events}
+        return {
+            "remote": name,
+            "fetched": fetched,
+            "pushed": pushed,
+            "tip_before": before,
+            "tip_after": git_notes.notes_tip(self.repo),
+            "events_indexed": result.events,
+        }
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ A mixin of :class:`~gitupgrade.ledger.ledger.UpgradeLedger`, which provides
 ``append``, ``upgrade`` and ``repo``; each method says on which commit's note
 its event goes.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -30,30 +31,56 @@ class LedgerRecorder:
 
         def resolve(self, commit: str) -> CommitId: ...
 
-    def log_scan(self, commit: str, summary: dict[str, Any], suggestion_ids: list[str],
-                 queued: list[str], filtered: int) -> dict[str, Any]:
+    def log_scan(
+        self, commit: str, summary: dict[str, Any], suggestion_ids: list[str], queued: list[str], filtered: int
+    ) -> dict[str, Any]:
         """Record a scan of ``commit`` (on that commit's note)."""
-        return self.append(ev.SCAN, commit, commit=self.resolve(commit), summary=summary,
-                           suggestion_ids=list(suggestion_ids), queued=list(queued), filtered=filtered)
+        return self.append(
+            ev.SCAN,
+            commit,
+            commit=self.resolve(commit),
+            summary=summary,
+            suggestion_ids=list(suggestion_ids),
+            queued=list(queued),
+            filtered=filtered,
+        )
 
-    def log_upgrade_queued(self, upgrade_id: str, suggestion: Suggestion | dict[str, Any],
-                           base_commit: str, target_branch: str | None,
-                           priority: int | None = None) -> dict[str, Any]:
+    def log_upgrade_queued(
+        self,
+        upgrade_id: str,
+        suggestion: Suggestion | dict[str, Any],
+        base_commit: str,
+        target_branch: str | None,
+        priority: int | None = None,
+    ) -> dict[str, Any]:
         """Record that a suggestion became a pending upgrade (on the base commit's note)."""
         (event,) = self.log_upgrades_queued([(upgrade_id, suggestion, priority)], base_commit, target_branch)
         return event
 
-    def log_upgrades_queued(self, entries: list[tuple[str, Suggestion | dict[str, Any], int | None]],
-                            base_commit: str, target_branch: str | None) -> list[dict[str, Any]]:
+    def log_upgrades_queued(
+        self,
+        entries: list[tuple[str, Suggestion | dict[str, Any], int | None]],
+        base_commit: str,
+        target_branch: str | None,
+    ) -> list[dict[str, Any]]:
         """Record several ``(upgrade_id, suggestion, priority)`` queued on one base, in one notes commit."""
         base = self.resolve(base_commit)
         items = []
         for upgrade_id, suggestion, priority in entries:
             data = suggestion.to_dict() if isinstance(suggestion, Suggestion) else dict(suggestion)
-            items.append((ev.UPGRADE_QUEUED, base, {
-                "upgrade_id": upgrade_id, "suggestion": data,
-                "priority": data.get("priority") if priority is None else priority,
-                "base_commit": base, "target_branch": target_branch}))
+            items.append(
+                (
+                    ev.UPGRADE_QUEUED,
+                    base,
+                    {
+                        "upgrade_id": upgrade_id,
+                        "suggestion": data,
+                        "priority": data.get("priority") if priority is None else priority,
+                        "base_commit": base,
+                        "target_branch": target_branch,
+                    },
+                )
+            )
         return self.append_many(items)
 
     def log_upgrade_execution(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -63,12 +90,18 @@ class LedgerRecorder:
             raise UserError("an upgrade execution needs its commit or base_commit")
         return self.append(ev.UPGRADE_EXECUTED, target, **record)
 
-    def log_merge(self, upgrade_id: str, merge_commit: str, target_branch: str, fast_forward: bool,
-                  commit: str | None = None) -> dict[str, Any]:
+    def log_merge(
+        self, upgrade_id: str, merge_commit: str, target_branch: str, fast_forward: bool, commit: str | None = None
+    ) -> dict[str, Any]:
         """Record that an upgrade was merged into ``target_branch``."""
-        return self.append(ev.UPGRADE_MERGED, commit or self._upgrade_commit(upgrade_id, merge_commit),
-                           upgrade_id=upgrade_id, merge_commit=merge_commit,
-                           target_branch=target_branch, fast_forward=fast_forward)
+        return self.append(
+            ev.UPGRADE_MERGED,
+            commit or self._upgrade_commit(upgrade_id, merge_commit),
+            upgrade_id=upgrade_id,
+            merge_commit=merge_commit,
+            target_branch=target_branch,
+            fast_forward=fast_forward,
+        )
 
     def log_rejection(self, upgrade_id: str, commit: str | None = None) -> dict[str, Any]:
         """Record that a reviewer rejected an upgrade."""
@@ -77,8 +110,9 @@ class LedgerRecorder:
     def log_rollback(self, record: dict[str, Any]) -> dict[str, Any]:
         """Record a rollback (on the upgrade commit's note, or ``record['commit']``)."""
         payload = dict(record)
-        commit = payload.pop("commit", None) or self._upgrade_commit(payload["upgrade_id"],
-                                                                      payload.get("revert_commit"))
+        commit = payload.pop("commit", None) or self._upgrade_commit(
+            payload["upgrade_id"], payload.get("revert_commit")
+        )
         return self.append(ev.ROLLBACK, commit, **payload)
 
     def log_learning(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +126,8 @@ class LedgerRecorder:
         record = self.upgrade(upgrade_id)
         commit = ((record.commit or record.base_commit) if record else None) or fallback
         if not commit:
-            raise UserError(f"the ledger does not know upgrade {upgrade_id}",
-                            hint="pass the commit whose note should record the event")
+            raise UserError(
+                f"the ledger does not know upgrade {upgrade_id}",
+                hint="pass the commit whose note should record the event",
+            )
         return commit

@@ -1,4 +1,5 @@
 """Turning one parsed event into rows of the spec's tables."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,7 @@ from gitupgrade.ledger import events as ev
 FileResolver = Callable[[str, str], "tuple[str, str] | None"]
 
 
-def insert_derived(
-    conn: sqlite3.Connection, digest: str, event: dict[str, Any], resolve: FileResolver | None
-) -> None:
+def insert_derived(conn: sqlite3.Connection, digest: str, event: dict[str, Any], resolve: FileResolver | None) -> None:
     """Insert the table rows an event implies (nothing for kinds without a table)."""
     kind = event["event"]
     if kind == ev.SCAN:
@@ -24,16 +23,32 @@ def insert_derived(
     elif kind == ev.ROLLBACK:
         conn.execute(
             "INSERT OR IGNORE INTO rollback_operations VALUES (?,?,?,?,?,?,?,?)",
-            (digest, event["ts"], event.get("upgrade_id"), event.get("revert_commit"),
-             event.get("status"), _number(event.get("seconds")),
-             json.dumps(event.get("restored_files") or []), json.dumps(event.get("conflicts") or [])),
+            (
+                digest,
+                event["ts"],
+                event.get("upgrade_id"),
+                event.get("revert_commit"),
+                event.get("status"),
+                _number(event.get("seconds")),
+                json.dumps(event.get("restored_files") or []),
+                json.dumps(event.get("conflicts") or []),
+            ),
         )
     elif kind == ev.LEARNING:
         conn.execute(
             "INSERT OR IGNORE INTO upgrade_learning VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (digest, event["ts"], event.get("type"), event.get("package"), _number(event.get("attempts")),
-             _number(event.get("successes")), _number(event.get("estimate")),
-             _text(event.get("trust_before")), _text(event.get("trust_after")), _text(event.get("reason"))),
+            (
+                digest,
+                event["ts"],
+                event.get("type"),
+                event.get("package"),
+                _number(event.get("attempts")),
+                _number(event.get("successes")),
+                _number(event.get("estimate")),
+                _text(event.get("trust_before")),
+                _text(event.get("trust_after")),
+                _text(event.get("reason")),
+            ),
         )
 
 
@@ -42,16 +57,22 @@ def _scan(conn: sqlite3.Connection, digest: str, event: dict[str, Any]) -> None:
     queued = event.get("queued")
     conn.execute(
         "INSERT OR IGNORE INTO upgrade_scans VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (digest, event["ts"], event.get("commit"), _number(summary.get("modules")),
-         _number(summary.get("suggestions")), _number(summary.get("circular_imports")),
-         _number(summary.get("violations")), _number(summary.get("seconds")),
-         len(queued) if isinstance(queued, list) else _number(queued), _number(event.get("filtered"))),
+        (
+            digest,
+            event["ts"],
+            event.get("commit"),
+            _number(summary.get("modules")),
+            _number(summary.get("suggestions")),
+            _number(summary.get("circular_imports")),
+            _number(summary.get("violations")),
+            _number(summary.get("seconds")),
+            len(queued) if isinstance(queued, list) else _number(queued),
+            _number(event.get("filtered")),
+        ),
     )
 
 
-def _execution(
-    conn: sqlite3.Connection, digest: str, event: dict[str, Any], resolve: FileResolver | None
-) -> None:
+def _execution(conn: sqlite3.Connection, digest: str, event: dict[str, Any], resolve: FileResolver | None) -> None:
     tests = _dict(event.get("tests"))
     baseline = _dict(tests.get("baseline"))
     after = _dict(tests.get("after"))
@@ -59,28 +80,52 @@ def _execution(
     upgrade_id = event.get("upgrade_id")
     conn.execute(
         "INSERT OR IGNORE INTO upgrade_executions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (digest, event["ts"], upgrade_id, event.get("status"), event.get("type"),
-         event.get("risk_level"), event.get("branch"), event.get("commit"), event.get("base_commit"),
-         event.get("failure_type"), _text(event.get("detail")), _number(event.get("seconds")),
-         _text(event.get("strategy")),
-         _number(baseline.get("passed")), _number(baseline.get("failed")),
-         _number(after.get("passed")), _number(after.get("failed")),
-         _number(quality.get("smells_before")), _number(quality.get("smells_after")),
-         _number(quality.get("complexity_before")), _number(quality.get("complexity_after"))),
+        (
+            digest,
+            event["ts"],
+            upgrade_id,
+            event.get("status"),
+            event.get("type"),
+            event.get("risk_level"),
+            event.get("branch"),
+            event.get("commit"),
+            event.get("base_commit"),
+            event.get("failure_type"),
+            _text(event.get("detail")),
+            _number(event.get("seconds")),
+            _text(event.get("strategy")),
+            _number(baseline.get("passed")),
+            _number(baseline.get("failed")),
+            _number(after.get("passed")),
+            _number(after.get("failed")),
+            _number(quality.get("smells_before")),
+            _number(quality.get("smells_after")),
+            _number(quality.get("complexity_before")),
+            _number(quality.get("complexity_after")),
+        ),
     )
     files = event.get("files")
     files = files if isinstance(files, list) else []
     commit = event.get("commit")
     # Events written by this ledger carry their file versions; others are looked up in git.
-    recorded = {v["path"]: (v.get("blob"), v.get("sha256")) for v in event.get("file_versions") or ()
-                if isinstance(v, dict) and isinstance(v.get("path"), str) and isinstance(v.get("blob"), str)}
+    recorded = {
+        v["path"]: (v.get("blob"), v.get("sha256"))
+        for v in event.get("file_versions") or ()
+        if isinstance(v, dict) and isinstance(v.get("path"), str) and isinstance(v.get("blob"), str)
+    }
     for item in files:
         if not isinstance(item, dict) or not isinstance(item.get("path"), str):
             continue
         conn.execute(
             "INSERT OR IGNORE INTO file_changes VALUES (?,?,?,?,?,?)",
-            (digest, upgrade_id, item["path"], _text(item.get("change")),
-             _number(item.get("added")), _number(item.get("removed"))),
+            (
+                digest,
+                upgrade_id,
+                item["path"],
+                _text(item.get("change")),
+                _number(item.get("added")),
+                _number(item.get("removed")),
+            ),
         )
         if not isinstance(commit, str) or item.get("change") == "DELETE":
             continue
@@ -91,8 +136,9 @@ def _execution(
         else:
             found = None  # the writer found no such file at that commit
         if found is not None:
-            conn.execute("INSERT OR IGNORE INTO file_versions VALUES (?,?,?,?)",
-                         (item["path"], found[0], commit, found[1]))
+            conn.execute(
+                "INSERT OR IGNORE INTO file_versions VALUES (?,?,?,?)", (item["path"], found[0], commit, found[1])
+            )
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -1,12 +1,21 @@
 """The SQLite schema of the ledger index (a cache: the notes are the truth)."""
+
 from __future__ import annotations
 
 # Bump when a table changes; an index of another version is rebuilt from the notes.
 INDEX_VERSION = 2
 
 TABLES = (
-    "meta", "events", "skipped_lines", "upgrades", "upgrade_scans", "upgrade_executions",
-    "file_changes", "file_versions", "rollback_operations", "upgrade_learning",
+    "meta",
+    "events",
+    "skipped_lines",
+    "upgrades",
+    "upgrade_scans",
+    "upgrade_executions",
+    "file_changes",
+    "file_versions",
+    "rollback_operations",
+    "upgrade_learning",
 )
 
 SCHEMA = """

@@ -1,4 +1,5 @@
 """The current state of an upgrade, folded from its events in time order."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -63,8 +64,14 @@ def fold(upgrade_id: str, events: Iterable[dict[str, Any]]) -> UpgradeRecord | N
     if not ordered:
         return None
     # A plain dict while folding: thousands of upgrades are folded on a full reindex.
-    state: dict[str, Any] = {"id": upgrade_id, "status": PENDING, "created": ordered[0]["ts"],
-                             "attempts": 0, "detail": "", "files": []}
+    state: dict[str, Any] = {
+        "id": upgrade_id,
+        "status": PENDING,
+        "created": ordered[0]["ts"],
+        "attempts": 0,
+        "detail": "",
+        "files": [],
+    }
     for event in ordered:
         _apply(state, event)
         state["updated"] = event["ts"]
@@ -76,25 +83,39 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     if kind == ev.UPGRADE_QUEUED:
         suggestion = event.get("suggestion") or {}
         state.update(
-            status=PENDING, suggestion=suggestion,
-            type=suggestion.get("type", state.get("type")), title=suggestion.get("title", state.get("title")),
+            status=PENDING,
+            suggestion=suggestion,
+            type=suggestion.get("type", state.get("type")),
+            title=suggestion.get("title", state.get("title")),
             risk_level=suggestion.get("risk_level", state.get("risk_level")),
             priority=event.get("priority", suggestion.get("priority")),
-            base_commit=event.get("base_commit"), target_branch=event.get("target_branch"),
+            base_commit=event.get("base_commit"),
+            target_branch=event.get("target_branch"),
         )
     elif kind == ev.UPGRADE_EXECUTED:
         state.update(
-            status=event["status"], last_execution_status=event["status"], attempts=state["attempts"] + 1,
-            type=event.get("type") or state.get("type"), risk_level=event.get("risk_level") or state.get("risk_level"),
-            branch=event.get("branch") or state.get("branch"), commit=event.get("commit"),
+            status=event["status"],
+            last_execution_status=event["status"],
+            attempts=state["attempts"] + 1,
+            type=event.get("type") or state.get("type"),
+            risk_level=event.get("risk_level") or state.get("risk_level"),
+            branch=event.get("branch") or state.get("branch"),
+            commit=event.get("commit"),
             base_commit=event.get("base_commit") or state.get("base_commit"),
-            failure_type=event.get("failure_type"), detail=event.get("detail") or "",
-            strategy=event.get("strategy"), seconds=event.get("seconds"), tests=event.get("tests"),
-            quality=event.get("quality"), files=list(event.get("files") or []),
+            failure_type=event.get("failure_type"),
+            detail=event.get("detail") or "",
+            strategy=event.get("strategy"),
+            seconds=event.get("seconds"),
+            tests=event.get("tests"),
+            quality=event.get("quality"),
+            files=list(event.get("files") or []),
         )
     elif kind == ev.UPGRADE_MERGED:
-        state.update(status="merged", merge_commit=event.get("merge_commit"),
-                     target_branch=event.get("target_branch") or state.get("target_branch"))
+        state.update(
+            status="merged",
+            merge_commit=event.get("merge_commit"),
+            target_branch=event.get("target_branch") or state.get("target_branch"),
+        )
     elif kind == ev.UPGRADE_REJECTED:
         state["status"] = REJECTED
     elif kind == ev.ROLLBACK and event.get("status") in ("done", "deleted_branch"):

@@ -5,6 +5,7 @@ thousands of upgrades. An upgrade *succeeded* when its latest execution passed
 validation (awaiting_review, approved or merged), *failed* when it failed or was
 refused; pending upgrades were not attempted yet.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,16 +46,19 @@ def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str,
     since = (now - timedelta(days=RECENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     total, succeeded, failed, recent = conn.execute(
         f"SELECT COUNT(execution_status), SUM(execution_status IN {_SUCCESS}),"
-        f" SUM(execution_status IN {_FAILURE}), SUM(execution_ts >= ?) FROM upgrades", (since,)).fetchone()
+        f" SUM(execution_status IN {_FAILURE}), SUM(execution_ts >= ?) FROM upgrades",
+        (since,),
+    ).fetchone()
     by_status = dict(conn.execute("SELECT status, COUNT(*) FROM upgrades GROUP BY status ORDER BY status"))
     by_type: dict[str, dict[str, Any]] = {}
     for kind, attempted, ok in conn.execute(
-            f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_SUCCESS}) FROM upgrades"
-            " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"):
+        f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_SUCCESS}) FROM upgrades"
+        " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"
+    ):
         by_type[kind] = {"total": attempted, "successful": ok or 0, "success_rate": _rate(ok or 0, attempted)}
     changes, unique_files = conn.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT f.path) FROM upgrades u"
-        " JOIN file_changes f ON f.event_hash = u.last_execution").fetchone()
+        "SELECT COUNT(*), COUNT(DISTINCT f.path) FROM upgrades u JOIN file_changes f ON f.event_hash = u.last_execution"
+    ).fetchone()
     rollbacks = conn.execute(
         "SELECT COUNT(DISTINCT upgrade_id) FROM rollback_operations WHERE status IN ('done', 'deleted_branch')"
     ).fetchone()[0]
@@ -73,19 +77,25 @@ def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str,
 
 def analyze_failure_patterns(conn: sqlite3.Connection) -> dict[str, Any]:
     """Failed executions grouped by failure type and upgrade type, with recommendations."""
-    by_failure = dict(conn.execute(
-        f"SELECT COALESCE(failure_type, 'unknown'), COUNT(*) FROM upgrade_executions"
-        f" WHERE status IN {_FAILURE} GROUP BY 1 ORDER BY 2 DESC, 1"))
-    by_type = dict(conn.execute(
-        f"SELECT COALESCE(type, 'unknown'), COUNT(*) FROM upgrade_executions"
-        f" WHERE status IN {_FAILURE} GROUP BY 1 ORDER BY 2 DESC, 1"))
+    by_failure = dict(
+        conn.execute(
+            f"SELECT COALESCE(failure_type, 'unknown'), COUNT(*) FROM upgrade_executions"
+            f" WHERE status IN {_FAILURE} GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+    )
+    by_type = dict(
+        conn.execute(
+            f"SELECT COALESCE(type, 'unknown'), COUNT(*) FROM upgrade_executions"
+            f" WHERE status IN {_FAILURE} GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+    )
     recommendations = [RECOMMENDATIONS.get(kind, RECOMMENDATIONS["unknown"]) for kind in by_failure]
     for kind, attempted, failed in conn.execute(
-            f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_FAILURE}) FROM upgrades"
-            " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"):
+        f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_FAILURE}) FROM upgrades"
+        " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"
+    ):
         if attempted >= FAILING_TYPE_MIN_ATTEMPTS and (failed or 0) / attempted >= FAILING_TYPE_RATE:
-            recommendations.append(
-                f"Lower the priority of {kind} upgrades: {failed} of {attempted} failed")
+            recommendations.append(f"Lower the priority of {kind} upgrades: {failed} of {attempted} failed")
     return {
         "total_failures": sum(by_failure.values()),
         "failure_types": by_failure,
@@ -102,7 +112,8 @@ def indicators(conn: sqlite3.Connection) -> dict[str, Any]:
     measured, smells_before, smells_after, cx_before, cx_after = conn.execute(
         "SELECT COUNT(*), SUM(x.smells_before), SUM(x.smells_after), SUM(x.complexity_before),"
         " SUM(x.complexity_after) FROM upgrades u JOIN upgrade_executions x ON x.event_hash = u.last_execution"
-        " WHERE u.status = 'merged' AND x.smells_before IS NOT NULL").fetchone()
+        " WHERE u.status = 'merged' AND x.smells_before IS NOT NULL"
+    ).fetchone()
     smells_removed = (smells_before or 0) - (smells_after or 0)
     complexity_removed = (cx_before or 0) - (cx_after or 0)
     return {
@@ -110,9 +121,12 @@ def indicators(conn: sqlite3.Connection) -> dict[str, Any]:
         "rollback_frequency": _rate(rolled_back, merged),
         "quality": {
             "merged_upgrades_measured": measured,
-            "smells_before": _plain(smells_before or 0), "smells_after": _plain(smells_after or 0),
-            "complexity_before": _plain(cx_before or 0), "complexity_after": _plain(cx_after or 0),
-            "smells_removed": _plain(smells_removed), "complexity_removed": _plain(complexity_removed),
+            "smells_before": _plain(smells_before or 0),
+            "smells_after": _plain(smells_after or 0),
+            "complexity_before": _plain(cx_before or 0),
+            "complexity_after": _plain(cx_after or 0),
+            "smells_removed": _plain(smells_removed),
+            "complexity_removed": _plain(complexity_removed),
             "technical_debt_removed": _plain(smells_removed + complexity_removed),
         },
     }

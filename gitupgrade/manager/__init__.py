@@ -1,4 +1,5 @@
 """UpgradeManager: queue, execute in the core_v2 worktree, validate, deploy, roll back."""
+
 from __future__ import annotations
 
 from gitupgrade.manager.execute import UpgradeOutcome

@@ -6,6 +6,7 @@ other; the test suite runs once on the top of that stack. When it fails, the sta
 is split in halves until each failing upgrade is isolated: one bad upgrade among n
 costs at most 2*log2(n)+1 suite runs, n good ones cost one.
 """
+
 from __future__ import annotations
 
 import time
@@ -49,8 +50,9 @@ def select_independent(records: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     return batch, rest
 
 
-def bisect(members: Sequence[Member], test: Callable[[Sequence[Member]], Verdict],
-           known: Verdict | None = None) -> dict[str, Verdict | None]:
+def bisect(
+    members: Sequence[Member], test: Callable[[Sequence[Member]], Verdict], known: Verdict | None = None
+) -> dict[str, Verdict | None]:
     """Per upgrade id: None when it passes, else the verdict of the smallest failing stack holding it.
 
     ``known`` is the failing verdict of ``members`` when already tested.
@@ -90,10 +92,20 @@ class BatchRunner:
             build = ex.build(record.id, suggestion, tip, config, policy, with_suite=False)
             files = {f["path"] for f in build.files}
             if build.commit is not None and files & seen_files:
-                build = Build(tip, build.commit, Verdict.fail("merge_conflict", "touches a file another upgrade "
-                              "of the batch changes; run it on its own"), build.baseline, build.strategy, build.files)
+                build = Build(
+                    tip,
+                    build.commit,
+                    Verdict.fail(
+                        "merge_conflict", "touches a file another upgrade of the batch changes; run it on its own"
+                    ),
+                    build.baseline,
+                    build.strategy,
+                    build.files,
+                )
             if build.commit is None or not build.verdict.ok:
-                outcomes[record.id] = ex.record_failure(ex.common_fields(record.id, suggestion, build, started, 1), build)
+                outcomes[record.id] = ex.record_failure(
+                    ex.common_fields(record.id, suggestion, build, started, 1), build
+                )
                 continue
             seen_files |= files
             members.append(Member(record, suggestion, build))
@@ -101,8 +113,9 @@ class BatchRunner:
             outcomes.update(self._validate_and_deploy(members, tip, target, config, policy, started))
         return [outcomes[r.id] for r in records if r.id in outcomes]
 
-    def _validate_and_deploy(self, members: list[Member], tip: CommitId, target: BranchName, config: Any,
-                             policy: RiskPolicy, started: float) -> dict[str, UpgradeOutcome]:
+    def _validate_and_deploy(
+        self, members: list[Member], tip: CommitId, target: BranchName, config: Any, policy: RiskPolicy, started: float
+    ) -> dict[str, UpgradeOutcome]:
         ex = self.executor
         validator = Validator(ex.staging.path, ex.repo.state_dir, config)
         baseline = members[0].build.baseline
@@ -139,8 +152,9 @@ class BatchRunner:
             outcomes.update(self._deploy(approved, tip, target))
         return outcomes
 
-    def _deploy(self, approved: list[tuple[Member, dict[str, Any]]], tip: CommitId,
-                target: BranchName) -> dict[str, UpgradeOutcome]:
+    def _deploy(
+        self, approved: list[tuple[Member, dict[str, Any]]], tip: CommitId, target: BranchName
+    ) -> dict[str, UpgradeOutcome]:
         ex = self.executor
         stacked: list[CommitId] = []
         onto = tip
@@ -162,8 +176,9 @@ class BatchRunner:
             ex.ledger.log_merge(upgrade_id, commit, target, commit == member.build.commit, commit=member.build.commit)
             delete_ref(ex.repo, branch_ref(upgrade_branch(upgrade_id)))
             values = {k: v for k, v in common.items() if not k.startswith("_")}
-            outcomes[upgrade_id] = UpgradeOutcome(**{**values, "status": "merged", "merge_commit": commit,
-                                                     "fast_forward": commit == member.build.commit})
+            outcomes[upgrade_id] = UpgradeOutcome(
+                **{**values, "status": "merged", "merge_commit": commit, "fast_forward": commit == member.build.commit}
+            )
         return outcomes
 
     def _stack(self, group: Sequence[Member], tip: CommitId) -> CommitId:

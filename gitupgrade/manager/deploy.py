@@ -5,6 +5,7 @@ worktree), its files are updated as ``git merge --ff`` would: only the files tha
 change, and a refusal when a local change touches one of them. Otherwise only the
 ref moves. Either way the ref moves only from the value read before the work.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ then, when the risk policy auto-approves it, merged by compare-and-swap. If the
 target moved meanwhile the upgrade is regenerated on the new tip and validated
 again, up to ``max_upgrade_retries`` times.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,19 +26,30 @@ from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
 from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.repo.branches import backup, delete_ref, point_branch, upgrade_branch
 from gitupgrade.repo.commits import commit_worktree, format_message, is_ancestor
-from gitupgrade.repo.merge import merge as merge_in_memory
 from gitupgrade.repo.diffs import changed_files
+from gitupgrade.repo.merge import merge as merge_in_memory
 from gitupgrade.repo.names import branch_ref
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.repo.worktree import changed_paths
 from gitupgrade.suggestion import Suggestion
 
-
 # The failure types the ledger knows; a strategy's own classification outside them is "refused".
-LEDGER_FAILURE_TYPES = frozenset({
-    "syntax_error", "import_error", "test_failure", "timeout", "merge_conflict", "baseline_failing",
-    "refused", "performance_regression", "local_changes", "llm_invalid_diff", "llm_unavailable", "llm_timeout",
-})
+LEDGER_FAILURE_TYPES = frozenset(
+    {
+        "syntax_error",
+        "import_error",
+        "test_failure",
+        "timeout",
+        "merge_conflict",
+        "baseline_failing",
+        "refused",
+        "performance_regression",
+        "local_changes",
+        "llm_invalid_diff",
+        "llm_unavailable",
+        "llm_timeout",
+    }
+)
 
 
 class BaselineFailingError(GitUpgradeError):
@@ -123,13 +135,24 @@ class Executor:
                 return self.merge(common, target, tip, build.commit)
             except RefMovedError as exc:
                 if attempts > int(config["max_upgrade_retries"]):
-                    return self.record({**common, "detail": f"{exc.message}; gave up after {attempts} attempts"},
-                                        "failed", "merge_conflict")
+                    return self.record(
+                        {**common, "detail": f"{exc.message}; gave up after {attempts} attempts"},
+                        "failed",
+                        "merge_conflict",
+                    )
             except RefusedError as exc:
                 return self.record({**common, "detail": exc.message}, "approved", "local_changes")
 
-    def build(self, upgrade_id: str, suggestion: Suggestion, base: CommitId, config: Config,
-              policy: RiskPolicy, announce: bool = True, with_suite: bool = True) -> Build:
+    def build(
+        self,
+        upgrade_id: str,
+        suggestion: Suggestion,
+        base: CommitId,
+        config: Config,
+        policy: RiskPolicy,
+        announce: bool = True,
+        with_suite: bool = True,
+    ) -> Build:
         """Apply the suggestion on ``base`` in core_v2, commit it on ``upgrade/<id>`` and validate it.
 
         ``with_suite`` False stops after the syntax and import checks (a batch runs the
@@ -145,10 +168,16 @@ class Executor:
         refusal = self._refusal(suggestion, result, changed_paths(worktree))
         if refusal is not None:
             return Build(base, None, refusal, baseline, result.strategy, [])
-        message = format_message(suggestion.title, result.summary, {
-            "Upgrade-Id": upgrade_id, "Upgrade-Type": suggestion.type,
-            "Risk-Level": suggestion.risk_level, "Priority": str(suggestion.priority),
-        })
+        message = format_message(
+            suggestion.title,
+            result.summary,
+            {
+                "Upgrade-Id": upgrade_id,
+                "Upgrade-Type": suggestion.type,
+                "Risk-Level": suggestion.risk_level,
+                "Priority": str(suggestion.priority),
+            },
+        )
         commit = commit_worktree(self.repo, worktree, message)
         assert commit is not None  # _refusal returned a verdict when nothing changed
         point_branch(self.repo, branch, commit, f"git upgrade: build {upgrade_id}")
@@ -157,8 +186,15 @@ class Executor:
         if assessment.problem is not None:
             verdict = Verdict.fail("refused", assessment.problem)
         else:
-            verdict = self._validate(validator, {f["path"]: f["change"] for f in files}, baseline,
-                                     policy, need_tests, with_suite, (base, commit))
+            verdict = self._validate(
+                validator,
+                {f["path"]: f["change"] for f in files},
+                baseline,
+                policy,
+                need_tests,
+                with_suite,
+                (base, commit),
+            )
         if verdict.ok and with_suite and not validator.benchmark_command:
             validator.remember(self.repo.commit_tree(commit), verdict.tests)
         if verdict.ok and result.reason:
@@ -166,8 +202,9 @@ class Executor:
             verdict = replace(verdict, detail=result.reason)
         return Build(base, commit, verdict, baseline, result.strategy, files, assessment.quality)
 
-    def _baseline(self, base: CommitId, config: Config, policy: RiskPolicy,
-                  suggestion: Suggestion) -> tuple[Any, Validator, Baseline, bool]:
+    def _baseline(
+        self, base: CommitId, config: Config, policy: RiskPolicy, suggestion: Suggestion
+    ) -> tuple[Any, Validator, Baseline, bool]:
         """Check out ``base`` in core_v2 and get its baseline (cached by tree id); a failing one raises."""
         worktree = self.staging.checkout(base)
         validator = Validator(worktree.path, self.repo.state_dir, config)
@@ -178,16 +215,24 @@ class Executor:
             raise BaselineFailingError(base, baseline.describe_failure())
         return worktree, validator, baseline, need_tests
 
-    def _validate(self, validator: Validator, changed: dict[str, str], baseline: Baseline,
-                  policy: RiskPolicy, need_tests: bool, with_suite: bool,
-                  base_and_head: tuple[CommitId, CommitId]) -> Verdict:
+    def _validate(
+        self,
+        validator: Validator,
+        changed: dict[str, str],
+        baseline: Baseline,
+        policy: RiskPolicy,
+        need_tests: bool,
+        with_suite: bool,
+        base_and_head: tuple[CommitId, CommitId],
+    ) -> Verdict:
         runs_before = validator.suite_runs
         verdict = Verdict(True)
         if policy.require_checks():
             verdict = validator.check_syntax(changed)
             if verdict.ok:
                 verdict = validator.check_imports(
-                    changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head))
+                    changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head)
+                )
         if verdict.ok and need_tests and with_suite:
             verdict = validator.check_tests(baseline)
         if verdict.ok and with_suite:
@@ -196,8 +241,9 @@ class Executor:
         self.suite_runs += validator.suite_runs - runs_before
         return verdict
 
-    def merge(self, common: dict[str, Any], target: BranchName, tip: CommitId, new: CommitId,
-              fast_forward: bool = True) -> UpgradeOutcome:
+    def merge(
+        self, common: dict[str, Any], target: BranchName, tip: CommitId, new: CommitId, fast_forward: bool = True
+    ) -> UpgradeOutcome:
         """Move ``target`` from ``tip`` to ``new`` (the upgrade commit, or a merge commit) and record it."""
         upgrade_id = common["upgrade_id"]
         deploy(self.repo, target, tip, new, f"git upgrade: merge {upgrade_id}")
@@ -217,13 +263,22 @@ class Executor:
             config = self.config_at(tip)
             policy = RiskPolicy(config)
             if tip == record.base_commit or is_ancestor(self.repo, tip, commit):
-                build = Build(CommitId(record.base_commit), commit, Verdict(True), Baseline(tip, None, None),
-                              record.strategy or "", list(record.files))
+                build = Build(
+                    CommitId(record.base_commit),
+                    commit,
+                    Verdict(True),
+                    Baseline(tip, None, None),
+                    record.strategy or "",
+                    list(record.files),
+                )
                 new, fast_forward = commit, True
             else:
                 build, new = self._rebase_reviewed(record, suggestion, tip, commit, config, policy)
                 fast_forward = new == build.commit
-            common = {**self.common_fields(record.id, suggestion, build, started, attempt), "detail": "approved by a reviewer"}
+            common = {
+                **self.common_fields(record.id, suggestion, build, started, attempt),
+                "detail": "approved by a reviewer",
+            }
             if build.commit is None or not build.verdict.ok:
                 return self.record_failure(common, build)
             try:
@@ -235,8 +290,9 @@ class Executor:
                     return self.record({**common, "detail": exc.message}, "failed", "merge_conflict")
         raise AssertionError("itertools.count never ends")
 
-    def _rebase_reviewed(self, record: Any, suggestion: Suggestion, tip: CommitId, commit: CommitId,
-                         config: Config, policy: RiskPolicy) -> tuple[Build, CommitId]:
+    def _rebase_reviewed(
+        self, record: Any, suggestion: Suggestion, tip: CommitId, commit: CommitId, config: Config, policy: RiskPolicy
+    ) -> tuple[Build, CommitId]:
         # A merge commit keeps the reviewed commit as it was reviewed; only a conflict makes us
         # regenerate the change on the new tip.
         plan = merge_in_memory(self.repo, tip, commit, f"Merge {upgrade_branch(record.id)}: {suggestion.title}")
@@ -268,24 +324,35 @@ class Executor:
         """The commit the target branch points at now."""
         tip = read_ref(self.repo, branch_ref(target))
         if tip is None:
-            raise GitUpgradeError(f"the target branch {target} does not exist",
-                                  hint="set integration.target_branch or check out the branch to upgrade")
+            raise GitUpgradeError(
+                f"the target branch {target} does not exist",
+                hint="set integration.target_branch or check out the branch to upgrade",
+            )
         return tip
 
     @staticmethod
-    def common_fields(upgrade_id: str, suggestion: Suggestion, build: Build, started: float,
-                      attempts: int) -> dict[str, Any]:
+    def common_fields(
+        upgrade_id: str, suggestion: Suggestion, build: Build, started: float, attempts: int
+    ) -> dict[str, Any]:
         """The fields of the ledger record and the outcome that every end state shares."""
         tests = None
         if build.baseline.tests is not None:
             after = build.verdict.tests
             tests = {"baseline": build.baseline.tests.counts(), "after": after.counts() if after else None}
         return {
-            "upgrade_id": upgrade_id, "branch": upgrade_branch(upgrade_id), "commit": build.commit,
-            "base_commit": build.base, "detail": build.verdict.detail, "tests": tests,
-            "seconds": round(time.monotonic() - started, 3), "files": build.files,
-            "strategy": build.strategy, "attempts": attempts,
-            "_type": suggestion.type, "_risk": suggestion.risk_level, "_quality": build.quality,
+            "upgrade_id": upgrade_id,
+            "branch": upgrade_branch(upgrade_id),
+            "commit": build.commit,
+            "base_commit": build.base,
+            "detail": build.verdict.detail,
+            "tests": tests,
+            "seconds": round(time.monotonic() - started, 3),
+            "files": build.files,
+            "strategy": build.strategy,
+            "attempts": attempts,
+            "_type": suggestion.type,
+            "_risk": suggestion.risk_level,
+            "_quality": build.quality,
         }
 
     def record_failure(self, common: dict[str, Any], build: Build) -> UpgradeOutcome:
@@ -301,9 +368,15 @@ class Executor:
     def record(self, common: dict[str, Any], status: str, failure_type: str | None = None) -> UpgradeOutcome:
         """Write the ``upgrade_executed`` event of an end state and return the outcome."""
         payload = {k: v for k, v in common.items() if not k.startswith("_") and k != "attempts"}
-        self.ledger.log_upgrade_execution({
-            **payload, "status": status, "failure_type": failure_type,
-            "type": common["_type"], "risk_level": common["_risk"], "quality": common.get("_quality"),
-        })
+        self.ledger.log_upgrade_execution(
+            {
+                **payload,
+                "status": status,
+                "failure_type": failure_type,
+                "type": common["_type"],
+                "risk_level": common["_risk"],
+                "quality": common.get("_quality"),
+            }
+        )
         values = {k: v for k, v in common.items() if not k.startswith("_")}
         return UpgradeOutcome(**{**values, "status": status, "failure_type": failure_type})

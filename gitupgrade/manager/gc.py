@@ -1,4 +1,5 @@
 """``git upgrade gc``: prune backup refs past ``backup_retention_days`` and stale staging state."""
+
 from __future__ import annotations
 
 import time

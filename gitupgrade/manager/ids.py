@@ -1,4 +1,5 @@
 """Upgrade ids: ``upgrade_YYYYMMDD_HHMMSS_<6 hex>`` (UTC time of queueing, random suffix)."""
+
 from __future__ import annotations
 
 import re

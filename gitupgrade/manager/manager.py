@@ -3,6 +3,7 @@
 Commands that change refs or the staging worktree (run, approve, reject, rollback,
 gc) hold the one-runner lock; read-only ones (status, diff) never wait for it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -53,8 +54,12 @@ class RunReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the ``run --json`` document)."""
-        return {"upgrades": [o.to_dict() for o in self.outcomes], "messages": self.messages,
-                "baseline_failure": self.baseline_failure, "suite_runs": self.suite_runs}
+        return {
+            "upgrades": [o.to_dict() for o in self.outcomes],
+            "messages": self.messages,
+            "baseline_failure": self.baseline_failure,
+            "suite_runs": self.suite_runs,
+        }
 
 
 class UpgradeManager:
@@ -88,13 +93,19 @@ class UpgradeManager:
         configured = config.get_path("integration.target_branch")
         branch = BranchName(configured) if configured else self.repo.current_branch()
         if branch is None:
-            raise UserError("HEAD is detached and integration.target_branch is not set",
-                            hint="check out the branch to upgrade, or set integration.target_branch")
+            raise UserError(
+                "HEAD is detached and integration.target_branch is not set",
+                hint="check out the branch to upgrade, or set integration.target_branch",
+            )
         return branch
 
     # -- scan and queue ------------------------------------------------------------------------
-    def trigger_scan(self, target_path: str | Sequence[str] | None = None, rev: str = "HEAD",
-                     progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
+    def trigger_scan(
+        self,
+        target_path: str | Sequence[str] | None = None,
+        rev: str = "HEAD",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ScanOutcome:
         """Analyse ``rev``, queue the suggestions the risk policy lets through, log the scan."""
         from gitupgrade.analysis import ArchitectAnalyzer
 
@@ -104,19 +115,27 @@ class UpgradeManager:
         report = ArchitectAnalyzer(self.repo, config).analyze_codebase(target_path, rev=rev, progress=progress)
         commit = CommitId(report.metadata["commit"])
         result = self.queue_suggestions(report.suggestions, commit, config)
-        self.ledger.log_scan(commit, report.summary(), [s.id for s in report.suggestions],
-                             list(result.queued), len(result.filtered))
+        self.ledger.log_scan(
+            commit, report.summary(), [s.id for s in report.suggestions], list(result.queued), len(result.filtered)
+        )
         return ScanOutcome(report, commit, result.queued, result.filtered)
 
-    def queue_suggestions(self, suggestions: list[Suggestion], base: CommitId | None = None,
-                          config: Config | None = None) -> upgrade_queue.QueueResult:
+    def queue_suggestions(
+        self, suggestions: list[Suggestion], base: CommitId | None = None, config: Config | None = None
+    ) -> upgrade_queue.QueueResult:
         """Queue suggestions found on ``base`` as pending upgrades (stable ids are not queued twice)."""
         from gitupgrade.refactor import registry
 
         base = base or self.repo.resolve_commit("HEAD")
         config = config or self.config_at(base)
-        return upgrade_queue.enqueue(self.ledger, RiskPolicy.with_learning(config, self.ledger), suggestions, base,
-                                     self.target_branch(config), registry.handled_types())
+        return upgrade_queue.enqueue(
+            self.ledger,
+            RiskPolicy.with_learning(config, self.ledger),
+            suggestions,
+            base,
+            self.target_branch(config),
+            registry.handled_types(),
+        )
 
     # -- execution -----------------------------------------------------------------------------
     def run(self, ids: tuple[str, ...] = (), max_count: int | None = None) -> RunReport:
@@ -124,8 +143,10 @@ class UpgradeManager:
         for upgrade_id in ids:
             record = self.record(upgrade_id)
             if record.status not in ("pending", "in_progress"):
-                raise UserError(f"{upgrade_id} is {record.status.replace('_', ' ')}, not pending",
-                                hint="git upgrade status lists the pending upgrades")
+                raise UserError(
+                    f"{upgrade_id} is {record.status.replace('_', ' ')}, not pending",
+                    hint="git upgrade status lists the pending upgrades",
+                )
         report = RunReport()
         with self._lock("run", report) as lock:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
@@ -183,7 +204,9 @@ class UpgradeManager:
         """Merge a reviewed upgrade; rebuilt and revalidated on the new tip when the target moved."""
         record = self.record(upgrade_id)
         if record.status not in ("awaiting_review", "approved"):
-            raise UserError(f"{upgrade_id} is {record.status.replace('_', ' ')}; only upgrades awaiting review can be approved")
+            raise UserError(
+                f"{upgrade_id} is {record.status.replace('_', ' ')}; only upgrades awaiting review can be approved"
+            )
         report = RunReport()
         with self._lock("approve", report):
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
@@ -195,8 +218,10 @@ class UpgradeManager:
         """Delete an upgrade's branch (kept as a backup ref) and remember the decision."""
         record = self.record(upgrade_id)
         if record.status in ("merged", "rolled_back", "rejected"):
-            raise UserError(f"{upgrade_id} is {record.status.replace('_', ' ')}; cannot reject it",
-                            hint="use git upgrade rollback to undo a merged upgrade")
+            raise UserError(
+                f"{upgrade_id} is {record.status.replace('_', ' ')}; cannot reject it",
+                hint="use git upgrade rollback to undo a merged upgrade",
+            )
         with self._lock("reject", RunReport()):
             branch = upgrade_branch(upgrade_id)
             commit = read_ref(self.repo, branch_ref(branch))
@@ -213,8 +238,9 @@ class UpgradeManager:
             config = self.config_at(self.repo.resolve_commit("HEAD"))
             staging = Staging(self.repo, config)
             target = BranchName(record.target_branch or self.target_branch(config))
-            return rollback(self.repo, self.ledger, record, target, staging, self.config_at,
-                            int(config["max_upgrade_retries"]))
+            return rollback(
+                self.repo, self.ledger, record, target, staging, self.config_at, int(config["max_upgrade_retries"])
+            )
 
     def learn_from_outcomes(self) -> Any:
         """What the ledger's outcomes teach per type (``gitupgrade.learning.LearningReport``);
@@ -252,13 +278,16 @@ class UpgradeManager:
         from gitupgrade.integration.merged import record_merged_elsewhere
 
         for found in record_merged_elsewhere(self.repo, self.ledger, target):
-            report.messages.append(f"{found.upgrade_id} was merged into {found.target_ref} outside git upgrade; recorded")
+            report.messages.append(
+                f"{found.upgrade_id} was merged into {found.target_ref} outside git upgrade; recorded"
+            )
 
     def _lock(self, command: str, report: RunReport) -> RunnerLock:
         lock = RunnerLock(self.repo, command).acquire()
         if lock.stale_owner is not None:
-            report.messages.append(f"recovered from a crashed run: {lock.stale_owner.describe()} had died "
-                                   "holding the lock; took it over")
+            report.messages.append(
+                f"recovered from a crashed run: {lock.stale_owner.describe()} had died holding the lock; took it over"
+            )
             stopped = kill_orphaned_run(self.repo.state_dir)
             if stopped:
                 report.messages.append(stopped)

@@ -1,4 +1,5 @@
 """The risk policy: which suggestions are queued, which upgrades merge without review."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ was not there before and, for a circular-import upgrade, that its cycle is gone.
 The smell count and complexity before and after go into the ledger, where the
 overview sums them as technical debt removed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ class QualityGate:
         """Compare the scan of ``commit`` with the scan of ``base``."""
         before, after = self._report(config, base), self._report(config, commit)
         quality = {
-            "smells_before": before.smell_count(), "smells_after": after.smell_count(),
+            "smells_before": before.smell_count(),
+            "smells_after": after.smell_count(),
             "complexity_before": round(before.complexity_total(), 2),
             "complexity_after": round(after.complexity_total(), 2),
         }

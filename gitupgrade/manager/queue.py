@@ -5,6 +5,7 @@ its ``upgrade_queued`` event and nothing after it. A suggestion whose stable id 
 already pending, in progress, awaiting review, approved, merged, rejected or rolled
 back is not queued again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -34,8 +35,12 @@ class QueueResult:
 
 
 def enqueue(
-    ledger: Any, policy: RiskPolicy, suggestions: Iterable[Suggestion], base: CommitId,
-    target: BranchName, handled_types: tuple[str, ...],
+    ledger: Any,
+    policy: RiskPolicy,
+    suggestions: Iterable[Suggestion],
+    base: CommitId,
+    target: BranchName,
+    handled_types: tuple[str, ...],
 ) -> QueueResult:
     """Record an ``upgrade_queued`` event for each suggestion the policy lets through."""
     from gitupgrade.refactor.llm import route_suggestion

@@ -1,4 +1,5 @@
 """Read-only views: ``status`` (queue counts, last and next scan, lists) and ``diff`` of an upgrade."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
@@ -30,8 +31,9 @@ def next_scan(last_scan_ts: str | None, config: Config, now: datetime) -> str | 
     return None if due is None else due.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def upgrade_status(repo: GitRepo, ledger: Any, config: Config, target: str | None = None,
-                   now: datetime | None = None) -> dict[str, Any]:
+def upgrade_status(
+    repo: GitRepo, ledger: Any, config: Config, target: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """The spec's status: queue counts, last scan, next auto scan, pending, in progress, recent."""
     from gitupgrade.integration.merged import detect_merged_elsewhere
 
@@ -50,9 +52,14 @@ def upgrade_status(repo: GitRepo, ledger: Any, config: Config, target: str | Non
     scan = ledger.last_scan()
     return {
         "queue": {"pending": len(pending), "in_progress": len(in_progress), "completed_today": len(today)},
-        "last_scan": None if scan is None else {
-            "ts": scan["ts"], "commit": scan.get("commit"), "suggestions": len(scan.get("suggestion_ids") or []),
-            "queued": len(scan.get("queued") or []), "filtered": scan.get("filtered"),
+        "last_scan": None
+        if scan is None
+        else {
+            "ts": scan["ts"],
+            "commit": scan.get("commit"),
+            "suggestions": len(scan.get("suggestion_ids") or []),
+            "queued": len(scan.get("queued") or []),
+            "filtered": scan.get("filtered"),
         },
         # `git upgrade tick` scans on this schedule whether or not it also runs upgrades
         "next_auto_scan": next_scan(scan["ts"] if scan else None, config, now),
@@ -70,8 +77,13 @@ def upgrade_status(repo: GitRepo, ledger: Any, config: Config, target: str | Non
 
 
 def _brief(record: Any) -> dict[str, Any]:
-    return {"id": record.id, "title": record.title, "type": record.type, "priority": record.priority,
-            "risk_level": record.risk_level}
+    return {
+        "id": record.id,
+        "title": record.title,
+        "type": record.type,
+        "priority": record.priority,
+        "risk_level": record.risk_level,
+    }
 
 
 @dataclass(frozen=True)
@@ -111,15 +123,26 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
     """The diff of an upgrade's commit against its parent (its base when built)."""
     suggestion = record.suggestion or {}
     if record.commit is None:
-        raise UserError(f"{record.id} has no commit yet ({record.status.replace('_', ' ')})",
-                        hint="run it first: git upgrade run " + record.id)
+        raise UserError(
+            f"{record.id} has no commit yet ({record.status.replace('_', ' ')})",
+            hint="run it first: git upgrade run " + record.id,
+        )
     commit = CommitId(record.commit)
     parents = commit_parents(repo, commit)
     base = parents[0] if parents else CommitId(record.base_commit)
     text = patch_text(repo, base, commit)
     files = [_file_view(repo, commit, patched) for patched in unidiff.PatchSet(text)]
-    return UpgradeDiff(record.id, record.type, record.status, record.title,
-                       list(suggestion.get("affected_modules") or []), commit, base, files, text)
+    return UpgradeDiff(
+        record.id,
+        record.type,
+        record.status,
+        record.title,
+        list(suggestion.get("affected_modules") or []),
+        commit,
+        base,
+        files,
+        text,
+    )
 
 
 def _file_view(repo: GitRepo, commit: CommitId, patched: unidiff.PatchedFile) -> FileChangeView:

@@ -5,6 +5,7 @@ A merged upgrade is undone by a revert commit built in memory on the target's ti
 upgrade when ``validation_required``, and deployed by compare-and-swap. A conflict
 with later work changes nothing and names the conflicting files.
 """
+
 from __future__ import annotations
 
 import time
@@ -46,8 +47,9 @@ class RollbackFailedError(GitUpgradeError):
     """The revert would conflict or break the tests; nothing was changed."""
 
 
-def rollback(repo: GitRepo, ledger: Any, record: Any, target: BranchName, staging: Staging,
-             config_at: Any, retries: int) -> RollbackOutcome:
+def rollback(
+    repo: GitRepo, ledger: Any, record: Any, target: BranchName, staging: Staging, config_at: Any, retries: int
+) -> RollbackOutcome:
     """Undo ``record``: revert it if merged, else delete its branch (kept as a backup ref)."""
     started = time.monotonic()
     if record.status == "rolled_back":
@@ -60,12 +62,23 @@ def rollback(repo: GitRepo, ledger: Any, record: Any, target: BranchName, stagin
         if tip is None:
             raise UserError(f"the target branch {target} does not exist")
         title = commit_message(repo, merged).splitlines()[0]
-        message = format_message(f'Revert "{title}"', f"This reverts commit {merged}.",
-                                 {"Upgrade-Id": record.id, "Upgrade-Type": f"rollback:{record.type}"})
+        message = format_message(
+            f'Revert "{title}"',
+            f"This reverts commit {merged}.",
+            {"Upgrade-Id": record.id, "Upgrade-Type": f"rollback:{record.type}"},
+        )
         outcome = revert(repo, merged, tip, message)
         if outcome.commit is None and outcome.conflicts:
-            result = RollbackOutcome(record.id, "conflict", None, [], _since(started), list(outcome.conflicts),
-                                     target, "the revert conflicts with later work; nothing was changed")
+            result = RollbackOutcome(
+                record.id,
+                "conflict",
+                None,
+                [],
+                _since(started),
+                list(outcome.conflicts),
+                target,
+                "the revert conflicts with later work; nothing was changed",
+            )
             ledger.log_rollback({**_payload(result), "commit": merged})
             raise RollbackFailedError(
                 f"cannot roll back {record.id}: reverting conflicts in {', '.join(outcome.conflicts)}",
@@ -84,12 +97,14 @@ def rollback(repo: GitRepo, ledger: Any, record: Any, target: BranchName, stagin
         result = RollbackOutcome(record.id, "done", outcome.commit, restored, _since(started), [], target)
         ledger.log_rollback({**_payload(result), "commit": merged})
         return result
-    raise RollbackFailedError(f"{target} kept moving; gave up rolling back {record.id}",
-                              hint="run git upgrade rollback again")
+    raise RollbackFailedError(
+        f"{target} kept moving; gave up rolling back {record.id}", hint="run git upgrade rollback again"
+    )
 
 
-def _validate(repo: GitRepo, staging: Staging, config: Config, tip: CommitId, revert_commit: CommitId,
-              upgrade_id: str) -> None:
+def _validate(
+    repo: GitRepo, staging: Staging, config: Config, tip: CommitId, revert_commit: CommitId, upgrade_id: str
+) -> None:
     worktree = staging.checkout(tip)
     validator = Validator(worktree.path, repo.state_dir, config)
     with_tests = bool(config["test_execution_required"])
@@ -99,7 +114,8 @@ def _validate(repo: GitRepo, staging: Staging, config: Config, tip: CommitId, re
     verdict = validator.check_syntax(changed)
     if verdict.ok:
         verdict = validator.check_imports(
-            changed, failing_at_base=imports_failing_at(staging, validator, tip, revert_commit))
+            changed, failing_at_base=imports_failing_at(staging, validator, tip, revert_commit)
+        )
     if verdict.ok and with_tests and baseline.tests is not None and not baseline.failing:
         verdict = validator.check_tests(baseline)
     if not verdict.ok:
@@ -115,8 +131,16 @@ def _delete_branch(repo: GitRepo, ledger: Any, record: Any, started: float) -> R
     if commit is not None:
         backup(repo, record.id, commit, CommitId(record.base_commit) if record.base_commit else None)
         delete_ref(repo, branch_ref(branch))
-    result = RollbackOutcome(record.id, "deleted_branch", None, [], _since(started), [], None,
-                             f"deleted {branch}" if commit else f"{branch} did not exist")
+    result = RollbackOutcome(
+        record.id,
+        "deleted_branch",
+        None,
+        [],
+        _since(started),
+        [],
+        None,
+        f"deleted {branch}" if commit else f"{branch} did not exist",
+    )
     ledger.log_rollback({**_payload(result), "commit": commit or record.commit or record.base_commit})
     return result
 

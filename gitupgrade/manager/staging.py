@@ -1,4 +1,5 @@
 """The staging worktree's life cycle: where it lives, making it ready at a commit."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ so that a timeout kills the whole tree of processes. The group id is written to 
 file while the command runs, so that a runner killed with -9 leaves enough behind
 for the next one to stop the orphaned suite.
 """
+
 from __future__ import annotations
 
 import json
@@ -106,7 +107,12 @@ def run_command(argv: list[str], cwd: Path, env: dict[str, str], timeout: float,
     started = time.monotonic()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         group_file.write_text(json.dumps({"pgid": process.pid, "runner": os.getpid()}))
@@ -179,8 +185,16 @@ def run_tests(command: str, workdir: Path, timeout: float, state_dir: Path, labe
     failed = sum(1 for o in outcomes.values() if o in ("failed", "error"))
     if not outcomes and not result.timed_out and result.exit_code not in (0, 5):
         failed = 1  # no per-test report: the exit status is all we know
-    return TestRun(passed, failed, result.exit_code, result.timed_out, round(result.seconds, 3),
-                   outcomes, bool(outcomes) or junit.exists(), result.output)
+    return TestRun(
+        passed,
+        failed,
+        result.exit_code,
+        result.timed_out,
+        round(result.seconds, 3),
+        outcomes,
+        bool(outcomes) or junit.exists(),
+        result.output,
+    )
 
 
 def parse_junit(path: Path) -> dict[str, str]:

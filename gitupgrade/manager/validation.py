@@ -5,6 +5,7 @@ reported with its ledger ``failure_type``. The base commit's test outcomes are t
 baseline, cached by tree id (and command): an upgrade fails only when a test that
 passed at baseline fails, errors or disappears.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -128,8 +129,12 @@ class Validator:
                 return Verdict.fail("syntax_error", f"{path}{f':{line}' if line else ''}: {exc}")
         return Verdict(True)
 
-    def check_imports(self, changed: dict[str, str], python: str = "python",
-                      failing_at_base: Callable[[list[str]], set[str]] | None = None) -> Verdict:
+    def check_imports(
+        self,
+        changed: dict[str, str],
+        python: str = "python",
+        failing_at_base: Callable[[list[str]], set[str]] | None = None,
+    ) -> Verdict:
         """Import each changed module in a fresh interpreter of the user's environment.
 
         A modified module that could not be imported at the base either (say a
@@ -158,7 +163,7 @@ class Validator:
         if result.timed_out:
             return Verdict.fail("timeout", f"importing {', '.join(modules)} took over {self.timeout:g}s")
         lines = result.output.strip().splitlines()
-        reports = [line[len(_MARK):] for line in lines if line.startswith(_MARK)]
+        reports = [line[len(_MARK) :] for line in lines if line.startswith(_MARK)]
         try:
             failed = json.loads(reports[-1]) if result.exit_code == 0 and reports else None
         except ValueError:
@@ -214,10 +219,13 @@ def compare(baseline: TestRun | None, after: TestRun, timeout: float) -> Verdict
     if after.timed_out:
         return Verdict.fail("timeout", f"the test command did not finish within {timeout:g}s", after)
     if baseline is not None and baseline.outcomes and after.has_junit:
-        regressed = sorted(t for t, o in baseline.outcomes.items() if o == "passed" and after.outcomes.get(t) != "passed")
+        regressed = sorted(
+            t for t, o in baseline.outcomes.items() if o == "passed" and after.outcomes.get(t) != "passed"
+        )
         passing = sum(o == "passed" for o in after.outcomes.values())
         if all(t not in after.outcomes for t in regressed) and passing >= sum(
-                o == "passed" for o in baseline.outcomes.values()):
+            o == "passed" for o in baseline.outcomes.values()
+        ):
             regressed = []
         if regressed:
             shown = ", ".join(f"{t} ({after.outcomes.get(t, 'missing')})" for t in regressed[:5])
@@ -249,10 +257,12 @@ def module_name(path: str, workdir: Path) -> str | None:
     return ".".join(parts)
 
 
-def imports_failing_at(staging: Any, validator: Validator, base: CommitId,
-                       back_to: CommitId) -> Callable[[list[str]], set[str]]:
+def imports_failing_at(
+    staging: Any, validator: Validator, base: CommitId, back_to: CommitId
+) -> Callable[[list[str]], set[str]]:
     """A check of which modules already failed to import at ``base``; the staging
     worktree is put back at ``back_to`` afterwards (both checkouts rewrite only the changed files)."""
+
     def check(modules: list[str]) -> set[str]:
         staging.checkout(base)
         try:
@@ -260,4 +270,5 @@ def imports_failing_at(staging: Any, validator: Validator, base: CommitId,
         finally:
             staging.checkout(back_to)
         return set(failed) if isinstance(failed, dict) else set()
+
     return check

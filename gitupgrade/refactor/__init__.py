@@ -1,4 +1,5 @@
 """CodeRefactorer: one behaviour-preserving strategy per suggestion type, written with libcst."""
+
 from __future__ import annotations
 
 from gitupgrade.refactor.refactorer import CodeRefactorer

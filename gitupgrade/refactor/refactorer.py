@@ -1,4 +1,5 @@
 """CodeRefactorer: dispatches a suggestion to its strategy, inside the staging worktree."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,8 +25,12 @@ class CodeRefactorer:
             # model falls back to this type's rule strategy (the recursive call below).
             from gitupgrade.refactor.llm import propose_or_fall_back
 
-            return propose_or_fall_back(self.workdir, suggestion, self.config,
-                                        lambda: self.execute_refactor(replace(suggestion, strategy="rule")))
+            return propose_or_fall_back(
+                self.workdir,
+                suggestion,
+                self.config,
+                lambda: self.execute_refactor(replace(suggestion, strategy="rule")),
+            )
         strategy = registry.strategy_for(suggestion.type)
         if strategy is None:
             return RefactorResult.refused(
@@ -34,6 +39,4 @@ class CodeRefactorer:
         try:
             return strategy.apply(self.workdir, suggestion, self.config)
         except Exception as exc:  # noqa: BLE001 - one bad strategy run never stops the queue
-            return RefactorResult.failed(
-                suggestion.id, f"rule:{suggestion.type}", f"{type(exc).__name__}: {exc}"
-            )
+            return RefactorResult.failed(suggestion.id, f"rule:{suggestion.type}", f"{type(exc).__name__}: {exc}")

@@ -1,4 +1,5 @@
 """The one registry of refactoring strategies: adding a strategy means adding one module."""
+
 from __future__ import annotations
 
 from importlib import import_module

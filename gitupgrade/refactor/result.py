@@ -1,4 +1,5 @@
 """What a refactoring strategy returns: a frozen value, never an exception for a refusal."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,9 +23,9 @@ class ChangeKind(str, Enum):
 class Status(str, Enum):
     """The outcome of one strategy run."""
 
-    APPLIED = "applied"   # files changed in the work dir; ready to validate
-    REFUSED = "refused"   # could not prove the change safe; nothing changed
-    FAILED = "failed"     # the strategy itself broke; nothing changed
+    APPLIED = "applied"  # files changed in the work dir; ready to validate
+    REFUSED = "refused"  # could not prove the change safe; nothing changed
+    FAILED = "failed"  # the strategy itself broke; nothing changed
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,14 @@ class RefactorResult:
     failure_type: str | None = None
 
     @classmethod
-    def refused(cls, suggestion_id: str, strategy: str, reason: str,
-                failure_type: str = "refused") -> RefactorResult:
+    def refused(cls, suggestion_id: str, strategy: str, reason: str, failure_type: str = "refused") -> RefactorResult:
         """A refusal: nothing was changed, ``reason`` says why."""
         return cls(Status.REFUSED, suggestion_id, strategy, reason=reason, failure_type=failure_type)
 
     @classmethod
-    def failed(cls, suggestion_id: str, strategy: str, reason: str,
-               failure_type: str = "strategy_error") -> RefactorResult:
+    def failed(
+        cls, suggestion_id: str, strategy: str, reason: str, failure_type: str = "strategy_error"
+    ) -> RefactorResult:
         """A failure of the strategy itself: nothing was changed."""
         return cls(Status.FAILED, suggestion_id, strategy, reason=reason, failure_type=failure_type)
 

@@ -1,4 +1,5 @@
 """The git adapter: the only package that talks to git (pygit2 and a few git CLI calls)."""
+
 from __future__ import annotations
 
 from gitupgrade.repo.core import GitRepo, git_operation

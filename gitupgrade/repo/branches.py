@@ -4,6 +4,7 @@ Names: ``refs/heads/upgrade/<id>`` for an upgrade under work or review, and
 ``refs/upgrade-backups/<id>/{upgrade,base}`` for what a failed, rejected or
 rolled-back upgrade leaves behind until ``git upgrade gc`` prunes it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Committing the staging worktree's changes, with the upgrade trailers in the message."""
+
 from __future__ import annotations
 
 import re

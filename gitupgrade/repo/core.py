@@ -3,6 +3,7 @@
 This package is the only place that imports pygit2. Every pygit2 or OS error
 becomes a :class:`~gitupgrade.errors.GitOperationError` naming the operation.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """What changed between two commits: per-file kinds and line counts, and the patch text."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Questions about commit history: merge-bases, ancestry, and walking a range."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

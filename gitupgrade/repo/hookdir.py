@@ -1,4 +1,5 @@
 """Hooks: where git runs them from (``core.hooksPath``, else ``<common git dir>/hooks``), and running one."""
+
 from __future__ import annotations
 
 import os
@@ -15,6 +16,7 @@ def config_value(repo: GitRepo, key: str) -> str | None:
             return str(repo.raw.config[key])
         except KeyError:
             return None
+
 
 def hooks_dir(repo: GitRepo) -> Path:
     """The directory git runs this repository's hooks from.
@@ -40,5 +42,8 @@ def run_hook(checkout: Path, name: str, *args: str) -> None:
     """
     subprocess.run(
         ["git", "hook", "run", "--ignore-missing", name, "--", *args],
-        cwd=checkout, stdin=subprocess.DEVNULL, capture_output=True, check=False,
+        cwd=checkout,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
     )

@@ -7,6 +7,7 @@ the lock exists), so a reader never sees a half-written owner. A lock whose
 owner process is gone (same host, pid dead or reused) is stale: it is taken
 over and the takeover is reported, so a kill -9 never wedges the repository.
 """
+
 from __future__ import annotations
 
 import json

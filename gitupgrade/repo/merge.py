@@ -3,6 +3,7 @@
 The caller decides what to do with the resulting commit (compare-and-swap a branch
 onto it, or check it out in the staging worktree to validate it first).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Small typed names for git things, so signatures say what they carry."""
+
 from __future__ import annotations
 
 from typing import NewType

@@ -5,6 +5,7 @@ ref's own history is the append-only audit trail. Notes trees are read by walkin
 them directly (any fan-out, as git itself writes them) instead of one lookup per
 note, which libgit2 makes slow once there are thousands of notes.
 """
+
 from __future__ import annotations
 
 import os
@@ -118,7 +119,8 @@ def append_note_lines(
                 raise
         if time.monotonic() > deadline:
             raise GitOperationError(
-                "append note", f"{ref} stayed locked for {APPEND_DEADLINE_SECONDS:.0f} s",
+                "append note",
+                f"{ref} stayed locked for {APPEND_DEADLINE_SECONDS:.0f} s",
                 hint=f"another process holds {ref}.lock; if none runs, delete that file",
             )
         # A short random pause so two writers stop colliding in lockstep.
@@ -137,8 +139,7 @@ def fetch_notes(repo: GitRepo, remote: str, ref: RefName = NOTES_REF) -> RefName
     if not run_git(repo, "ls-remote", remote, ref, operation=f"ls-remote {remote}").strip():
         return None
     tracking = RefName(f"refs/notes/remotes/{remote}/{ref.removeprefix('refs/notes/')}")
-    run_git(repo, "fetch", "--quiet", "--no-tags", remote, f"+{ref}:{tracking}",
-            operation=f"fetch {remote} {ref}")
+    run_git(repo, "fetch", "--quiet", "--no-tags", remote, f"+{ref}:{tracking}", operation=f"fetch {remote} {ref}")
     return tracking
 
 
@@ -155,10 +156,19 @@ def merge_notes(repo: GitRepo, other: RefName, ref: RefName = NOTES_REF) -> Comm
         # Nothing local yet: adopting the other history as-is keeps it intact.
         compare_and_swap(repo, ref, other_tip, None, f"notes: adopt {other}")
         return other_tip
-    run_git(repo, "notes", f"--ref={ref}", "merge", "--quiet", "-s", "cat_sort_uniq", other,
-            operation="notes merge",
-            hint="the notes ref is unchanged; fix what git says, then run git upgrade sync again",
-            env=_identity_env(repo))
+    run_git(
+        repo,
+        "notes",
+        f"--ref={ref}",
+        "merge",
+        "--quiet",
+        "-s",
+        "cat_sort_uniq",
+        other,
+        operation="notes merge",
+        hint="the notes ref is unchanged; fix what git says, then run git upgrade sync again",
+        env=_identity_env(repo),
+    )
     tip = notes_tip(repo, ref)
     assert tip is not None  # the merge keeps or moves the ref, never deletes it
     return tip
@@ -174,9 +184,13 @@ def push_notes(repo: GitRepo, remote: str, ref: RefName = NOTES_REF) -> bool:
     raise GitOperationError(f"push {remote} {ref}", _last_line(done.stderr))
 
 
-def run_git(repo: GitRepo, *args: str, operation: str,
-            hint: str = "check the remote name and that git can reach it",
-            env: dict[str, str] | None = None) -> str:
+def run_git(
+    repo: GitRepo,
+    *args: str,
+    operation: str,
+    hint: str = "check the remote name and that git can reach it",
+    env: dict[str, str] | None = None,
+) -> str:
     """Run a git CLI command on this repository (for what libgit2 lacks); its stdout."""
     done = _git(repo, *args, env=env)
     if done.returncode != 0:
@@ -188,8 +202,14 @@ def _git(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> subpro
     # --git-dir pins git to this repository even when started from elsewhere.
     command = ["git", f"--git-dir={repo.common_dir}", *args]
     try:
-        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=600,
-                              env=None if env is None else {**os.environ, **env})
+        return subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+            env=None if env is None else {**os.environ, **env},
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitOperationError(args[0], str(exc)) from exc
 
@@ -211,8 +231,12 @@ def _identity_env(repo: GitRepo) -> dict[str, str] | None:
         return None
     except (KeyError, pygit2.GitError):
         name, email = _FALLBACK_SIGNATURE
-        return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+        return {
+            "GIT_AUTHOR_NAME": name,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name,
+            "GIT_COMMITTER_EMAIL": email,
+        }
 
 
 def _signature(raw: pygit2.Repository) -> pygit2.Signature:
@@ -256,13 +280,15 @@ def _joined(existing: list[str], new: list[str]) -> bytes:
 
 
 def _write_edits(
-    raw: pygit2.Repository, tree: pygit2.Tree | None, prefix: tuple[str, ...],
+    raw: pygit2.Repository,
+    tree: pygit2.Tree | None,
+    prefix: tuple[str, ...],
     edits: dict[tuple[str, ...], dict[str, bytes]],
 ) -> pygit2.Oid:
     builder = raw.TreeBuilder(tree) if tree is not None else raw.TreeBuilder()
     for name, content in edits.get(prefix, {}).items():
         builder.insert(name, raw.create_blob(content), pygit2.enums.FileMode.BLOB)
-    children = {path[len(prefix)] for path in edits if len(path) > len(prefix) and path[:len(prefix)] == prefix}
+    children = {path[len(prefix)] for path in edits if len(path) > len(prefix) and path[: len(prefix)] == prefix}
     for child in children:
         existing = tree[child] if tree is not None and child in tree else None
         subtree = raw[existing.id] if existing is not None else None
@@ -316,8 +342,12 @@ def _flatten(raw: pygit2.Repository, tree: pygit2.Tree, prefix: str) -> dict[Com
 
 
 def _diff_trees(
-    raw: pygit2.Repository, old: pygit2.Tree, new: pygit2.Tree, prefix: str,
-    old_only: dict[CommitId, BlobId], new_only: dict[CommitId, BlobId],
+    raw: pygit2.Repository,
+    old: pygit2.Tree,
+    new: pygit2.Tree,
+    prefix: str,
+    old_only: dict[CommitId, BlobId],
+    new_only: dict[CommitId, BlobId],
 ) -> None:
     old_entries = {e.name or "": e for e in old}
     new_entries = {e.name or "": e for e in new}

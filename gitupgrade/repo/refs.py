@@ -1,4 +1,5 @@
 """Moving refs safely: every update is a compare-and-swap against the value read before."""
+
 from __future__ import annotations
 
 import pygit2

@@ -4,6 +4,7 @@ Push and ls-remote go through the git CLI, not libgit2: the user's credential
 helpers, SSH config, ``pushurl``, ``pre-push`` hooks and ``push.*`` options all
 live there, and a push must behave exactly like the user's own ``git push``.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -41,8 +42,9 @@ class PushedRef:
         return self.outcome != "rejected"
 
 
-def run_git(repo: GitRepo, *args: str, operation: str, input: str | None = None,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_git(
+    repo: GitRepo, *args: str, operation: str, input: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """Run ``git`` in the repository; a non-zero exit becomes a GitOperationError naming ``operation``."""
     where = repo.workdir or repo.git_dir
     try:
@@ -79,8 +81,7 @@ def upstream_ref(repo: GitRepo) -> RefName:
 
     A user error says what to do when HEAD is detached or the branch tracks nothing.
     """
-    done = run_git(repo, "rev-parse", "--symbolic-full-name", "@{upstream}",
-                   operation="read upstream", check=False)
+    done = run_git(repo, "rev-parse", "--symbolic-full-name", "@{upstream}", operation="read upstream", check=False)
     name = done.stdout.strip()
     if done.returncode != 0 or not name:
         branch = repo.current_branch()
@@ -119,8 +120,7 @@ def remote_default_ref(repo: GitRepo, remote: str) -> RefName | None:
         return RefName(str(ref.target))
 
 
-def push(repo: GitRepo, remote: str, refspecs: list[str], *, force_with_lease: bool = False
-         ) -> list[PushedRef]:
+def push(repo: GitRepo, remote: str, refspecs: list[str], *, force_with_lease: bool = False) -> list[PushedRef]:
     """Push ``refspecs`` to ``remote`` and say what happened to each ref.
 
     Rejections are returned, not raised, so the caller can report every ref;
@@ -133,8 +133,11 @@ def push(repo: GitRepo, remote: str, refspecs: list[str], *, force_with_lease: b
     results = _parse_porcelain(done.stdout)
     if done.returncode != 0 and not results:
         lines = done.stderr.strip().splitlines()
-        raise GitOperationError(f"push to {remote}", lines[-1] if lines else f"exit {done.returncode}",
-                                hint="check the remote's URL and your access with git ls-remote REMOTE")
+        raise GitOperationError(
+            f"push to {remote}",
+            lines[-1] if lines else f"exit {done.returncode}",
+            hint="check the remote's URL and your access with git ls-remote REMOTE",
+        )
     if done.returncode != 0 and all(r.ok for r in results):
         # git printed every ref as accepted yet failed: a hook or the remote refused the whole push.
         lines = done.stderr.strip().splitlines()

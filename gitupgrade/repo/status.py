@@ -4,6 +4,7 @@ Advancing the branch checked out in a working tree behaves like ``git merge --ff
 only the files that differ between the old and the new commit are rewritten, and
 it refuses (changing nothing) when an uncommitted change touches one of them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Reading files of a commit straight from the object database (no checkout)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -5,6 +5,7 @@ upgrades so that checking out the next base commit rewrites only the files that
 differ. libgit2 has no "remove" or "repair": removing is deleting the folder and
 pruning; repairing is removing whatever is half there and adding it again.
 """
+
 from __future__ import annotations
 
 import shutil

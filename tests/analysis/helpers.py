@@ -1,4 +1,5 @@
 """Shared pieces of the analysis tests: small thresholds and a JSON scan helper."""
+
 from __future__ import annotations
 
 import json

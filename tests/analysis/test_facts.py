@@ -1,10 +1,11 @@
 """Per-module facts: sizes, complexity, nesting, imports by kind, cohesion, bad input."""
+
 from __future__ import annotations
 
 from gitupgrade.analysis.extract import extract_facts
 from gitupgrade.analysis.facts import ModuleFacts
 
-SOURCE = b'''\
+SOURCE = b"""\
 from __future__ import annotations
 import os, pkg.sub as sub
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ def branchy(x, y):
             elif i > 2:
                 pass
     return [v for v in range(3) if v] if x else None
-'''
+"""
 
 
 def facts_of(data: bytes, path: str = "pkg/mod.py") -> ModuleFacts:
@@ -59,8 +60,7 @@ def test_complexity_and_nesting() -> None:
 
 
 def test_imports_are_classified_with_lines_and_uses() -> None:
-    rows = [(i.line, i.kind, i.module, i.level, i.names, i.uses, i.module_level_use)
-            for i in facts_of(SOURCE).imports]
+    rows = [(i.line, i.kind, i.module, i.level, i.names, i.uses, i.module_level_use) for i in facts_of(SOURCE).imports]
     assert rows == [
         (1, "module", "__future__", 0, ("annotations",), 0, False),
         (2, "module", "os", 0, (), 0, False),

@@ -1,4 +1,5 @@
 """Module names, import resolution, strongly connected components and the cheapest cut."""
+
 from __future__ import annotations
 
 from itertools import pairwise
@@ -23,12 +24,25 @@ def test_module_names_of_flat_and_src_layouts() -> None:
 
 
 def test_relative_and_submodule_imports_resolve_to_files() -> None:
-    index = ModuleIndex(["src/pkg/__init__.py", "src/pkg/a.py", "src/pkg/sub/__init__.py",
-                         "src/pkg/sub/b.py", "scripts/run.py", "scripts/helper.py"])
-    resolve = lambda path, i: [(r.imported, r.names, r.imports_module) for r in index.resolve(path, i)]
+    index = ModuleIndex(
+        [
+            "src/pkg/__init__.py",
+            "src/pkg/a.py",
+            "src/pkg/sub/__init__.py",
+            "src/pkg/sub/b.py",
+            "scripts/run.py",
+            "scripts/helper.py",
+        ]
+    )
+
+    def resolve(path, i):
+        return [(r.imported, r.names, r.imports_module) for r in index.resolve(path, i)]
+
     assert resolve("src/pkg/sub/b.py", imp("a", 2, ("X",))) == [("pkg.a", ("X",), False)]
     assert resolve("src/pkg/sub/b.py", imp("", 2, ("a", "missing"))) == [
-        ("pkg.a", ("a",), True), ("pkg", ("missing",), False)]
+        ("pkg.a", ("a",), True),
+        ("pkg", ("missing",), False),
+    ]
     assert resolve("src/pkg/sub/__init__.py", imp("b", 1, ("Y",))) == [("pkg.sub.b", ("Y",), False)]
     assert resolve("src/pkg/a.py", imp("pkg.sub.b.attr")) == [("pkg.sub.b", (), True)]
     assert resolve("src/pkg/a.py", imp("os.path")) == []
@@ -66,8 +80,12 @@ def test_minimum_cut_prefers_the_fewest_uses() -> None:
 
 def test_minimum_cut_of_a_large_component_is_still_acyclic() -> None:
     nodes = [f"m{i:02d}" for i in range(30)]
-    weights = {(a, b): 1 + (i * j) % 7 for i, a in enumerate(nodes) for j, b in enumerate(nodes)
-               if a != b and (i * 7 + j * 3) % 5 == 0}
+    weights = {
+        (a, b): 1 + (i * j) % 7
+        for i, a in enumerate(nodes)
+        for j, b in enumerate(nodes)
+        if a != b and (i * 7 + j * 3) % 5 == 0
+    }
     cut = minimum_cut(nodes, weights)
     assert find_cycle(nodes, set(weights) - set(cut)) is None
 

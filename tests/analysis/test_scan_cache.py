@@ -1,4 +1,5 @@
 """The facts cache, stable suggestion ids, the process pool and in-memory scans."""
+
 from __future__ import annotations
 
 import subprocess
@@ -69,8 +70,7 @@ def test_analyze_sources_matches_the_commit_scan(git_repo) -> None:
     repo = GitRepo.discover(git_repo.path)
     config = load_config(repo, repo.resolve_commit())
     from_git = ArchitectAnalyzer(repo, config).analyze_codebase()
-    in_memory = ArchitectAnalyzer(repo, config).analyze_sources(
-        {path: text.encode() for path, text in FILES.items()})
+    in_memory = ArchitectAnalyzer(repo, config).analyze_sources({path: text.encode() for path, text in FILES.items()})
     assert [s.to_dict() for s in in_memory.suggestions] == [s.to_dict() for s in from_git.suggestions]
     assert in_memory.smell_count() == from_git.smell_count() == len(from_git.suggestions)
     assert in_memory.complexity_total() == from_git.complexity_total() > 0
@@ -81,8 +81,10 @@ def test_analyze_sources_matches_the_commit_scan(git_repo) -> None:
 
 
 def test_importing_the_analysis_does_not_load_libcst_or_astroid() -> None:
-    code = ("import sys, gitupgrade.analysis, gitupgrade.cli.scan; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'astroid')))")
+    code = (
+        "import sys, gitupgrade.analysis, gitupgrade.cli.scan; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'astroid')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "[]\n"
 

@@ -1,4 +1,5 @@
 """Import cycles through the real CLI: chain, cut, unsafe vs benign, deferred cycles, targeting."""
+
 from __future__ import annotations
 
 from tests.analysis.helpers import of_type, scan_json
@@ -29,13 +30,13 @@ def test_cycles_with_chain_and_cheapest_cut(run_cli, git_repo) -> None:
         (["pkg.c", "pkg.d"], False),
     ]
     unsafe = cycles[0]
-    assert [(e["importer"], e["imported"], e["line"], e["statement"], e["names"], e["kind"])
-            for e in unsafe["chain"]] == [
+    assert [
+        (e["importer"], e["imported"], e["line"], e["statement"], e["names"], e["kind"]) for e in unsafe["chain"]
+    ] == [
         ("pkg.a", "pkg.b", 1, "from pkg.b import helper", ["helper"], "module"),
         ("pkg.b", "pkg.a", 1, "from pkg import a", ["a"], "module"),
     ]
-    assert [(e["importer_path"], e["imported_path"], e["uses"]) for e in unsafe["cut"]] == [
-        ("pkg/a.py", "pkg/b.py", 1)]
+    assert [(e["importer_path"], e["imported_path"], e["uses"]) for e in unsafe["cut"]] == [("pkg/a.py", "pkg/b.py", 1)]
     suggestions = of_type(report, "circular_import")
     assert [s["id"] for s in suggestions] == [c["suggestion_id"] for c in cycles]
     first = suggestions[0]
@@ -54,16 +55,20 @@ def test_deferred_and_type_checking_cycles_are_informational(run_cli, git_repo) 
         {"cycle": ["pkg.e", "pkg.f"], "paths": ["pkg/e.py", "pkg/f.py"], "kinds": ["function"]},
         {"cycle": ["pkg.g", "pkg.h"], "paths": ["pkg/g.py", "pkg/h.py"], "kinds": ["type_checking"]},
     ]
-    assert all(set(c["cycle"]) not in ({"pkg.e", "pkg.f"}, {"pkg.g", "pkg.h"})
-               for c in report["global_issues"]["circular_imports"])
+    assert all(
+        set(c["cycle"]) not in ({"pkg.e", "pkg.f"}, {"pkg.g", "pkg.h"})
+        for c in report["global_issues"]["circular_imports"]
+    )
 
 
 def test_src_layout_and_relative_imports(run_cli, git_repo) -> None:
-    git_repo.commit({
-        "src/app/__init__.py": "from .core import Core\n",
-        "src/app/core.py": "from . import util\n\n\nclass Core(util.Base):\n    pass\n",
-        "src/app/util.py": "from app import Core\n\n\nclass Base:\n    pass\n",
-    })
+    git_repo.commit(
+        {
+            "src/app/__init__.py": "from .core import Core\n",
+            "src/app/core.py": "from . import util\n\n\nclass Core(util.Base):\n    pass\n",
+            "src/app/util.py": "from app import Core\n\n\nclass Base:\n    pass\n",
+        }
+    )
     report = scan_json(run_cli, git_repo.path)
     [cycle] = report["global_issues"]["circular_imports"]
     assert cycle["cycle"] == ["app", "app.core", "app.util"] and cycle["unsafe"] is True
@@ -90,12 +95,15 @@ def test_unknown_target_is_a_usage_error(run_cli, git_repo) -> None:
 
 
 def test_cut_picks_the_import_with_fewest_uses(run_cli, git_repo) -> None:
-    git_repo.commit({
-        "shop/__init__.py": "",
-        "shop/models.py": "from shop.pricing import discount\n\n\ndef total(x):\n    return discount(discount(x))\n",
-        # the module is only named in a string annotation: nothing to rewrite when this import goes
-        "shop/pricing.py": "from shop import models\n\n\ndef discount(x: 'models.Order'):\n    return x\n",
-    })
+    git_repo.commit(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": "from shop.pricing import discount\n\n\ndef total(x):\n    return discount(discount(x))\n",
+            # the module is only named in a string annotation: nothing to rewrite when this import goes
+            "shop/pricing.py": "from shop import models\n\n\ndef discount(x: 'models.Order'):\n    return x\n",
+        }
+    )
     [cycle] = scan_json(run_cli, git_repo.path)["global_issues"]["circular_imports"]
     assert [(e["importer_path"], e["line"], e["statement"], e["uses"]) for e in cycle["cut"]] == [
-        ("shop/pricing.py", 1, "from shop import models", 0)]
+        ("shop/pricing.py", 1, "from shop import models", 0)
+    ]

@@ -1,4 +1,5 @@
 """The human summary of ``git upgrade scan``."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Each smell through the real CLI on a real repository, with small limits from config.yaml."""
+
 from __future__ import annotations
 
 from tests.analysis.helpers import SMALL_LIMITS, of_type, scan_json
@@ -44,8 +45,16 @@ BLOCK = """\
 def test_god_class(run_cli, git_repo) -> None:
     git_repo.commit({"config.yaml": SMALL_LIMITS, "big.py": GOD_CLASS})
     [suggestion] = of_type(scan_json(run_cli, git_repo.path), "god_class")
-    assert suggestion["evidence"] == {"path": "big.py", "module": "big", "class": "Big", "line": 1,
-                                      "end_line": 15, "methods": 5, "lines": 15, "lcom4": 2}
+    assert suggestion["evidence"] == {
+        "path": "big.py",
+        "module": "big",
+        "class": "Big",
+        "line": 1,
+        "end_line": 15,
+        "methods": 5,
+        "lines": 15,
+        "lcom4": 2,
+    }
     assert (suggestion["risk_level"], suggestion["affected_modules"]) == ("medium", ["big.py"])
     assert suggestion["title"] == "Split class Big in big.py"
 
@@ -61,8 +70,15 @@ def test_complex_function_goes_to_the_llm_strategy(run_cli, git_repo) -> None:
     git_repo.commit({"config.yaml": SMALL_LIMITS, "knot.py": COMPLEX})
     report = scan_json(run_cli, git_repo.path)
     [suggestion] = of_type(report, "complex_function")
-    assert suggestion["evidence"] == {"path": "knot.py", "module": "knot", "function": "tangled", "line": 1,
-                                      "end_line": 9, "complexity": 8, "nesting": 4}
+    assert suggestion["evidence"] == {
+        "path": "knot.py",
+        "module": "knot",
+        "function": "tangled",
+        "line": 1,
+        "end_line": 9,
+        "complexity": 8,
+        "nesting": 4,
+    }
     assert (suggestion["strategy"], suggestion["risk_level"]) == ("llm", "medium")
     assert report["modules"]["knot.py"]["functions"][0]["complexity"] == 8
 
@@ -72,9 +88,13 @@ def test_duplicate_functions_renamed_across_files(run_cli, git_repo) -> None:
     report = scan_json(run_cli, git_repo.path)
     [suggestion] = of_type(report, "duplicate_pattern")
     assert suggestion["evidence"] == {
-        "kind": "function", "exact": False, "lines": 6,
-        "locations": [{"path": "a.py", "module": "a", "name": "total", "start": 1, "end": 6},
-                      {"path": "b.py", "module": "b", "name": "summed", "start": 1, "end": 6}],
+        "kind": "function",
+        "exact": False,
+        "lines": 6,
+        "locations": [
+            {"path": "a.py", "module": "a", "name": "total", "start": 1, "end": 6},
+            {"path": "b.py", "module": "b", "name": "summed", "start": 1, "end": 6},
+        ],
     }
     assert suggestion["affected_modules"] == ["a.py", "b.py"]
     assert report["global_issues"]["duplicate_patterns"][0]["suggestion_id"] == suggestion["id"]
@@ -86,25 +106,36 @@ def test_duplicate_blocks_exact(run_cli, git_repo) -> None:
     git_repo.commit({"config.yaml": SMALL_LIMITS, "one.py": one, "two.py": two})
     [suggestion] = of_type(scan_json(run_cli, git_repo.path), "duplicate_pattern")
     assert suggestion["evidence"] == {
-        "kind": "block", "exact": True, "lines": 5,
-        "locations": [{"path": "one.py", "module": "one", "name": None, "start": 3, "end": 7},
-                      {"path": "two.py", "module": "two", "name": None, "start": 4, "end": 8}],
+        "kind": "block",
+        "exact": True,
+        "lines": 5,
+        "locations": [
+            {"path": "one.py", "module": "one", "name": None, "start": 3, "end": 7},
+            {"path": "two.py", "module": "two", "name": None, "start": 4, "end": 8},
+        ],
     }
 
 
 def test_layer_violation_is_high_risk(run_cli, git_repo) -> None:
     config = SMALL_LIMITS + "    layers: [app.ui, app.domain]\n"
-    git_repo.commit({
-        "config.yaml": config,
-        "app/__init__.py": "",
-        "app/ui.py": "from app.domain import rule\n",
-        "app/domain.py": "def rule():\n    from app import ui\n    return ui\n",
-    })
+    git_repo.commit(
+        {
+            "config.yaml": config,
+            "app/__init__.py": "",
+            "app/ui.py": "from app.domain import rule\n",
+            "app/domain.py": "def rule():\n    from app import ui\n    return ui\n",
+        }
+    )
     report = scan_json(run_cli, git_repo.path)
     [suggestion] = of_type(report, "architectural_violation")
-    assert suggestion["evidence"] == {"importer": "app.domain", "importer_path": "app/domain.py",
-                                      "imported": "app.ui", "line": 2, "importer_layer": "app.domain",
-                                      "imported_layer": "app.ui"}
+    assert suggestion["evidence"] == {
+        "importer": "app.domain",
+        "importer_path": "app/domain.py",
+        "imported": "app.ui",
+        "line": 2,
+        "importer_layer": "app.domain",
+        "imported_layer": "app.ui",
+    }
     assert suggestion["risk_level"] == "high"
     assert report["modules"]["app/ui.py"]["coupling"] == {"ca": 1, "ce": 1, "instability": 0.5}
 
@@ -113,9 +144,15 @@ def test_no_smell_in_clean_code(run_cli, git_repo) -> None:
     git_repo.commit({"pkg/__init__.py": "", "pkg/ok.py": "def f():\n    return 1\n"})
     report = scan_json(run_cli, git_repo.path)
     assert report["upgrade_suggestions"] == []
-    assert report["summary"] == {"modules": 2, "unanalyzable": 0, "suggestions": 0, "circular_imports": 0,
-                                 "duplicate_patterns": 0, "violations": 0,
-                                 "seconds": report["metadata"]["seconds"]}
+    assert report["summary"] == {
+        "modules": 2,
+        "unanalyzable": 0,
+        "suggestions": 0,
+        "circular_imports": 0,
+        "duplicate_patterns": 0,
+        "violations": 0,
+        "seconds": report["metadata"]["seconds"],
+    }
 
 
 def test_overlapping_windows_merge_into_one_block(run_cli, git_repo) -> None:
@@ -126,7 +163,9 @@ def test_overlapping_windows_merge_into_one_block(run_cli, git_repo) -> None:
     [suggestion] = of_type(scan_json(run_cli, git_repo.path), "duplicate_pattern")
     assert suggestion["evidence"]["lines"] == 9
     assert [(loc["path"], loc["start"], loc["end"]) for loc in suggestion["evidence"]["locations"]] == [
-        ("one.py", 4, 12), ("two.py", 3, 11)]
+        ("one.py", 4, 12),
+        ("two.py", 3, 11),
+    ]
 
 
 def test_copied_settings_are_not_duplicates(run_cli, git_repo) -> None:
@@ -137,19 +176,31 @@ def test_copied_settings_are_not_duplicates(run_cli, git_repo) -> None:
 
 def test_type_checking_import_blocks_are_not_duplicates(run_cli, git_repo) -> None:
     # found on this repository: two strategies share the same guarded imports
-    header = ("from typing import TYPE_CHECKING, Any\n\nif TYPE_CHECKING:\n    from pathlib import Path\n\n"
-              "    from app.config import Config\n    from app.suggestion import Suggestion\n\n")
-    git_repo.commit({"config.yaml": SMALL_LIMITS, "one.py": header + "Edge = dict[str, Any]\n",
-                     "two.py": header + "Location = dict[str, Any]\n"})
+    header = (
+        "from typing import TYPE_CHECKING, Any\n\nif TYPE_CHECKING:\n    from pathlib import Path\n\n"
+        "    from app.config import Config\n    from app.suggestion import Suggestion\n\n"
+    )
+    git_repo.commit(
+        {
+            "config.yaml": SMALL_LIMITS,
+            "one.py": header + "Edge = dict[str, Any]\n",
+            "two.py": header + "Location = dict[str, Any]\n",
+        }
+    )
     assert of_type(scan_json(run_cli, git_repo.path), "duplicate_pattern") == []
 
 
 def test_package_coupling(run_cli, git_repo) -> None:
-    git_repo.commit({
-        "core/__init__.py": "", "core/base.py": "X = 1\n",
-        "web/__init__.py": "", "web/views.py": "from core.base import X\nfrom core import base\n",
-        "cli/__init__.py": "", "cli/main.py": "import core.base\nimport web.views\n",
-    })
+    git_repo.commit(
+        {
+            "core/__init__.py": "",
+            "core/base.py": "X = 1\n",
+            "web/__init__.py": "",
+            "web/views.py": "from core.base import X\nfrom core import base\n",
+            "cli/__init__.py": "",
+            "cli/main.py": "import core.base\nimport web.views\n",
+        }
+    )
     coupling = scan_json(run_cli, git_repo.path)["global_issues"]["package_coupling"]
     assert coupling == {
         "cli": {"ca": 0, "ce": 2, "instability": 1.0},

@@ -1,4 +1,5 @@
 """Fixtures of the integration tests: a bare remote and a ``git-upgrade`` on PATH."""
+
 from __future__ import annotations
 
 import os
@@ -18,10 +19,7 @@ def tool_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     script = bin_dir / "git-upgrade"
-    script.write_text(
-        "#!/bin/sh\n"
-        f"PYTHONPATH='{PROJECT_ROOT}' exec '{sys.executable}' -m gitupgrade \"$@\"\n"
-    )
+    script.write_text(f"#!/bin/sh\nPYTHONPATH='{PROJECT_ROOT}' exec '{sys.executable}' -m gitupgrade \"$@\"\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     return script

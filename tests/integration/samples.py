@@ -1,4 +1,5 @@
 """Sample code of the integration tests: a clean package, and the change that adds an import cycle."""
+
 from __future__ import annotations
 
 CLEAN = {

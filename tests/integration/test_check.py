@@ -1,4 +1,5 @@
 """``git upgrade check``: only what HEAD adds since the merge-base, in every output format."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """``git upgrade describe``: the pull-request body, from the ledger of a real upgrade."""
+
 from __future__ import annotations
 
 import json
@@ -8,16 +9,19 @@ from tests.integration.upgrades import UPGRADE_ID, make_upgrade
 
 
 def test_markdown_body_has_why_risk_validation_diffstat_track_record_and_rollback(
-        run_cli, git_repo: GitRepoBuilder) -> None:
+    run_cli, git_repo: GitRepoBuilder
+) -> None:
     made = make_upgrade(git_repo)
     result = run_cli("describe", UPGRADE_ID, cwd=git_repo.path)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == f"## {made['title']}"
-    assert lines[2] == (f"**Type** `circular_import` · **Risk** low · **Priority** {made['priority']}"
-                        " · **Status** awaiting_review · **Strategy** `rule:circular_import`")
+    assert lines[2] == (
+        f"**Type** `circular_import` · **Risk** low · **Priority** {made['priority']}"
+        " · **Status** awaiting_review · **Strategy** `rule:circular_import`"
+    )
     start = lines.index("### What and why")
-    assert lines[start + 3:] == [
+    assert lines[start + 3 :] == [
         "",
         "- import cycle pkg.a -> pkg.b -> pkg.a",
         "- cut `from pkg import a` in pkg/b.py:1 (1 use, module level)",
@@ -62,12 +66,22 @@ def test_json_body_carries_the_facts(run_cli, git_repo: GitRepoBuilder) -> None:
     assert result.exit_code == 0, result.output
     facts = json.loads(result.stdout)
     assert (facts["upgrade_id"], facts["commit"], facts["base_commit"], facts["target_branch"]) == (
-        UPGRADE_ID, made["commit"], made["base"], "main")
+        UPGRADE_ID,
+        made["commit"],
+        made["base"],
+        "main",
+    )
     assert facts["why"]["suggestion_id"] == made["suggestion_id"]
     assert facts["validation"]["baseline"] == {"passed": 4, "failed": 0}
     assert facts["files"] == [{"path": "pkg/b.py", "change": "MODIFY", "added": 1, "removed": 1}]
-    assert facts["track_record"] == {"key": "circular_import", "attempts": 1, "successes": 1,
-                                     "estimate": 0.6667, "package": "pkg", "package_estimate": 0.6667}
+    assert facts["track_record"] == {
+        "key": "circular_import",
+        "attempts": 1,
+        "successes": 1,
+        "estimate": 0.6667,
+        "package": "pkg",
+        "package_estimate": 0.6667,
+    }
 
 
 def test_unknown_upgrade_is_a_user_error(run_cli, git_repo: GitRepoBuilder) -> None:

@@ -1,14 +1,30 @@
 """SARIF 2.1.0 and GitHub workflow annotations of findings."""
+
 from __future__ import annotations
 
 from gitupgrade.integration.annotations import to_annotations
 from gitupgrade.integration.findings import Finding
 from gitupgrade.integration.sarif import to_sarif
 
-CYCLE = Finding(rule="circular_import", title="Import cycle", message="import cycle pkg.a -> pkg.b -> pkg.a",
-                path="pkg/a.py", line=3, fingerprint="f1", risk_level="low", suggestion_id="circular_import-1")
-DUP = Finding(rule="duplicate_pattern", title="Duplicate", message="duplicated code, 50% of it: a,b",
-              path="pkg/b.py", line=10, fingerprint="f2", risk_level="low")
+CYCLE = Finding(
+    rule="circular_import",
+    title="Import cycle",
+    message="import cycle pkg.a -> pkg.b -> pkg.a",
+    path="pkg/a.py",
+    line=3,
+    fingerprint="f1",
+    risk_level="low",
+    suggestion_id="circular_import-1",
+)
+DUP = Finding(
+    rule="duplicate_pattern",
+    title="Duplicate",
+    message="duplicated code, 50% of it: a,b",
+    path="pkg/b.py",
+    line=10,
+    fingerprint="f2",
+    risk_level="low",
+)
 
 
 def test_sarif_has_the_required_fields_for_each_result() -> None:
@@ -37,8 +53,15 @@ def test_github_annotations_escape_properties_and_data() -> None:
         "::error file=pkg/a.py,line=3,title=circular_import::import cycle pkg.a -> pkg.b -> pkg.a",
         "::warning file=pkg/b.py,line=10,title=duplicate_pattern::duplicated code, 50%25 of it: a,b",
     ]
-    odd = Finding(rule="god_module", title="t", message="two\nlines", path="a,b:c.py", line=1,
-                  fingerprint="f3", risk_level="medium")
+    odd = Finding(
+        rule="god_module",
+        title="t",
+        message="two\nlines",
+        path="a,b:c.py",
+        line=1,
+        fingerprint="f3",
+        risk_level="medium",
+    )
     assert to_annotations([odd], failing_rules=[]) == [
         "::warning file=a%2Cb%3Ac.py,line=1,title=god_module::two%0Alines"
     ]

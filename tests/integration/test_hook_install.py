@@ -1,4 +1,5 @@
 """Installing the pre-push hook where git runs it, chaining and restoring an existing hook."""
+
 from __future__ import annotations
 
 import json

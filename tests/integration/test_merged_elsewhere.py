@@ -1,4 +1,5 @@
 """An upgrade merged by a reviewer outside git upgrade (pull request, manual merge) is found."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,7 +35,8 @@ def test_not_merged_is_not_reported(git_repo: GitRepoBuilder) -> None:
 
 
 def test_merge_of_the_pushed_branch_on_the_remote_is_found_after_fetch(
-        git_repo: GitRepoBuilder, bare_remote: Path, make_repo) -> None:
+    git_repo: GitRepoBuilder, bare_remote: Path, make_repo
+) -> None:
     made = make_upgrade(git_repo)
     git_repo.git("remote", "add", "origin", str(bare_remote))
     git_repo.git("push", "-q", "origin", "main", f"upgrade/{UPGRADE_ID}")
@@ -48,7 +50,12 @@ def test_merge_of_the_pushed_branch_on_the_remote_is_found_after_fetch(
     git_repo.git("fetch", "-q", "origin")
     (found,) = detect_merged_elsewhere(raw, ledger)
     assert (found.upgrade_id, found.target_ref, found.merge_commit, found.fast_forward, found.how) == (
-        UPGRADE_ID, "refs/remotes/origin/main", merge, False, "reachable")
+        UPGRADE_ID,
+        "refs/remotes/origin/main",
+        merge,
+        False,
+        "reachable",
+    )
     assert made["commit"] != merge
 
 
@@ -65,8 +72,9 @@ def test_squash_merge_is_found_by_its_trailer_but_a_rollback_is_not(git_repo: Gi
     raw, ledger = _ledger(git_repo)
     git_repo.commit({"x.py": "x = 1\n"}, "unrelated work on main")
     # A rollback commit carries the upgrade's id with a rollback type: not a merge.
-    git_repo.commit({"y.py": "y = 1\n"},
-                    f"Revert upgrade\n\nUpgrade-Id: {UPGRADE_ID}\nUpgrade-Type: rollback:circular_import")
+    git_repo.commit(
+        {"y.py": "y = 1\n"}, f"Revert upgrade\n\nUpgrade-Id: {UPGRADE_ID}\nUpgrade-Type: rollback:circular_import"
+    )
     assert find_merged_elsewhere(raw, ledger) == []
     git_repo.git("merge", "-q", "--squash", f"upgrade/{UPGRADE_ID}")
     squash = git_repo.commit(None, f"Break the cycle (#2)\n\n* Break the cycle\n\nUpgrade-Id: {UPGRADE_ID}\n")

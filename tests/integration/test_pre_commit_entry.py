@@ -1,4 +1,5 @@
 """``git upgrade hook run-pre-commit``: the entry pre-commit runs at the pre-push stage."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,7 @@ from tests.conftest import GitRepoBuilder
 from tests.integration.samples import CLEAN, CYCLE, CYCLE_LINE
 
 
-def test_range_from_pre_commit_environment(run_cli, git_repo: GitRepoBuilder,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_range_from_pre_commit_environment(run_cli, git_repo: GitRepoBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
     base = git_repo.commit(CLEAN, "clean base")
     head = git_repo.commit(CYCLE, "add a cycle")
     monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
@@ -22,8 +22,9 @@ def test_range_from_pre_commit_environment(run_cli, git_repo: GitRepoBuilder,
     ]
 
 
-def test_all_files_when_pre_commit_gives_no_from_ref(run_cli, git_repo: GitRepoBuilder,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_files_when_pre_commit_gives_no_from_ref(
+    run_cli, git_repo: GitRepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     head = git_repo.commit(CLEAN, "clean root commit")
     monkeypatch.delenv("PRE_COMMIT_FROM_REF", raising=False)
     monkeypatch.setenv("PRE_COMMIT_TO_REF", head)

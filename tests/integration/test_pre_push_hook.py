@@ -1,4 +1,5 @@
 """The installed pre-push hook, run by a real ``git push`` to a bare remote in tmp_path."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ from tests.integration.samples import CLEAN, CYCLE, CYCLE_LINE
 
 
 def _push(repo: GitRepoBuilder, *refspecs: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "push", "origin", *refspecs], cwd=repo.path,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["git", "push", "origin", *refspecs], cwd=repo.path, capture_output=True, text=True, timeout=120
+    )
 
 
 def _stderr_lines(done: subprocess.CompletedProcess[str]) -> list[str]:
@@ -31,7 +33,8 @@ def pushed(run_cli, git_repo: GitRepoBuilder, bare_remote: Path) -> GitRepoBuild
 
 
 def test_push_adding_an_import_cycle_is_rejected_with_the_cycle_named(
-        tool_on_path: Path, pushed: GitRepoBuilder) -> None:
+    tool_on_path: Path, pushed: GitRepoBuilder
+) -> None:
     before = pushed.head("origin/main")
     head = pushed.commit(CYCLE, "add a cycle")
     done = _push(pushed, "main")
@@ -53,7 +56,8 @@ def test_clean_push_passes(tool_on_path: Path, pushed: GitRepoBuilder) -> None:
 
 
 def test_new_branch_is_compared_with_the_remote_and_deletion_is_skipped(
-        tool_on_path: Path, pushed: GitRepoBuilder) -> None:
+    tool_on_path: Path, pushed: GitRepoBuilder
+) -> None:
     base = pushed.head()
     pushed.git("checkout", "-q", "-b", "topic")
     pushed.commit(CYCLE, "cycle on a topic branch")
@@ -69,7 +73,8 @@ def test_new_branch_is_compared_with_the_remote_and_deletion_is_skipped(
 
 
 def test_existing_hook_still_runs_and_can_still_refuse(
-        run_cli, tool_on_path: Path, git_repo: GitRepoBuilder, bare_remote: Path) -> None:
+    run_cli, tool_on_path: Path, git_repo: GitRepoBuilder, bare_remote: Path
+) -> None:
     git_repo.commit(CLEAN, "clean base")
     git_repo.git("remote", "add", "origin", str(bare_remote))
     git_repo.git("push", "-q", "-u", "origin", "main")
@@ -100,7 +105,8 @@ def test_existing_hook_still_runs_and_can_still_refuse(
 
 
 def test_hook_falls_back_to_the_installing_interpreter(
-        run_cli, pushed: GitRepoBuilder, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli, pushed: GitRepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # No git-upgrade on PATH: the hook runs `<sys.executable> -m gitupgrade`.
     path = [p for p in os.environ["PATH"].split(os.pathsep) if p and not (Path(p) / "git-upgrade").exists()]
     monkeypatch.setenv("PATH", os.pathsep.join(path))
@@ -114,7 +120,8 @@ def test_hook_falls_back_to_the_installing_interpreter(
 
 
 def test_several_refs_at_once_are_each_checked_and_one_bad_ref_stops_the_push(
-        tool_on_path: Path, pushed: GitRepoBuilder) -> None:
+    tool_on_path: Path, pushed: GitRepoBuilder
+) -> None:
     base = pushed.head()
     pushed.git("checkout", "-q", "-b", "topic")
     pushed.commit(CYCLE, "cycle on a topic branch")

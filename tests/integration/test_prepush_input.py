@@ -1,4 +1,5 @@
 """Parsing the pre-push hook's stdin as githooks(5) describes it."""
+
 from __future__ import annotations
 
 import pytest

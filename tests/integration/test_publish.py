@@ -1,4 +1,5 @@
 """``git upgrade push``: upgrade branches and the ledger's notes reach a real bare remote."""
+
 from __future__ import annotations
 
 import json
@@ -52,7 +53,8 @@ def test_push_one_upgrade_by_id_or_branch_name(run_cli, git_repo: GitRepoBuilder
     data = json.loads(result.stdout)
     assert data["ok"] is True
     assert [(r["remote_ref"], r["outcome"]) for r in data["refs"]] == [
-        (f"refs/heads/upgrade/{UPGRADE_B}", "new"), ("refs/notes/upgrades", "new"),
+        (f"refs/heads/upgrade/{UPGRADE_B}", "new"),
+        ("refs/notes/upgrades", "new"),
     ]
     remote_refs = _ls_remote(git_repo)
     assert f"refs/heads/upgrade/{UPGRADE_A}" not in remote_refs
@@ -64,10 +66,17 @@ def test_rejected_notes_fail_with_a_sync_hint(run_cli, git_repo: GitRepoBuilder,
     assert run_cli("push", "--all", cwd=git_repo.path).exit_code == 0
     # Someone else adds to the remote's ledger meanwhile; ours moves too: a non-fast-forward.
     other = make_repo("other")
-    other.git("fetch", "-q", str(bare_remote), "refs/notes/upgrades:refs/notes/upgrades",
-              "main:refs/remotes/shared/main")
-    other.git("notes", "--ref=upgrades", "append", "-m", '{"ts": "2026-01-02T00:00:00Z", "event": "x"}',
-              "refs/remotes/shared/main")
+    other.git(
+        "fetch", "-q", str(bare_remote), "refs/notes/upgrades:refs/notes/upgrades", "main:refs/remotes/shared/main"
+    )
+    other.git(
+        "notes",
+        "--ref=upgrades",
+        "append",
+        "-m",
+        '{"ts": "2026-01-02T00:00:00Z", "event": "x"}',
+        "refs/remotes/shared/main",
+    )
     other.git("push", "-q", str(bare_remote), "refs/notes/upgrades")
     git_repo.git("notes", "--ref=upgrades", "append", "-m", '{"ts": "2026-01-03T00:00:00Z", "event": "y"}', "main")
 
@@ -83,7 +92,8 @@ def test_rejected_notes_fail_with_a_sync_hint(run_cli, git_repo: GitRepoBuilder,
 
 
 def test_unknown_upgrade_and_unknown_remote_are_user_errors(
-        run_cli, git_repo: GitRepoBuilder, bare_remote: Path) -> None:
+    run_cli, git_repo: GitRepoBuilder, bare_remote: Path
+) -> None:
     _repo_with_upgrades(git_repo, bare_remote)
     result = run_cli("push", "upgrade_nope", cwd=git_repo.path)
     assert result.exit_code == 2
@@ -104,7 +114,8 @@ def test_push_needs_ids_or_all(run_cli, git_repo: GitRepoBuilder) -> None:
 
 
 def test_push_all_without_branches_pushes_the_ledger_alone(
-        run_cli, git_repo: GitRepoBuilder, bare_remote: Path) -> None:
+    run_cli, git_repo: GitRepoBuilder, bare_remote: Path
+) -> None:
     base = git_repo.commit({"pkg/a.py": "x = 1\n"}, "base")
     git_repo.git("remote", "add", "origin", str(bare_remote))
     result = run_cli("push", "--all", cwd=git_repo.path)

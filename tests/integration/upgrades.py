@@ -1,4 +1,5 @@
 """Helpers: a real repository with an import cycle, its upgrade branch and ledger events."""
+
 from __future__ import annotations
 
 from gitupgrade.analysis import ArchitectAnalyzer
@@ -21,24 +22,41 @@ def make_upgrade(repo: GitRepoBuilder, upgrade_id: str = UPGRADE_ID) -> dict[str
     base = repo.commit(CYCLIC, "cyclic base")
     raw = GitRepo.discover(repo.path)
     config = load_config(raw, raw.resolve_commit("HEAD"))
-    (suggestion,) = [s for s in ArchitectAnalyzer(raw, config).analyze_codebase().suggestions
-                     if s.type == "circular_import"]
+    (suggestion,) = [
+        s for s in ArchitectAnalyzer(raw, config).analyze_codebase().suggestions if s.type == "circular_import"
+    ]
     repo.git("checkout", "-q", "-b", f"upgrade/{upgrade_id}")
-    commit = repo.commit({"pkg/b.py": FIXED_B}, f"{suggestion.title}\n\nUpgrade-Id: {upgrade_id}\n"
-                                               "Upgrade-Type: circular_import")
+    commit = repo.commit(
+        {"pkg/b.py": FIXED_B}, f"{suggestion.title}\n\nUpgrade-Id: {upgrade_id}\nUpgrade-Type: circular_import"
+    )
     repo.git("checkout", "-q", "main")
     ledger = UpgradeLedger(raw, config)
     try:
         ledger.log_upgrade_queued(upgrade_id, suggestion, base, "main", priority=suggestion.priority)
-        ledger.log_upgrade_execution({
-            "upgrade_id": upgrade_id, "status": "awaiting_review", "type": "circular_import",
-            "risk_level": "low", "branch": f"upgrade/{upgrade_id}", "commit": commit, "base_commit": base,
-            "failure_type": None, "detail": "", "seconds": 2.5, "strategy": "rule:circular_import",
-            "tests": {"baseline": {"passed": 4, "failed": 0}, "after": {"passed": 4, "failed": 0}},
-            "files": [{"path": "pkg/b.py", "change": "MODIFY", "added": 1, "removed": 1}],
-            "quality": {"smells_before": 1, "smells_after": 0, "complexity_before": 6, "complexity_after": 6},
-        })
+        ledger.log_upgrade_execution(
+            {
+                "upgrade_id": upgrade_id,
+                "status": "awaiting_review",
+                "type": "circular_import",
+                "risk_level": "low",
+                "branch": f"upgrade/{upgrade_id}",
+                "commit": commit,
+                "base_commit": base,
+                "failure_type": None,
+                "detail": "",
+                "seconds": 2.5,
+                "strategy": "rule:circular_import",
+                "tests": {"baseline": {"passed": 4, "failed": 0}, "after": {"passed": 4, "failed": 0}},
+                "files": [{"path": "pkg/b.py", "change": "MODIFY", "added": 1, "removed": 1}],
+                "quality": {"smells_before": 1, "smells_after": 0, "complexity_before": 6, "complexity_after": 6},
+            }
+        )
     finally:
         ledger.close()
-    return {"base": base, "commit": commit, "suggestion_id": suggestion.id, "title": suggestion.title,
-            "priority": str(suggestion.priority)}
+    return {
+        "base": base,
+        "commit": commit,
+        "suggestion_id": suggestion.id,
+        "title": suggestion.title,
+        "priority": str(suggestion.priority),
+    }

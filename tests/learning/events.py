@@ -1,4 +1,5 @@
 """Ledger events as plain dicts, shaped as the ledger contract says, for the pure-model tests."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -22,27 +23,57 @@ class Timeline:
         self.events.append(event)
         return event
 
-    def queue(self, upgrade_type: str = "god_class", *, module: str = "pkg.mod", suggestion_id: str | None = None,
-              strategy: str = "rule", risk: str = "medium") -> str:
+    def queue(
+        self,
+        upgrade_type: str = "god_class",
+        *,
+        module: str = "pkg.mod",
+        suggestion_id: str | None = None,
+        strategy: str = "rule",
+        risk: str = "medium",
+    ) -> str:
         """Queue a new upgrade; returns its id."""
         self.count += 1
         uid = f"upgrade_20260101_000000_{self.count:06x}"
         suggestion = {
-            "id": suggestion_id or f"{upgrade_type}-{self.count:012x}", "type": upgrade_type, "title": "t",
-            "description": "", "risk_level": risk, "priority": 80,
-            "affected_modules": [module.replace(".", "/") + ".py"], "evidence": {"module": module},
+            "id": suggestion_id or f"{upgrade_type}-{self.count:012x}",
+            "type": upgrade_type,
+            "title": "t",
+            "description": "",
+            "risk_level": risk,
+            "priority": 80,
+            "affected_modules": [module.replace(".", "/") + ".py"],
+            "evidence": {"module": module},
             "strategy": strategy,
         }
-        self._add("upgrade_queued", uid, suggestion=suggestion, priority=80, base_commit="b" * 40,
-                  target_branch="main")
+        self._add("upgrade_queued", uid, suggestion=suggestion, priority=80, base_commit="b" * 40, target_branch="main")
         return uid
 
-    def execute(self, uid: str, status: str, failure_type: str | None = None, *, base_commit: str = "b" * 40,
-                commit: str | None = None, strategy: str = "rule", upgrade_type: str = "god_class") -> None:
+    def execute(
+        self,
+        uid: str,
+        status: str,
+        failure_type: str | None = None,
+        *,
+        base_commit: str = "b" * 40,
+        commit: str | None = None,
+        strategy: str = "rule",
+        upgrade_type: str = "god_class",
+    ) -> None:
         """Record an execution of ``uid``."""
-        self._add("upgrade_executed", uid, status=status, type=upgrade_type, risk_level="medium",
-                  branch=f"upgrade/{uid}", commit=commit, base_commit=base_commit, failure_type=failure_type,
-                  detail="", strategy=strategy)
+        self._add(
+            "upgrade_executed",
+            uid,
+            status=status,
+            type=upgrade_type,
+            risk_level="medium",
+            branch=f"upgrade/{uid}",
+            commit=commit,
+            base_commit=base_commit,
+            failure_type=failure_type,
+            detail="",
+            strategy=strategy,
+        )
 
     def merge(self, uid: str, merge_commit: str) -> None:
         """Record the merge of ``uid``."""
@@ -54,8 +85,7 @@ class Timeline:
 
     def rollback(self, uid: str, status: str = "done") -> None:
         """Record a rollback."""
-        self._add("rollback", uid, revert_commit="r" * 40, restored_files=[], seconds=0.1, status=status,
-                  conflicts=[])
+        self._add("rollback", uid, revert_commit="r" * 40, restored_files=[], seconds=0.1, status=status, conflicts=[])
 
     def success(self, upgrade_type: str = "god_class", **kwargs: Any) -> str:
         """A queued upgrade that merged."""

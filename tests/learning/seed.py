@@ -1,4 +1,5 @@
 """Outcomes seeded through the real ledger API into a real repository."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,12 +17,18 @@ def open_ledger(path: Any, config_file: Any = None) -> tuple[GitRepo, UpgradeLed
     return repo, UpgradeLedger(repo, config)
 
 
-def make_suggestion(number: int, upgrade_type: str = "god_class", risk: str = "medium",
-                    module: str = "pkg.mod", priority: int = 80) -> Suggestion:
+def make_suggestion(
+    number: int, upgrade_type: str = "god_class", risk: str = "medium", module: str = "pkg.mod", priority: int = 80
+) -> Suggestion:
     """A suggestion of ``upgrade_type``, distinct per ``number``."""
     return Suggestion(
-        id=f"{upgrade_type}-{number:012x}", type=upgrade_type, title=f"split {module}", description="",
-        risk_level=risk, priority=priority, affected_modules=(module.replace(".", "/") + ".py",),
+        id=f"{upgrade_type}-{number:012x}",
+        type=upgrade_type,
+        title=f"split {module}",
+        description="",
+        risk_level=risk,
+        priority=priority,
+        affected_modules=(module.replace(".", "/") + ".py",),
         evidence={"module": module},
     )
 
@@ -41,11 +48,20 @@ class Seeder:
         return upgrade_id
 
     def execute(self, upgrade_id: str, suggestion: Suggestion, status: str, failure_type: str | None = None) -> None:
-        self.ledger.log_upgrade_execution({
-            "upgrade_id": upgrade_id, "status": status, "type": suggestion.type,
-            "risk_level": suggestion.risk_level, "branch": f"upgrade/{upgrade_id}", "commit": None,
-            "base_commit": self.base, "failure_type": failure_type, "detail": "", "strategy": "rule",
-        })
+        self.ledger.log_upgrade_execution(
+            {
+                "upgrade_id": upgrade_id,
+                "status": status,
+                "type": suggestion.type,
+                "risk_level": suggestion.risk_level,
+                "branch": f"upgrade/{upgrade_id}",
+                "commit": None,
+                "base_commit": self.base,
+                "failure_type": failure_type,
+                "detail": "",
+                "strategy": "rule",
+            }
+        )
 
     def success(self, upgrade_type: str = "god_class", **kwargs: Any) -> str:
         suggestion = make_suggestion(self.count + 1, upgrade_type, **kwargs)
@@ -54,13 +70,27 @@ class Seeder:
         self.ledger.log_merge(upgrade_id, self.base, "main", True, commit=self.base)
         return upgrade_id
 
-    def failure(self, upgrade_type: str = "god_class", failure_type: str = "test_failure",
-                suggestion: Suggestion | None = None, **kwargs: Any) -> str:
+    def failure(
+        self,
+        upgrade_type: str = "god_class",
+        failure_type: str = "test_failure",
+        suggestion: Suggestion | None = None,
+        **kwargs: Any,
+    ) -> str:
         suggestion = suggestion or make_suggestion(self.count + 1, upgrade_type, **kwargs)
         upgrade_id = self.queue(suggestion)
         self.execute(upgrade_id, suggestion, "failed", failure_type)
         return upgrade_id
 
     def rollback(self, upgrade_id: str) -> None:
-        self.ledger.log_rollback({"upgrade_id": upgrade_id, "revert_commit": self.base, "restored_files": [],
-                                  "seconds": 0.1, "status": "done", "conflicts": [], "commit": self.base})
+        self.ledger.log_rollback(
+            {
+                "upgrade_id": upgrade_id,
+                "revert_commit": self.base,
+                "restored_files": [],
+                "seconds": 0.1,
+                "status": "done",
+                "conflicts": [],
+                "commit": self.base,
+            }
+        )

@@ -1,4 +1,5 @@
 """Priority scaling, the requeue guard and the scan schedule, as pure functions."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -17,8 +18,14 @@ LEARNING = CONFIG["learning"]
 
 
 def suggestion(upgrade_type: str = "god_class", module: str = "pkg.mod", priority: int = 80) -> dict:
-    return {"id": "s", "type": upgrade_type, "priority": priority, "strategy": "rule",
-            "evidence": {"module": module}, "affected_modules": []}
+    return {
+        "id": "s",
+        "type": upgrade_type,
+        "priority": priority,
+        "strategy": "rule",
+        "evidence": {"module": module},
+        "affected_modules": [],
+    }
 
 
 def test_priority_is_base_times_estimate() -> None:
@@ -27,9 +34,13 @@ def test_priority_is_base_times_estimate() -> None:
         line.success()
     model = build_model(line.events, LEARNING)
     assert queue_priority(suggestion(), model, LEARNING) == (
-        67, "80 x 0.83 (god_class in pkg: 4/4 succeeded)")  # (4 + 1) / (4 + 2)
+        67,
+        "80 x 0.83 (god_class in pkg: 4/4 succeeded)",
+    )  # (4 + 1) / (4 + 2)
     assert queue_priority(suggestion("circular_import"), model, LEARNING) == (
-        40, "80 x 0.50 (circular_import: never tried)")
+        40,
+        "80 x 0.50 (circular_import: never tried)",
+    )
     off = {**LEARNING, "outcome_based_scoring": False}
     assert queue_priority(suggestion(), model, off) == (80, "outcome-based scoring is off")
     assert scaled_priority(100, 1.2) == 100 and scaled_priority(5, 0.0) == 0
@@ -60,8 +71,7 @@ def failed_attempts(line: Timeline, suggestion_id: str, *failure_types: str) -> 
 def test_requeue_stops_after_max_retries_failures_of_one_kind() -> None:
     line = Timeline()
     failed_attempts(line, "s1", "test_failure", "import_error", "test_failure")
-    assert decide("s1", line.events, 3) == (
-        True, "3 failed attempts, at most 2 with test_failure (limit 3)")
+    assert decide("s1", line.events, 3) == (True, "3 failed attempts, at most 2 with test_failure (limit 3)")
     failed_attempts(line, "s1", "test_failure")
     allowed, reason = decide("s1", line.events, 3)
     assert not allowed
@@ -88,12 +98,15 @@ def test_a_later_success_clears_an_upgrades_failure() -> None:
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("schedule", "hours", "expected"), [
-    ("weekly", 168, timedelta(hours=168)),
-    ("daily", 168, timedelta(hours=24)),
-    ("weekly", 6, timedelta(hours=6)),
-    ("manual", 1, None),
-])
+@pytest.mark.parametrize(
+    ("schedule", "hours", "expected"),
+    [
+        ("weekly", 168, timedelta(hours=168)),
+        ("daily", 168, timedelta(hours=24)),
+        ("weekly", 6, timedelta(hours=6)),
+        ("manual", 1, None),
+    ],
+)
 def test_scan_interval(schedule, hours, expected) -> None:
     assert scan_interval({"scan_schedule": schedule, "scan_interval_hours": hours}) == expected
 

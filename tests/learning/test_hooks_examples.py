@@ -1,4 +1,5 @@
 """The cron line and the scheduled CI workflow call ``git upgrade tick``."""
+
 from __future__ import annotations
 
 import yaml
@@ -7,8 +8,11 @@ from tests.conftest import PROJECT_ROOT
 
 
 def test_cron_example_has_one_crontab_line_calling_tick() -> None:
-    lines = [line for line in (PROJECT_ROOT / "hooks" / "cron.example").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line
+        for line in (PROJECT_ROOT / "hooks" / "cron.example").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert len(lines) == 1
     fields = lines[0].split(None, 5)
     assert fields[:5] == ["*/15", "*", "*", "*", "*"]

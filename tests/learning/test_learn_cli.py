@@ -1,4 +1,5 @@
 """``git upgrade learn``: the model per type, trust and why, and what changed since the last run."""
+
 from __future__ import annotations
 
 import json
@@ -24,12 +25,18 @@ def test_learn_json_reports_each_type_and_records_trust(run_cli, git_repo) -> No
     report = json.loads(result.stdout)
     by_type = {t["type"]: t for t in report["types"]}
     assert {k: by_type["god_class"][k] for k in ("attempts", "successes", "estimate", "trust")} == {
-        "attempts": 10, "successes": 10, "estimate": 0.9167, "trust": "trusted"}
+        "attempts": 10,
+        "successes": 10,
+        "estimate": 0.9167,
+        "trust": "trusted",
+    }
     assert by_type["god_module"]["failure_types"] == {"import_error": 1}
     assert by_type["god_module"]["trust_reason"] == (
-        "0/1 succeeded since the start; needs 10 attempts at 95% or better")
+        "0/1 succeeded since the start; needs 10 attempts at 95% or better"
+    )
     assert [(r["type"], r["trust_before"], r["trust_after"]) for r in report["recorded"]] == [
-        ("god_class", "default", "trusted")]
+        ("god_class", "default", "trusted")
+    ]
     assert [(p["package"], p["attempts"]) for p in report["packages"]] == [("pkg", 10), ("shop", 1)]
     # The trust change is in the ledger, so a second run records nothing.
     again = json.loads(run_cli("learn", "--json", cwd=git_repo.path).stdout)

@@ -1,4 +1,5 @@
 """The Learner over the real ledger: trust recorded as learning events, the manager's questions."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -33,15 +34,23 @@ def test_trust_is_earned_at_ten_successes_and_recorded_once(seeded) -> None:
     approved, reason = learner.auto_approve(medium)
     assert approved
     assert reason == (
-        "god_class is trusted (trusted since " + ledger.events(upgrade_id=tenth)[-1]["ts"][:10]
+        "god_class is trusted (trusted since "
+        + ledger.events(upgrade_id=tenth)[-1]["ts"][:10]
         + ": 10/10 succeeded (100%), at least 10 attempts at 95% or better): judged as low instead of medium;"
         " risk policy auto-approves low-risk upgrades"
     )
     [event] = ledger.events(kind="learning")
-    assert {k: event[k] for k in ("type", "package", "attempts", "successes", "estimate", "trust_before",
-                                  "trust_after", "reason")} == {
-        "type": "god_class", "package": None, "attempts": 10, "successes": 10, "estimate": round(11 / 12, 4),
-        "trust_before": "default", "trust_after": "trusted",
+    assert {
+        k: event[k]
+        for k in ("type", "package", "attempts", "successes", "estimate", "trust_before", "trust_after", "reason")
+    } == {
+        "type": "god_class",
+        "package": None,
+        "attempts": 10,
+        "successes": 10,
+        "estimate": round(11 / 12, 4),
+        "trust_before": "default",
+        "trust_after": "trusted",
         "reason": "10/10 succeeded (100%), at least 10 attempts at 95% or better",
     }
     # Asking again records nothing new.
@@ -74,8 +83,10 @@ def test_a_regression_at_default_makes_low_risk_upgrades_need_review(seeded) -> 
     seed.rollback(merged)
     approved, reason = learner.auto_approve(low)
     assert not approved
-    assert reason.startswith(f"circular_import is restricted (restricted since {datetime.now(UTC):%Y-%m-%d} "
-                             f"(regression: {merged} was rolled back)")
+    assert reason.startswith(
+        f"circular_import is restricted (restricted since {datetime.now(UTC):%Y-%m-%d} "
+        f"(regression: {merged} was rolled back)"
+    )
     assert reason.endswith("judged as medium instead of low; risk policy requires review for medium-risk upgrades")
 
 

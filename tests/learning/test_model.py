@@ -1,4 +1,5 @@
 """The outcome model: what counts as an attempt, a success, a failure and a regression."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,8 +38,12 @@ def test_an_upgrade_counts_once_with_its_latest_outcome() -> None:
 
 def test_refusals_and_failures_that_are_not_the_upgrades_fault_are_not_attempts() -> None:
     line = Timeline()
-    for status, failure_type in [("refused", "refused"), ("failed", "baseline_failing"),
-                                 ("failed", "local_changes"), ("failed", "llm_unavailable")]:
+    for status, failure_type in [
+        ("refused", "refused"),
+        ("failed", "baseline_failing"),
+        ("failed", "local_changes"),
+        ("failed", "llm_unavailable"),
+    ]:
         line.execute(line.queue(), status, failure_type)
     assert "god_class" not in build_model(line.events, LEARNING).types
 
@@ -96,13 +101,16 @@ def test_model_written_upgrades_are_counted_apart() -> None:
     assert learning_key("god_class", "rule") == "god_class"
 
 
-@pytest.mark.parametrize(("suggestion", "package"), [
-    ({"evidence": {"module": "shop.orders.models"}}, "shop"),
-    ({"evidence": {"cycle": ["app.a", "app.b"]}}, "app"),
-    ({"evidence": {}, "affected_modules": ["src/lib/x.py"]}, "lib"),
-    ({"evidence": {}, "affected_modules": ["tool.py"]}, "tool"),
-    ({"evidence": {}, "affected_modules": []}, None),
-])
+@pytest.mark.parametrize(
+    ("suggestion", "package"),
+    [
+        ({"evidence": {"module": "shop.orders.models"}}, "shop"),
+        ({"evidence": {"cycle": ["app.a", "app.b"]}}, "app"),
+        ({"evidence": {}, "affected_modules": ["src/lib/x.py"]}, "lib"),
+        ({"evidence": {}, "affected_modules": ["tool.py"]}, "tool"),
+        ({"evidence": {}, "affected_modules": []}, None),
+    ],
+)
 def test_top_level_package(suggestion, package) -> None:
     assert top_level_package(suggestion) == package
 

@@ -1,4 +1,5 @@
 """``git upgrade tick``: scans once when due, not again before the interval; runs auto-approved upgrades."""
+
 from __future__ import annotations
 
 import json

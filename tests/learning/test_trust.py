@@ -1,4 +1,5 @@
 """Trust rises exactly at the thresholds and falls at the first regression or N failures in a row."""
+
 from __future__ import annotations
 
 from gitupgrade.config import default_config

@@ -1,4 +1,5 @@
 """The ledger, reindex and sync commands through the real CLI."""
+
 from __future__ import annotations
 
 import json
@@ -80,7 +81,9 @@ def test_empty_ledger(run_cli, git_repo) -> None:
     result = run_cli("ledger", "--json", cwd=git_repo.path)
     data = json.loads(result.stdout)
     assert (data["statistics"]["total_upgrades"], data["last_upgrades"], data["last_scan"]) == (0, [], None)
-    assert run_cli("reindex", cwd=git_repo.path).stdout.startswith("reindexed 0 events from 0 notes (notes at no notes)")
+    assert run_cli("reindex", cwd=git_repo.path).stdout.startswith(
+        "reindexed 0 events from 0 notes (notes at no notes)"
+    )
 
 
 def test_malformed_lines_are_skipped_with_one_warning_each(run_cli, git_repo) -> None:
@@ -92,8 +95,10 @@ def test_malformed_lines_are_skipped_with_one_warning_each(run_cli, git_repo) ->
     result = run_cli("ledger", "--json", cwd=git_repo.path)
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        (f"warning: skipped a malformed ledger line in the note of {other[:10]}: "
-         "not JSON (Expecting property name enclosed in double quotes at column 2)"),
+        (
+            f"warning: skipped a malformed ledger line in the note of {other[:10]}: "
+            "not JSON (Expecting property name enclosed in double quotes at column 2)"
+        ),
         f"warning: skipped a malformed ledger line in the note of {other[:10]}: unknown schema version 7",
     ]
     data = json.loads(result.stdout)

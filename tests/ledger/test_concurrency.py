@@ -1,4 +1,5 @@
 """Two real processes logging at once lose nothing, in the notes or in the index."""
+
 from __future__ import annotations
 
 import itertools
@@ -28,9 +29,17 @@ for i in range(count):
 def test_two_processes_logging_200_events_each(git_repo) -> None:
     base = git_repo.commit({"a.py": "x = 1\n"})
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(git_repo.path), name, base, "200"],
-                                env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True) for name in ("left", "right")]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(git_repo.path), name, base, "200"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("left", "right")
+    ]
     for writer in writers:
         assert writer.stdout.readline() == "ready\n"
     for writer in writers:

@@ -1,4 +1,5 @@
 """The UpgradeLedger API on real repositories: state, statistics, catch-up, the index."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -33,7 +34,11 @@ def test_state_is_folded_from_the_events(seeded) -> None:
     }
     record = ledger.upgrade("up_1")
     assert (record.commit, record.base_commit, record.merge_commit, record.title) == (
-        upgrade, base, upgrade, "Break a cycle")
+        upgrade,
+        base,
+        upgrade,
+        "Break a cycle",
+    )
     assert [r.id for r in ledger.upgrades(status="failed")] == ["up_2"]
     assert ledger.upgrade("nope") is None
 
@@ -41,8 +46,12 @@ def test_state_is_folded_from_the_events(seeded) -> None:
 def test_statistics(seeded) -> None:
     ledger, _, _ = seeded
     assert ledger.get_upgrade_statistics() == {
-        "total_upgrades": 3, "successful_upgrades": 2, "failed_upgrades": 1, "success_rate": 0.6667,
-        "rollbacks": 1, "recent_upgrades": 3,
+        "total_upgrades": 3,
+        "successful_upgrades": 2,
+        "failed_upgrades": 1,
+        "success_rate": 0.6667,
+        "rollbacks": 1,
+        "recent_upgrades": 3,
         "by_status": {"failed": 1, "merged": 1, "rolled_back": 1},
         "type_statistics": {
             "circular_import": {"total": 1, "successful": 1, "success_rate": 1.0},
@@ -69,9 +78,16 @@ def test_failure_patterns_and_indicators(seeded) -> None:
     assert ledger.overview()["indicators"] == {
         "average_execution_seconds": 3.0,
         "rollback_frequency": 0.5,
-        "quality": {"merged_upgrades_measured": 1, "smells_before": 5, "smells_after": 3,
-                    "complexity_before": 40, "complexity_after": 31, "smells_removed": 2,
-                    "complexity_removed": 9, "technical_debt_removed": 11},
+        "quality": {
+            "merged_upgrades_measured": 1,
+            "smells_before": 5,
+            "smells_after": 3,
+            "complexity_before": 40,
+            "complexity_after": 31,
+            "smells_removed": 2,
+            "complexity_removed": 9,
+            "technical_debt_removed": 11,
+        },
     }
 
 
@@ -80,8 +96,12 @@ def test_a_type_that_keeps_failing_gets_a_recommendation(git_repo) -> None:
     ledger = open_ledger(git_repo.path)
     from tests.ledger.helpers import execution
 
-    ledger.append_many([("upgrade_executed", base, execution(f"u{i}", "failed", base, kind="god_module",
-                                                             failure_type="timeout")) for i in range(3)])
+    ledger.append_many(
+        [
+            ("upgrade_executed", base, execution(f"u{i}", "failed", base, kind="god_module", failure_type="timeout"))
+            for i in range(3)
+        ]
+    )
     assert ledger.analyze_failure_patterns()["recommendations"] == [
         "Speed up the test suite or raise validation.timeout_seconds",
         "Lower the priority of god_module upgrades: 3 of 3 failed",
@@ -91,7 +111,10 @@ def test_a_type_that_keeps_failing_gets_a_recommendation(git_repo) -> None:
 def test_events_and_last_scan(seeded) -> None:
     ledger, base, _ = seeded
     assert [e["event"] for e in ledger.events(upgrade_id="up_2")] == [
-        "upgrade_queued", "upgrade_executed", "upgrade_executed"]
+        "upgrade_queued",
+        "upgrade_executed",
+        "upgrade_executed",
+    ]
     assert [e["event"] for e in ledger.events(kind="learning")] == ["learning"]
     scan = ledger.last_scan()
     assert (scan["commit"], scan["queued"], scan["summary"]["suggestions"]) == (base, ["up_1", "up_2", "up_3"], 3)
@@ -102,8 +125,13 @@ def test_events_and_last_scan(seeded) -> None:
 
 def test_events_go_to_the_notes_of_the_right_commits(seeded, git_repo) -> None:
     _, base, upgrade = seeded
-    kinds_on = {c: [line.split('"event":"')[1].split('"')[0] for line in
-                    git_repo.git("notes", "--ref=upgrades", "show", c).splitlines()] for c in (base, upgrade)}
+    kinds_on = {
+        c: [
+            line.split('"event":"')[1].split('"')[0]
+            for line in git_repo.git("notes", "--ref=upgrades", "show", c).splitlines()
+        ]
+        for c in (base, upgrade)
+    }
     assert kinds_on[upgrade] == ["upgrade_executed", "upgrade_merged", "upgrade_executed", "rollback"]
     assert kinds_on[base][:4] == ["scan", "upgrade_queued", "upgrade_queued", "upgrade_queued"]
 
@@ -113,15 +141,24 @@ def test_the_index_fills_the_spec_tables(seeded, git_repo) -> None:
     conn = sqlite3.connect(ledger.db_path)
     blob = git_repo.head(f"{upgrade}:pkg/a.py")
     assert conn.execute("SELECT path, blob_id, commit_id FROM file_versions ORDER BY path").fetchall() == [
-        ("pkg/a.py", blob, upgrade), ("pkg/b.py", git_repo.head(f"{upgrade}:pkg/b.py"), upgrade)]
+        ("pkg/a.py", blob, upgrade),
+        ("pkg/b.py", git_repo.head(f"{upgrade}:pkg/b.py"), upgrade),
+    ]
     # The execution event itself records the versions it wrote (the note stays complete).
     executed = ledger.events(upgrade_id="up_1", kind="upgrade_executed")[0]
     assert [(f["path"], f["blob"]) for f in executed["file_versions"]] == [("pkg/a.py", blob)]
     assert executed["files"] == [{"path": "pkg/a.py", "change": "MODIFY", "added": 2, "removed": 1}]
-    counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in (
-        "upgrade_scans", "upgrade_executions", "file_changes", "rollback_operations", "upgrade_learning")}
-    assert counts == {"upgrade_scans": 1, "upgrade_executions": 4, "file_changes": 3,
-                      "rollback_operations": 1, "upgrade_learning": 1}
+    counts = {
+        t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+        for t in ("upgrade_scans", "upgrade_executions", "file_changes", "rollback_operations", "upgrade_learning")
+    }
+    assert counts == {
+        "upgrade_scans": 1,
+        "upgrade_executions": 4,
+        "file_changes": 3,
+        "rollback_operations": 1,
+        "upgrade_learning": 1,
+    }
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -180,8 +217,10 @@ def test_the_ledger_survives_gc_and_travels_with_a_clone(seeded, git_repo, tmp_p
 
 def test_file_versions_of_a_foreign_event_are_read_from_git(git_repo) -> None:
     commit = git_repo.commit({"pkg/a.py": "x = 1\n"})
-    line = ('{"ts":"2999-01-01T00:00:00.000000Z","v":1,"event":"upgrade_executed","upgrade_id":"up_x",'
-            f'"status":"merged","commit":"{commit}","files":[{{"path":"pkg/a.py","change":"MODIFY"}}]}}')
+    line = (
+        '{"ts":"2999-01-01T00:00:00.000000Z","v":1,"event":"upgrade_executed","upgrade_id":"up_x",'
+        f'"status":"merged","commit":"{commit}","files":[{{"path":"pkg/a.py","change":"MODIFY"}}]}}'
+    )
     git_repo.git("notes", "--ref=upgrades", "add", "-m", line, commit)
     ledger = open_ledger(git_repo.path)
     assert ledger.upgrade("up_x").status == "merged"

@@ -1,4 +1,5 @@
 """The git side of the ledger: notes appended by compare-and-swap, read by walking trees."""
+
 from __future__ import annotations
 
 from gitupgrade.repo import CommitId, GitRepo

@@ -1,4 +1,5 @@
 """Sharing ledgers: fetch, cat_sort_uniq merge and push through a local bare remote."""
+
 from __future__ import annotations
 
 import json

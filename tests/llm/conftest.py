@@ -1,4 +1,5 @@
 """Fixtures of the LLM tests: a real OpenAI-compatible HTTP server on 127.0.0.1 and a project."""
+
 from __future__ import annotations
 
 import difflib
@@ -65,16 +66,18 @@ OTHER_PATH = "src/shop/other.py"
 
 def unified(path: str, before: str, after: str) -> str:
     """A git-style unified diff of one file."""
-    return "".join(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+        )
+    )
 
 
 GOOD_DIFF = unified(CALC_PATH, CALC, CALC_REFACTORED)
 OTHER_DIFF = unified(OTHER_PATH, OTHER, OTHER.replace("return 1", "return 2"))
 SYNTAX_DIFF = unified(CALC_PATH, CALC, CALC.replace("return total", "return total +"))
 # A hunk header without its target range, as models sometimes write it.
-MALFORMED_DIFF = (f"--- a/{CALC_PATH}\n+++ b/{CALC_PATH}\n@@ -7 @@\n"
-                  "-    total = 0\n+    total: int = 0\n")
+MALFORMED_DIFF = f"--- a/{CALC_PATH}\n+++ b/{CALC_PATH}\n@@ -7 @@\n-    total = 0\n+    total: int = 0\n"
 
 
 def in_prose(diff: str) -> str:
@@ -125,11 +128,17 @@ def _handler(model: FakeModel) -> type[BaseHTTPRequestHandler]:
             if isinstance(answer, tuple) and answer[0] == "slow":
                 model.release.wait(10)
                 answer = answer[1]
-            self._send(200, {
-                "id": "chatcmpl-test", "object": "chat.completion", "model": body["model"],
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": answer}}],
-            })
+            self._send(
+                200,
+                {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion",
+                    "model": body["model"],
+                    "choices": [
+                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": answer}}
+                    ],
+                },
+            )
 
         def _send(self, code: int, payload: Any, headers: dict[str, str] | None = None) -> None:
             data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
@@ -186,10 +195,23 @@ def make_config(**llm: Any) -> Config:
 
 def complex_suggestion(strategy: str = "llm", kind: str = "complex_function") -> Suggestion:
     """The complex_function finding on ``price`` as the analyzer reports it."""
-    evidence = {"path": CALC_PATH, "module": "shop.calc", "function": "price",
-                "line": 5, "end_line": 18, "complexity": 11, "nesting": 2}
+    evidence = {
+        "path": CALC_PATH,
+        "module": "shop.calc",
+        "function": "price",
+        "line": 5,
+        "end_line": 18,
+        "complexity": 11,
+        "nesting": 2,
+    }
     return Suggestion(
-        id=stable_id(kind, CALC_PATH, "price"), type=kind, title="Simplify shop.calc.price",
-        description="price has cyclomatic complexity 11 (threshold 10).", risk_level="medium",
-        priority=50, affected_modules=(CALC_PATH,), evidence=evidence, strategy=strategy,
+        id=stable_id(kind, CALC_PATH, "price"),
+        type=kind,
+        title="Simplify shop.calc.price",
+        description="price has cyclomatic complexity 11 (threshold 10).",
+        risk_level="medium",
+        priority=50,
+        affected_modules=(CALC_PATH,),
+        evidence=evidence,
+        strategy=strategy,
     )

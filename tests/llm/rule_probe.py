@@ -1,4 +1,5 @@
 """A tiny rule strategy registered by the fallback tests in place of a real one."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,5 +22,10 @@ class ProbeStrategy:
         path = suggestion.affected_modules[0]
         target = workdir / path
         target.write_text(target.read_text() + MARKER)
-        return RefactorResult(Status.APPLIED, suggestion.id, f"rule:{suggestion.type}",
-                              changes=(FileChange(path, ChangeKind.MODIFY),), summary="probe")
+        return RefactorResult(
+            Status.APPLIED,
+            suggestion.id,
+            f"rule:{suggestion.type}",
+            changes=(FileChange(path, ChangeKind.MODIFY),),
+            summary="probe",
+        )

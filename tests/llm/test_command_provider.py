@@ -1,4 +1,5 @@
 """The ``command`` provider: a real program gets the conversation on stdin, answers on stdout."""
+
 from __future__ import annotations
 
 import shlex
@@ -20,7 +21,7 @@ from tests.llm.conftest import (
 
 # A stand-in model: call N answers with answers/N.* (the last one repeats) and keeps its prompt
 # in calls/N.txt. A .fail answer exits 3 with the text on stderr; a .hang answer never returns.
-SCRIPT = '''\
+SCRIPT = """\
 import pathlib, sys, threading
 here = pathlib.Path(__file__).parent
 prompt = sys.stdin.read()
@@ -36,7 +37,7 @@ if answer.suffix == ".fail":
 if answer.suffix == ".hang":
     threading.Event().wait(60)
 sys.stdout.write(answer.read_text())
-'''
+"""
 
 
 def _model(tmp_path: Path, *answers: tuple[str, str]) -> Path:
@@ -94,8 +95,7 @@ def test_command_failure_is_unavailable(project: Path, tmp_path: Path) -> None:
 
     assert result.status is Status.FAILED
     assert result.failure_type == "llm_unavailable"
-    assert result.reason == (f"llm.command {sys.executable} exited with 3: model file not found "
-                             "(attempt 1 of 4)")
+    assert result.reason == (f"llm.command {sys.executable} exited with 3: model file not found (attempt 1 of 4)")
     assert (project / CALC_PATH).read_text() == CALC
 
 
@@ -116,5 +116,6 @@ def test_missing_program_is_unavailable(project: Path, tmp_path: Path) -> None:
     result = CodeRefactorer(project, config).execute_refactor(complex_suggestion())
 
     assert result.failure_type == "llm_unavailable"
-    assert result.reason == (f"cannot run llm.command {tmp_path}/no-such-model: No such file or directory "
-                             "(attempt 1 of 4)")
+    assert result.reason == (
+        f"cannot run llm.command {tmp_path}/no-such-model: No such file or directory (attempt 1 of 4)"
+    )

@@ -1,4 +1,5 @@
 """The LLM proposer against a real OpenAI-compatible server, through CodeRefactorer."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,13 @@ SECRET = "sk-test-0123456789abcdef"
 
 
 def _refactor(project: Path, base_url: str, **llm: object) -> RefactorResult:
-    settings: dict[str, object] = {"provider": "openai", "base_url": base_url, "model": "coder-7b",
-                                   "api_key_env": "GITUPGRADE_TEST_KEY", "timeout_seconds": 5}
+    settings: dict[str, object] = {
+        "provider": "openai",
+        "base_url": base_url,
+        "model": "coder-7b",
+        "api_key_env": "GITUPGRADE_TEST_KEY",
+        "timeout_seconds": 5,
+    }
     config = make_config(**{**settings, **llm})
     return CodeRefactorer(project, config).execute_refactor(complex_suggestion())
 
@@ -58,7 +64,7 @@ def test_good_diff_in_prose_is_applied(project: Path, fake_model: tuple[FakeMode
     assert request["model"] == "coder-7b"
     assert model.headers[0]["Authorization"] == f"Bearer {SECRET}"
     prompt = request["messages"][1]["content"]
-    assert ' 5 | def price(kind: str, amount: int, member: bool) -> int:' in prompt.splitlines()
+    assert " 5 | def price(kind: str, amount: int, member: bool) -> int:" in prompt.splitlines()
     assert '"complexity": 11' in prompt
     assert SECRET not in str(request)
 
@@ -81,11 +87,11 @@ def test_malformed_diff_is_retried_then_recorded(project: Path, fake_model: tupl
     assert retry[3]["content"].startswith("Your diff was rejected: ")
     assert result.reason == (
         "llm:openai/coder-7b gave no acceptable diff in 3 attempt(s); last rejection: diff line 3: "
-        "malformed hunk header '@@ -7 @@' (expected `@@ -start,count +start,count @@`)")
+        "malformed hunk header '@@ -7 @@' (expected `@@ -start,count +start,count @@`)"
+    )
 
 
-def test_rejection_fed_back_lets_the_model_correct_itself(
-        project: Path, fake_model: tuple[FakeModel, str]) -> None:
+def test_rejection_fed_back_lets_the_model_correct_itself(project: Path, fake_model: tuple[FakeModel, str]) -> None:
     model, url = fake_model
     model.answers = [in_prose(SYNTAX_DIFF), in_prose(GOOD_DIFF)]
 
@@ -95,8 +101,9 @@ def test_rejection_fed_back_lets_the_model_correct_itself(
     assert (project / CALC_PATH).read_text() == CALC_REFACTORED
     assert len(model.requests) == 2
     feedback = model.requests[1]["messages"][3]["content"].splitlines()[0]
-    assert feedback == (f"Your diff was rejected: {CALC_PATH} line 18: "
-                        "the patched file has a syntax error: invalid syntax")
+    assert feedback == (
+        f"Your diff was rejected: {CALC_PATH} line 18: the patched file has a syntax error: invalid syntax"
+    )
     assert "accepted on attempt 2 of 4" in result.summary
 
 
@@ -112,7 +119,8 @@ def test_diff_touching_another_file_changes_nothing(project: Path, fake_model: t
     assert (project / OTHER_PATH).read_text() == OTHER
     assert len(model.requests) == 1
     assert result.reason.endswith(
-        f"last rejection: {OTHER_PATH} is outside the affected files ({CALC_PATH}); change only those")
+        f"last rejection: {OTHER_PATH} is outside the affected files ({CALC_PATH}); change only those"
+    )
 
 
 def test_slow_answer_times_out(project: Path, fake_model: tuple[FakeModel, str]) -> None:
@@ -151,8 +159,9 @@ def test_api_key_never_appears_in_the_result(project: Path, fake_model: tuple[Fa
     assert result.reason == f"HTTP 401 from {url}/chat/completions: Incorrect API key provided: *** (attempt 1 of 4)"
 
 
-def test_missing_key_variable_is_named(project: Path, fake_model: tuple[FakeModel, str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_key_variable_is_named(
+    project: Path, fake_model: tuple[FakeModel, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     model, url = fake_model
     model.answers = [in_prose(GOOD_DIFF)]
     monkeypatch.delenv("GITUPGRADE_TEST_KEY")
@@ -160,8 +169,7 @@ def test_missing_key_variable_is_named(project: Path, fake_model: tuple[FakeMode
     result = _refactor(project, url)
 
     assert result.failure_type == "llm_unavailable"
-    assert result.reason == ("environment variable GITUPGRADE_TEST_KEY (llm.api_key_env) is not set "
-                             "(attempt 1 of 4)")
+    assert result.reason == ("environment variable GITUPGRADE_TEST_KEY (llm.api_key_env) is not set (attempt 1 of 4)")
     assert model.requests == []
 
 
@@ -186,15 +194,18 @@ def test_answer_without_diff_is_invalid(project: Path, fake_model: tuple[FakeMod
     result = _refactor(project, url, max_upgrade_retries=1)
 
     assert result.failure_type == "llm_invalid_diff"
-    assert result.reason.endswith("last rejection: the answer contains no unified diff "
-                                  "(expected `--- a/<path>`, `+++ b/<path>` and `@@` hunks)")
+    assert result.reason.endswith(
+        "last rejection: the answer contains no unified diff (expected `--- a/<path>`, `+++ b/<path>` and `@@` hunks)"
+    )
     assert len(model.requests) == 2
 
 
 def test_redirect_is_not_followed_with_the_key(project: Path, fake_model: tuple[FakeModel, str]) -> None:
     model, url = fake_model
-    model.answers = [("status", 302, {"error": {"message": "moved"}}, {"Location": f"{url}/elsewhere"}),
-                     in_prose(GOOD_DIFF)]
+    model.answers = [
+        ("status", 302, {"error": {"message": "moved"}}, {"Location": f"{url}/elsewhere"}),
+        in_prose(GOOD_DIFF),
+    ]
 
     result = _refactor(project, url)
 
@@ -208,10 +219,18 @@ def test_clone_run_across_two_files(project: Path, fake_model: tuple[FakeModel, 
     model, url = fake_model
     model.answers = [in_prose(GOOD_DIFF + OTHER_DIFF)]
     suggestion = dataclasses.replace(
-        complex_suggestion(kind="duplicate_pattern"), affected_modules=(CALC_PATH, OTHER_PATH),
-        evidence={"kind": "block", "exact": True, "lines": 6, "locations": [
-            {"path": CALC_PATH, "module": "shop.calc", "name": None, "start": 8, "end": 13},
-            {"path": OTHER_PATH, "module": "shop.other", "name": None, "start": 4, "end": 5}]})
+        complex_suggestion(kind="duplicate_pattern"),
+        affected_modules=(CALC_PATH, OTHER_PATH),
+        evidence={
+            "kind": "block",
+            "exact": True,
+            "lines": 6,
+            "locations": [
+                {"path": CALC_PATH, "module": "shop.calc", "name": None, "start": 8, "end": 13},
+                {"path": OTHER_PATH, "module": "shop.other", "name": None, "start": 4, "end": 5},
+            ],
+        },
+    )
     config = make_config(provider="openai", base_url=url, model="coder-7b", api_key_env="GITUPGRADE_TEST_KEY")
 
     result = CodeRefactorer(project, config).execute_refactor(suggestion)

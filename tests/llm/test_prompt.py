@@ -1,4 +1,5 @@
 """The prompt shows the finding, its evidence and numbered source, and the rules."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,8 +13,9 @@ def test_first_request_holds_finding_evidence_source_and_rules() -> None:
 
     assert system["role"] == "system"
     text = user["content"]
-    assert text.startswith("Refactor this code to fix a `complex_function` finding.\n\n"
-                           "Finding: Simplify shop.calc.price\n\n")
+    assert text.startswith(
+        "Refactor this code to fix a `complex_function` finding.\n\nFinding: Simplify shop.calc.price\n\n"
+    )
     assert '"function": "price"' in text
     assert f"File `{CALC_PATH}` (line numbers are for reference only, not part of the file):" in text
     assert "18 |     return total" in text.splitlines()
@@ -22,8 +24,7 @@ def test_first_request_holds_finding_evidence_source_and_rules() -> None:
 
 
 def test_number_lines_pads_the_gutter() -> None:
-    assert number_lines("a\nb\n" * 5) == "\n".join(
-        f"{n:>2} | {'a' if n % 2 else 'b'}" for n in range(1, 11))
+    assert number_lines("a\nb\n" * 5) == "\n".join(f"{n:>2} | {'a' if n % 2 else 'b'}" for n in range(1, 11))
 
 
 def test_long_file_is_cut_to_head_and_focus() -> None:

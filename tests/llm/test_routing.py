@@ -1,4 +1,5 @@
 """Which suggestions the model takes, and the fallback to rules when it cannot be reached."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,14 +24,17 @@ from tests.llm.rule_probe import MARKER
 OPENAI = {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m"}
 
 
-@pytest.mark.parametrize(("llm", "expected"), [
-    ({}, False),
-    (OPENAI, True),
-    ({"provider": "openai", "model": "m"}, False),          # no base_url
-    ({"provider": "openai", "base_url": "file:///etc", "model": "m"}, False),
-    ({"provider": "command", "command": "llm --model x"}, True),
-    ({"provider": "command"}, False),                       # no command
-])
+@pytest.mark.parametrize(
+    ("llm", "expected"),
+    [
+        ({}, False),
+        (OPENAI, True),
+        ({"provider": "openai", "model": "m"}, False),  # no base_url
+        ({"provider": "openai", "base_url": "file:///etc", "model": "m"}, False),
+        ({"provider": "command", "command": "llm --model x"}, True),
+        ({"provider": "command"}, False),  # no command
+    ],
+)
 def test_llm_configured(llm: dict[str, object], expected: bool) -> None:
     assert llm_configured(make_config(**llm)) is expected
 
@@ -49,8 +53,11 @@ def test_llm_handles_types() -> None:
 
 
 def test_route_suggestion_sets_strategy_and_medium_risk() -> None:
-    clone = dataclasses.replace(complex_suggestion(strategy="rule", kind="duplicate_pattern"),
-                                risk_level="low", evidence={"kind": "block", "locations": []})
+    clone = dataclasses.replace(
+        complex_suggestion(strategy="rule", kind="duplicate_pattern"),
+        risk_level="low",
+        evidence={"kind": "block", "locations": []},
+    )
 
     routed = route_suggestion(clone, make_config(**OPENAI))
 
@@ -69,8 +76,9 @@ def _god_class(strategy: str = "llm"):
     return dataclasses.replace(complex_suggestion(kind="god_class"), strategy=strategy)
 
 
-def test_unreachable_model_falls_back_to_the_rule(project: Path, probe_rule: None,
-                                                  fake_model: tuple[FakeModel, str]) -> None:
+def test_unreachable_model_falls_back_to_the_rule(
+    project: Path, probe_rule: None, fake_model: tuple[FakeModel, str]
+) -> None:
     model, url = fake_model
     model.answers = [("status", 503, {"error": {"message": "loading model"}})]
     config = make_config(provider="openai", base_url=url, model="m", prefer_for=["god_class"])
@@ -79,14 +87,15 @@ def test_unreachable_model_falls_back_to_the_rule(project: Path, probe_rule: Non
 
     assert result.status is Status.APPLIED
     assert result.strategy == "rule:god_class"
-    assert result.reason == (f"llm:openai/m not used (HTTP 503 from {url}/chat/completions: loading model "
-                             "(attempt 1 of 4)); fell back to rule:god_class")
+    assert result.reason == (
+        f"llm:openai/m not used (HTTP 503 from {url}/chat/completions: loading model "
+        "(attempt 1 of 4)); fell back to rule:god_class"
+    )
     assert (project / CALC_PATH).read_text() == CALC + MARKER
     assert len(model.requests) == 1
 
 
-def test_invalid_answers_do_not_fall_back(project: Path, probe_rule: None,
-                                          fake_model: tuple[FakeModel, str]) -> None:
+def test_invalid_answers_do_not_fall_back(project: Path, probe_rule: None, fake_model: tuple[FakeModel, str]) -> None:
     # The model answered: its failure is recorded as its own, not hidden behind the rule.
     model, url = fake_model
     model.answers = ["no diff here"]
@@ -106,8 +115,9 @@ def test_no_provider_and_no_rule_is_unavailable(project: Path) -> None:
     assert result.reason == "no LLM provider is configured (llm.provider is none)"
 
 
-def test_model_used_when_reachable_even_if_a_rule_exists(project: Path, probe_rule: None,
-                                                         fake_model: tuple[FakeModel, str]) -> None:
+def test_model_used_when_reachable_even_if_a_rule_exists(
+    project: Path, probe_rule: None, fake_model: tuple[FakeModel, str]
+) -> None:
     model, url = fake_model
     model.answers = [in_prose(GOOD_DIFF)]
     config = make_config(provider="openai", base_url=url, model="m")

@@ -3,6 +3,7 @@
 A real git repository whose committed ``config.yaml`` selects the provider; the model is a
 real HTTP server on 127.0.0.1 (or a real program); validation runs the project's own tests.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -73,7 +74,7 @@ def shipping(country: str, weight: int, express: bool, member: bool) -> int:
     return cost
 '''
 TESTS_PATH = "tests/test_shipping.py"
-TESTS = '''\
+TESTS = """\
 import itertools
 
 from shop.shipping import shipping
@@ -84,7 +85,7 @@ def test_every_case():
     got = [shipping(*case) for case in cases]
     assert got[:6] == [500, 500, 1000, 1000, 900, 900]
     assert sum(got) == 71200
-'''
+"""
 VALIDATION = (
     "  max_upgrade_retries: 1\n"
     "  validation:\n"
@@ -100,8 +101,9 @@ def _diff(path: str, before: str, after: str) -> str:
 GOOD = in_prose(_diff(SHIPPING_PATH, SHIPPING, TABLE_DRIVEN))
 # Compiles and applies, but changes what the function returns: the tests must catch it.
 WRONG = in_prose(_diff(SHIPPING_PATH, SHIPPING, TABLE_DRIVEN.replace("(1200, 2000, 3000)", "(1200, 2000, 2500)")))
-TOUCHES_TESTS = in_prose(_diff(SHIPPING_PATH, SHIPPING, TABLE_DRIVEN)
-                         + _diff(TESTS_PATH, TESTS, TESTS.replace("71200", "0")))
+TOUCHES_TESTS = in_prose(
+    _diff(SHIPPING_PATH, SHIPPING, TABLE_DRIVEN) + _diff(TESTS_PATH, TESTS, TESTS.replace("71200", "0"))
+)
 MALFORMED = in_prose(f"--- a/{SHIPPING_PATH}\n+++ b/{SHIPPING_PATH}\n@@ -7 @@\n-    cost = 0\n+    cost: int = 0\n")
 
 
@@ -112,15 +114,23 @@ def user_python(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _project(repo: GitRepoBuilder, llm_yaml: str) -> None:
-    repo.commit({
-        "src/shop/__init__.py": "", SHIPPING_PATH: SHIPPING, TESTS_PATH: TESTS,
-        "config.yaml": "self_upgrading:\n" + VALIDATION + llm_yaml, ".gitignore": "__pycache__/\n",
-    }, "a shop with a complex function")
+    repo.commit(
+        {
+            "src/shop/__init__.py": "",
+            SHIPPING_PATH: SHIPPING,
+            TESTS_PATH: TESTS,
+            "config.yaml": "self_upgrading:\n" + VALIDATION + llm_yaml,
+            ".gitignore": "__pycache__/\n",
+        },
+        "a shop with a complex function",
+    )
 
 
 def _openai_yaml(url: str, timeout: float = 10) -> str:
-    return (f"  llm:\n    provider: openai\n    base_url: {url}\n    model: coder-7b\n"
-            f"    api_key_env: SHOP_LLM_KEY\n    timeout_seconds: {timeout}\n")
+    return (
+        f"  llm:\n    provider: openai\n    base_url: {url}\n    model: coder-7b\n"
+        f"    api_key_env: SHOP_LLM_KEY\n    timeout_seconds: {timeout}\n"
+    )
 
 
 def _queue_and_run(run_cli: CliRun, repo: GitRepoBuilder) -> dict[str, Any]:
@@ -134,17 +144,28 @@ def _queue_and_run(run_cli: CliRun, repo: GitRepoBuilder) -> dict[str, Any]:
     return upgrade
 
 
-@pytest.mark.parametrize(("answers", "status", "failure_type", "requests"), [
-    pytest.param([GOOD], "awaiting_review", None, 1, id="good-diff"),
-    pytest.param([WRONG], "failed", "test_failure", 1, id="behaviour-change"),
-    pytest.param([MALFORMED], "failed", "llm_invalid_diff", 2, id="malformed"),
-    pytest.param([TOUCHES_TESTS], "failed", "llm_invalid_diff", 2, id="other-file"),
-    pytest.param([("status", 500, {"error": {"message": "internal"}})], "failed", "llm_unavailable", 1,
-                 id="server-error"),
-])
-def test_run_with_openai_server(git_repo: GitRepoBuilder, run_cli: CliRun, fake_model: tuple[FakeModel, str],
-                                monkeypatch: pytest.MonkeyPatch, answers: list[Any], status: str,
-                                failure_type: str | None, requests: int) -> None:
+@pytest.mark.parametrize(
+    ("answers", "status", "failure_type", "requests"),
+    [
+        pytest.param([GOOD], "awaiting_review", None, 1, id="good-diff"),
+        pytest.param([WRONG], "failed", "test_failure", 1, id="behaviour-change"),
+        pytest.param([MALFORMED], "failed", "llm_invalid_diff", 2, id="malformed"),
+        pytest.param([TOUCHES_TESTS], "failed", "llm_invalid_diff", 2, id="other-file"),
+        pytest.param(
+            [("status", 500, {"error": {"message": "internal"}})], "failed", "llm_unavailable", 1, id="server-error"
+        ),
+    ],
+)
+def test_run_with_openai_server(
+    git_repo: GitRepoBuilder,
+    run_cli: CliRun,
+    fake_model: tuple[FakeModel, str],
+    monkeypatch: pytest.MonkeyPatch,
+    answers: list[Any],
+    status: str,
+    failure_type: str | None,
+    requests: int,
+) -> None:
     model, url = fake_model
     model.answers = answers
     monkeypatch.setenv("SHOP_LLM_KEY", "sk-shop-secret")
@@ -164,13 +185,17 @@ def test_run_with_openai_server(git_repo: GitRepoBuilder, run_cli: CliRun, fake_
         assert upgrade["tests"]["after"] == {"passed": 1, "failed": 0}
     else:
         assert upgrade["branch"] is None
-    secret_seen = [text for text in (json.dumps(upgrade), git_repo.git("notes", "--ref=upgrades", "list"))
-                   if "sk-shop-secret" in text]
+    secret_seen = [
+        text
+        for text in (json.dumps(upgrade), git_repo.git("notes", "--ref=upgrades", "list"))
+        if "sk-shop-secret" in text
+    ]
     assert secret_seen == []
 
 
-def test_run_with_slow_server_times_out(git_repo: GitRepoBuilder, run_cli: CliRun,
-                                        fake_model: tuple[FakeModel, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_with_slow_server_times_out(
+    git_repo: GitRepoBuilder, run_cli: CliRun, fake_model: tuple[FakeModel, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     model, url = fake_model
     model.answers = [("slow", GOOD)]
     monkeypatch.setenv("SHOP_LLM_KEY", "sk-shop-secret")
@@ -179,8 +204,9 @@ def test_run_with_slow_server_times_out(git_repo: GitRepoBuilder, run_cli: CliRu
     upgrade = _queue_and_run(run_cli, git_repo)
 
     assert (upgrade["status"], upgrade["failure_type"]) == ("failed", "llm_timeout")
-    assert upgrade["detail"] == (f"the strategy failed: no answer from {url}/chat/completions within 0.5 s "
-                                 "(attempt 1 of 2)")
+    assert upgrade["detail"] == (
+        f"the strategy failed: no answer from {url}/chat/completions within 0.5 s (attempt 1 of 2)"
+    )
     assert len(model.requests) == 1
 
 
@@ -206,8 +232,9 @@ def test_run_with_command_provider_in_a_real_process(git_repo: GitRepoBuilder, t
     assert git_repo.git("show", f"{upgrade['branch']}:{SHIPPING_PATH}") == TABLE_DRIVEN
     assert " 7 |     cost = 0" in (tmp_path / "prompt.txt").read_text().splitlines()
     body = git_repo.git("log", "-1", "--format=%b", upgrade["branch"]).splitlines()
-    assert body[0] == ("Proposed by llm:command/fake-coder for the complex_function finding "
-                       "(accepted on attempt 1 of 2).")
+    assert body[0] == (
+        "Proposed by llm:command/fake-coder for the complex_function finding (accepted on attempt 1 of 2)."
+    )
 
 
 def test_prefer_for_falls_back_to_the_rule_when_the_model_is_down(git_repo: GitRepoBuilder, run_cli: CliRun) -> None:
@@ -222,8 +249,10 @@ def test_prefer_for_falls_back_to_the_rule_when_the_model_is_down(git_repo: GitR
         "src/app/b.py": "from app import a\n\n\ndef helper():\n    return a.VALUE\n",
         "tests/test_app.py": "from app.a import run\n\n\ndef test_run():\n    assert run() == 42\n",
     }
-    llm = (f"  llm:\n    provider: openai\n    base_url: http://127.0.0.1:{port}/v1\n    model: coder-7b\n"
-           "    prefer_for: [circular_import]\n")
+    llm = (
+        f"  llm:\n    provider: openai\n    base_url: http://127.0.0.1:{port}/v1\n    model: coder-7b\n"
+        "    prefer_for: [circular_import]\n"
+    )
     git_repo.commit({**cycle, "config.yaml": "self_upgrading:\n" + VALIDATION + llm, ".gitignore": "__pycache__/\n"})
 
     scanned = json.loads(run_cli("scan", "--json", cwd=git_repo.path).stdout)

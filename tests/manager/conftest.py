@@ -1,4 +1,5 @@
 """Fixtures of the manager tests: the test strategy, a fixture project with a pytest suite."""
+
 from __future__ import annotations
 
 import os
@@ -76,20 +77,33 @@ QUICK_CONFIG = "self_upgrading:\n  validation:\n    test_command: sh tests/check
 @pytest.fixture
 def quick_project(git_repo: GitRepoBuilder) -> GitRepoBuilder:
     """The same project validated by ``sh tests/check.sh`` (exit status only, no JUnit)."""
-    git_repo.commit({
-        "src/pkg/__init__.py": "", "src/pkg/calc.py": CALC, "tests/check.sh": CHECK_SH,
-        "config.yaml": QUICK_CONFIG, ".gitignore": "*.pyc\n__pycache__/\n",
-    }, "project")
+    git_repo.commit(
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/calc.py": CALC,
+            "tests/check.sh": CHECK_SH,
+            "config.yaml": QUICK_CONFIG,
+            ".gitignore": "*.pyc\n__pycache__/\n",
+        },
+        "project",
+    )
     return git_repo
 
 
 @pytest.fixture
 def project(git_repo: GitRepoBuilder) -> GitRepoBuilder:
     """A src-layout project with a passing two-test suite, committed on main."""
-    git_repo.commit({
-        "src/pkg/__init__.py": "", "src/pkg/calc.py": CALC, "tests/test_calc.py": TESTS,
-        "tests/test_gate.py": GATE_TEST, "config.yaml": CONFIG, ".gitignore": "*.pyc\n__pycache__/\n",
-    }, "project")
+    git_repo.commit(
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/calc.py": CALC,
+            "tests/test_calc.py": TESTS,
+            "tests/test_gate.py": GATE_TEST,
+            "config.yaml": CONFIG,
+            ".gitignore": "*.pyc\n__pycache__/\n",
+        },
+        "project",
+    )
     return git_repo
 
 
@@ -108,14 +122,26 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 def start_cli(*args: str, cwd: Path, **env: str) -> subprocess.Popen[str]:
     """Start ``python -m gitupgrade`` as a real process (to kill or to race)."""
-    return subprocess.Popen([sys.executable, "-m", "gitupgrade", *args], cwd=cwd, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env(**env))
+    return subprocess.Popen(
+        [sys.executable, "-m", "gitupgrade", *args],
+        cwd=cwd,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=subprocess_env(**env),
+    )
 
 
 def cli(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m gitupgrade`` to completion."""
-    return subprocess.run([sys.executable, "-m", "gitupgrade", *args], cwd=cwd, text=True, capture_output=True,
-                          timeout=timeout, env=subprocess_env(**env))
+    return subprocess.run(
+        [sys.executable, "-m", "gitupgrade", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        env=subprocess_env(**env),
+    )
 
 
 def process_gone(pid: int, deadline: float = 10.0) -> bool:

@@ -4,6 +4,7 @@ It follows the Strategy contract (edits under workdir only, returns a RefactorRe
 so the manager runs it exactly as it runs the rule strategies. Subprocess tests load
 it through ``sitecustomize.py`` in :data:`PLUGIN_DIR`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,8 +37,13 @@ class EditStrategy:
         for path in suggestion.evidence.get("delete", []):
             (workdir / path).unlink()
             changes.append(FileChange(path, ChangeKind.DELETE))
-        return RefactorResult(Status.APPLIED, suggestion.id, f"rule:{TYPE}", tuple(changes),
-                              summary="Rewrote the files named in the evidence.")
+        return RefactorResult(
+            Status.APPLIED,
+            suggestion.id,
+            f"rule:{TYPE}",
+            tuple(changes),
+            summary="Rewrote the files named in the evidence.",
+        )
 
 
 def register() -> None:
@@ -47,13 +53,25 @@ def register() -> None:
     registry.register(TYPE, "tests.manager.strategies:EditStrategy")
 
 
-def edit(write: dict[str, str], *, risk: str = "low", priority: int = 50, title: str | None = None,
-         delete: tuple[str, ...] = (), affected: tuple[str, ...] | None = None, **extra: Any) -> Suggestion:
+def edit(
+    write: dict[str, str],
+    *,
+    risk: str = "low",
+    priority: int = 50,
+    title: str | None = None,
+    delete: tuple[str, ...] = (),
+    affected: tuple[str, ...] | None = None,
+    **extra: Any,
+) -> Suggestion:
     """A suggestion whose strategy writes ``write`` (its stable id follows the content)."""
     evidence = {"write": write, "delete": list(delete), **extra}
     return Suggestion(
-        id=stable_id(TYPE, evidence), type=TYPE, title=title or f"Rewrite {', '.join(sorted(write))}",
-        description="test edit", risk_level=risk, priority=priority,
+        id=stable_id(TYPE, evidence),
+        type=TYPE,
+        title=title or f"Rewrite {', '.join(sorted(write))}",
+        description="test edit",
+        risk_level=risk,
+        priority=priority,
         affected_modules=affected if affected is not None else tuple(sorted([*write, *delete])),
         evidence=evidence,
     )

@@ -1,4 +1,5 @@
 """``run --batch``: one suite run for a passing stack, bisection to isolate a bad upgrade."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from tests.manager.conftest import manager_for
 from tests.manager.strategies import edit
 
 # A suite that fails when any source file says BAD: exit status only, no JUnit.
-CONFIG = "self_upgrading:\n  validation:\n    test_command: \"! grep -rq BAD src\"\n"
+CONFIG = 'self_upgrading:\n  validation:\n    test_command: "! grep -rq BAD src"\n'
 
 
 def test_bisection_bound_for_one_bad_among_eight() -> None:
@@ -39,14 +40,19 @@ def test_batch_of_independent_upgrades_runs_the_suite_once_and_isolates_the_bad_
     assert [u["status"] for u in result["upgrades"]] == ["merged", "merged", "merged"]
     assert result["suite_runs"] == 2  # the baseline and the stack
     assert git_repo.git("rev-list", "--count", f"{base}..HEAD").strip() == "3"
-    assert git_repo.git("log", "--format=%(trailers:key=Upgrade-Id,valueonly)", f"{base}..HEAD").split() == \
-        [u["upgrade_id"] for u in reversed(result["upgrades"])]
+    assert git_repo.git("log", "--format=%(trailers:key=Upgrade-Id,valueonly)", f"{base}..HEAD").split() == [
+        u["upgrade_id"] for u in reversed(result["upgrades"])
+    ]
 
     tip = git_repo.head()
-    manager.queue_suggestions([edit({"src/m0.py": "x = 'BAD'\n"}, priority=80),
-                               edit({"src/m3.py": "x = 30\n"}, priority=70)])
+    manager.queue_suggestions(
+        [edit({"src/m0.py": "x = 'BAD'\n"}, priority=80), edit({"src/m3.py": "x = 30\n"}, priority=70)]
+    )
     result = json.loads(run_cli("run", "--batch", "--json", cwd=git_repo.path).stdout)
-    assert [(u["status"], u["failure_type"]) for u in result["upgrades"]] == [("failed", "test_failure"), ("merged", None)]
+    assert [(u["status"], u["failure_type"]) for u in result["upgrades"]] == [
+        ("failed", "test_failure"),
+        ("merged", None),
+    ]
     # the stack of two fails, its left half fails, the right half passes; the tip's baseline
     # is known from the first batch's stack run
     assert result["suite_runs"] == 3

@@ -1,4 +1,5 @@
 """compare: which differences between the baseline run and the run after an upgrade fail it."""
+
 from __future__ import annotations
 
 from gitupgrade.manager.testrun import TestRun as Run
@@ -7,8 +8,9 @@ from gitupgrade.manager.validation import compare
 
 def run(outcomes: dict[str, str]) -> Run:
     passed = sum(o == "passed" for o in outcomes.values())
-    return Run(passed, len(outcomes) - passed, 0 if passed == len(outcomes) else 1, False, 1.0,
-                   outcomes, has_junit=True)
+    return Run(
+        passed, len(outcomes) - passed, 0 if passed == len(outcomes) else 1, False, 1.0, outcomes, has_junit=True
+    )
 
 
 BASE = run({"t::a": "passed", "t::b[02:04:56]": "passed", "t::c": "failed"})

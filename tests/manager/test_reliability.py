@@ -1,4 +1,5 @@
 """Crash recovery, one runner at a time, and validation of the staged code (not the installed one)."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ import time
 import venv
 from pathlib import Path
 
-from tests.manager.conftest import CALC, process_gone, cli, manager_for, start_cli
+from tests.manager.conftest import CALC, cli, manager_for, process_gone, start_cli
 from tests.manager.strategies import edit
 
 DEADLINE = 60.0
@@ -28,7 +29,9 @@ def test_kill_9_during_the_tests_then_run_again_recovers(quick_project, tmp_path
     gate = tmp_path / "gate"
     gate.mkdir()
     (gate / "block").write_text("")
-    (upgrade_id,) = manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": CALC + "GATED = True\n"})]).queued
+    (upgrade_id,) = (
+        manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": CALC + "GATED = True\n"})]).queued
+    )
     runner = start_cli("run", cwd=quick_project.path, GATE_DIR=str(gate))
     wait_for(gate / "started", runner)
     suite_pid = int((gate / "started").read_text())
@@ -93,8 +96,12 @@ def test_validation_runs_the_worktree_code_even_with_an_editable_install(project
     (site / "pkg_editable.pth").write_text(str(project.path / "src") + "\n")
     monkeypatch.setenv("PATH", os.pathsep.join([str(env_dir / "bin"), os.environ["PATH"]]))
     monkeypatch.setenv("VIRTUAL_ENV", str(env_dir))
-    check = subprocess.run(["python", "-c", "import pkg.calc, sys; print(pkg.calc.__file__, sys.prefix)"],
-                           cwd=tmp_path, capture_output=True, text=True)
+    check = subprocess.run(
+        ["python", "-c", "import pkg.calc, sys; print(pkg.calc.__file__, sys.prefix)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert check.stdout.split() == [str(project.path / "src/pkg/calc.py"), str(env_dir)]
 
     manager = manager_for(project)

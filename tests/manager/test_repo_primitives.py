@@ -1,4 +1,5 @@
 """The git primitives of the manager on real repositories: lock, worktree, merge, revert, status."""
+
 from __future__ import annotations
 
 import json
@@ -35,9 +36,18 @@ def test_lock_of_a_dead_process_is_taken_over(git_repo) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     pid = int(dead.stdout)
     import socket
-    (repo.state_dir / LOCK_NAME).write_text(json.dumps({
-        "pid": pid, "host": socket.gethostname(), "process_start": "1", "acquired_at": 0.0, "command": "run",
-    }))
+
+    (repo.state_dir / LOCK_NAME).write_text(
+        json.dumps(
+            {
+                "pid": pid,
+                "host": socket.gethostname(),
+                "process_start": "1",
+                "acquired_at": 0.0,
+                "command": "run",
+            }
+        )
+    )
     lock = RunnerLock(repo, "run").acquire()
     try:
         assert lock.stale_owner is not None and lock.stale_owner.pid == pid

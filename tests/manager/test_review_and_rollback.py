@@ -1,4 +1,5 @@
 """``diff``, ``status``, ``rollback`` and ``gc`` on upgrades made by a real run."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,9 @@ QUICK_CONFIG_REVIEW = QUICK_CONFIG + "  risk_policies:\n    low: {auto_approve: 
 
 def test_diff_status_and_rollback_of_a_merged_upgrade(quick_project, run_cli) -> None:
     manager = manager_for(quick_project)
-    (upgrade_id,) = manager.queue_suggestions([
-        edit({"src/pkg/calc.py": SUB, "src/pkg/util.py": "X = 1\n"}, title="Add sub")]).queued
+    (upgrade_id,) = manager.queue_suggestions(
+        [edit({"src/pkg/calc.py": SUB, "src/pkg/util.py": "X = 1\n"}, title="Add sub")]
+    ).queued
     base = quick_project.head()
     manager.run()
 
@@ -32,13 +34,22 @@ def test_diff_status_and_rollback_of_a_merged_upgrade(quick_project, run_cli) ->
     assert status["queue"] == {"pending": 0, "in_progress": 0, "completed_today": 1}
     assert status["recently_completed"][0]["id"] == upgrade_id
 
-    quick_project.write({"notes.txt": "staged\n", "tests/check.sh": quick_project.git("show", "HEAD:tests/check.sh") + "# wip\n"})
+    quick_project.write(
+        {"notes.txt": "staged\n", "tests/check.sh": quick_project.git("show", "HEAD:tests/check.sh") + "# wip\n"}
+    )
     quick_project.git("add", "notes.txt")
-    local = (quick_project.git("diff"), quick_project.git("diff", "--cached"), quick_project.git("status", "--porcelain"))
+    local = (
+        quick_project.git("diff"),
+        quick_project.git("diff", "--cached"),
+        quick_project.git("status", "--porcelain"),
+    )
     result = run_cli("rollback", upgrade_id, "--json", cwd=quick_project.path)
     rolled = json.loads(result.stdout)
-    assert (quick_project.git("diff"), quick_project.git("diff", "--cached"),
-            quick_project.git("status", "--porcelain")) == local
+    assert (
+        quick_project.git("diff"),
+        quick_project.git("diff", "--cached"),
+        quick_project.git("status", "--porcelain"),
+    ) == local
     assert (rolled["status"], rolled["restored_files"]) == ("done", ["src/pkg/calc.py", "src/pkg/util.py"])
     assert quick_project.head() == rolled["revert_commit"]
     assert quick_project.git("diff", base, "HEAD", "--", "src") == ""
@@ -69,14 +80,18 @@ def test_rollback_of_an_unmerged_upgrade_deletes_its_branch_and_gc_prunes_backup
     assert result.stdout == f"{upgrade_id} was not merged: deleted upgrade/{upgrade_id}\n"
     assert quick_project.git("branch", "--list", "upgrade/*") == ""
     assert quick_project.git("for-each-ref", "--format=%(refname)", "refs/upgrade-backups/").split() == [
-        f"refs/upgrade-backups/{upgrade_id}/base", f"refs/upgrade-backups/{upgrade_id}/upgrade"]
+        f"refs/upgrade-backups/{upgrade_id}/base",
+        f"refs/upgrade-backups/{upgrade_id}/upgrade",
+    ]
     kept = run_cli("gc", cwd=quick_project.path)
     assert kept.stdout == "removed 0 backup ref(s), kept 2 (retention 30 days)\n"
     override = quick_project.path.parent / "zero.yaml"
     override.write_text("self_upgrading:\n  backup_retention_days: 0\n")
     pruned = run_cli("--config", str(override), "gc", "--json", cwd=quick_project.path)
     assert json.loads(pruned.stdout)["removed"] == [
-        f"refs/upgrade-backups/{upgrade_id}/base", f"refs/upgrade-backups/{upgrade_id}/upgrade"]
+        f"refs/upgrade-backups/{upgrade_id}/base",
+        f"refs/upgrade-backups/{upgrade_id}/upgrade",
+    ]
     assert quick_project.git("for-each-ref", "refs/upgrade-backups/") == ""
 
 
@@ -107,8 +122,11 @@ def test_status_text_names_the_next_scheduled_scan(quick_project, run_cli) -> No
     lines = run_cli("status", cwd=quick_project.path).stdout.splitlines()
     assert lines[:2] == ["queue: 1 pending, 0 in progress, 0 completed today", "last scan: never"]
     # never scanned: the weekly schedule makes a scan due now, scan only by default
-    assert re.fullmatch(r"next auto scan: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by git upgrade tick "
-                        r"\(scan only: auto_upgrade_enabled is false\)", lines[2])
+    assert re.fullmatch(
+        r"next auto scan: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by git upgrade tick "
+        r"\(scan only: auto_upgrade_enabled is false\)",
+        lines[2],
+    )
     # base priority 50 scaled by the prior success estimate of an untried type, 0.5
     assert lines[3:] == ["pending:", f"  {upgrade_id}  p25  Add sub"]
     quick_project.commit({"config.yaml": QUICK_CONFIG + "  scan_schedule: manual\n"}, "manual scans")

@@ -1,4 +1,5 @@
 """``git upgrade run`` end to end on a fixture project with a real pytest suite."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ import sys
 from gitupgrade.manager import UpgradeManager
 from gitupgrade.repo import GitRepo
 from gitupgrade.repo.commits import parse_trailers
-from tests.manager.conftest import CALC, process_gone, manager_for
+from tests.manager.conftest import CALC, manager_for, process_gone
 from tests.manager.strategies import edit
 
 SUB = CALC + "\n\ndef sub(a, b):\n    return a - b\n"
@@ -16,7 +17,9 @@ BROKEN = CALC.replace("return a + b", "return a - b")
 
 
 def test_low_risk_upgrade_merges_with_trailers_events_and_local_work_intact(project, run_cli) -> None:
-    project.write({"notes.txt": "my notes\n", "tests/test_calc.py": project.git("show", "HEAD:tests/test_calc.py") + "# wip\n"})
+    project.write(
+        {"notes.txt": "my notes\n", "tests/test_calc.py": project.git("show", "HEAD:tests/test_calc.py") + "# wip\n"}
+    )
     project.git("add", "notes.txt")
     index_before = (project.path / ".git" / "index").read_bytes()
     local_before = (project.git("diff"), project.git("diff", "--cached"), project.git("status", "--porcelain"))
@@ -33,8 +36,12 @@ def test_low_risk_upgrade_merges_with_trailers_events_and_local_work_intact(proj
     assert outcome["files"] == [{"path": "src/pkg/calc.py", "change": "MODIFY", "added": 4, "removed": 0}]
     assert project.head() == outcome["commit"] and project.git("rev-parse", "HEAD^").strip() == base
     message = project.git("log", "-1", "--format=%B")
-    assert parse_trailers(message) == {"Upgrade-Id": queued[0], "Upgrade-Type": "test_edit",
-                                       "Risk-Level": "low", "Priority": "60"}
+    assert parse_trailers(message) == {
+        "Upgrade-Id": queued[0],
+        "Upgrade-Type": "test_edit",
+        "Risk-Level": "low",
+        "Priority": "60",
+    }
     assert (project.path / "src/pkg/calc.py").read_text() == SUB
     # the user's uncommitted and staged work is untouched (calc.py was not among it)
     assert (project.git("diff"), project.git("diff", "--cached"), project.git("status", "--porcelain")) == local_before
@@ -44,9 +51,13 @@ def test_low_risk_upgrade_merges_with_trailers_events_and_local_work_intact(proj
     kinds = [e["event"] for e in ledger.events(queued[0])]
     assert kinds == ["upgrade_queued", "upgrade_started", "upgrade_executed", "upgrade_merged"]
     assert ledger.upgrade(queued[0]).status == "merged"
-    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_calc.py"],
-                           cwd=project.path, capture_output=True, text=True,
-                           env={"PYTHONPATH": str(project.path / "src"), "PATH": "/usr/bin:/bin"})
+    suite = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_calc.py"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(project.path / "src"), "PATH": "/usr/bin:/bin"},
+    )
     assert suite.returncode == 0, suite.stdout
 
 
@@ -70,12 +81,17 @@ def test_a_change_that_breaks_a_test_fails_and_merges_nothing(project, run_cli) 
 
 def test_syntax_and_import_errors_are_caught_before_the_tests(quick_project) -> None:
     manager = manager_for(quick_project)
-    manager.queue_suggestions([
-        edit({"src/pkg/calc.py": "def add(a, b)\n    return a\n"}, priority=90),
-        edit({"src/pkg/extra.py": "import does_not_exist\n"}, priority=80),
-    ])
+    manager.queue_suggestions(
+        [
+            edit({"src/pkg/calc.py": "def add(a, b)\n    return a\n"}, priority=90),
+            edit({"src/pkg/extra.py": "import does_not_exist\n"}, priority=80),
+        ]
+    )
     report = manager.run()
-    assert [(o.status, o.failure_type) for o in report.outcomes] == [("failed", "syntax_error"), ("failed", "import_error")]
+    assert [(o.status, o.failure_type) for o in report.outcomes] == [
+        ("failed", "syntax_error"),
+        ("failed", "import_error"),
+    ]
     assert report.outcomes[0].detail.startswith("src/pkg/calc.py:1: expected ':'")
     assert report.outcomes[1].detail.startswith("importing pkg.extra failed: ModuleNotFoundError")
     assert report.suite_runs == 1  # the baseline only
@@ -185,8 +201,10 @@ def test_a_failing_baseline_is_reported_once_and_nothing_runs(project, run_cli) 
     result = run_cli("run", cwd=project.path)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"error: the tests fail at {project.head()[:10]} before any upgrade: "
-                               "1 test(s) fail at baseline (exit 1): tests.test_calc::test_broken")
+    assert lines[0].startswith(
+        f"error: the tests fail at {project.head()[:10]} before any upgrade: "
+        "1 test(s) fail at baseline (exit 1): tests.test_calc::test_broken"
+    )
     assert lines[1] == "hint: fix the failing tests, then run git upgrade run again"
     assert result.stdout == ""
     assert len(manager_for(project).ledger.upgrades("pending")) == 2
@@ -208,16 +226,21 @@ def test_a_module_that_never_imported_here_is_not_the_upgrades_fault(quick_proje
     windows_only = 'import sys\n\nassert sys.platform == "win32", "Windows only"\n\n\ndef clear():\n    return 1\n'
     quick_project.commit({"src/pkg/winconsole.py": windows_only}, "a Windows-only module")
     manager = manager_for(quick_project)
-    manager.queue_suggestions([
-        edit({"src/pkg/winconsole.py": windows_only + "\n\ndef beep():\n    return 2\n"}, priority=90),
-        # importing it fails here before and after, but a module that imported fine must still import
-        edit({"src/pkg/winconsole.py": windows_only, "src/pkg/calc.py": CALC + "import does_not_exist\n"},
-             priority=80),
-    ])
+    manager.queue_suggestions(
+        [
+            edit({"src/pkg/winconsole.py": windows_only + "\n\ndef beep():\n    return 2\n"}, priority=90),
+            # importing it fails here before and after, but a module that imported fine must still import
+            edit(
+                {"src/pkg/winconsole.py": windows_only, "src/pkg/calc.py": CALC + "import does_not_exist\n"},
+                priority=80,
+            ),
+        ]
+    )
     report = manager.run()
     assert [(o.status, o.failure_type) for o in report.outcomes] == [("merged", None), ("failed", "import_error")]
     assert report.outcomes[1].detail == (
-        "importing pkg.calc failed: ModuleNotFoundError: No module named 'does_not_exist'")
+        "importing pkg.calc failed: ModuleNotFoundError: No module named 'does_not_exist'"
+    )
 
 
 def test_a_refused_suggestion_is_not_queued_again_until_its_code_changes(quick_project) -> None:

@@ -1,4 +1,5 @@
 """The whole pipeline with the real analyzer and circular-import strategy: scan → run → merged."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,7 +13,8 @@ CYCLE = {
     "src/app/a.py": "from app.b import helper\n\n\ndef run():\n    return helper() + 1\n\n\nVALUE = 41\n",
     "src/app/b.py": "from app import a\n\n\ndef helper():\n    return a.VALUE\n",
     "tests/test_app.py": "from app.a import run\n\n\ndef test_run():\n    assert run() == 42\n",
-    "config.yaml": CONFIG, ".gitignore": "__pycache__/\n",
+    "config.yaml": CONFIG,
+    ".gitignore": "__pycache__/\n",
 }
 
 
@@ -34,10 +36,13 @@ def test_scan_then_run_merges_the_cycle_fix(git_repo) -> None:
     assert merged, [(o.status, o.failure_type, o.detail) for o in report.outcomes]
     trailers = parse_trailers(git_repo.git("log", "-1", "--format=%B", merged[-1].commit))
     assert trailers["Upgrade-Type"] == "circular_import" and trailers["Risk-Level"] == "low"
-    suite = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                           cwd=git_repo.path, capture_output=True, text=True,
-                           env={"PYTHONPATH": str(git_repo.path / "src"), "PATH": "/usr/bin:/bin",
-                                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    suite = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=git_repo.path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(git_repo.path / "src"), "PATH": "/usr/bin:/bin", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )
     assert suite.returncode == 0, suite.stdout
     assert manager_for(git_repo).trigger_scan().queued == ()  # fixed (or already handled): nothing new
 
@@ -58,11 +63,13 @@ def test_merged_upgrade_records_quality_and_teaches_the_learner(git_repo) -> Non
 
 def test_clone_statement_runs_are_report_only_without_a_model(git_repo) -> None:
     block = "".join(f"    total = total + values[{i}] * {i + 1}\n" for i in range(7))
-    git_repo.commit({
-        "pkg/__init__.py": "",
-        "pkg/one.py": f"def first(values):\n    total = 0\n{block}    return total\n",
-        "pkg/two.py": f"def second(values, scale):\n    total = 0\n{block}    return total * scale\n",
-    })
+    git_repo.commit(
+        {
+            "pkg/__init__.py": "",
+            "pkg/one.py": f"def first(values):\n    total = 0\n{block}    return total\n",
+            "pkg/two.py": f"def second(values, scale):\n    total = 0\n{block}    return total * scale\n",
+        }
+    )
     scan = manager_for(git_repo).trigger_scan()
     (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
     assert clone.evidence["kind"] == "block"
@@ -73,11 +80,13 @@ def test_clone_statement_runs_are_report_only_without_a_model(git_repo) -> None:
 def test_clones_the_strategy_can_never_fix_are_not_queued(git_repo) -> None:
     body = "".join(f"        total = total + values[{i}] * {i + 1}\n" for i in range(7))
     method = f"    def weigh(self, values):\n        total = 0\n{body}        return total\n"
-    git_repo.commit({
-        "pkg/__init__.py": "",
-        "pkg/one.py": f"class One:\n{method}",
-        "pkg/two.py": f"class Two:\n{method}",
-    })
+    git_repo.commit(
+        {
+            "pkg/__init__.py": "",
+            "pkg/one.py": f"class One:\n{method}",
+            "pkg/two.py": f"class Two:\n{method}",
+        }
+    )
     scan = manager_for(git_repo).trigger_scan()
     (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
     assert (clone.id, "only module-level functions are deduplicated (these are methods)") in scan.filtered

@@ -1,4 +1,5 @@
 """Fixture projects for the strategies."""
+
 from __future__ import annotations
 
 from pathlib import Path

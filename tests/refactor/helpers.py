@@ -1,4 +1,5 @@
 """Helpers for strategy tests: fixture projects with their own pytest suite."""
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,11 @@ class Project:
         """Run the project's own suite in a real subprocess: (passed, failed+errors)."""
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-            cwd=self.root, capture_output=True, text=True, timeout=120, check=False,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
             env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         )
         tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
@@ -56,8 +61,9 @@ class Project:
     def imports(self, *modules: str) -> str:
         """Import each module in a fresh interpreter; '' when all import, else the error."""
         code = "; ".join(f"import {m}" for m in modules)
-        done = subprocess.run([sys.executable, "-c", code], cwd=self.root, capture_output=True,
-                              text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=self.root, capture_output=True, text=True, timeout=60, check=False
+        )
         return "" if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
 
     def apply(self, suggestion: Suggestion, **analysis: int) -> RefactorResult:
@@ -70,26 +76,48 @@ class Project:
 def suggestion(kind: str, affected: tuple[str, ...], evidence: dict[str, Any]) -> Suggestion:
     """A suggestion as the analyzer would make it."""
     return Suggestion(
-        id=f"{kind}-test", type=kind, title=kind, description="", risk_level="low",
-        priority=50, affected_modules=affected, evidence=evidence,
+        id=f"{kind}-test",
+        type=kind,
+        title=kind,
+        description="",
+        risk_level="low",
+        priority=50,
+        affected_modules=affected,
+        evidence=evidence,
     )
 
 
 def edge(importer: str, imported: str, line: int, names: list[str], statement: str = "") -> dict[str, Any]:
     """An import edge of circular_import evidence (paths from dotted names)."""
+
     def path(m: str) -> str:
         return m.replace(".", "/") + ".py"
 
-    return {"importer": importer, "importer_path": path(importer), "imported": imported,
-            "imported_path": path(imported), "line": line, "statement": statement, "names": names,
-            "uses": 1, "kind": "module"}
+    return {
+        "importer": importer,
+        "importer_path": path(importer),
+        "imported": imported,
+        "imported_path": path(imported),
+        "line": line,
+        "statement": statement,
+        "names": names,
+        "uses": 1,
+        "kind": "module",
+    }
 
 
 def cycle(chain: list[dict[str, Any]], cut: list[dict[str, Any]] | None = None) -> Suggestion:
     """A circular_import suggestion for ``chain`` (cut = first edge unless given)."""
     modules = [e["importer"] for e in chain]
     paths = [e["importer_path"] for e in chain]
-    return suggestion("circular_import", tuple(paths),
-                      {"cycle": modules, "paths": paths, "unsafe": False, "chain": chain,
-                       "cut": cut if cut is not None else chain[:1]})
-
+    return suggestion(
+        "circular_import",
+        tuple(paths),
+        {
+            "cycle": modules,
+            "paths": paths,
+            "unsafe": False,
+            "chain": chain,
+            "cut": cut if cut is not None else chain[:1],
+        },
+    )

@@ -1,4 +1,5 @@
 """circular_import: cut the cycle with TYPE_CHECKING and deferred imports, or refuse."""
+
 from __future__ import annotations
 
 from gitupgrade.refactor import ChangeKind, FileChange, Status
@@ -33,14 +34,14 @@ CYCLE = {
 
         def make(n): return Order(n)
         ''',
-    "tests/test_pkg.py": '''
+    "tests/test_pkg.py": """
         import pkg.models
         from pkg import make
 
 
         def test_make():
             assert make(3).text() == "order 3"
-        ''',
+        """,
 }
 
 SERVICES_TO_MODELS = edge("pkg.services", "pkg.models", 3, ["Order"], "from pkg.models import Order")
@@ -89,7 +90,9 @@ def test_module_import_used_in_a_method_becomes_deferred(project: Project) -> No
     result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES], cut=[MODELS_TO_SERVICES]))
 
     assert result.status is Status.APPLIED, result.reason
-    assert project.read("pkg/models.py") == '''"""Models."""
+    assert (
+        project.read("pkg/models.py")
+        == '''"""Models."""
 
 
 class Order:
@@ -100,6 +103,7 @@ class Order:
         from pkg import services  # deferred: a module-level import would be circular
         return services.describe(self)
 '''
+    )
     assert project.pytest() == (1, 0)
     # importing models first used to work only through pkg/__init__; now it works alone too
     assert project.imports("pkg.models", "pkg.services") == ""
@@ -109,19 +113,19 @@ def test_falls_back_to_the_next_ranked_edge(project: Project) -> None:
     files = dict(CYCLE)
     # the first ranked edge is read at import time (a class attribute): it cannot move
     files["pkg/services.py"] = files["pkg/services.py"].replace(
-        "def make(n): return Order(n)", "class Maker:\n            kind = Order\n\n\n        def make(n): return Order(n)"
+        "def make(n): return Order(n)",
+        "class Maker:\n            kind = Order\n\n\n        def make(n): return Order(n)",
     )
     project.write(files)
     assert project.pytest() == (1, 0)
 
-    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES],
-                                 cut=[SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+    result = project.apply(
+        cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES], cut=[SERVICES_TO_MODELS, MODELS_TO_SERVICES])
+    )
 
     assert result.status is Status.APPLIED, result.reason
     assert result.changes == (FileChange("pkg/models.py", ChangeKind.MODIFY),)
-    assert result.refusals == (
-        "pkg.services -> pkg.models (line 3): Order is read when the module is imported",
-    )
+    assert result.refusals == ("pkg.services -> pkg.models (line 3): Order is read when the module is imported",)
     assert project.pytest() == (1, 0)
 
 
@@ -159,7 +163,7 @@ def test_runtime_annotation_readers_refuse_type_checking(project: Project) -> No
 def test_reexport_through_all_refuses(project: Project) -> None:
     files = dict(CYCLE)
     files["pkg/services.py"] = files["pkg/services.py"].replace(
-        'import os\n', 'import os\n\n        __all__ = ["Order", "make"]\n'
+        "import os\n", 'import os\n\n        __all__ = ["Order", "make"]\n'
     )
     reason = _refused(project, files, [SERVICES_TO_MODELS])
     assert "Order is re-exported through __all__" in reason
@@ -183,7 +187,8 @@ def test_cut_that_leaves_another_import_of_the_module_refuses(project: Project) 
     # found on docutils.parsers.rst.states: "import a.b" is cut but "from a.b import c" still runs a.b
     files = dict(CYCLE)
     files["pkg/services.py"] = files["pkg/services.py"].replace(
-        "# the model\n", "# the model\n        from pkg import models as _models_module\n")
+        "# the model\n", "# the model\n        from pkg import models as _models_module\n"
+    )
     reason = _refused(project, files, [SERVICES_TO_MODELS])
     assert reason == (
         "cycle pkg.models -> pkg.services -> pkg.models remains: cutting pkg.services -> pkg.models (line 3): "

@@ -1,4 +1,5 @@
 """god_class: move attribute clusters into mixins the class inherits from, or refuse."""
+
 from __future__ import annotations
 
 import libcst as cst
@@ -66,7 +67,7 @@ ORDER = '''
             return self.__secret
     '''
 
-TESTS = '''
+TESTS = """
     from shop.order import Order
 
 
@@ -78,7 +79,7 @@ TESTS = '''
         assert o.dump_events() == '["describe"]'
         assert o.secret() == 1
         assert Order.kind == "order"
-    '''
+    """
 
 EXPECTED_MIXIN = '''"""The OrderLinesMixin mixin: methods split out of ``shop.order.Order``.
 
@@ -103,9 +104,20 @@ class OrderLinesMixin:
 
 
 def god(cls: str = "Order") -> object:
-    return suggestion("god_class", ("shop/order.py",),
-                      {"path": "shop/order.py", "module": "shop.order", "class": cls, "line": 12,
-                       "end_line": 60, "methods": 25, "lines": 600, "lcom4": 3})
+    return suggestion(
+        "god_class",
+        ("shop/order.py",),
+        {
+            "path": "shop/order.py",
+            "module": "shop.order",
+            "class": cls,
+            "line": 12,
+            "end_line": 60,
+            "methods": 25,
+            "lines": 600,
+            "lcom4": 3,
+        },
+    )
 
 
 def _shop(project: Project, order: str = ORDER, tests: str = TESTS, baseline: bool = False) -> None:
@@ -120,8 +132,10 @@ def test_cluster_moves_to_a_mixin_and_pinned_methods_stay(project: Project) -> N
     result = project.apply(god())
 
     assert result.status is Status.APPLIED, result.reason
-    assert result.changes == (FileChange("shop/order_lines.py", ChangeKind.CREATE),
-                              FileChange("shop/order.py", ChangeKind.MODIFY))
+    assert result.changes == (
+        FileChange("shop/order_lines.py", ChangeKind.CREATE),
+        FileChange("shop/order.py", ChangeKind.MODIFY),
+    )
     assert project.read("shop/order_lines.py") == EXPECTED_MIXIN
     order = project.read("shop/order.py")
     assert '"""Orders."""\nimport json\n\nfrom shop.order_lines import OrderLinesMixin\n\nTAX = 0.2\n' in order
@@ -138,8 +152,10 @@ def test_cluster_moves_to_a_mixin_and_pinned_methods_stay(project: Project) -> N
 def test_zero_argument_super_moves_when_it_still_finds_the_same_method(project: Project) -> None:
     # in OrderLinesMixin, super() starts after the mixin: describe stays in Order, before it
     # in the MRO, so super().describe() is still Base.describe
-    order = ORDER.replace("def count(self):\n            return len(self.lines)",
-                          "def count(self):\n            return len(self.lines) + len(super().describe()) * 0")
+    order = ORDER.replace(
+        "def count(self):\n            return len(self.lines)",
+        "def count(self):\n            return len(self.lines) + len(super().describe()) * 0",
+    )
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
@@ -168,8 +184,9 @@ def test_super_calls_keep_finding_what_they_found() -> None:
 
 def test_super_kept_in_a_variable_is_read_like_super_name() -> None:
     # found on boltons OrderedMultiDict.popall: super_self = super(); super_self.pop(k)
-    popall = cst.parse_statement("def popall(self, k):\n    s = super()\n    if s.__contains__(k):\n"
-                                 "        return s.pop(k)\n")
+    popall = cst.parse_statement(
+        "def popall(self, k):\n    s = super()\n    if s.__contains__(k):\n        return s.pop(k)\n"
+    )
     assert super_reads([popall]) == {"__contains__", "pop"}
     leaked = cst.parse_statement("def f(self):\n    s = super()\n    return g(s)\n")
     assert super_reads([leaked]) is None
@@ -177,8 +194,10 @@ def test_super_kept_in_a_variable_is_read_like_super_name() -> None:
 
 
 def test_super_used_other_than_super_name_stays(project: Project) -> None:
-    order = ORDER.replace("def count(self):\n            return len(self.lines)",
-                          "def count(self):\n            return len(self.lines) + 0 * len(getattr(super(), 'describe')())")
+    order = ORDER.replace(
+        "def count(self):\n            return len(self.lines)",
+        "def count(self):\n            return len(self.lines) + 0 * len(getattr(super(), 'describe')())",
+    )
     _shop(project, order)
     result = project.apply(god())
     assert result.status is Status.REFUSED
@@ -200,13 +219,16 @@ def test_slots_class_gets_slotted_mixin(project: Project) -> None:
         ("class Order(Base, enum.Enum):", "Order derives from enum.Enum, whose members are not plain methods"),
         ("class Order(Base, metaclass=abc.ABCMeta):", "Order has a metaclass or class keywords"),
         ("@register\n    class Order(Base):", "Order is decorated with register"),
-        ("from os.path import *\n\n\n    class Order(Base):",
-         "the module has a star import: the names its methods read cannot be resolved"),
+        (
+            "from os.path import *\n\n\n    class Order(Base):",
+            "the module has a star import: the names its methods read cannot be resolved",
+        ),
     ],
 )
 def test_special_classes_refuse(project: Project, header: str, reason: str) -> None:
     order = ORDER.replace("class Order(Base):", header).replace(
-        "import json\n", "import abc\n    import enum\n    import json\n\n    def register(c):\n        return c\n")
+        "import json\n", "import abc\n    import enum\n    import json\n\n    def register(c):\n        return c\n"
+    )
     project.write({"shop/__init__.py": "", "shop/order.py": order})
     before = project.snapshot()
     result = project.apply(god())
@@ -217,17 +239,24 @@ def test_special_classes_refuse(project: Project, header: str, reason: str) -> N
 
 def test_names_only_in_postponed_annotations_are_imported_for_type_checking(project: Project) -> None:
     # found on click.core.Context: "-> Context" alone must not keep a method in the class
-    order = ORDER.replace('"""Orders."""\n', '"""Orders."""\n    from __future__ import annotations\n\n').replace(
-        "def count(self):", "def count(self) -> Count:").replace(
-        "def average(self):", "def average(self, other: Order | None = None):").replace(
-        "TAX = 0.2\n", "TAX = 0.2\n    Count = int\n")
+    order = (
+        ORDER.replace('"""Orders."""\n', '"""Orders."""\n    from __future__ import annotations\n\n')
+        .replace("def count(self):", "def count(self) -> Count:")
+        .replace("def average(self):", "def average(self, other: Order | None = None):")
+        .replace("TAX = 0.2\n", "TAX = 0.2\n    Count = int\n")
+    )
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
     mixin = project.read("shop/order_lines.py")
-    assert mixin.startswith(EXPECTED_MIXIN.split("\n\n\nclass")[0].replace(
-        '"""\n', '"""\nfrom __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n'
-        'if TYPE_CHECKING:\n    from shop.order import Count, Order\n', 1)[:-1])
+    assert mixin.startswith(
+        EXPECTED_MIXIN.split("\n\n\nclass")[0].replace(
+            '"""\n',
+            '"""\nfrom __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n'
+            "if TYPE_CHECKING:\n    from shop.order import Count, Order\n",
+            1,
+        )[:-1]
+    )
     assert "    def count(self) -> Count:\n" in mixin
     assert project.pytest() == (1, 0)
     assert project.imports("shop.order_lines", "shop.order") == ""
@@ -271,7 +300,7 @@ REPORT = '''
             return "\\n".join(map(str, self.out)) + SEPARATOR.strip()
     '''
 
-REPORT_TESTS = '''
+REPORT_TESTS = """
     from shop.report import Report, _format_row
 
 
@@ -284,18 +313,18 @@ REPORT_TESTS = '''
         assert report.render() == "SALES\\n=====\\n1 | 2\\n3 | 4\\n2|"
         assert len(report) == 2 and report.title_width() == 5
         assert _format_row((5, 6)) == "5 | 6"
-    '''
+    """
 
 
 def _report(project: Project) -> object:
     project.write({"shop/__init__.py": "", "shop/report.py": REPORT, "tests/test_report.py": REPORT_TESTS})
     assert project.pytest() == (1, 0)
-    return suggestion("god_class", ("shop/report.py",),
-                      {"path": "shop/report.py", "module": "shop.report", "class": "Report"})
+    return suggestion(
+        "god_class", ("shop/report.py",), {"path": "shop/report.py", "module": "shop.report", "class": "Report"}
+    )
 
 
-def test_one_cohesive_cluster_is_cut_along_its_less_shared_attributes_until_the_class_fits(
-        project: Project) -> None:
+def test_one_cohesive_cluster_is_cut_along_its_less_shared_attributes_until_the_class_fits(project: Project) -> None:
     # every method writes self.out: LCOM4 sees one cluster; without `out`, rows and title part
     god_report = _report(project)
 
@@ -305,7 +334,9 @@ def test_one_cohesive_cluster_is_cut_along_its_less_shared_attributes_until_the_
     report = project.read("shop/report.py")
     assert "class Report(ReportTitleMixin, ReportRowsMixin):" in report
     assert [line.strip() for line in report.splitlines() if line.strip().startswith("def ")] == [
-        "def __init__(self, title, rows):", "def render(self):"]
+        "def __init__(self, title, rows):",
+        "def render(self):",
+    ]
     mixin = project.read("shop/report_rows.py")
     for name in ("add_rows", "row_count", "__len__"):
         assert f"    def {name}(self):" in mixin and f"    def {name}(self):" not in report
@@ -331,10 +362,13 @@ def test_a_split_that_cannot_bring_the_class_under_its_limits_refuses(project: P
 
 
 def test_hash_stays_beside_eq(project: Project) -> None:
-    order = ORDER.replace("        def secret(self):", "        def __eq__(self, other):\n"
-                          "            return self.lines == other.lines\n\n"
-                          "        def __hash__(self):\n            return hash(tuple(self.lines))\n\n"
-                          "        def secret(self):")
+    order = ORDER.replace(
+        "        def secret(self):",
+        "        def __eq__(self, other):\n"
+        "            return self.lines == other.lines\n\n"
+        "        def __hash__(self):\n            return hash(tuple(self.lines))\n\n"
+        "        def secret(self):",
+    )
     _shop(project, order)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
@@ -344,8 +378,10 @@ def test_hash_stays_beside_eq(project: Project) -> None:
 
 def test_method_read_by_a_default_argument_stays(project: Project) -> None:
     # found on docutils.nodes.Element: update_all_atts(self, dict_, update_fun=copy_attr_consistent)
-    order = ORDER.replace("        def secret(self):", "        def counted(self, how=count):\n"
-                          "            return how(self)\n\n        def secret(self):")
+    order = ORDER.replace(
+        "        def secret(self):",
+        "        def counted(self, how=count):\n            return how(self)\n\n        def secret(self):",
+    )
     _shop(project, order)
     before = project.snapshot()
     result = project.apply(god())
@@ -358,7 +394,8 @@ def test_method_read_by_a_default_argument_stays(project: Project) -> None:
 def test_method_whose_signature_reads_a_class_attribute_stays(project: Project) -> None:
     # found on jinja2: def _make_finalize(self) -> _FinalizeInfo, a class nested in the body
     order = ORDER.replace('kind = "order"', 'kind = "order"\n        Count = int').replace(
-        "def count(self):", "def count(self) -> Count:")
+        "def count(self):", "def count(self) -> Count:"
+    )
     _shop(project, order)
     result = project.apply(god())
     assert result.status is Status.REFUSED

@@ -1,4 +1,5 @@
 """god_module: split cohesive groups into new modules and re-export them, or refuse."""
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ CORE = '''
         return int(parse_sku(text).split("-")[1])
     '''
 
-TESTS = '''
+TESTS = """
     from shop import core
     from shop.core import *
     from shop.core import Cart, add_item, format_sku
@@ -69,7 +70,7 @@ TESTS = '''
         assert core.sku_number("ABC-12") == 12
         assert core.dump_cart(c) == '{"ABC-1": 3}'
         assert parse_sku("XYZ-1") == "XYZ-1" and SKU_RE.pattern
-    '''
+    """
 
 EXPECTED_SKU = '''"""Sku code, split out of ``shop.core``.
 
@@ -100,8 +101,9 @@ def sku_number(text: str) -> int:
     return int(parse_sku(text).split("-")[1])
 '''
 
-GOD = suggestion("god_module", ("shop/core.py",),
-                 {"path": "shop/core.py", "module": "shop.core", "lines": 600, "definitions": 50})
+GOD = suggestion(
+    "god_module", ("shop/core.py",), {"path": "shop/core.py", "module": "shop.core", "lines": 600, "definitions": 50}
+)
 
 
 def _shop(project: Project, core: str = CORE, tests: str = TESTS, baseline: bool = False) -> None:
@@ -116,8 +118,10 @@ def test_cohesive_group_moves_and_is_reexported(project: Project) -> None:
     result = project.apply(GOD)
 
     assert result.status is Status.APPLIED, result.reason
-    assert result.changes == (FileChange("shop/sku.py", ChangeKind.CREATE),
-                              FileChange("shop/core.py", ChangeKind.MODIFY))
+    assert result.changes == (
+        FileChange("shop/sku.py", ChangeKind.CREATE),
+        FileChange("shop/core.py", ChangeKind.MODIFY),
+    )
     assert project.read("shop/sku.py") == EXPECTED_SKU
     core = project.read("shop/core.py")
     assert core.startswith('''"""Everything about the shop."""
@@ -158,17 +162,29 @@ def _refusal(project: Project, core: str, tests: str = TESTS) -> str:
     ("change", "reason"),
     [
         # the moved code depends on which module it lives in
-        ("\n\n    def sku_owner():\n        return __name__, parse_sku\n",
-         ("group SKU_RE, parse_sku, format_sku, sku_number ...: sku_owner uses __name__, "
-          "which depends on the module")),
+        (
+            "\n\n    def sku_owner():\n        return __name__, parse_sku\n",
+            (
+                "group SKU_RE, parse_sku, format_sku, sku_number ...: sku_owner uses __name__, "
+                "which depends on the module"
+            ),
+        ),
         # a conditional definition the group reads stays behind
-        ("\n\n    if True:\n        PREFIX = 'X'\n\n\n    def sku_prefix():\n        return PREFIX + parse_sku('ABC-1')\n",
-         ("group SKU_RE, parse_sku, format_sku, sku_number ...: uses PREFIX, (re)defined at module "
-          "level by code that stays (line 48)")),
+        (
+            "\n\n    if True:\n        PREFIX = 'X'\n\n\n    def sku_prefix():\n        return PREFIX + parse_sku('ABC-1')\n",
+            (
+                "group SKU_RE, parse_sku, format_sku, sku_number ...: uses PREFIX, (re)defined at module "
+                "level by code that stays (line 48)"
+            ),
+        ),
         # a registering decorator would run at another time
-        ("\n\n    import atexit\n\n\n    @atexit.register\n    def sku_cleanup(): return parse_sku('ABC-1')\n",
-         ("group SKU_RE, parse_sku, format_sku, sku_number ...: sku_cleanup is decorated with "
-          "atexit.register, whose registration order would change")),
+        (
+            "\n\n    import atexit\n\n\n    @atexit.register\n    def sku_cleanup(): return parse_sku('ABC-1')\n",
+            (
+                "group SKU_RE, parse_sku, format_sku, sku_number ...: sku_cleanup is decorated with "
+                "atexit.register, whose registration order would change"
+            ),
+        ),
     ],
 )
 def test_hazards_refuse_the_group(project: Project, change: str, reason: str) -> None:
@@ -176,12 +192,15 @@ def test_hazards_refuse_the_group(project: Project, change: str, reason: str) ->
 
 
 def test_monkeypatched_name_read_by_the_group_refuses(project: Project) -> None:
-    tests = TESTS + '''
+    tests = (
+        TESTS
+        + """
 
     def test_patched(monkeypatch):
         monkeypatch.setattr(core, "SKU_RE", core.re.compile("."))
         assert core.parse_sku("x") == "x"
-    '''
+    """
+    )
     project.write({"shop/__init__.py": "", "shop/core.py": CORE, "tests/test_shop.py": tests})
     assert project.pytest() == (2, 0)
     before = project.snapshot()
@@ -192,20 +211,27 @@ def test_monkeypatched_name_read_by_the_group_refuses(project: Project) -> None:
 
 
 def test_assignment_from_another_module_refuses(project: Project) -> None:
-    project.write({"shop/settings.py": "from shop import core\n\n\ndef strict():\n    core.SKU_RE = core.re.compile('^$')\n"})
+    project.write(
+        {"shop/settings.py": "from shop import core\n\n\ndef strict():\n    core.SKU_RE = core.re.compile('^$')\n"}
+    )
     reason = _refusal(project, CORE)
-    assert reason == ("group SKU_RE, parse_sku, format_sku, sku_number: reads or defines SKU_RE, "
-                      "which is rebound elsewhere (global, patch or assignment)")
+    assert reason == (
+        "group SKU_RE, parse_sku, format_sku, sku_number: reads or defines SKU_RE, "
+        "which is rebound elsewhere (global, patch or assignment)"
+    )
 
 
 def test_mock_patch_target_string_refuses(project: Project) -> None:
-    tests = TESTS + '''
+    tests = (
+        TESTS
+        + """
 
     def test_patched():
         from unittest import mock
         with mock.patch("shop.core.parse_sku", lambda t: t):
             assert core.parse_sku("x") == "x"
-    '''
+    """
+    )
     project.write({"shop/__init__.py": "", "shop/core.py": CORE, "tests/test_shop.py": tests})
     before = project.snapshot()
     result = project.apply(GOD)
@@ -216,14 +242,17 @@ def test_mock_patch_target_string_refuses(project: Project) -> None:
 
 def test_module_path_spelled_out_by_the_tests_refuses(project: Project) -> None:
     # found on docutils: the expected output names ``docutils.transforms.references.TargetNotes``
-    tests = TESTS + '''
+    tests = (
+        TESTS
+        + """
 
     EXPECTED = "formatted by shop.core.format_sku"
 
 
     def test_expected():
         assert core.format_sku.__module__ + ".format_sku" in EXPECTED
-    '''
+    """
+    )
     reason = _refusal(project, CORE, tests)
     assert reason.endswith("other files spell out the module path of format_sku, which moving would change")
 
@@ -231,13 +260,16 @@ def test_module_path_spelled_out_by_the_tests_refuses(project: Project) -> None:
 def test_module_path_reached_in_code_or_cited_in_a_docstring_moves(project: Project) -> None:
     # found on toolz (``first is toolz.itertoolz.first``) and jinja2 (``:class:`jinja2.lexer.Token```):
     # the re-export answers the attribute, and a docstring only cites the path
-    tests = TESTS + '''
+    tests = (
+        TESTS
+        + '''
 
     def test_reached():
         """Checks shop.core.format_sku through the module."""
         import shop.core
         assert shop.core.format_sku is format_sku
     '''
+    )
     _shop(project, tests=tests)
     assert project.pytest() == (2, 0)
     result = project.apply(GOD)
@@ -255,7 +287,8 @@ def test_single_connected_module_refuses(project: Project) -> None:
     core = '"""One thing."""\n\n\ndef a():\n    return b()\n\n\ndef b():\n    return 1\n'
     tests = "from shop.core import a\n\n\ndef test_a():\n    assert a() == 1\n"
     assert _refusal(project, core, tests) == (
-        "shop/core.py is within its limits now and the module's definitions form a single connected group")
+        "shop/core.py is within its limits now and the module's definitions form a single connected group"
+    )
 
 
 def test_small_groups_stay(project: Project) -> None:
@@ -265,10 +298,11 @@ def test_small_groups_stay(project: Project) -> None:
     )
     tests = "from shop.core import pair_a\n\n\ndef test_a():\n    assert pair_a() == 2\n"
     assert _refusal(project, core, tests) == (
-        "shop/core.py is within its limits now and no cohesive group of at least 3 definitions apart from the main one")
+        "shop/core.py is within its limits now and no cohesive group of at least 3 definitions apart from the main one"
+    )
 
 
-SIZES = '''
+SIZES = """
 
     _SIZE_SYMBOLS = ('B', 'K', 'M')
     _SIZE_BOUNDS = [(1024 ** i, sym) for i, sym in enumerate(_SIZE_SYMBOLS)]
@@ -280,7 +314,7 @@ SIZES = '''
         for (size, symbol), (next_size, _) in _SIZE_RANGES:
             if nbytes < next_size:
                 return f"{nbytes // size}{symbol}"
-    '''
+    """
 
 
 def test_statement_between_definitions_moves_with_them(project: Project) -> None:
@@ -290,7 +324,9 @@ def test_statement_between_definitions_moves_with_them(project: Project) -> None
     assert project.pytest() == (2, 0)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
-    assert "moved 4 definitions (_SIZE_SYMBOLS, _SIZE_BOUNDS, _SIZE_RANGES, bytes2human) to shop/size.py" in result.summary
+    assert (
+        "moved 4 definitions (_SIZE_SYMBOLS, _SIZE_BOUNDS, _SIZE_RANGES, bytes2human) to shop/size.py" in result.summary
+    )
     assert "_SIZE_BOUNDS.append((float('inf'), ''))\n_SIZE_RANGES" in project.read("shop/size.py")
     assert project.pytest() == (2, 0)
 
@@ -309,7 +345,7 @@ def test_statement_between_definitions_ties_what_it_uses_together(project: Proje
 
 def test_attribute_named_like_a_module_global_is_no_hazard(project: Project) -> None:
     # found on boltons.tbutils: type(self).__name__ is the class's name, not the module's
-    core = CORE.replace('raise ValueError(text)', 'raise ValueError(type(text).__name__)')
+    core = CORE.replace("raise ValueError(text)", "raise ValueError(type(text).__name__)")
     _shop(project, core)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
@@ -319,7 +355,8 @@ def test_group_importing_back_into_a_cycle_from_the_import_block_moves(project: 
     # shop.pricing imports shop.core; the new module imports pricing after core's own import
     # block has, so it finds pricing as far along as core did (found on click.core)
     core = CORE.replace("import json\n", "import json\n    from shop import pricing\n").replace(
-        'return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")')
+        'return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")'
+    )
     _shop(project, core)
     project.write({"shop/pricing.py": "import shop.core\n\nRATE = 1\n"})
     result = project.apply(GOD)
@@ -330,13 +367,16 @@ def test_group_importing_back_into_a_cycle_from_the_import_block_moves(project: 
 
 def test_group_reading_a_late_import_that_leads_back_refuses(project: Project) -> None:
     # an import below the definitions breaks a cycle: run earlier, it would meet core half-made
-    core = CORE.replace(
-        'return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")'
-    ) + "\n\n    from shop import pricing  # noqa: E402\n"
+    core = (
+        CORE.replace('return parse_sku(f"{prefix}-{number}")', 'return parse_sku(f"{prefix}-{pricing.RATE}")')
+        + "\n\n    from shop import pricing  # noqa: E402\n"
+    )
     project.write({"shop/pricing.py": "import shop.core\n\nRATE = 1\n"})
     reason = _refusal(project, core)
-    assert reason == ("group SKU_RE, parse_sku, format_sku, sku_number: its import of shop.pricing "
-                      "leads back to shop.core (an import cycle)")
+    assert reason == (
+        "group SKU_RE, parse_sku, format_sku, sku_number: its import of shop.pricing "
+        "leads back to shop.core (an import cycle)"
+    )
 
 
 def test_import_read_only_by_a_decorator_is_copied(project: Project) -> None:
@@ -344,7 +384,8 @@ def test_import_read_only_by_a_decorator_is_copied(project: Project) -> None:
     core = CORE.replace("import json\n", "import json\n    import typing as t\n").replace(
         "    def format_sku(prefix: str, number: int) -> str:",
         "    @t.overload\n    def format_sku(prefix: str, number: int) -> str: ...\n\n\n"
-        "    def format_sku(prefix: str, number: int) -> str:")
+        "    def format_sku(prefix: str, number: int) -> str:",
+    )
     _shop(project, core)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
@@ -354,13 +395,16 @@ def test_import_read_only_by_a_decorator_is_copied(project: Project) -> None:
 
 def test_monkeypatch_through_the_package_attribute_refuses(project: Project) -> None:
     # found on click's tests: monkeypatch.setattr(click._termui_impl, "isatty", ...)
-    tests = TESTS + '''
+    tests = (
+        TESTS
+        + """
 
     def test_patched(monkeypatch):
         import shop
         monkeypatch.setattr(shop.core, "SKU_RE", shop.core.re.compile("."))
         assert shop.core.parse_sku("x") == "x"
-    '''
+    """
+    )
     project.write({"shop/__init__.py": "from shop import core\n", "shop/core.py": CORE, "tests/test_shop.py": tests})
     before = project.snapshot()
     result = project.apply(GOD)
@@ -411,7 +455,7 @@ SHAPES = '''
         return sum(c.area() for c in circles(n))
     '''
 
-SHAPES_TESTS = '''
+SHAPES_TESTS = """
     from shop import core
     from shop.core import Circle, Shape, Square, square_total
 
@@ -420,7 +464,7 @@ SHAPES_TESTS = '''
         assert Square(2).describe() == "Square of area 4.0"
         assert isinstance(Circle(1), Shape) and round(core.circle_total(3), 2) == 15.71
         assert square_total(3) == 5
-    '''
+    """
 
 
 def test_a_shared_base_leaves_for_its_own_module_so_the_groups_that_need_it_can_split(project: Project) -> None:
@@ -445,8 +489,9 @@ def test_a_shared_base_leaves_for_its_own_module_so_the_groups_that_need_it_can_
 
 def test_a_toolbox_of_independent_functions_moves_in_source_order_until_the_module_fits(project: Project) -> None:
     tools = '"""Tools."""\n' + "".join(
-        f"\n\ndef {name}(x):\n    return x + {i}\n" for i, name in enumerate(
-            ["pad_left", "pad_right", "pad_both", "trim_left", "trim_right", "count_words"]))
+        f"\n\ndef {name}(x):\n    return x + {i}\n"
+        for i, name in enumerate(["pad_left", "pad_right", "pad_both", "trim_left", "trim_right", "count_words"])
+    )
     tests = "from shop.core import pad_left, count_words\n\n\ndef test_tools():\n    assert pad_left(1) + count_words(1) == 7\n"
     _shop(project, tools, tests)
 
@@ -455,7 +500,10 @@ def test_a_toolbox_of_independent_functions_moves_in_source_order_until_the_modu
     assert result.status is Status.APPLIED, result.reason
     moved = project.read("shop/pad.py")
     assert [line for line in moved.splitlines() if line.startswith("def ")] == [
-        "def pad_right(x):", "def pad_both(x):", "def trim_left(x):"]   # the first (largest) stays
+        "def pad_right(x):",
+        "def pad_both(x):",
+        "def trim_left(x):",
+    ]  # the first (largest) stays
     assert "from shop.pad import pad_right, pad_both, trim_left" in project.read("shop/core.py")
     assert project.pytest() == (1, 0)
 
@@ -469,8 +517,7 @@ def test_a_module_that_cannot_get_under_its_limits_refuses(project: Project) -> 
     assert project.snapshot() == before
 
 
-def test_a_registry_reading_every_definition_stays_and_does_not_hold_the_module_together(
-        project: Project) -> None:
+def test_a_registry_reading_every_definition_stays_and_does_not_hold_the_module_together(project: Project) -> None:
     tools = '''"""Tools."""
 
 
@@ -500,8 +547,10 @@ def trim_both(text):
 
 TOOLS = {f.__name__: f for f in (pad_left, pad_right, pad_both, trim_left, trim_right, trim_both)}
 '''
-    tests = ("from shop.core import TOOLS, trim_both\n\n\ndef test_tools():\n"
-             "    assert TOOLS['pad_both']('x') == ' x ' and trim_both(' x ') == 'x'\n")
+    tests = (
+        "from shop.core import TOOLS, trim_both\n\n\ndef test_tools():\n"
+        "    assert TOOLS['pad_both']('x') == ' x ' and trim_both(' x ') == 'x'\n"
+    )
     _shop(project, tools, tests)
 
     result = project.apply(GOD, god_module_max_definitions=4)
@@ -515,23 +564,29 @@ TOOLS = {f.__name__: f for f in (pad_left, pad_right, pad_both, trim_left, trim_
 
 def test_type_checking_block_comes_along_with_the_names_it_defines(project: Project) -> None:
     # found on click.decorators: if t.TYPE_CHECKING: import typing_extensions as te; P = te.ParamSpec("P")
-    core = CORE.replace("import json\n", "import json\n    import typing as t\n\n    if t.TYPE_CHECKING:\n"
-                        "        import collections.abc as cabc\n\n        Parser = cabc.Callable[[str], str]\n"
-                        ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: Parser) -> str:")
+    core = CORE.replace(
+        "import json\n",
+        "import json\n    import typing as t\n\n    if t.TYPE_CHECKING:\n"
+        "        import collections.abc as cabc\n\n        Parser = cabc.Callable[[str], str]\n",
+    ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: Parser) -> str:")
     _shop(project, core)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
     sku = project.read("shop/sku.py")
-    assert ("import typing as t\n\nif t.TYPE_CHECKING:\n    import collections.abc as cabc\n\n"
-            "    Parser = cabc.Callable[[str], str]\n") in sku
+    assert (
+        "import typing as t\n\nif t.TYPE_CHECKING:\n    import collections.abc as cabc\n\n"
+        "    Parser = cabc.Callable[[str], str]\n"
+    ) in sku
     assert project.pytest() == (1, 0)
 
 
 def test_a_type_checking_flag_defined_by_the_module_comes_along(project: Project) -> None:
     # found on docutils: TYPE_CHECKING = False / if TYPE_CHECKING: ... (no typing import at run time)
-    core = CORE.replace("import json\n", "import json\n\n    TYPE_CHECKING = False\n    if TYPE_CHECKING:\n"
-                        "        from collections.abc import Callable\n").replace(
-        "def parse_sku(text: str) -> str:", "def parse_sku(text: str, check: Callable | None = None) -> str:")
+    core = CORE.replace(
+        "import json\n",
+        "import json\n\n    TYPE_CHECKING = False\n    if TYPE_CHECKING:\n"
+        "        from collections.abc import Callable\n",
+    ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: str, check: Callable | None = None) -> str:")
     _shop(project, core, baseline=True)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
@@ -541,14 +596,14 @@ def test_a_type_checking_flag_defined_by_the_module_comes_along(project: Project
     assert project.pytest() == (1, 0)
 
 
-FALLBACK = '''    from collections import OrderedDict
+FALLBACK = """    from collections import OrderedDict
 
     try:
         from os import urandom as make_sentinel
         _MISSING = make_sentinel(8)
     except ImportError:
         _MISSING = object()
-'''
+"""
 
 # the cart stays the module's largest part while the SKU group takes the fallback block along
 LARGER_CART = '''        def count(self):
@@ -563,16 +618,22 @@ LARGER_CART = '''        def count(self):
 
 
 def _fallback_core() -> str:
-    return CORE.replace("    from collections import OrderedDict\n", FALLBACK).replace(
-        "        def total(self):", LARGER_CART).replace(
-        "    return int(parse_sku(text)", "    assert text is not _MISSING\n        return int(parse_sku(text)")
+    return (
+        CORE.replace("    from collections import OrderedDict\n", FALLBACK)
+        .replace("        def total(self):", LARGER_CART)
+        .replace(
+            "    return int(parse_sku(text)", "    assert text is not _MISSING\n        return int(parse_sku(text)"
+        )
+    )
 
 
 def test_a_fallback_import_block_moves_whole_with_the_group_that_reads_it(project: Project) -> None:
     # found on boltons.setutils: try: from .typeutils import make_sentinel ... except ImportError: ...
     core = _fallback_core()
-    tests = TESTS + "\n    def test_same_sentinel():\n        from shop import sku\n" \
-                    "        assert core._MISSING is sku._MISSING\n"
+    tests = (
+        TESTS + "\n    def test_same_sentinel():\n        from shop import sku\n"
+        "        assert core._MISSING is sku._MISSING\n"
+    )
     _shop(project, core, tests)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
@@ -591,17 +652,20 @@ def test_code_that_stays_reading_a_name_bound_on_one_path_refuses(project: Proje
 
 def test_a_public_name_defined_on_one_path_only_stays(project: Project) -> None:
     # ``if sys.platform == "win32": def only_here()`` is API on one platform: it is never moved
-    core = CORE.replace("    from collections import OrderedDict\n",
-                        "    from collections import OrderedDict\n\n    if json:\n        SKU_FORMAT = '{}-{}'\n"
-                        ).replace('parse_sku(f"{prefix}-{number}")', "parse_sku(SKU_FORMAT.format(prefix, number))")
+    core = CORE.replace(
+        "    from collections import OrderedDict\n",
+        "    from collections import OrderedDict\n\n    if json:\n        SKU_FORMAT = '{}-{}'\n",
+    ).replace('parse_sku(f"{prefix}-{number}")', "parse_sku(SKU_FORMAT.format(prefix, number))")
     assert "SKU_FORMAT, (re)defined at module level by code that stays" in _refusal(project, core)
 
 
 def test_a_type_checking_block_with_a_class_is_copied(project: Project) -> None:
     # found on jinja2.runtime: if t.TYPE_CHECKING: ... class LoopRenderFunc(te.Protocol)
-    core = CORE.replace("import json\n", "import json\n    import typing as t\n\n    if t.TYPE_CHECKING:\n"
-                        "        class Parser(t.Protocol):\n            def __call__(self, text: str) -> str: ...\n"
-                        ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: str, via: Parser = None) -> str:")
+    core = CORE.replace(
+        "import json\n",
+        "import json\n    import typing as t\n\n    if t.TYPE_CHECKING:\n"
+        "        class Parser(t.Protocol):\n            def __call__(self, text: str) -> str: ...\n",
+    ).replace("def parse_sku(text: str) -> str:", "def parse_sku(text: str, via: Parser = None) -> str:")
     _shop(project, core, baseline=True)
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
@@ -612,9 +676,11 @@ def test_a_type_checking_block_with_a_class_is_copied(project: Project) -> None:
 
 def _table_filling_core() -> str:
     """CORE with ``for prefix in SKU_PREFIXES: SKU_KNOWN[...] = prefix`` among the SKU definitions."""
-    return CORE.replace("    SKU_RE = re.compile", "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
-                        "    for prefix in SKU_PREFIXES:\n        SKU_KNOWN[prefix.lower()] = prefix\n    SKU_RE = re.compile"
-                        ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():")
+    return CORE.replace(
+        "    SKU_RE = re.compile",
+        "    SKU_PREFIXES = ['ABC', 'XYZ']\n    SKU_KNOWN = {}\n"
+        "    for prefix in SKU_PREFIXES:\n        SKU_KNOWN[prefix.lower()] = prefix\n    SKU_RE = re.compile",
+    ).replace("    if not SKU_RE.match(text):", "    if not SKU_RE.match(text) or text[:3] not in SKU_KNOWN.values():")
 
 
 def test_a_loop_filling_a_table_moves_with_it_and_its_variable_is_reexported(project: Project) -> None:
@@ -679,14 +745,19 @@ PARSER = '''
 
 def test_a_module_too_big_for_its_main_class_slims_the_class_first(project: Project) -> None:
     # found on mistune.block_parser: 615 lines, BlockParser 491 of them, no god class
-    tests = ("from blocks.parser import BlockParser, _WORD\n\n\ndef test_parse():\n"
-             "    parser = BlockParser('ab  12 cd')\n    assert parser.parse() == ['ab', 'cd', '12']\n"
-             "    assert parser.count_all(['x', 'y', 'x']) == {'x': 2, 'y': 1} and parser.most_common() == 'x'\n"
-             "    assert _WORD.pattern\n")
+    tests = (
+        "from blocks.parser import BlockParser, _WORD\n\n\ndef test_parse():\n"
+        "    parser = BlockParser('ab  12 cd')\n    assert parser.parse() == ['ab', 'cd', '12']\n"
+        "    assert parser.count_all(['x', 'y', 'x']) == {'x': 2, 'y': 1} and parser.most_common() == 'x'\n"
+        "    assert _WORD.pattern\n"
+    )
     project.write({"blocks/__init__.py": "", "blocks/parser.py": PARSER, "tests/test_parser.py": tests})
     assert project.pytest() == (1, 0)
-    god = suggestion("god_module", ("blocks/parser.py",),
-                     {"path": "blocks/parser.py", "module": "blocks.parser", "lines": 46, "definitions": 6})
+    god = suggestion(
+        "god_module",
+        ("blocks/parser.py",),
+        {"path": "blocks/parser.py", "module": "blocks.parser", "lines": 46, "definitions": 6},
+    )
 
     result = project.apply(god, god_module_max_lines=38)
 
@@ -703,8 +774,11 @@ def test_a_main_class_that_cannot_shed_methods_refuses_the_split(project: Projec
     pinned = re.sub(r"(        def (?!__init__)\w+\(self.*\):\n)", r"\1            assert BlockParser\n", PARSER)
     project.write({"blocks/__init__.py": "", "blocks/parser.py": pinned})
     before = project.snapshot()
-    god = suggestion("god_module", ("blocks/parser.py",),
-                     {"path": "blocks/parser.py", "module": "blocks.parser", "lines": 48, "definitions": 6})
+    god = suggestion(
+        "god_module",
+        ("blocks/parser.py",),
+        {"path": "blocks/parser.py", "module": "blocks.parser", "lines": 48, "definitions": 6},
+    )
     result = project.apply(god, god_module_max_lines=38)
     assert result.status is Status.REFUSED
     assert "BlockParser cannot shed" in result.reason and "reads BlockParser from its module" in result.reason

@@ -2,6 +2,7 @@
 
 Adding a smell means adding one module here and its name to ``RULE_MODULES``.
 """
+
 from __future__ import annotations
 
 from importlib import import_module

@@ -1,4 +1,5 @@
 """What every smell rule shares: the scan context it reads and the finding it returns."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """circular_import: a cycle of module-level imports, with a concrete chain and the cheapest cut."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,8 +18,11 @@ def find(context: ScanContext) -> Iterator[Finding]:
         affected = tuple(dict.fromkeys([*cut_paths, *cycle.paths]))
         chain = " -> ".join([*(e.importer for e in cycle.chain), cycle.chain[0].importer]) if cycle.chain else ""
         cut = "; ".join(f"{e.importer_path}:{e.line} {e.statement}" for e in cycle.cut[:3])
-        nature = ("unsafe: a module-level name is needed while the cycle is importing"
-                  if cycle.unsafe else "benign today: only module objects are bound at import time")
+        nature = (
+            "unsafe: a module-level name is needed while the cycle is importing"
+            if cycle.unsafe
+            else "benign today: only module objects are bound at import time"
+        )
         yield Finding(
             type=TYPE,
             title=f"Break the import cycle {_names(cycle.modules)}",

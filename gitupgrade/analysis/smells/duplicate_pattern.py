@@ -1,4 +1,5 @@
 """duplicate_pattern: copies of a function or of a run of statements, exact or renamed."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """The optional LLM proposer: a model writes a unified diff, checked like every other change."""
+
 from __future__ import annotations
 
 from gitupgrade.refactor.llm.proposer import LLMProposer

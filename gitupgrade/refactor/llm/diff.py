@@ -4,6 +4,7 @@ Everything here is pure: :func:`plan_patch` takes the current texts and returns 
 ones, or raises :class:`DiffRejected` with a one-line reason that is fed back to the model.
 Nothing is written until the whole diff has applied and compiled.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,11 @@ def extract_diff(answer: str) -> str:
 
 
 def _looks_like_diff(text: str) -> bool:
-    return bool(re.search(r"^--- ", text, re.MULTILINE) and re.search(r"^\+\+\+ ", text, re.MULTILINE)
-                and re.search(r"^@@ ", text, re.MULTILINE))
+    return bool(
+        re.search(r"^--- ", text, re.MULTILINE)
+        and re.search(r"^\+\+\+ ", text, re.MULTILINE)
+        and re.search(r"^@@ ", text, re.MULTILINE)
+    )
 
 
 def parse_diff(diff_text: str) -> PatchSet:
@@ -88,7 +92,7 @@ def recount_hunks(diff_text: str) -> str:
         body_end = index + 1
         while body_end < len(lines) and _is_body_line(lines, body_end):
             body_end += 1
-        body = lines[index + 1:body_end]
+        body = lines[index + 1 : body_end]
         # A trailing blank line is the end of the answer, not an empty context line.
         while body and body[-1] == "":
             body.pop()
@@ -104,8 +108,9 @@ def recount_hunks(diff_text: str) -> str:
 def _check_outside_hunk(line: str, number: int) -> None:
     # unidiff skips such lines silently; a change the model meant must not be dropped.
     if line.startswith("@@"):
-        raise DiffRejected(f"diff line {number}: malformed hunk header {line[:60]!r} "
-                           "(expected `@@ -start,count +start,count @@`)")
+        raise DiffRejected(
+            f"diff line {number}: malformed hunk header {line[:60]!r} (expected `@@ -start,count +start,count @@`)"
+        )
     if line[:1] in ("+", "-") and not line.startswith(("+++ ", "--- ")):
         raise DiffRejected(f"diff line {number}: {line[:60]!r} is outside any `@@` hunk")
 
@@ -194,7 +199,7 @@ def _locate(path: str, number: int, hunk: Hunk, old: list[str], lines: list[str]
         start = expected + delta
         if start < cursor or start + len(old) > len(lines):
             continue
-        if lines[start:start + len(old)] == old:
+        if lines[start : start + len(old)] == old:
             return start
     first = old[0].strip() if old else ""
     raise DiffRejected(

@@ -1,4 +1,5 @@
 """The conversation with the model: the suggestion, its evidence, the numbered source, the rules."""
+
 from __future__ import annotations
 
 import json
@@ -39,12 +40,17 @@ def build_messages(suggestion: Suggestion, sources: Mapping[str, str]) -> list[M
     ]
     if suggestion.description:
         parts.append(suggestion.description)
-    parts.append("Evidence (from the analyzer):\n```json\n"
-                 + json.dumps(suggestion.evidence, indent=2, sort_keys=True, default=str) + "\n```")
+    parts.append(
+        "Evidence (from the analyzer):\n```json\n"
+        + json.dumps(suggestion.evidence, indent=2, sort_keys=True, default=str)
+        + "\n```"
+    )
     focus = _focus_lines(suggestion.evidence)
     for path, text in sources.items():
-        parts.append(f"File `{path}` (line numbers are for reference only, not part of the file):\n"
-                     f"```python\n{number_lines(text, focus.get(path))}\n```")
+        parts.append(
+            f"File `{path}` (line numbers are for reference only, not part of the file):\n"
+            f"```python\n{number_lines(text, focus.get(path))}\n```"
+        )
     parts.append(RULES.format(files=", ".join(f"`{path}`" for path in sources)))
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
 

@@ -6,6 +6,7 @@ otherwise the rejection is fed back and the model asked again, up to
 ``max_upgrade_retries`` times. An accepted diff is written to the work dir and then goes
 through the same validation and policy as a rule-based upgrade.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,7 +66,8 @@ class LLMProposer:
                 continue
             return _write(Path(workdir), suggestion, label, planned, sources, attempt, attempts)
         return RefactorResult.failed(
-            suggestion.id, label,
+            suggestion.id,
+            label,
             f"{label} gave no acceptable diff in {attempts} attempt(s); last rejection: {rejection}",
             INVALID_DIFF,
         )
@@ -95,8 +97,15 @@ def _read_sources(workdir: Path, paths: tuple[str, ...]) -> dict[str, str]:
     return sources
 
 
-def _write(workdir: Path, suggestion: Suggestion, label: str, planned: list[PlannedFile],
-           sources: dict[str, str], attempt: int, attempts: int) -> RefactorResult:
+def _write(
+    workdir: Path,
+    suggestion: Suggestion,
+    label: str,
+    planned: list[PlannedFile],
+    sources: dict[str, str],
+    attempt: int,
+    attempts: int,
+) -> RefactorResult:
     written: list[str] = []
     try:
         for change in planned:
@@ -115,7 +124,9 @@ def _write(workdir: Path, suggestion: Suggestion, label: str, planned: list[Plan
         "behaviour is checked by the project's tests."
     )
     return RefactorResult(
-        Status.APPLIED, suggestion.id, label,
+        Status.APPLIED,
+        suggestion.id,
+        label,
         changes=tuple(FileChange(change.path, ChangeKind.MODIFY) for change in planned),
         summary=summary,
     )

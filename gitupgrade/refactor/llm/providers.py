@@ -5,6 +5,7 @@ A provider turns a list of chat messages into the model's answer text, or raises
 environment variable named by ``llm.api_key_env`` at call time and is never put into
 a message, an error or a result (errors are scrubbed of it).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ _MAX_ANSWER_BYTES = 4 * 1024 * 1024
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuses redirects: urllib would resend the bearer key to wherever they point."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Any, newurl: str) -> None:
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> None:
         return None
 
 
@@ -89,11 +91,13 @@ class OpenAIProvider:
     def complete(self, messages: Sequence[Message]) -> str:
         """One chat completion at temperature 0; redirects are refused (they would carry the key)."""
         key = self._api_key()
-        body = json.dumps({
-            "model": self.model,
-            "messages": [dict(message) for message in messages],
-            "temperature": 0,
-        }).encode("utf-8")
+        body = json.dumps(
+            {
+                "model": self.model,
+                "messages": [dict(message) for message in messages],
+                "temperature": 0,
+            }
+        ).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if key:
             headers["Authorization"] = f"Bearer {key}"
@@ -123,9 +127,7 @@ class OpenAIProvider:
             return None
         key = os.environ.get(self.api_key_env)
         if not key:
-            raise ProviderUnavailable(
-                f"environment variable {self.api_key_env} (llm.api_key_env) is not set"
-            )
+            raise ProviderUnavailable(f"environment variable {self.api_key_env} (llm.api_key_env) is not set")
         return key
 
     def _timeout(self) -> ProviderTimeout:
@@ -163,7 +165,10 @@ class CommandProvider:
         try:
             # A new session so that a timeout kills the program's children too.
             process = subprocess.Popen(
-                list(self.argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                list(self.argv),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 start_new_session=True,
             )
         except OSError as exc:

@@ -4,6 +4,7 @@ The manager calls :func:`route_suggestion` (or :func:`llm_handles`) when it queu
 :class:`~gitupgrade.refactor.CodeRefactorer` calls :func:`propose_or_fall_back` for a
 suggestion whose ``strategy`` is ``llm``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,8 +38,9 @@ def llm_configured(config: Config | Mapping[str, Any]) -> bool:
     return True
 
 
-def llm_handles(suggestion_type: str, config: Config | Mapping[str, Any],
-                evidence: Mapping[str, Any] | None = None) -> bool:
+def llm_handles(
+    suggestion_type: str, config: Config | Mapping[str, Any], evidence: Mapping[str, Any] | None = None
+) -> bool:
     """Whether a suggestion of this type should be queued with ``strategy="llm"``.
 
     True, when a provider is configured, for ``complex_function``, for clone statement
@@ -60,8 +62,9 @@ def route_suggestion(suggestion: Suggestion, config: Config | Mapping[str, Any])
     return dataclasses.replace(suggestion, strategy="llm", risk_level=risk)
 
 
-def propose_or_fall_back(workdir: Path, suggestion: Suggestion, config: Config,
-                         rule: Callable[[], RefactorResult]) -> RefactorResult:
+def propose_or_fall_back(
+    workdir: Path, suggestion: Suggestion, config: Config, rule: Callable[[], RefactorResult]
+) -> RefactorResult:
     """Run the LLM proposer; when the model is unreachable and a rule exists, run ``rule`` instead.
 
     The rule's result is returned with one line in ``reason`` saying why the model was
@@ -72,8 +75,9 @@ def propose_or_fall_back(workdir: Path, suggestion: Suggestion, config: Config,
     try:
         result = LLMProposer().apply(workdir, suggestion, config)
     except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the queue
-        return RefactorResult.failed(suggestion.id, configured_label(dict(config["llm"])),
-                                     f"{type(exc).__name__}: {exc}")
+        return RefactorResult.failed(
+            suggestion.id, configured_label(dict(config["llm"])), f"{type(exc).__name__}: {exc}"
+        )
     if result.failure_type not in _UNREACHABLE or suggestion.type not in registry.handled_types():
         return result
     note = f"{result.strategy} not used ({result.reason}); fell back to rule:{suggestion.type}"

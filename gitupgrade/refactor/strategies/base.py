@@ -1,4 +1,5 @@
 """The frame every rule-based strategy runs in: undo on refusal or failure, results as values."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

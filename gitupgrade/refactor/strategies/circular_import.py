@@ -8,6 +8,7 @@ only inside functions are imported inside those functions. A name read at import
 time (module level, class bodies, defaults, decorators), re-exported, or rebound
 refuses the edge. The local rescan must show the cycle gone.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -193,9 +194,13 @@ def cut_edge(ws: Workspace, edge: Edge) -> str:
 def _plain_import(node: ImportNode, aliases: list[cst.ImportAlias]) -> ImportNode:
     """``node`` with only ``aliases``, written plainly (no parentheses or line breaks)."""
     plain = [
-        cst.ImportAlias(name=a.name, asname=a.asname,
-                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if i < len(aliases) - 1
-                        else cst.MaybeSentinel.DEFAULT)
+        cst.ImportAlias(
+            name=a.name,
+            asname=a.asname,
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if i < len(aliases) - 1
+            else cst.MaybeSentinel.DEFAULT,
+        )
         for i, a in enumerate(aliases)
     ]
     if isinstance(node, cst.Import):

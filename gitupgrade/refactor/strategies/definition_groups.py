@@ -12,6 +12,7 @@ before it, so the new modules import each other in one direction and never the o
 each stays under the limits itself. A plan that cannot bring the module under its limits
 says why.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from gitupgrade.refactor.strategies.toplevel import TopLevel
 
 _CUT_TRIES = 12
 _CUT_ROUNDS = 10
-_FILL = 0.85      # a new module holds at most this share of the line limit: it gets a header and imports
+_FILL = 0.85  # a new module holds at most this share of the line limit: it gets a header and imports
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class Group:
     """Statements that move together to one new module."""
 
     statements: list[TopLevel]
-    shared: bool = False            # other groups of the plan import from it
-    reads_from: list[int] = field(default_factory=list)   # indexes of earlier groups it imports
+    shared: bool = False  # other groups of the plan import from it
+    reads_from: list[int] = field(default_factory=list)  # indexes of earlier groups it imports
 
     @property
     def names(self) -> list[str]:
@@ -49,8 +50,10 @@ class Group:
 
         Names bound by one statement (``PREV, NEXT = range(2)``) come alphabetically.
         """
-        return sorted({n for s in self.statements for n in s.binds - s.optional},
-                      key=lambda n: (min(s.index for s in self.statements if n in s.binds), n))
+        return sorted(
+            {n for s in self.statements for n in s.binds - s.optional},
+            key=lambda n: (min(s.index for s in self.statements if n in s.binds), n),
+        )
 
 
 class Graph:
@@ -62,8 +65,7 @@ class Graph:
         self.units: dict[int, list[TopLevel]] = {}
         for group in linked_groups([s.binds for s in definitions]):
             self.units[definitions[group[0]].index] = [definitions[i] for i in group]
-        owner = self.owner = {name: unit for unit, members in self.units.items()
-                              for s in members for name in s.binds}
+        owner = self.owner = {name: unit for unit, members in self.units.items() for s in members for name in s.binds}
         self.deps: dict[int, set[int]] = {u: set() for u in self.units}
         for unit, members in self.units.items():
             for statement in members:
@@ -157,8 +159,8 @@ class Plan:
     """The groups to move, dependencies first, and what they leave to do."""
 
     groups: list[Group]
-    short: str = ""            # why the module stays too big, '' when it fits
-    excess_lines: int = 0      # lines still over the limit once the groups leave
+    short: str = ""  # why the module stays too big, '' when it fits
+    excess_lines: int = 0  # lines still over the limit once the groups leave
     excess_definitions: int = 0
 
 
@@ -199,10 +201,13 @@ def plan_groups(statements: list[TopLevel], total_lines: int, limits: ModuleLimi
         return Plan(planner.groups)
     left_lines = total_lines - graph.span(planner.moved)
     left_definitions = graph.definitions(set(graph.units) - planner.moved)
-    return Plan(planner.groups,
-                f"moving every group that can move leaves about {left_lines} lines and {left_definitions} "
-                f"definitions (limits {limits.max_lines} lines, {limits.max_definitions} definitions)",
-                planner.left_lines() - limits.max_lines, left_definitions - limits.max_definitions)
+    return Plan(
+        planner.groups,
+        f"moving every group that can move leaves about {left_lines} lines and {left_definitions} "
+        f"definitions (limits {limits.max_lines} lines, {limits.max_definitions} definitions)",
+        planner.left_lines() - limits.max_lines,
+        left_definitions - limits.max_definitions,
+    )
 
 
 class _Planner:
@@ -230,14 +235,18 @@ class _Planner:
 
     def fits_module(self, units: set[int]) -> bool:
         """Small enough for a new module, with room for its docstring and imports."""
-        return (self.graph.size(units) <= self.limits.max_lines * _FILL
-                and self.graph.definitions(units) <= self.limits.max_definitions)
+        return (
+            self.graph.size(units) <= self.limits.max_lines * _FILL
+            and self.graph.definitions(units) <= self.limits.max_definitions
+        )
 
     def fits(self, extra: AbstractSet[int] = frozenset()) -> bool:
         """True when the module is within its limits once the planned groups (and ``extra``) leave."""
         graph, limits = self.graph, self.limits
-        return (self.left_lines(extra) <= limits.max_lines
-                and graph.definitions(set(graph.units) - self.moved - extra) <= limits.max_definitions)
+        return (
+            self.left_lines(extra) <= limits.max_lines
+            and graph.definitions(set(graph.units) - self.moved - extra) <= limits.max_definitions
+        )
 
     def left_lines(self, extra: AbstractSet[int] = frozenset()) -> int:
         """Lines of the module once the planned groups (and ``extra``) leave, re-exports included."""
@@ -266,8 +275,7 @@ class _Planner:
             self.add(current)
 
 
-def _cut(graph: Graph, main: set[int],
-         limits: ModuleLimits) -> tuple[set[int], list[set[int]], set[int]] | None:
+def _cut(graph: Graph, main: set[int], limits: ModuleLimits) -> tuple[set[int], list[set[int]], set[int]] | None:
     """The shared group whose leaving splits ``main``, the parts of the rest and what stays, or None.
 
     What reads many definitions stays in the module and does not hold the rest together:

@@ -7,6 +7,7 @@ same code, every free name they read resolves to the same object in both modules
 import makes no cycle. Clone statement runs are not rule material: they go to the LLM
 proposer when one is configured and stay report-only otherwise.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -86,8 +87,9 @@ def import_targets(statements: list[TopLevel], source: ModuleSource) -> dict[str
                     bound = dotted(alias.asname.name) if alias.asname else full.split(".")[0]
                     targets[bound] = (full if alias.asname else bound, "")
             elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                base = resolve_relative(source.package, len(small.relative),
-                                        dotted(small.module) if small.module else None)
+                base = resolve_relative(
+                    source.package, len(small.relative), dotted(small.module) if small.module else None
+                )
                 for alias in small.names:
                     name = dotted(alias.name)
                     bound = dotted(alias.asname.name) if alias.asname else name
@@ -96,8 +98,12 @@ def import_targets(statements: list[TopLevel], source: ModuleSource) -> dict[str
 
 
 def replace_copy(
-    ws: Workspace, keep: Location, keep_source: ModuleSource, keep_fn: TopLevel,
-    keep_imports: dict[str, tuple[str, str]], other: Location,
+    ws: Workspace,
+    keep: Location,
+    keep_source: ModuleSource,
+    keep_fn: TopLevel,
+    keep_imports: dict[str, tuple[str, str]],
+    other: Location,
 ) -> str:
     """Delete one copy and import the kept function in its place; returns a summary line."""
     if other["module"] == keep["module"]:
@@ -139,8 +145,12 @@ def replace_copy(
 
 
 def _import_text(source: ModuleSource, module: cst.Module, keep: Location, other: Location) -> str:
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
+    relative = any(
+        isinstance(s, cst.ImportFrom) and s.relative
+        for st in module.body
+        if isinstance(st, cst.SimpleStatementLine)
+        for s in st.body
+    )
     target = keep["module"]
     package = source.package
     if relative and package and target.startswith(package.split(".")[0] + "."):
@@ -154,4 +164,6 @@ def _import_text(source: ModuleSource, module: cst.Module, keep: Location, other
 
 
 def _is_import_line(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
+    return isinstance(statement, cst.SimpleStatementLine) and isinstance(
+        statement.body[0], (cst.Import, cst.ImportFrom)
+    )

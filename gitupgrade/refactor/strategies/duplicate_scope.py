@@ -3,6 +3,7 @@
 Kept apart from the strategy (and libcst) so that a scan can leave the other
 clones unqueued without importing the refactoring machinery.
 """
+
 from __future__ import annotations
 
 from gitupgrade.suggestion import Suggestion

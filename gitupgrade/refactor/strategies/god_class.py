@@ -18,6 +18,7 @@ first for a module of their own when the class would otherwise stay too big. Enu
 NamedTuple, TypedDict, Protocol, classes with a metaclass or registering decorators are
 refused.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -64,16 +65,21 @@ from gitupgrade.refactor.strategies.toplevel import (
 )
 
 if TYPE_CHECKING:
-
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
 
 # Special methods that make the instance or the class: they stay where a reader looks first.
-CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__class_getitem__",
-                "__set_name__", "__prepare__"}
+CONSTRUCTION = {
+    "__init__",
+    "__new__",
+    "__post_init__",
+    "__init_subclass__",
+    "__class_getitem__",
+    "__set_name__",
+    "__prepare__",
+}
 
-REFUSED_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict",
-                 "Protocol", "type"}
+REFUSED_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict", "Protocol", "type"}
 
 
 @dataclass
@@ -84,11 +90,11 @@ class Member:
     nodes: list[cst.FunctionDef]
     attrs: set[str] = field(default_factory=set)
     globals: set[str] = field(default_factory=set)
-    hints: set[str] = field(default_factory=set)      # module names read only in annotations
+    hints: set[str] = field(default_factory=set)  # module names read only in annotations
     pinned: str = ""
-    module_reads: set[str] = field(default_factory=set)   # names its module defines, not imports
-    super_names: set[str] = field(default_factory=set)    # N of each super().N
-    opaque_super: bool = False      # super() used otherwise: it may look up any name
+    module_reads: set[str] = field(default_factory=set)  # names its module defines, not imports
+    super_names: set[str] = field(default_factory=set)  # N of each super().N
+    opaque_super: bool = False  # super() used otherwise: it may look up any name
     start: int = 0
     end: int = 0
 
@@ -103,24 +109,26 @@ class GodClassStrategy(RuleStrategy):
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
         path, class_name = evidence["path"], evidence["class"]
-        limits = Limits(int(config_value(config, "analysis.god_class_max_methods", 20)),
-                        int(config_value(config, "analysis.god_class_max_lines", 500)),
-                        int(config_value(config, "refactor.min_group_size", 3)))
+        limits = Limits(
+            int(config_value(config, "analysis.god_class_max_methods", 20)),
+            int(config_value(config, "analysis.god_class_max_lines", 500)),
+            int(config_value(config, "refactor.min_group_size", 3)),
+        )
         outcome = Outcome()
         if split_class(ws, path, evidence["module"], class_name, limits, outcome):
             # it was a god class: it must not stay one
             for change in ws.changes():
                 created = change.kind is ChangeKind.CREATE
                 text = ws.read(change.path).text
-                reason = exceeded(change.path, text, config, module=created,
-                                  classes=_class_names(text) if created else [class_name])
+                reason = exceeded(
+                    change.path, text, config, module=created, classes=_class_names(text) if created else [class_name]
+                )
                 if reason:
                     raise RefusedChange(f"the split falls short: {reason}")
         return outcome
 
 
-def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, limits: Limits,
-                outcome: Outcome) -> bool:
+def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, limits: Limits, outcome: Outcome) -> bool:
     """Move method clusters of the class into mixins until it fits ``limits``, or refuse.
 
     True when the class was over ``limits`` (the written files are then worth measuring).
@@ -132,8 +140,9 @@ def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, lim
         view = ClassView.read(ws, path, dotted_name, class_name)
         clusters, short = view.plan(limits)
     for group in components(view.members)[1:]:
-        outcome.refusals += [f"{class_name}.{m.name} stays: {m.pinned}" for m in group
-                             if m.pinned and m.name not in CONSTRUCTION]
+        outcome.refusals += [
+            f"{class_name}.{m.name} stays: {m.pinned}" for m in group if m.pinned and m.name not in CONSTRUCTION
+        ]
     moving: list[list[Member]] = []
     for movable in clusters:
         reads = {g for m in movable for g in m.globals}
@@ -153,7 +162,7 @@ def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, lim
             (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
             + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
         )
-    moving.sort(key=lambda cluster: min(m.start for m in cluster))   # bases in source order
+    moving.sort(key=lambda cluster: min(m.start for m in cluster))  # bases in source order
     write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
     return not fits(view.members, view.lines, [], limits)
 
@@ -309,8 +318,9 @@ def pin_members(
     class_names = _class_body_names(klass)
     defines_eq = any(m.name == "__eq__" for m in members)
     for member in members:
-        signature = {n for node in member.nodes for part in _evaluated_at_definition(node, not lazy)
-                     for n in names_in(part)}
+        signature = {
+            n for node in member.nodes for part in _evaluated_at_definition(node, not lazy) for n in names_in(part)
+        }
         if not lazy:
             member.globals |= member.hints
             member.hints = set()
@@ -347,7 +357,9 @@ def pin_members(
         else:
             for node in member.nodes:
                 for decorator in node.decorators:
-                    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+                    target = (
+                        decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+                    )
                     name = dotted(target)
                     if name.split(".")[0] in {m.name for m in members}:
                         continue  # @prop.setter travels with prop
@@ -376,7 +388,7 @@ def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:
             if is_super(node.value) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
                 aliases.add(node.targets[0].target.value)
                 counts["understood"] += 1
-                counts["alias.name"] += 1     # the assignment's target is no bare use
+                counts["alias.name"] += 1  # the assignment's target is no bare use
 
         def visit_Attribute(self, node: cst.Attribute) -> None:
             if is_super(node.value):
@@ -462,8 +474,11 @@ def _class_body_names(klass: cst.ClassDef) -> set[str]:
             found.add(statement.name.value)
         elif isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
-                    [small.target] if isinstance(small, cst.AnnAssign) else [])
+                targets = (
+                    [t.target for t in small.targets]
+                    if isinstance(small, cst.Assign)
+                    else ([small.target] if isinstance(small, cst.AnnAssign) else [])
+                )
                 found |= {t.value for t in targets if isinstance(t, cst.Name)}
     return found
 

@@ -18,6 +18,7 @@ alone has that class shed mixins first, as the god_class strategy splits a class
 The hazards that keep a group in place are in :mod:`.group_hazards`; the writing of the
 new modules and the re-exports in :mod:`.module_writer`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -42,7 +43,6 @@ from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, W
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
 if TYPE_CHECKING:
-
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
 
@@ -59,9 +59,11 @@ class GodModuleStrategy(RuleStrategy):
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
-        limits = ModuleLimits(int(config_value(config, "analysis.god_module_max_lines", 500)),
-                              int(config_value(config, "analysis.god_module_max_definitions", 40)),
-                              int(config_value(config, "refactor.min_group_size", 3)))
+        limits = ModuleLimits(
+            int(config_value(config, "analysis.god_module_max_lines", 500)),
+            int(config_value(config, "analysis.god_module_max_definitions", 40)),
+            int(config_value(config, "refactor.min_group_size", 3)),
+        )
         outcome = self._split(ws, evidence["path"], evidence["module"], limits, config)
         over_by = len(ws.read(evidence["path"]).text.splitlines()) - limits.max_lines
         if over_by > 0 and outcome.slimmed:
@@ -74,8 +76,9 @@ class GodModuleStrategy(RuleStrategy):
                 raise RefusedChange(f"the split falls short: {reason}")
         return outcome
 
-    def _split(self, ws: Workspace, path: str, dotted_name: str, limits: ModuleLimits, config: Config,
-               shave: int = 0) -> _ModuleOutcome:
+    def _split(
+        self, ws: Workspace, path: str, dotted_name: str, limits: ModuleLimits, config: Config, shave: int = 0
+    ) -> _ModuleOutcome:
         source = ws.read(path, dotted_name)
         module = source.parse()
         if hazards.has_star_import(module):
@@ -83,8 +86,9 @@ class GodModuleStrategy(RuleStrategy):
         statements = map_module(module)
         total_lines = len(source.text.splitlines())
         outcome = _ModuleOutcome()
-        outcome.over = (total_lines > limits.max_lines
-                        or sum(s.is_definition for s in statements) > limits.max_definitions)
+        outcome.over = (
+            total_lines > limits.max_lines or sum(s.is_definition for s in statements) > limits.max_definitions
+        )
         # a retry plans with the lines the estimates missed by taken off the limit
         planning = replace(limits, max_lines=limits.max_lines - shave)
         plan = plan_groups(statements, total_lines, planning)
@@ -108,15 +112,17 @@ class GodModuleStrategy(RuleStrategy):
             within = "" if outcome.over else f"{path} is within its limits now and "
             if len(graph.components(set(graph.units))) < 2:
                 raise RefusedChange(f"{within}the module's definitions form a single connected group")
-            raise RefusedChange(f"{within}no cohesive group of at least {limits.minimum} definitions "
-                                "apart from the main one")
+            raise RefusedChange(
+                f"{within}no cohesive group of at least {limits.minimum} definitions apart from the main one"
+            )
         if accepted:
             split_module(ws, source, module, statements, plan.groups, accepted, outcome)
         return outcome
 
 
-def accepted_groups(ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel],
-                    plan: Plan, outcome: Outcome) -> list[int]:
+def accepted_groups(
+    ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel], plan: Plan, outcome: Outcome
+) -> list[int]:
     """Indexes of the planned groups that may move; why the others stay goes to ``outcome``."""
     rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
     spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
@@ -125,11 +131,14 @@ def accepted_groups(ws: Workspace, source: ModuleSource, module: cst.Module, sta
         names = group.names
         label = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         moved_before = [s for j in accepted for s in plan.groups[j].statements]
-        reason = (
-            next((f"it needs {', '.join(plan.groups[j].names[:3])}, which stay" for j in group.reads_from
-                  if j not in accepted), None)
-            or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
-        )
+        reason = next(
+            (
+                f"it needs {', '.join(plan.groups[j].names[:3])}, which stay"
+                for j in group.reads_from
+                if j not in accepted
+            ),
+            None,
+        ) or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
         if reason:
             outcome.refusals.append(f"group {label}: {reason}")
         else:
@@ -139,12 +148,13 @@ def accepted_groups(ws: Workspace, source: ModuleSource, module: cst.Module, sta
 
 @dataclass
 class _ModuleOutcome(Outcome):
-    over: bool = False       # the module was over its limits: the split must bring it under
-    slimmed: bool = False    # its largest class shed mixins first
+    over: bool = False  # the module was over its limits: the split must bring it under
+    slimmed: bool = False  # its largest class shed mixins first
 
 
-def slim_largest_class(ws: Workspace, path: str, dotted_name: str, statements: list[TopLevel], plan: Plan,
-                       config: Config, outcome: Outcome) -> bool:
+def slim_largest_class(
+    ws: Workspace, path: str, dotted_name: str, statements: list[TopLevel], plan: Plan, config: Config, outcome: Outcome
+) -> bool:
     """Move mixins out of the module's largest class when the module is too big for it alone.
 
     Found on mistune's ``block_parser``: 615 lines of which ``BlockParser`` takes 491,
@@ -160,8 +170,11 @@ def slim_largest_class(ws: Workspace, path: str, dotted_name: str, statements: l
     budget = lines - plan.excess_lines - _MIXIN_IMPORT_LINES
     if budget < lines // 2:
         return False
-    limits = Limits(int(config_value(config, "analysis.god_class_max_methods", 20)), budget,
-                    int(config_value(config, "refactor.min_group_size", 3)))
+    limits = Limits(
+        int(config_value(config, "analysis.god_class_max_methods", 20)),
+        budget,
+        int(config_value(config, "refactor.min_group_size", 3)),
+    )
     try:
         split_class(ws, path, dotted_name, largest.name, limits, outcome)
     except RefusedChange as refusal:

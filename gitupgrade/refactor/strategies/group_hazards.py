@@ -5,6 +5,7 @@ moving a group must not change what it sees (a global rebound elsewhere, a patch
 ``globals()``), the order its statements run in (statements between its definitions,
 registering decorators, imports inside an import cycle) or what other files spell out.
 """
+
 from __future__ import annotations
 
 import ast
@@ -21,29 +22,58 @@ from gitupgrade.refactor.strategies.toplevel import TopLevel
 
 # Decorators that only wrap or describe: moving a decorated definition keeps behaviour.
 PURE_DECORATORS = {
-    "property", "staticmethod", "classmethod", "wraps", "functools.wraps", "lru_cache",
-    "functools.lru_cache", "cache", "functools.cache", "cached_property", "functools.cached_property",
-    "total_ordering", "functools.total_ordering", "contextmanager", "contextlib.contextmanager",
-    "asynccontextmanager", "contextlib.asynccontextmanager", "overload", "typing.overload",
-    "abstractmethod", "abc.abstractmethod", "abstractproperty", "abstractclassmethod",
-    "abstractstaticmethod", "final", "typing.final", "dataclass",
-    "dataclasses.dataclass", "runtime_checkable", "typing.runtime_checkable",
+    "property",
+    "staticmethod",
+    "classmethod",
+    "wraps",
+    "functools.wraps",
+    "lru_cache",
+    "functools.lru_cache",
+    "cache",
+    "functools.cache",
+    "cached_property",
+    "functools.cached_property",
+    "total_ordering",
+    "functools.total_ordering",
+    "contextmanager",
+    "contextlib.contextmanager",
+    "asynccontextmanager",
+    "contextlib.asynccontextmanager",
+    "overload",
+    "typing.overload",
+    "abstractmethod",
+    "abc.abstractmethod",
+    "abstractproperty",
+    "abstractclassmethod",
+    "abstractstaticmethod",
+    "final",
+    "typing.final",
+    "dataclass",
+    "dataclasses.dataclass",
+    "runtime_checkable",
+    "typing.runtime_checkable",
 }
 
 
-
-
-def group_refusal(ws: Workspace, source: ModuleSource, group: list[TopLevel], statements: list[TopLevel],
-                  rebound: set[str], spelled: AbstractSet[str],
-                  moved_before: Sequence[TopLevel] = ()) -> str | None:
+def group_refusal(
+    ws: Workspace,
+    source: ModuleSource,
+    group: list[TopLevel],
+    statements: list[TopLevel],
+    rebound: set[str],
+    spelled: AbstractSet[str],
+    moved_before: Sequence[TopLevel] = (),
+) -> str | None:
     """Why ``group`` cannot move to a module of its own, or None (it may take statements along).
 
     ``rebound`` and ``spelled`` are what other files do to the module's names
     (:func:`hazards.patched_names`, :func:`hazards.spelled_paths`), read once per module.
     """
-    return (attach_interleaved(group, statements)
-            or group_hazard(group, statements, rebound, moved_before, spelled)
-            or cycle_hazard(ws, source, group, statements))
+    return (
+        attach_interleaved(group, statements)
+        or group_hazard(group, statements, rebound, moved_before, spelled)
+        or cycle_hazard(ws, source, group, statements)
+    )
 
 
 def attach_interleaved(group: list[TopLevel], statements: list[TopLevel]) -> str | None:
@@ -56,7 +86,7 @@ def attach_interleaved(group: list[TopLevel], statements: list[TopLevel]) -> str
     bound = {name for s in group for name in s.binds}
     imported = {name for s in statements if s.kind == "import" for name in s.binds}
     first, last = group[0].index, group[-1].index
-    for statement in statements[first:last + 1]:
+    for statement in statements[first : last + 1]:
         if statement.kind != "other" or not statement.reads & bound:
             continue
         # a loop variable (``for keyword in _keywords:``, found on pycparser) comes along
@@ -70,8 +100,7 @@ def attach_interleaved(group: list[TopLevel], statements: list[TopLevel]) -> str
     return None
 
 
-def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel],
-                 statements: list[TopLevel]) -> str | None:
+def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel], statements: list[TopLevel]) -> str | None:
     """Why the group's imports would run in another order inside an import cycle, or None.
 
     The new module is imported at the end of the original's leading import block. An
@@ -94,8 +123,13 @@ def cycle_hazard(ws: Workspace, source: ModuleSource, group: list[TopLevel],
     return None
 
 
-def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set[str],
-                 moved: Sequence[TopLevel] = (), spelled: AbstractSet[str] = frozenset()) -> str | None:
+def group_hazard(
+    group: list[TopLevel],
+    statements: list[TopLevel],
+    rebound: set[str],
+    moved: Sequence[TopLevel] = (),
+    spelled: AbstractSet[str] = frozenset(),
+) -> str | None:
     """Why moving ``group`` could change behaviour, or None.
 
     ``moved``: statements of groups moved before it; ``spelled``: names whose full path
@@ -134,7 +168,8 @@ def group_hazard(group: list[TopLevel], statements: list[TopLevel], rebound: set
                 target = target.func
             name = dotted(target)
             if not is_pure_decorator(name, bound):
-                return f"{statement.name} is decorated with {name or 'an expression'}, whose registration order would change"
+                shown = name or "an expression"
+                return f"{statement.name} is decorated with {shown}, whose registration order would change"
     return None
 
 
@@ -144,5 +179,8 @@ def is_pure_decorator(name: str, local: set[str]) -> bool:
         return True
     last = name.rpartition(".")[2]
     # ``t.overload`` with ``import typing as t``: judge by the attribute, the base is a module
-    return "." in name and last in {d.rpartition(".")[2] for d in PURE_DECORATORS} or last in {
-        "setter", "getter", "deleter"}
+    return (
+        "." in name
+        and last in {d.rpartition(".")[2] for d in PURE_DECORATORS}
+        or last in {"setter", "getter", "deleter"}
+    )

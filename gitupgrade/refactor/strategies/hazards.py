@@ -3,6 +3,7 @@
 Each check returns a human reason (recorded in the result) or nothing. They err on the
 side of refusing: a name that merely looks patched is treated as patched.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,8 +25,18 @@ _RUNTIME_ANNOTATIONS = re.compile(
 )
 
 # Calls and names that make a module's code depend on which module it lives in.
-_MODULE_IDENTITY = ("globals", "locals", "vars", "__name__", "__file__", "__spec__",
-                    "__package__", "__loader__", "__path__", "__builtins__")
+_MODULE_IDENTITY = (
+    "globals",
+    "locals",
+    "vars",
+    "__name__",
+    "__file__",
+    "__spec__",
+    "__package__",
+    "__loader__",
+    "__path__",
+    "__builtins__",
+)
 
 
 def runtime_annotation_reader(text: str) -> str | None:
@@ -105,7 +116,7 @@ def patched_names(ws: Workspace, module: str, skip: str = "") -> set[str]:
             found.update(re.findall(rf"(?:setattr|patch\.object|patch\.dict)\(\s*{name}\s*,\s*['\"](\w+)", text))
             for match in re.finditer(rf"{name}\.(\w+)\s*(?:=(?!=)|\+=|-=)", text):
                 # ``age: fields.Field = fields.Float()`` annotates another name (found on marshmallow)
-                if not re.search(r":[ \t]*$", text[max(0, match.start() - 40):match.start()]):
+                if not re.search(r":[ \t]*$", text[max(0, match.start() - 40) : match.start()]):
                     found.add(match.group(1))
     return found
 
@@ -138,9 +149,14 @@ def _string_literals(text: str) -> Iterator[str]:
     except (SyntaxError, ValueError):
         yield text
         return
-    docstrings = {id(node.value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                  and isinstance(node.value.value, str) and ">>>" not in node.value.value}
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        and ">>>" not in node.value.value
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             yield node.value

@@ -4,6 +4,7 @@ Strategies that cut or add imports use these to prove the import graph they leav
 an import cycle gone, no new cycle made. Imports inside functions and under
 ``if TYPE_CHECKING:`` do not run when the module is imported, so they are no edges.
 """
+
 from __future__ import annotations
 
 import ast
@@ -88,7 +89,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:

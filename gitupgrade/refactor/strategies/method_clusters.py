@@ -10,6 +10,7 @@ independent groups that remain move together in source order. Each mixin is kept
 the limits itself, so a split never makes a new god class; a plan that cannot bring the
 class under its limits says why instead.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,7 +32,7 @@ class Method(Protocol):
     end: int
 
 
-_FILL = 0.85    # a mixin holds at most this share of the line limit
+_FILL = 0.85  # a mixin holds at most this share of the line limit
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Piece:
 
     members: list[Method]
     ignored: frozenset[str] = field(default_factory=frozenset)
-    solid: bool = False             # cutting it further gives nothing worth a mixin
+    solid: bool = False  # cutting it further gives nothing worth a mixin
 
     @property
     def movable(self) -> list[Method]:
@@ -62,9 +63,23 @@ def size(members: Iterable[Method]) -> int:
 
 
 # Special methods that touch the whole object: sharing attributes with them says nothing.
-WHOLE_OBJECT = {"__init__", "__new__", "__post_init__", "__repr__", "__str__", "__eq__", "__hash__",
-                "__getstate__", "__setstate__", "__reduce__", "__reduce_ex__", "__copy__",
-                "__deepcopy__", "__dir__", "__sizeof__"}
+WHOLE_OBJECT = {
+    "__init__",
+    "__new__",
+    "__post_init__",
+    "__repr__",
+    "__str__",
+    "__eq__",
+    "__hash__",
+    "__getstate__",
+    "__setstate__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__copy__",
+    "__deepcopy__",
+    "__dir__",
+    "__sizeof__",
+}
 
 
 def is_special(member: Method) -> bool:
@@ -108,15 +123,17 @@ def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tupl
         pieces = sorted([p for p in pieces if p is not target] + parts, key=lambda p: _biggest_first(p.members))
     main = staying[0].movable if staying else []
     if len(main) >= limits.minimum and _fits_mixin(main, limits):
-        moving.append(main)   # the class keeps its constructor and whatever cannot move
+        moving.append(main)  # the class keeps its constructor and whatever cannot move
     if not fits(members, class_lines, moving, limits):
         moving += _bundle(staying[1:], moving, members, class_lines, limits)
     if fits(members, class_lines, moving, limits):
         return moving, ""
     left = len({m.name for m in members}) - sum(len(g) for g in moving)
     lines = class_lines - sum(size(g) for g in moving)
-    return moving, (f"moving every group that can move leaves {left} methods and about {lines} lines "
-                    f"(limits {limits.max_methods} methods, {limits.max_lines} lines)")
+    return moving, (
+        f"moving every group that can move leaves {left} methods and about {lines} lines "
+        f"(limits {limits.max_methods} methods, {limits.max_lines} lines)"
+    )
 
 
 def cut(piece: Piece, minimum: int) -> list[Piece]:
@@ -144,8 +161,9 @@ def _select(pieces: list[Piece], limits: Limits) -> tuple[list[list[Method]], li
     return moving, staying
 
 
-def _bundle(pieces: list[Piece], moving: list[list[Method]], members: list[Method], class_lines: int,
-            limits: Limits) -> list[list[Method]]:
+def _bundle(
+    pieces: list[Piece], moving: list[list[Method]], members: list[Method], class_lines: int, limits: Limits
+) -> list[list[Method]]:
     """Small independent groups, in source order, packed into mixins until the class fits."""
     loose = sorted((m for p in pieces for m in p.movable), key=lambda m: m.start)
     bundles: list[list[Method]] = []
@@ -173,5 +191,7 @@ def _fits_mixin(group: list[Method], limits: Limits) -> bool:
 def fits(members: list[Method], class_lines: int, moving: list[list[Method]], limits: Limits) -> bool:
     """True when the class is within its limits once ``moving`` has left."""
     moved = sum(len(g) for g in moving)
-    return (len({m.name for m in members}) - moved <= limits.max_methods
-            and class_lines - sum(size(g) for g in moving) <= limits.max_lines)
+    return (
+        len({m.name for m in members}) - moved <= limits.max_methods
+        and class_lines - sum(size(g) for g in moving) <= limits.max_lines
+    )

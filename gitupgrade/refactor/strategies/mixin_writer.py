@@ -4,6 +4,7 @@ One new module per cluster, named after what the cluster is about, holding a mix
 with the moved methods unchanged (comments and order kept) and the imports they need;
 the class lists the mixins first among its bases, so every lookup finds the same function.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,8 +32,13 @@ if TYPE_CHECKING:
 
 
 def write_mixins(
-    ws: Workspace, source: ModuleSource, module: cst.Module, klass: cst.ClassDef,
-    statements: list[TopLevel], clusters: list[list[Member]], outcome: Outcome,
+    ws: Workspace,
+    source: ModuleSource,
+    module: cst.Module,
+    klass: cst.ClassDef,
+    statements: list[TopLevel],
+    clusters: list[list[Member]],
+    outcome: Outcome,
 ) -> None:
     """Create one mixin module per cluster and make the class inherit from the mixins."""
     class_name = klass.name.value
@@ -55,7 +61,8 @@ def write_mixins(
         mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
         words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
         new_stem = naming.unique(
-            f"{stem.lstrip('_')}_{'_'.join(words)}", lambda n: ws.sibling_taken(source, n),
+            f"{stem.lstrip('_')}_{'_'.join(words)}",
+            lambda n: ws.sibling_taken(source, n),
         )
         new_path = source.sibling_path(new_stem)
         reads = {g for m in cluster for g in m.globals}
@@ -65,26 +72,29 @@ def write_mixins(
         body = module_head(
             f'"""The {mixin} mixin: methods split out of ``{source.module}.{class_name}``.\n\n'
             f"Moved unchanged from {source.path}; {class_name} inherits from {mixin},\n"
-            f'so every method is still found on {class_name} and its instances.\n"""\n', future, needed,
+            f'so every method is still found on {class_name} and its instances.\n"""\n',
+            future,
+            needed,
         )
         hints = sorted({h for m in cluster for h in m.hints})
         if hints:
             # names the moved methods only mention in (postponed) annotations
             body += _type_checking_import(target_of(source, module, stem_of=None), hints, bool(needed or future))
-        class_body: list[cst.BaseStatement] = [
-            cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')
-        ]
+        class_body: list[cst.BaseStatement] = [cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')]
         if slots:
             class_body.append(cst.parse_statement("__slots__ = ()\n"))
         nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
         for i, node in enumerate(nodes):
             moved.add(id(node))
             if i == 0:
-                node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),) + tuple(
-                    line for line in node.leading_lines if line.comment is not None))
+                node = node.with_changes(
+                    leading_lines=(cst.EmptyLine(indent=False),)
+                    + tuple(line for line in node.leading_lines if line.comment is not None)
+                )
             class_body.append(node)
         mixin_class = cst.ClassDef(
-            name=cst.Name(mixin), body=cst.IndentedBlock(body=class_body),
+            name=cst.Name(mixin),
+            body=cst.IndentedBlock(body=class_body),
             leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
         )
         body.append(mixin_class)
@@ -118,8 +128,7 @@ def write_mixins(
 
 
 def _type_checking_import(target: str, names: list[str], spaced: bool) -> list[cst.BaseStatement]:
-    text = (f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
-            f"    from {target} import {', '.join(names)}\n")
+    text = f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from {target} import {', '.join(names)}\n"
     statements = list(cst.parse_module(text).body)
     statements[0] = statements[0].with_changes(leading_lines=(cst.EmptyLine(),) if spaced else ())
     return statements

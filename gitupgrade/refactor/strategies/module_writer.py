@@ -5,6 +5,7 @@ statements unchanged (comments and order kept) and the imports they need; the or
 imports every moved name back at the end of its import block, so ``from mod import X``,
 ``mod.X`` and ``__all__`` keep working.
 """
+
 from __future__ import annotations
 
 import libcst as cst
@@ -22,8 +23,13 @@ from gitupgrade.refactor.strategies.toplevel import (
 
 
 def split_module(
-    ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel],
-    plan: list[Group], accepted: list[int], outcome: Outcome,
+    ws: Workspace,
+    source: ModuleSource,
+    module: cst.Module,
+    statements: list[TopLevel],
+    plan: list[Group],
+    accepted: list[int],
+    outcome: Outcome,
 ) -> None:
     """Write one new module per accepted group and re-export its names from the original."""
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
@@ -35,7 +41,10 @@ def split_module(
         group = plan[i]
         names = group.names
         new_stem = naming.module_name(
-            names, source.stem, lambda n: n in created or ws.sibling_taken(source, n), lead=_lead(group.statements),
+            names,
+            source.stem,
+            lambda n: n in created or ws.sibling_taken(source, n),
+            lead=_lead(group.statements),
         )
         created.add(new_stem)
         new_path = source.sibling_path(new_stem)
@@ -46,7 +55,9 @@ def split_module(
         body = module_head(
             f'"""{_title(names)}, split out of ``{source.module}``.\n\n'
             f"Moved unchanged from {source.path}, which re-exports every name defined here\n"
-            f'so that existing imports keep working.\n"""\n', future, imports,
+            f'so that existing imports keep working.\n"""\n',
+            future,
+            imports,
         )
         for k, statement in enumerate(group.statements):
             node = statement.node
@@ -60,8 +71,9 @@ def split_module(
         moved_indexes.update(s.index for s in group.statements)
         targets[i] = target_of(source, module, new_stem)
         reexports.append(_reexport(targets[i], names, new_path))
-        outcome.summary.append(f"moved {len(names)} definitions ({', '.join(names[:6])}"
-                               f"{' ...' if len(names) > 6 else ''}) to {new_path}")
+        outcome.summary.append(
+            f"moved {len(names)} definitions ({', '.join(names[:6])}{' ...' if len(names) > 6 else ''}) to {new_path}"
+        )
     body = [s.node for s in statements if s.index not in moved_indexes]
     # comments above a moved definition travel with it; blank lines around it collapse
     at = imports_end(body)
@@ -92,8 +104,7 @@ def _import_from(target: str, names: list[str]) -> cst.BaseStatement:
 
 def _reexport(target: str, names: list[str], new_path: str) -> cst.BaseStatement:
     comment = cst.Comment(f"# moved to {new_path}; re-exported so existing imports keep working")
-    return _import_from(target, names).with_changes(
-        leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
+    return _import_from(target, names).with_changes(leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
 
 
 def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:

@@ -4,6 +4,7 @@ A group of ``place_order``, ``cancel_order``, ``OrderEvent`` becomes ``order_eve
 or ``OrderEventsMixin``: the most frequent meaningful words of the group's names (and,
 for classes, of the attributes the methods share), never ``part1``.
 """
+
 from __future__ import annotations
 
 import keyword
@@ -13,10 +14,50 @@ from collections.abc import Callable, Iterable
 
 # Words that say how, not what: they never name a group.
 _FILLER = {
-    "get", "set", "is", "has", "to", "from", "the", "and", "for", "of", "in", "on", "with",
-    "make", "new", "do", "init", "self", "cls", "create", "build", "run", "add", "all", "by",
-    "impl", "helper", "helpers", "util", "utils", "base", "default", "value", "values",
-    "check", "handle", "process", "func", "args", "kwargs", "obj", "data", "item", "items",
+    "get",
+    "set",
+    "is",
+    "has",
+    "to",
+    "from",
+    "the",
+    "and",
+    "for",
+    "of",
+    "in",
+    "on",
+    "with",
+    "make",
+    "new",
+    "do",
+    "init",
+    "self",
+    "cls",
+    "create",
+    "build",
+    "run",
+    "add",
+    "all",
+    "by",
+    "impl",
+    "helper",
+    "helpers",
+    "util",
+    "utils",
+    "base",
+    "default",
+    "value",
+    "values",
+    "check",
+    "handle",
+    "process",
+    "func",
+    "args",
+    "kwargs",
+    "obj",
+    "data",
+    "item",
+    "items",
 }
 
 
@@ -27,8 +68,9 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
-def dominant_words(names: Iterable[str], avoid: Iterable[str] = (), count: int = 2,
-                   recurring: bool = False) -> list[str]:
+def dominant_words(
+    names: Iterable[str], avoid: Iterable[str] = (), count: int = 2, recurring: bool = False
+) -> list[str]:
     """The ``count`` most frequent meaningful words of ``names`` (first seen wins a tie).
 
     ``recurring``: among three names or more a word must recur to say what they are

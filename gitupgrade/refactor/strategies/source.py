@@ -6,6 +6,7 @@ every file before its first change, so a refusal or a failure puts everything ba
 and written back with it; libcst keeps the newline style of what it parses, and new
 modules take the newline style of the module they came from.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,8 @@ class RefusedChange(Exception):
 class ModuleSource:
     """One Python file of the work directory, decoded."""
 
-    path: str          # repository-relative, POSIX separators
-    module: str        # dotted module name
+    path: str  # repository-relative, POSIX separators
+    module: str  # dotted module name
     text: str
     encoding: str
 
@@ -65,8 +66,12 @@ class ModuleSource:
 
 def target_of(source: ModuleSource, module: cst.Module, stem_of: str | None) -> str:
     """How a sibling module imports ``stem_of`` (or the source module itself), in the module's style."""
-    relative = any(isinstance(s, cst.ImportFrom) and s.relative for st in module.body
-                   if isinstance(st, cst.SimpleStatementLine) for s in st.body)
+    relative = any(
+        isinstance(s, cst.ImportFrom) and s.relative
+        for st in module.body
+        if isinstance(st, cst.SimpleStatementLine)
+        for s in st.body
+    )
     name = stem_of or source.module.rpartition(".")[2]
     if source.is_package and stem_of is None:
         return "." if relative else source.module

@@ -1,4 +1,5 @@
 """Small libcst edits shared by strategies, each keeping comments and formatting around it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -19,12 +20,9 @@ def is_docstring(statement: cst.CSTNode) -> bool:
 
 def is_future_import(statement: cst.CSTNode) -> bool:
     """True for ``from __future__ import ...``."""
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and any(
-            isinstance(s, cst.ImportFrom) and s.module is not None and get_full_name_for_node(s.module) == "__future__"
-            for s in statement.body
-        )
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(s, cst.ImportFrom) and s.module is not None and get_full_name_for_node(s.module) == "__future__"
+        for s in statement.body
     )
 
 
@@ -103,9 +101,12 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
             names = [get_full_name_for_node(a.name) for a in small.names]
             if "TYPE_CHECKING" in names:
                 return module
-            aliases = [cst.ImportAlias(name=cst.Name("TYPE_CHECKING"),
-                                       comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                       *small.names]
+            aliases = [
+                cst.ImportAlias(
+                    name=cst.Name("TYPE_CHECKING"), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                ),
+                *small.names,
+            ]
             new_small = small.with_changes(names=aliases)
             new_line = statement.with_changes(
                 body=[new_small if s is small else s for s in statement.body]  # type: ignore[attr-defined]
@@ -129,7 +130,7 @@ def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.Bas
     statements = list(block.body)
     index = 1 if statements and is_docstring(statements[0]) else 0
     code = cst.Module(body=[line]).code.split("#")[0].strip()
-    if any(cst.Module(body=[s]).code.split("#")[0].strip() == code for s in statements[:index + 3]):
+    if any(cst.Module(body=[s]).code.split("#")[0].strip() == code for s in statements[: index + 3]):
         return block
     statements.insert(index, line)
     return block.with_changes(body=statements)
@@ -174,16 +175,19 @@ def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatemen
         if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
             keep = [a for a in small.names if bound_name(a) in reads]
             if keep:
-                fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(keep) - 1 else a
-                         for i, a in enumerate(keep)]
+                fixed = [
+                    a.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(keep) - 1 else a
+                    for i, a in enumerate(keep)
+                ]
                 if isinstance(small, cst.ImportFrom) and small.lpar is None:
                     fixed[-1] = fixed[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                 smalls.append(small.with_changes(names=fixed))
     if not smalls:
         return None
     # blank lines between import groups stay; comments describe the original context
-    return node.with_changes(body=smalls, leading_lines=tuple(
-        line for line in node.leading_lines if line.comment is None))
+    return node.with_changes(
+        body=smalls, leading_lines=tuple(line for line in node.leading_lines if line.comment is None)
+    )
 
 
 def bound_name(alias: cst.ImportAlias) -> str:

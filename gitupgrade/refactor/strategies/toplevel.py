@@ -3,6 +3,7 @@
 Built from libcst's scope analysis, so a function's local ``x`` is not confused with a
 module-level ``x``; annotations, string annotations and decorators count as reads.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -35,12 +36,12 @@ class TopLevel:
 
     index: int
     node: cst.BaseStatement
-    kind: str                       # docstring | import | def | other
+    kind: str  # docstring | import | def | other
     binds: set[str] = field(default_factory=set)
     reads: set[str] = field(default_factory=set)
     # bound on some paths only, in a conditional definition (``try: from x import f``)
     optional: set[str] = field(default_factory=set)
-    leading: int = 0                # blank and comment lines above it, which travel with it
+    leading: int = 0  # blank and comment lines above it, which travel with it
     start: int = 0
     end: int = 0
 
@@ -73,11 +74,14 @@ def _kind(node: cst.BaseStatement) -> str:
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
             targets = [small.target]
         # ``PREV, NEXT, KEY, VALUE = range(4)`` (found on boltons) unpacks into names too
-        targets = [e for t in targets
-                   for e in ([x.value for x in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t])]
+        targets = [
+            e for t in targets for e in ([x.value for x in t.elements] if isinstance(t, (cst.Tuple, cst.List)) else [t])
+        ]
         names = [t for t in targets if isinstance(t, cst.Name)]
-        if targets and len(names) == len(targets) and not any(
-            n.value.startswith("__") and n.value.endswith("__") for n in names
+        if (
+            targets
+            and len(names) == len(targets)
+            and not any(n.value.startswith("__") and n.value.endswith("__") for n in names)
         ):
             return "def"
     return "other"
@@ -105,8 +109,7 @@ def conditional_binds(node: cst.CSTNode) -> tuple[set[str], set[str]] | None:
         branches.append(_statements(current.body) if current is not None else ())
     elif isinstance(node, cst.Try):
         if node.finalbody is not None or not all(
-            h.type is not None and h.name is None and _error_names(h.type) <= _FALLBACK_ERRORS
-            for h in node.handlers
+            h.type is not None and h.name is None and _error_names(h.type) <= _FALLBACK_ERRORS for h in node.handlers
         ):
             return None
         tried = [*_statements(node.body), *(_statements(node.orelse.body) if node.orelse else ())]
@@ -169,11 +172,14 @@ def _line_binds(statement: cst.SimpleStatementLine, earlier: set[str]) -> set[st
             for target in targets:
                 if isinstance(target, cst.Name) and not target.value.startswith("__"):
                     names.add(target.value)
-                elif not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
-                          and target.value.value in earlier | names):
-                    return None     # ``batched.__doc__ = ...`` on its own function only
+                elif not (
+                    isinstance(target, cst.Attribute)
+                    and isinstance(target.value, cst.Name)
+                    and target.value.value in earlier | names
+                ):
+                    return None  # ``batched.__doc__ = ...`` on its own function only
         elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-            names.add(small.target.value)   # ``if hasattr(os, "O_BINARY"): _FLAGS |= os.O_BINARY``
+            names.add(small.target.value)  # ``if hasattr(os, "O_BINARY"): _FLAGS |= os.O_BINARY``
         elif not isinstance(small, cst.Pass):
             return None
     return names
@@ -203,8 +209,14 @@ def map_module(module: cst.Module) -> list[TopLevel]:
     positions = wrapper.resolve(PositionProvider)
     statements = []
     for index, node in enumerate(module.body):
-        statement = TopLevel(index, node, _kind(node), start=first_line(node, positions),
-                             end=positions[node].end.line, leading=len(node.leading_lines))
+        statement = TopLevel(
+            index,
+            node,
+            _kind(node),
+            start=first_line(node, positions),
+            end=positions[node].end.line,
+            leading=len(node.leading_lines),
+        )
         if statement.kind == "def" and isinstance(node, (cst.If, cst.Try)):
             statement.optional = conditional_binds(node)[1]  # type: ignore[index]
         statements.append(statement)
@@ -252,12 +264,13 @@ def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.Base
             needed.insert(blocks[0], statement.node.with_changes(leading_lines=()))
     for i in range(1, len(needed)):
         if isinstance(needed[i - 1], cst.If) and not needed[i].leading_lines:
-            needed[i] = needed[i].with_changes(leading_lines=(cst.EmptyLine(),))   # a block stands apart
+            needed[i] = needed[i].with_changes(leading_lines=(cst.EmptyLine(),))  # a block stands apart
     return needed
 
 
-def module_head(docstring: str, future: list[cst.BaseStatement],
-                imports: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+def module_head(
+    docstring: str, future: list[cst.BaseStatement], imports: list[cst.BaseStatement]
+) -> list[cst.BaseStatement]:
     """The first statements of a new module: its docstring (source text), future imports, imports.
 
     The imports stand one blank line apart from future imports, right under the docstring otherwise.

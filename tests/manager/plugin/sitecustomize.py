@@ -1,4 +1,5 @@
 """Loaded at interpreter start when this folder is on PYTHONPATH: registers the test strategy."""
+
 from tests.manager.strategies import register
 
 register()
