@@ -1,6 +1,6 @@
 """Proof on real code: run ``git upgrade scan`` and ``git upgrade run --all`` on corpus projects.
 
-For each project of ``/work/shared/corpus/manifest.json`` (default: all): fetch the
+For each project of ``../shared/corpus/manifest.json`` (default: all): fetch the
 sdist, unpack it, install it editable into a cached virtualenv, commit a copy into a
 fresh repository whose ``config.yaml`` auto-approves every risk level and runs the
 project's own tests, then scan, run every upgrade, rescan the final main and run the

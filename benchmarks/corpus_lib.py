@@ -26,7 +26,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache" / "corpus"
-MANIFEST = Path("/work/shared/corpus/manifest.json")
+# The manifest lives in shared/ beside the checkout; GITUPGRADE_CORPUS_MANIFEST names another.
+MANIFEST = Path(os.environ.get("GITUPGRADE_CORPUS_MANIFEST", ROOT.parent / "shared" / "corpus" / "manifest.json"))
 SMELL_TYPES = ("god_class", "god_module", "circular_import")
 _COUNT = re.compile(r"(\d+) (subtests )?(passed|failed|errors?|skipped|deselected|xfailed|xpassed)\b")
 _FAILED_LINE = re.compile(r"^(FAILED|ERROR) (\S+)", re.MULTILINE)
