@@ -149,13 +149,13 @@ class _Walker:
     def _block(self, node: ast.AST) -> None:
         func = self.func
         if func is None:
-            if type(node) is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
-                self.visit(node.test)  # type: ignore[attr-defined]
+            if type(node) is ast.If and is_type_checking(node.test):
+                self.visit(node.test)
                 outer, self.type_checking = self.type_checking, True
-                self._body(node.body)  # type: ignore[attr-defined]
+                self._body(node.body)
                 self.type_checking = outer
-                if node.orelse:  # type: ignore[attr-defined]
-                    self._body(node.orelse)  # type: ignore[attr-defined]
+                if node.orelse:
+                    self._body(node.orelse)
                 return
             self._children(node)
             return

@@ -7,7 +7,8 @@ import click
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.errors import ExitCode
-from gitupgrade.integration.publish import NOTES_REF, push_upgrades
+from gitupgrade.integration.publish import push_upgrades
+from gitupgrade.repo.notes import NOTES_REF
 
 NOTES_HINT = "hint: the remote's ledger has moved: run git upgrade sync {remote}, then push again"
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-import unidiff
+from unidiff.patch import PatchedFile, PatchSet
 
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
@@ -131,7 +131,7 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
     parents = commit_parents(repo, commit)
     base = parents[0] if parents else CommitId(record.base_commit)
     text = patch_text(repo, base, commit)
-    files = [_file_view(repo, commit, patched) for patched in unidiff.PatchSet(text)]
+    files = [_file_view(repo, commit, patched) for patched in PatchSet(text)]
     return UpgradeDiff(
         record.id,
         record.type,
@@ -145,7 +145,7 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
     )
 
 
-def _file_view(repo: GitRepo, commit: CommitId, patched: unidiff.PatchedFile) -> FileChangeView:
+def _file_view(repo: GitRepo, commit: CommitId, patched: PatchedFile) -> FileChangeView:
     if patched.is_added_file:
         change, path = "CREATE", patched.target_file
     elif patched.is_removed_file:

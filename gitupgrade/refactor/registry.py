@@ -41,7 +41,8 @@ def strategy_for(suggestion_type: str) -> Strategy | None:
     target = _STRATEGIES.get(suggestion_type)
     if target is None:
         return None
-    return _resolve(target)()
+    strategy: Strategy = _resolve(target)()
+    return strategy
 
 
 def handled_types() -> tuple[str, ...]:

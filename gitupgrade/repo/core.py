@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import pygit2
@@ -110,4 +111,4 @@ class GitRepo:
 
 def library_versions() -> str:
     """The versions of pygit2 and libgit2 in use, for bug reports."""
-    return f"pygit2 {pygit2.__version__}, libgit2 {pygit2.LIBGIT2_VERSION}"
+    return f"pygit2 {version('pygit2')}, libgit2 {pygit2.LIBGIT2_VERSION}"

@@ -25,7 +25,7 @@ class FileDiff:
 def _diff(repo: GitRepo, old: CommitId, new: CommitId) -> pygit2.Diff:
     old_tree = repo.raw[old].peel(pygit2.Commit).tree
     new_tree = repo.raw[new].peel(pygit2.Commit).tree
-    return repo.raw.diff(old_tree, new_tree)
+    return old_tree.diff_to_tree(new_tree)
 
 
 def changed_files(repo: GitRepo, old: CommitId, new: CommitId) -> list[FileDiff]:
@@ -33,6 +33,8 @@ def changed_files(repo: GitRepo, old: CommitId, new: CommitId) -> list[FileDiff]
     with git_operation("diff"):
         found: list[FileDiff] = []
         for patch in _diff(repo, old, new):
+            if patch is None:  # a binary file: no patch, and no lines to count
+                continue
             delta = patch.delta
             path = delta.new_file.path if delta.status_char() != "D" else delta.old_file.path
             _, added, removed = patch.line_stats

@@ -74,5 +74,5 @@ def first_parents(repo: GitRepo, tip: CommitId, limit: int) -> list[CommitId]:
             chain.append(CommitId(str(commit.id)))
             if not commit.parent_ids:
                 break
-            commit = repo.raw[commit.parent_ids[0]]
+            commit = repo.raw[commit.parent_ids[0]].peel(pygit2.Commit)
     return chain

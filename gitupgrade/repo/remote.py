@@ -62,7 +62,7 @@ def run_git(
 def remote_names(repo: GitRepo) -> list[str]:
     """The configured remotes."""
     with git_operation("list remotes"):
-        return [remote.name for remote in repo.raw.remotes]
+        return [remote.name for remote in repo.raw.remotes if remote.name is not None]
 
 
 def require_remote(repo: GitRepo, remote: str) -> None:

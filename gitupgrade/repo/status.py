@@ -73,6 +73,7 @@ def advance_checked_out(
             if paths:
                 # SAFE: libgit2 refuses to overwrite a file that changed after our check.
                 target = user[new].peel(pygit2.Commit)
-                user.checkout_tree(target.tree, paths=paths, strategy=pygit2.enums.CheckoutStrategy.SAFE)
+                # pygit2 1.21 leaves checkout_tree unannotated.
+                user.checkout_tree(target.tree, paths=paths, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
             txn.set_target(ref, pygit2.Oid(hex=new), message=message)
     return paths

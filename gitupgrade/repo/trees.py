@@ -38,7 +38,7 @@ def iter_files(repo: GitRepo, commit: CommitId, suffix: str = "") -> Iterator[Bl
             for entry in tree:
                 path = f"{prefix}{entry.name}"
                 if entry.type_str == "tree":
-                    stack.append((f"{path}/", repo.raw[entry.id]))
+                    stack.append((f"{path}/", repo.raw[entry.id].peel(pygit2.Tree)))
                 elif entry.type_str == "blob" and path.endswith(suffix):
                     found.append(
                         BlobEntry(
@@ -55,7 +55,7 @@ def iter_files(repo: GitRepo, commit: CommitId, suffix: str = "") -> Iterator[Bl
 def read_blob(repo: GitRepo, blob_id: BlobId) -> bytes:
     """The bytes of a blob."""
     with git_operation("read blob"):
-        return bytes(repo.raw[blob_id].data)
+        return repo.raw[blob_id].read_raw()
 
 
 def read_file(repo: GitRepo, commit: CommitId, path: str) -> bytes | None:
@@ -68,4 +68,4 @@ def read_file(repo: GitRepo, commit: CommitId, path: str) -> bytes | None:
             return None
         if entry.type_str != "blob":
             return None
-        return bytes(repo.raw[entry.id].data)
+        return repo.raw[entry.id].read_raw()
