@@ -9,15 +9,6 @@ from typing import Any
 
 RISK_LEVELS = ("low", "medium", "high", "critical")
 
-SUGGESTION_TYPES = (
-    "god_class",
-    "god_module",
-    "circular_import",
-    "duplicate_pattern",
-    "complex_function",
-    "architectural_violation",
-)
-
 
 @dataclass(frozen=True)
 class Suggestion:

@@ -23,13 +23,10 @@ from gitupgrade.analysis.selection import in_targets, is_test
 from gitupgrade.analysis.smells import rules
 from gitupgrade.analysis.smells.base import ScanContext
 from gitupgrade.analysis.suggest import rank, to_suggestion
+from gitupgrade.upgrade_types import UPGRADE_TYPES
 
 # Report key of each suggestion type's global issues.
-_GLOBAL_KEYS = {
-    "circular_import": "circular_imports",
-    "duplicate_pattern": "duplicate_patterns",
-    "architectural_violation": "architectural_violations",
-}
+_GLOBAL_KEYS = {t.name: t.report_key for t in UPGRADE_TYPES if t.report_key}
 
 
 def build_report(
@@ -67,9 +64,9 @@ def build_report(
         ],
     )
     suggestions = []
-    for rule in rules():
+    for row, rule in rules():
         for finding in rule.find(context):
-            suggestions.append(to_suggestion(finding, rule.DEFAULT_RISK, blob_ids, config["priority_thresholds"]))
+            suggestions.append(to_suggestion(finding, row.default_risk, blob_ids, config["priority_thresholds"]))
     suggestions = rank(suggestions)
 
     couplings = module_coupling(graph)

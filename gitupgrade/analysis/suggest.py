@@ -19,9 +19,7 @@ from typing import Any
 
 from gitupgrade.analysis.smells.base import Finding
 from gitupgrade.suggestion import RISK_LEVELS, Suggestion, stable_id
-
-# Types no rule-based strategy can fix: an LLM proposes the change (when one is configured).
-LLM_TYPES = frozenset({"complex_function"})
+from gitupgrade.upgrade_types import llm_type
 
 
 def priority_of(severity: str, strength: float, thresholds: Mapping[str, Any]) -> int:
@@ -57,7 +55,7 @@ def to_suggestion(
         priority=priority_of(finding.severity, finding.strength, thresholds),
         affected_modules=finding.affected_modules,
         evidence=finding.evidence,
-        strategy="llm" if finding.type in LLM_TYPES else "rule",
+        strategy="llm" if llm_type(finding.type) else "rule",
     )
 
 

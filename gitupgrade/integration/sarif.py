@@ -7,25 +7,15 @@ from typing import Any
 
 from gitupgrade import __version__
 from gitupgrade.integration.findings import FINGERPRINT_VERSION, Finding
-from gitupgrade.suggestion import SUGGESTION_TYPES
+from gitupgrade.upgrade_types import BY_NAME, TYPE_NAMES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 
-# What each rule means, for the rule list code-scanning tools show next to a result.
-RULE_DESCRIPTIONS = {
-    "circular_import": "Modules import each other, directly or through others.",
-    "god_class": "A class with too many methods or lines and low cohesion.",
-    "god_module": "A module with too many lines or definitions.",
-    "duplicate_pattern": "The same code appears in more than one place.",
-    "complex_function": "A function whose cyclomatic complexity or nesting is too high.",
-    "architectural_violation": "A lower layer imports a higher one.",
-}
-
 
 def to_sarif(findings: Sequence[Finding], failing_rules: Sequence[str], revision: str | None = None) -> dict[str, Any]:
     """A SARIF 2.1.0 log of ``findings``; rules in ``failing_rules`` are errors, others warnings."""
-    rule_ids = list(SUGGESTION_TYPES) + sorted({f.rule for f in findings} - set(SUGGESTION_TYPES))
+    rule_ids = list(TYPE_NAMES) + sorted({f.rule for f in findings} - set(TYPE_NAMES))
     index = {rule: i for i, rule in enumerate(rule_ids)}
     run: dict[str, Any] = {
         "tool": {
@@ -45,7 +35,8 @@ def to_sarif(findings: Sequence[Finding], failing_rules: Sequence[str], revision
 
 
 def _rule(rule: str, failing: bool) -> dict[str, Any]:
-    text = RULE_DESCRIPTIONS.get(rule, rule.replace("_", " "))
+    row = BY_NAME.get(rule)
+    text = f"{row.description}." if row is not None else rule.replace("_", " ")
     return {
         "id": rule,
         "name": "".join(part.capitalize() for part in rule.split("_")),

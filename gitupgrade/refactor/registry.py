@@ -1,4 +1,7 @@
-"""The one registry of refactoring strategies: adding a strategy means adding one module."""
+"""The registry of refactoring strategies, seeded from the table of upgrade types.
+
+``register`` adds a strategy the table does not list (a plug-in, or a test's own).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.refactor.result import Strategy
+from gitupgrade.upgrade_types import UPGRADE_TYPES
 
 if TYPE_CHECKING:
     from gitupgrade.suggestion import Suggestion
 
 # suggestion type -> "module:attribute" of its strategy class; imported on first use so
 # that commands which never refactor do not pay for libcst and astroid.
-_STRATEGIES: dict[str, str] = {}
+_STRATEGIES: dict[str, str] = {t.name: t.strategy for t in UPGRADE_TYPES if t.strategy}
 # suggestion type -> "module:function" telling, from the evidence alone, why a case can never apply
-_PRECHECKS: dict[str, str] = {}
+_PRECHECKS: dict[str, str] = {t.name: t.precheck for t in UPGRADE_TYPES if t.precheck}
 
 
 def register(suggestion_type: str, target: str, precheck: str | None = None) -> None:
@@ -30,14 +34,8 @@ def _resolve(target: str) -> Any:
     return getattr(import_module(module_name), attribute)
 
 
-def _load() -> None:
-    # The strategies package registers itself on import (one register() line per strategy).
-    import_module("gitupgrade.refactor.strategies")
-
-
 def strategy_for(suggestion_type: str) -> Strategy | None:
     """An instance of the strategy for ``suggestion_type``, or None when no rule handles it."""
-    _load()
     target = _STRATEGIES.get(suggestion_type)
     if target is None:
         return None
@@ -47,12 +45,10 @@ def strategy_for(suggestion_type: str) -> Strategy | None:
 
 def handled_types() -> tuple[str, ...]:
     """The suggestion types a rule-based strategy exists for."""
-    _load()
     return tuple(sorted(_STRATEGIES))
 
 
 def precheck(suggestion: Suggestion) -> str | None:
     """Why the rule strategy of ``suggestion`` can never apply it (so it is not queued), or None."""
-    _load()
     target = _PRECHECKS.get(suggestion.type)
     return _resolve(target)(suggestion) if target is not None else None

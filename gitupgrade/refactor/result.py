@@ -71,7 +71,7 @@ class RefactorResult:
 
 
 class Strategy(Protocol):
-    """The plug-in contract of a refactoring: declared type, description and risk.
+    """The plug-in contract of a refactoring: declared type and description.
 
     ``apply`` edits files inside ``workdir`` only (the staging worktree, never
     the user's checkout), and only the files of ``suggestion.affected_modules``
@@ -83,7 +83,6 @@ class Strategy(Protocol):
 
     type: str
     description: str
-    risk: str
 
     def apply(self, workdir: Path, suggestion: Suggestion, config: Config) -> RefactorResult:
         """Apply the suggestion to the files under ``workdir``."""

@@ -22,7 +22,6 @@ class EditStrategy:
 
     type = TYPE
     description = "write the files named in the evidence (tests only)"
-    risk = "low"
 
     def apply(self, workdir: Path, suggestion: Suggestion, config: Any) -> RefactorResult:
         if suggestion.evidence.get("refuse"):

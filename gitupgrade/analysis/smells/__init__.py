@@ -1,31 +1,14 @@
-"""The smell rules registry: one module per smell, each declaring TYPE, DESCRIPTION, DEFAULT_RISK.
-
-Adding a smell means adding one module here and its name to ``RULE_MODULES``.
-"""
+"""The smell rules: one module per smell, named in the table of upgrade types."""
 
 from __future__ import annotations
 
 from importlib import import_module
-from types import ModuleType
+from typing import cast
 
-RULE_MODULES = (
-    "circular_import",
-    "god_class",
-    "god_module",
-    "duplicate_pattern",
-    "complex_function",
-    "architectural_violation",
-)
+from gitupgrade.analysis.smells.base import Rule
+from gitupgrade.upgrade_types import UPGRADE_TYPES, UpgradeType
 
 
-def rules() -> list[ModuleType]:
-    """Every rule module, in registry order."""
-    return [import_module(f"{__name__}.{name}") for name in RULE_MODULES]
-
-
-def default_risk(smell_type: str) -> str:
-    """The declared default risk of a smell type."""
-    for rule in rules():
-        if rule.TYPE == smell_type:
-            return str(rule.DEFAULT_RISK)
-    raise KeyError(smell_type)
+def rules() -> list[tuple[UpgradeType, Rule]]:
+    """Every type with the rule module that finds it, in the table's order."""
+    return [(row, cast(Rule, import_module(f"{__name__}.{row.rule}"))) for row in UPGRADE_TYPES]

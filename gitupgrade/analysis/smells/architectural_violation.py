@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gitupgrade.analysis.smells.base import Finding, ScanContext
 
 TYPE = "architectural_violation"
-DESCRIPTION = "An import from a lower layer into a higher one of analysis.layers"
-DEFAULT_RISK = "high"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:

@@ -44,11 +44,9 @@ class ScanContext:
 
 
 class Rule(Protocol):
-    """A smell rule module: declares its type, description and default risk, and finds."""
+    """A smell rule module: declares the type it finds (a row of the upgrade types table), and finds."""
 
     TYPE: str
-    DESCRIPTION: str
-    DEFAULT_RISK: str
 
     def find(self, context: ScanContext) -> Iterator[Finding]:
         """Every finding of this smell in the scan."""

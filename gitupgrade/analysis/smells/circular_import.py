@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gitupgrade.analysis.smells.base import Finding, ScanContext
 
 TYPE = "circular_import"
-DESCRIPTION = "Modules that import each other at module level, directly or through others"
-DEFAULT_RISK = "low"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:

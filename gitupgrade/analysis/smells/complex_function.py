@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gitupgrade.analysis.smells.base import Finding, ScanContext, over_limit, ratio
 
 TYPE = "complex_function"
-DESCRIPTION = "A function whose cyclomatic complexity or nesting depth is over the limit"
-DEFAULT_RISK = "medium"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gitupgrade.analysis.smells.base import Finding, ScanContext
 
 TYPE = "duplicate_pattern"
-DESCRIPTION = "The same function or statement run copied, exactly or with renamed identifiers"
-DEFAULT_RISK = "low"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:

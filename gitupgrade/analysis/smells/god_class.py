@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gitupgrade.analysis.smells.base import Finding, ScanContext, over_limit, ratio
 
 TYPE = "god_class"
-DESCRIPTION = "A class with more methods or lines than the configured limits"
-DEFAULT_RISK = "medium"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:

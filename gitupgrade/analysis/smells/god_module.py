@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from gitupgrade.analysis.smells.base import Finding, ScanContext, over_limit, ratio
 
 TYPE = "god_module"
-DESCRIPTION = "A module with more lines or top-level definitions than the configured limits"
-DEFAULT_RISK = "medium"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:

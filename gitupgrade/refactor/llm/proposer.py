@@ -29,7 +29,6 @@ class LLMProposer:
 
     type = "llm"
     description = "Ask the configured language model for a unified diff; apply it only if it checks out"
-    risk = "medium"
 
     def __init__(self, provider: Provider | None = None) -> None:
         # A provider may be injected (another transport); by default it comes from config.

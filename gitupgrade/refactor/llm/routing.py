@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 from gitupgrade.refactor import registry
 from gitupgrade.refactor.llm.providers import ProviderUnavailable, provider_from_config
 from gitupgrade.refactor.result import RefactorResult
+from gitupgrade.upgrade_types import llm_type
 
 if TYPE_CHECKING:
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
 
-# Types no rule rewrites, which the model takes whenever one is configured.
-LLM_TYPES = ("complex_function",)
 # A model-written change is never queued below this risk, whatever the type's default.
 LLM_MIN_RISK = "medium"
 _RISK_ORDER = ("low", "medium", "high", "critical")
@@ -49,7 +48,7 @@ def llm_handles(
     """
     if not llm_configured(config):
         return False
-    if suggestion_type in LLM_TYPES or suggestion_type in config["llm"].get("prefer_for", ()):
+    if llm_type(suggestion_type) or suggestion_type in config["llm"].get("prefer_for", ()):
         return True
     return suggestion_type == "duplicate_pattern" and evidence is not None and evidence.get("kind") == "block"
 

@@ -40,7 +40,6 @@ class RuleStrategy:
 
     type = ""
     description = ""
-    risk = "low"
 
     @property
     def name(self) -> str:

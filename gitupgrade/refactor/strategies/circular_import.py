@@ -55,7 +55,6 @@ class CircularImportStrategy(RuleStrategy):
 
     type = "circular_import"
     description = "move the cycle's cheapest imports under TYPE_CHECKING or into the functions using them"
-    risk = "low"
 
     def workspace(self, workdir: Path, suggestion: Suggestion) -> Workspace:
         edge = (suggestion.evidence.get("cut") or suggestion.evidence["chain"])[0]

@@ -36,7 +36,6 @@ class DuplicatePatternStrategy(RuleStrategy):
 
     type = "duplicate_pattern"
     description = "replace copies of a duplicated function by an import of the first copy"
-    risk = "low"
 
     def workspace(self, workdir: Path, suggestion: Suggestion) -> Workspace:
         first = suggestion.evidence["locations"][0]

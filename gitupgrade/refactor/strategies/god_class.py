@@ -104,7 +104,6 @@ class GodClassStrategy(RuleStrategy):
 
     type = "god_class"
     description = "move method clusters of a large class into mixins it inherits from"
-    risk = "medium"
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence

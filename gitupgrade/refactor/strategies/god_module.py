@@ -55,7 +55,6 @@ class GodModuleStrategy(RuleStrategy):
 
     type = "god_module"
     description = "split a large module into cohesive modules, re-exporting every moved name"
-    risk = "medium"
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
