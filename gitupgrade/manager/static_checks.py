@@ -82,6 +82,7 @@ class StaticBaseline:
     ready: tuple[Ready, ...]
     skipped: tuple[ToolRun, ...]
     runs: dict[str, ToolRun]
+    order: tuple[str, ...] = ()  # the checks' names as detected or configured, for the summary
 
 
 @dataclass(frozen=True)
@@ -140,10 +141,10 @@ class StaticChecks:
             if run is None:
                 self.base_runs += 1
                 run = self.run(item)
-                if run.status == "ok":
+                if run.status in ("ok", "failed"):  # a timeout may pass on a quieter machine
                     self._store(tree, item, run)
             runs[item.check.name] = run
-        return StaticBaseline(tuple(ready), tuple(skipped), runs)
+        return StaticBaseline(tuple(ready), tuple(skipped), runs, tuple(c.name for c in checks))
 
     def check(self, base: StaticBaseline, changed: Iterable[str]) -> StaticReport:
         """Run the checks on the worktree as it is now and compare with ``base``."""
@@ -165,6 +166,8 @@ class StaticChecks:
             new += added
             tools.append(_tool(item.check.name, "ok", "", len(before.findings), len(after.findings), len(added)))
         tools += [_tool(s.name, s.status, s.detail) for s in base.skipped]
+        position = {name: index for index, name in enumerate(base.order)}
+        tools.sort(key=lambda tool: position.get(tool["name"], len(position)))
         return StaticReport(tuple(tools), tuple(new), runs)
 
     def remember(self, tree: str, base: StaticBaseline, report: StaticReport) -> None:
