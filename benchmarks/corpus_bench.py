@@ -190,7 +190,7 @@ def row(r: ProjectResult) -> list[str]:
     for name, status in static["tools"].items():
         by_status.setdefault(status, []).append(name)
     static_text = f"{static['new_merged']} ({static['blocked']})" + (
-        f" {' '.join(by_status.get('ok', []))}" if by_status.get("ok") else " none run"
+        f" {' '.join(by_status.get('ok', []))}" if by_status.get("ok") else " no upgrade reached them"
     )
     for status in ("skipped", "failed", "timeout"):
         if by_status.get(status):

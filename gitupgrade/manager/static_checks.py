@@ -217,7 +217,10 @@ class StaticChecks:
         return ToolRun(name, "ok", tuple(sorted(findings)))
 
     def _probe(self, modules: list[str], env: dict[str, str]) -> dict[str, str | None]:
-        result = run_command(["python", "-c", _PROBE, *modules], self.workdir, env, self.timeout, self.state_dir)
+        try:
+            result = run_command(["python", "-c", _PROBE, *modules], self.workdir, env, self.timeout, self.state_dir)
+        except OSError:  # no python on PATH: the executables on PATH may still be there
+            return {}
         for line in reversed(result.output.splitlines()):
             if line.startswith(_MARK):
                 try:

@@ -7,6 +7,7 @@ is not installed is a program name nobody has.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from gitupgrade.manager.static_checks import StaticChecks, new_findings
@@ -236,3 +237,15 @@ def test_parsers_drop_positions(tmp_path: Path) -> None:
     assert parse("isort", "isort", isort, tmp_path) == [
         Finding("isort", "pkg/b.py", "unsorted-imports", "file would be reformatted")
     ]
+
+
+def test_the_run_line_shows_the_static_checks(git_repo, run_cli) -> None:
+    ruff_project(git_repo)
+    (upgrade_id,) = manager_for(git_repo).queue_suggestions([edit({"src/pkg/calc.py": CALC + "\n\nX = 1\n"})]).queued
+
+    result = run_cli("run", cwd=git_repo.path)
+
+    (line,) = result.stdout.splitlines()
+    assert re.fullmatch(
+        rf"{upgrade_id} merged [0-9a-f]{{10}} tests 0→0 passed, static checks ruff 0→0 in \d+\.\ds", line
+    ), line
