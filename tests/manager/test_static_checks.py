@@ -249,3 +249,49 @@ def test_the_run_line_shows_the_static_checks(git_repo, run_cli) -> None:
     assert re.fullmatch(
         rf"{upgrade_id} merged [0-9a-f]{{10}} tests 0→0 passed, static checks ruff 0→0 in \d+\.\ds", line
     ), line
+
+
+def test_a_reviewed_upgrade_merges_its_validated_commit_with_the_trailer(git_repo, run_cli) -> None:
+    ruff_project(git_repo)
+    (upgrade_id,) = (
+        manager_for(git_repo).queue_suggestions([edit({"src/pkg/calc.py": CALC + "\n\nX = 1\n"}, risk="medium")]).queued
+    )
+    run_cli("run", cwd=git_repo.path)
+    branch_tip = git_repo.git("rev-parse", f"upgrade/{upgrade_id}").strip()
+    assert parse_trailers(git_repo.git("log", "-1", "--format=%B", branch_tip))["Static-Checks"] == "ruff 0→0"
+
+    approved = json.loads(run_cli("approve", upgrade_id, "--json", cwd=git_repo.path).stdout)
+
+    assert (approved["status"], approved["fast_forward"], git_repo.head()) == ("merged", True, branch_tip)
+    assert approved["static_checks"]["summary"] == "ruff 0→0"
+    assert manager_for(git_repo).ledger.upgrade(upgrade_id).static_checks["summary"] == "ruff 0→0"
+
+
+def test_a_merged_upgrade_is_the_next_base_without_running_the_checks_again(
+    git_repo, run_cli, tmp_path, monkeypatch
+) -> None:
+    counter = tmp_path / "runs.txt"
+    monkeypatch.setenv("STATIC_COUNTER", str(counter))
+    command = 'echo run >> "$STATIC_COUNTER"; python -m ruff check --output-format=json --no-cache .'
+    ruff_project(git_repo, QUICK + f"    static_checks:\n      - {{name: ruff, command: '{command}', format: ruff}}\n")
+
+    first, second = run(
+        git_repo,
+        run_cli,
+        edit({"src/pkg/calc.py": CALC + "\n\nX = 1\n"}, priority=60),
+        edit({"src/pkg/calc.py": CALC + "\n\nX = 2\n"}, priority=50),
+    )
+
+    assert [u["status"] for u in (first, second)] == ["merged", "merged"]
+    # the base, then each upgrade; the second upgrade's base is the first one's validated tree
+    assert counter.read_text().splitlines() == ["run", "run", "run"]
+
+
+def test_a_tool_that_crashes_after_the_upgrade_is_reported_not_counted(git_repo, run_cli) -> None:
+    crash = "grep -q import src/pkg/calc.py && { echo internal error; exit 2; }; echo []"
+    ruff_project(git_repo, QUICK + f"    static_checks:\n      - {{name: flaky, command: '{crash}', format: ruff}}\n")
+
+    (outcome,) = run(git_repo, run_cli, edit({"src/pkg/calc.py": "import os\n\n\n" + CALC}))
+
+    assert outcome["status"] == "merged"
+    assert outcome["static_checks"]["summary"] == "flaky failed (exit 2: internal error)"
