@@ -266,9 +266,9 @@ def new_findings(base: Iterable[Finding], after: Iterable[Finding], changed: set
             moved_from[(finding.tool, finding.code, finding.message)][finding.file] += count
     new = []
     for finding, count in sorted(added.items()):
-        pool = moved_from.get((finding.tool, finding.code, finding.message))
+        pool = moved_from[(finding.tool, finding.code, finding.message)] if finding.file in changed else Counter()
         for _ in range(count):
-            source = next((f for f, n in pool.items() if n > 0), None) if pool and finding.file in changed else None
+            source = next((f for f, n in pool.items() if n > 0), None)
             if source is None:
                 new.append(finding)
             else:

@@ -79,7 +79,7 @@ def configured_checks(setting: Any, workdir: Path) -> list[Check]:
 def detect(workdir: Path) -> list[Check]:
     """The tools the project's files show it runs, in a fixed order."""
     pyproject = _toml(workdir / "pyproject.toml")
-    tool = pyproject.get("tool") if isinstance(pyproject.get("tool"), dict) else {}
+    tool: dict[str, Any] = pyproject["tool"] if isinstance(pyproject.get("tool"), dict) else {}
     ini = {name: _ini(workdir / name) for name in ("setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini")}
     hooks = _hooks(workdir / ".pre-commit-config.yaml")
     found: dict[str, Check] = {}
@@ -158,7 +158,7 @@ def _hooks(path: Path) -> dict[str, list[str]]:
     for repo in repos if isinstance(repos, list) else []:
         hooks = repo.get("hooks") if isinstance(repo, dict) else None
         for hook in hooks if isinstance(hooks, list) else []:
-            tool = HOOK_IDS.get(hook.get("id")) if isinstance(hook, dict) else None
+            tool = HOOK_IDS.get(str(hook.get("id"))) if isinstance(hook, dict) else None
             if tool is not None:
                 args = hook.get("args")
                 found[tool] = [str(a) for a in args] if isinstance(args, list) else []

@@ -76,8 +76,8 @@ def parse(fmt: str, tool: str, output: str, workdir: Path) -> list[Finding]:
                 if match:
                     changed.add(relative(match["file"], workdir))
                     break
-    code = {"isort": "unsorted-imports"}.get(fmt, "unformatted")
-    found += [Finding(tool, path, code, "file would be reformatted") for path in sorted(changed)]
+    kind = {"isort": "unsorted-imports"}.get(fmt, "unformatted")
+    found += [Finding(tool, path, kind, "file would be reformatted") for path in sorted(changed)]
     return found
 
 
