@@ -86,11 +86,8 @@ def detect(workdir: Path) -> list[Check]:
 
     mypy_ini = next((ini[n] for n in ("mypy.ini", ".mypy.ini", "setup.cfg") if ini[n].has_section("mypy")), None)
     if "mypy" in tool or mypy_ini is not None or "mypy" in hooks:
-        has_files = "files" in (tool.get("mypy") or {}) or (
-            mypy_ini is not None and mypy_ini.has_option("mypy", "files")
-        )
         args = [a for a in hooks.get("mypy", []) if not a.startswith(_UNSAFE_ARGS)]
-        targets = [] if has_files else source_targets(workdir)
+        targets = _mypy_targets(workdir, tool, mypy_ini)
         found["mypy"] = Check("mypy", "mypy", "mypy", (*args, "--no-pretty", "--no-error-summary", *targets))
     if "pyright" in tool or (workdir / "pyrightconfig.json").is_file() or "pyright" in hooks:
         found["pyright"] = Check("pyright", "pyright", "pyright", ("--outputjson",))
@@ -129,6 +126,25 @@ def source_targets(workdir: Path) -> list[str]:
             if not name.startswith("test_") and entry.stem.isidentifier():
                 targets.append(name)
     return targets or ["."]
+
+
+def _mypy_targets(workdir: Path, tool: dict[str, Any], ini: configparser.ConfigParser | None) -> list[str]:
+    """No targets when mypy's config names its ``files`` and they exist; else what to check.
+
+    An sdist may lack a folder the config names (``files = src, tests, examples`` without
+    examples/), which makes mypy stop at once: then the named files that exist are passed.
+    """
+    configured = (tool.get("mypy") or {}).get("files")
+    if configured is None and ini is not None and ini.has_option("mypy", "files"):
+        configured = ini.get("mypy", "files")
+    if configured is None:
+        return source_targets(workdir)
+    names = configured.split(",") if isinstance(configured, str) else [str(n) for n in configured]
+    names = [n.strip() for n in names if n.strip()]
+    present = [n for n in names if any(ch in n for ch in "*?[") or (workdir / n).exists()]
+    if len(present) == len(names):
+        return []
+    return present or source_targets(workdir)
 
 
 def _toml(path: Path) -> dict[str, Any]:

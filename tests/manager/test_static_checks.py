@@ -295,3 +295,12 @@ def test_a_tool_that_crashes_after_the_upgrade_is_reported_not_counted(git_repo,
 
     assert outcome["status"] == "merged"
     assert outcome["static_checks"]["summary"] == "flaky failed (exit 2: internal error)"
+
+
+def test_mypy_gets_the_configured_files_that_exist(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.mypy]\nfiles = ["src", "examples"]\n')
+    (mypy,) = detect(tmp_path)
+    assert mypy.args == ("--no-pretty", "--no-error-summary", "src")  # examples/ is not in the checkout
+    (tmp_path / "examples").mkdir()
+    assert detect(tmp_path)[0].args == ("--no-pretty", "--no-error-summary")  # the config's files, as they are
