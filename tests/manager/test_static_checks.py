@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gitupgrade.manager.static_checks import StaticChecks, new_findings
 from gitupgrade.manager.static_detect import Check, detect
-from gitupgrade.manager.static_parse import Finding, parse
+from gitupgrade.manager.static_parse import Finding, parse, tool_failed
 from gitupgrade.repo.commits import parse_trailers
 from tests.manager.conftest import manager_for
 from tests.manager.strategies import edit
@@ -304,3 +304,44 @@ def test_mypy_gets_the_configured_files_that_exist(tmp_path: Path) -> None:
     assert mypy.args == ("--no-pretty", "--no-error-summary", "src")  # examples/ is not in the checkout
     (tmp_path / "examples").mkdir()
     assert detect(tmp_path)[0].args == ("--no-pretty", "--no-error-summary")  # the config's files, as they are
+
+
+def test_pyright_pylint_and_ruff_format_outputs_and_crashes(tmp_path: Path) -> None:
+    pyright = json.dumps(
+        {
+            "version": "1.1.400",
+            "generalDiagnostics": [
+                {
+                    "file": f"{tmp_path}/pkg/a.py",
+                    "severity": "error",
+                    "message": 'Cannot access attribute "x" for class "A"\n  Attribute "x" is unknown',
+                    "rule": "reportAttributeAccessIssue",
+                    "range": {"start": {"line": 3, "character": 4}},
+                },
+                {"file": f"{tmp_path}/pkg/a.py", "severity": "information", "message": "note"},
+            ],
+        }
+    )
+    assert parse("pyright", "pyright", "No configuration file found.\n" + pyright, tmp_path) == [
+        Finding("pyright", "pkg/a.py", "reportAttributeAccessIssue", 'Cannot access attribute "x" for class "A"')
+    ]
+    pylint = "************* Module pkg.a\npkg/a.py:1:0: C0114 Missing module docstring\n"
+    assert parse("pylint", "pylint", pylint, tmp_path) == [
+        Finding("pylint", "pkg/a.py", "C0114", "Missing module docstring")
+    ]
+    concise = "pkg/a.py:2:1: unformatted: File would be reformatted\n1 file would be reformatted\n"
+    full = "unformatted: File would be reformatted\n --> pkg/a.py:2:1\n  |\n"
+    old = "Would reformat: pkg/a.py\n"
+    expected = [Finding("ruff-format", "pkg/a.py", "unformatted", "file would be reformatted")]
+    assert [parse("ruff-format", "ruff-format", out, tmp_path) for out in (concise, full, old)] == [expected] * 3
+    assert (tool_failed("black", 123, [], ""), tool_failed("black", 1, expected, "")) == (True, False)
+    assert (
+        tool_failed("pylint", 16, [], ""),
+        tool_failed("pylint", 32, [], ""),
+        tool_failed("pylint", 16, expected, ""),
+    ) == (
+        True,
+        True,
+        False,
+    )
+    assert (tool_failed("mypy", 2, [], ""), tool_failed("mypy", 1, [], "")) == (True, True)
