@@ -172,6 +172,7 @@ HEADERS = (
     "GC before→after",
     "GM before→after",
     "cycles before→after",
+    "static checks: new merged (blocked)",
     "tests final / baseline",
     "min",
 )
@@ -184,6 +185,16 @@ def counted(items: list[str]) -> str:
 def row(r: ProjectResult) -> list[str]:
     if r.error and r.final is None:
         return [r.name, f"ERROR: {shorten(r.error, 60)}"] + [""] * (len(HEADERS) - 3) + [f"{r.minutes:.1f}"]
+    static = r.static_checks()
+    by_status: dict[str, list[str]] = {}
+    for name, status in static["tools"].items():
+        by_status.setdefault(status, []).append(name)
+    static_text = f"{static['new_merged']} ({static['blocked']})" + (
+        f" {' '.join(by_status.get('ok', []))}" if by_status.get("ok") else " no upgrade reached them"
+    )
+    for status in ("skipped", "failed", "timeout"):
+        if by_status.get(status):
+            static_text += f"; {status}: {' '.join(by_status[status])}"
     sugg = " ".join(f"{TYPE_ABBREV.get(t, t)}{n}" for t, n in sorted(r.suggestions.items())) or "0"
     failed = [f"{TYPE_ABBREV.get(o['type'], o['type'])}:{o['failure_type'] or o['status']}" for o in r.failed]
     refused = [TYPE_ABBREV.get(o["type"], o["type"]) for o in r.refused]
@@ -203,6 +214,7 @@ def row(r: ProjectResult) -> list[str]:
         f"{len(failed)} ({counted(failed)})" if failed else "0",
         f"{len(refused)} ({' '.join(f'{k}{n}' for k, n in sorted(Counter(refused).items()))})" if refused else "0",
         *smell,
+        static_text,
         tests,
         f"{r.minutes:.1f}",
     ]
@@ -222,6 +234,8 @@ def totals(results: list[ProjectResult]) -> tuple[list[str], list[str]]:
     after = {t: sum(r.smells_after.get(t, 0) for r in done) for t in SMELL_TYPES}
     regressions = [r.name for r in done if r.regression() is not None]
     errors = [r.name for r in results if r.final is None]
+    static_new = sum(r.static_checks()["new_merged"] for r in done)
+    static_blocked = sum(r.static_checks()["blocked"] for r in done)
     suggestions = Counter()
     for r in done:
         suggestions.update(r.suggestions)
@@ -234,6 +248,7 @@ def totals(results: list[ProjectResult]) -> tuple[list[str], list[str]]:
         str(failed),
         str(refused),
         *[f"{before[t]}→{after[t]}" for t in SMELL_TYPES],
+        f"{static_new} ({static_blocked})",
         f"{len(done) - len(regressions)}/{len(done)} ok",
         f"{sum(r.minutes for r in results):.1f}",
     ]
@@ -244,6 +259,8 @@ def totals(results: list[ProjectResult]) -> tuple[list[str], list[str]]:
         f"no regression ever: {'MET' if not regressions and not errors else 'MISSED'}"
         + (f" (regressions: {', '.join(regressions)})" if regressions else "")
         + (f" (not measured: {', '.join(errors)})" if errors else ""),
+        f"0 new static-check findings in merged upgrades: {'MET' if static_new == 0 else 'MISSED'} "
+        f"({static_new} new; {static_blocked} upgrade(s) refused for a new finding)",
         f">= 90% of attempted upgrades merge: {'MET' if attempted and rate >= 0.9 else 'MISSED'} "
         f"({merged}/{attempted} = {rate:.0%}; {refused} refused, {merged}/{merged + failed + refused} "
         f"= {merged / max(1, merged + failed + refused):.0%} of all upgrades run)",

@@ -105,7 +105,41 @@ def _prepare(project: dict[str, Any], log: Any) -> tuple[Path, Path]:
         for command in project["install"]:
             sh(command, cwd=source, env=env, timeout=900)
         marker.write_text(json.dumps(project["install"]))
+    install_static_tools(source, venv, log)
     return source, venv
+
+
+# The package that provides each static check gitupgrade detects. pyright is left out: its
+# PyPI wrapper downloads Node.js at its first run, so it is reported as skipped.
+STATIC_TOOL_PACKAGES = {
+    "mypy": "mypy",
+    "ruff": "ruff",
+    "ruff-format": "ruff",
+    "flake8": "flake8",
+    "black": "black",
+    "isort": "isort",
+    "pylint": "pylint",
+}
+
+
+def install_static_tools(source: Path, venv: Path, log: Any) -> list[str]:
+    """Install into ``venv`` the static checks the project configures (once; a marker lists them)."""
+    sys.path.insert(0, str(ROOT))
+    from gitupgrade.manager.static_detect import detect
+
+    wanted = sorted({STATIC_TOOL_PACKAGES[c.name] for c in detect(source) if c.name in STATIC_TOOL_PACKAGES})
+    marker = venv / ".static-tools"
+    try:
+        done = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        done = []
+    missing = [name for name in wanted if name not in done]
+    if missing:
+        log(f"{source.name}: installing its static checks: {', '.join(missing)}")
+        # A tool that does not install is reported as skipped by the run; the bench goes on.
+        sh(f"pip install -q {' '.join(missing)}", cwd=source, env=venv_env(venv), timeout=900, check=False)
+        marker.write_text(json.dumps(sorted(set(done) | set(missing))))
+    return wanted
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -328,6 +362,20 @@ class ProjectResult:
     def attempted(self) -> int:
         """Upgrades whose strategy produced a change (refusals are not attempts)."""
         return len(self.outcomes) - len(self.refused)
+
+    def static_checks(self) -> dict[str, Any]:
+        """The static checks over all upgrades: new findings merged (must be 0), upgrades they
+        blocked, and the tools that ran, were skipped or failed (as the last validation saw them)."""
+        tools: dict[str, str] = {}
+        for outcome in self.outcomes:
+            for item in (outcome.get("static_checks") or {}).get("tools", []):
+                tools[item["name"]] = item["status"]
+        merged = [o for o in self.by_status("merged") if o.get("static_checks")]
+        return {
+            "new_merged": sum(o["static_checks"].get("new_count", 0) for o in merged),
+            "blocked": sum(o.get("failure_type") == "static_check" for o in self.outcomes),
+            "tools": tools,
+        }
 
     def regression(self) -> str | None:
         """Why the final main does worse than the manifest baseline (None when it does not)."""

@@ -42,6 +42,8 @@ def command(
         tests = outcome.tests or {}
         before, after = tests.get("baseline") or {}, tests.get("after") or {}
         counts = f" tests {before.get('passed', '-')}→{after.get('passed', '-')} passed" if tests else ""
+        if outcome.static_checks:
+            counts += f", static checks {outcome.static_checks['summary']}"
         why = f" ({outcome.failure_type}: {outcome.detail})" if outcome.failure_type else ""
         where = f" {outcome.commit[:10]}" if outcome.commit else ""
         out.print(

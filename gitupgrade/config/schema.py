@@ -28,6 +28,7 @@ class Field:
 
 
 _TYPE_WORDS = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+_TYPE_WORDS[dict] = "a mapping"  # validation.static_checks is a list of mappings
 
 BOOL = Field((bool,))
 INT = Field((int,), minimum=0)
@@ -81,6 +82,8 @@ SCHEMA: dict[str, Any] = {
         "timeout_seconds": NUMBER,
         "benchmark_command": OPT_STR,
         "max_slowdown": NUMBER,
+        # auto, [] or [{name, command, format}]; the items are checked by manager/static_detect.py
+        "static_checks": Field((str, list), item_type=dict),
     },
     "staging": {"worktree_name": STR, "path": OPT_STR},
     "refactor": {"min_group_size": INT},

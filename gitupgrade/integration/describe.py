@@ -118,6 +118,7 @@ def _validation(record: Any) -> dict[str, Any]:
         "after": tests.get("after"),
         "seconds": record.seconds,
         "quality": record.quality,
+        "static_checks": getattr(record, "static_checks", None),
     }
 
 
@@ -138,6 +139,9 @@ def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]
         else f"failed{took} ({validation['failure_type'] or validation['status']})"
     )
     lines.append(f"Result: {verdict}." + (f" {validation['detail']}" if validation["detail"] else ""))
+    static = validation.get("static_checks")
+    if static:
+        lines.append(f"Static checks (base → with this upgrade): {static.get('summary') or 'none ran'}.")
     quality = validation["quality"]
     if quality:
         lines.append(

@@ -51,6 +51,7 @@ EXECUTION_DEFAULTS: dict[str, Any] = {
     "files": [],
     "strategy": None,
     "quality": None,
+    "static_checks": None,
 }
 ROLLBACK_DEFAULTS: dict[str, Any] = {
     "revert_commit": None,
@@ -75,6 +76,7 @@ FAILURE_TYPES = (
     "llm_invalid_diff",
     "llm_unavailable",
     "llm_timeout",
+    "static_check",
 )
 ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
 

@@ -45,6 +45,7 @@ class UpgradeRecord:
     seconds: float | None = None
     tests: dict[str, Any] | None = None
     quality: dict[str, Any] | None = None
+    static_checks: dict[str, Any] | None = None  # the summary, per-tool counts and new findings
     files: list[dict[str, Any]] = field(default_factory=list)
     last_execution_status: str | None = None
 
@@ -108,6 +109,7 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
             seconds=event.get("seconds"),
             tests=event.get("tests"),
             quality=event.get("quality"),
+            static_checks=event.get("static_checks"),
             files=list(event.get("files") or []),
         )
     elif kind == ev.UPGRADE_MERGED:

@@ -18,9 +18,11 @@ from gitupgrade.errors import RefMovedError, RefusedError
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.execute import Build, Executor, UpgradeOutcome
 from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.manager.static_checks import StaticReport
 from gitupgrade.manager.validation import Validator, Verdict
 from gitupgrade.repo import BranchName, CommitId
 from gitupgrade.repo.branches import delete_ref, upgrade_branch
+from gitupgrade.repo.diffs import changed_files
 from gitupgrade.repo.merge import cherry_pick
 from gitupgrade.repo.names import branch_ref
 from gitupgrade.suggestion import Suggestion
@@ -119,17 +121,29 @@ class BatchRunner:
         ex = self.executor
         validator = Validator(ex.staging.path, ex.repo.state_dir, config)
         baseline = members[0].build.baseline
-        suite_members = [m for m in members if policy.require_tests(m.suggestion.risk_level)]
+        need_tests = {m.record.id for m in members if policy.require_tests(m.suggestion.risk_level)}
+        # The static checks run on the stack too (before its suite), so every member is checked when there are any.
+        checked = members if baseline.static is not None else [m for m in members if m.record.id in need_tests]
+        passed_static: dict[str, StaticReport] = {}
 
         def test(group: Sequence[Member]) -> Verdict:
             top = self._stack(group, tip)
             ex.staging.checkout(top)
-            verdict = validator.check_tests(baseline) if baseline.tests is not None else Verdict(True)
+            static = validator.check_static(baseline, {f.path for f in changed_files(ex.repo, tip, top)})
+            if not static.ok:
+                return static
+            with_suite = baseline.tests is not None and any(m.record.id in need_tests for m in group)
+            verdict = validator.check_tests(baseline) if with_suite else Verdict(True)
             if verdict.ok and not validator.benchmark_command:
                 validator.remember(ex.repo.commit_tree(top), verdict.tests)  # the next base, once merged
-            return validator.check_benchmark(baseline) if verdict.ok else verdict
+            verdict = validator.check_benchmark(baseline) if verdict.ok else verdict
+            if verdict.ok and static.static is not None and baseline.static is not None:
+                validator.static.remember(ex.repo.commit_tree(top), baseline.static, static.static)
+                for member in group:
+                    passed_static.setdefault(member.record.id, static.static)
+            return replace(verdict, static=static.static)
 
-        verdicts = bisect(suite_members, test) if suite_members else {}
+        verdicts = bisect(checked, test) if checked else {}
         ex.suite_runs += validator.suite_runs
         outcomes: dict[str, UpgradeOutcome] = {}
         approved: list[tuple[Member, dict[str, Any]]] = []
@@ -138,6 +152,13 @@ class BatchRunner:
             build = member.build
             if verdict is not None:
                 build = replace(build, verdict=verdict)
+            elif member.record.id in passed_static:
+                static = replace(build.verdict, static=passed_static[member.record.id])
+                branch = upgrade_branch(member.record.id)
+                build = replace(
+                    build, commit=ex.with_static_trailer(branch, CommitId(build.commit), static), verdict=static
+                )
+                member = replace(member, build=build)
             common = ex.common_fields(member.record.id, member.suggestion, build, started, 1)
             if verdict is not None:
                 outcomes[member.record.id] = ex.record_failure(common, build)

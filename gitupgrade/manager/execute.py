@@ -25,7 +25,7 @@ from gitupgrade.manager.validation import Baseline, Validator, Verdict, imports_
 from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
 from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.repo.branches import backup, delete_ref, point_branch, upgrade_branch
-from gitupgrade.repo.commits import commit_worktree, format_message, is_ancestor
+from gitupgrade.repo.commits import add_trailers, commit_worktree, format_message, is_ancestor
 from gitupgrade.repo.diffs import changed_files
 from gitupgrade.repo.merge import merge as merge_in_memory
 from gitupgrade.repo.names import branch_ref
@@ -48,6 +48,7 @@ LEDGER_FAILURE_TYPES = frozenset(
         "llm_invalid_diff",
         "llm_unavailable",
         "llm_timeout",
+        "static_check",
     }
 )
 
@@ -83,6 +84,7 @@ class UpgradeOutcome:
     fast_forward: bool | None = None
     attempts: int = 1
     approval: str | None = None  # why it merged without review, or waits for one
+    static_checks: dict[str, Any] | None = None  # per tool base→after, and the new findings
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -197,6 +199,9 @@ class Executor:
             )
         if verdict.ok and with_suite and not validator.benchmark_command:
             validator.remember(self.repo.commit_tree(commit), verdict.tests)
+        if verdict.ok and verdict.static is not None and baseline.static is not None:
+            validator.static.remember(self.repo.commit_tree(commit), baseline.static, verdict.static)
+            commit = self.with_static_trailer(branch, commit, verdict)
         if verdict.ok and result.reason:
             # e.g. the model was unreachable and a rule did the work: say so in the record
             verdict = replace(verdict, detail=result.reason)
@@ -213,6 +218,8 @@ class Executor:
         self.suite_runs += validator.suite_runs
         if need_tests and baseline.failing:
             raise BaselineFailingError(base, baseline.describe_failure())
+        if policy.require_checks():
+            baseline = replace(baseline, static=validator.static.baseline(self.repo.commit_tree(base)))
         return worktree, validator, baseline, need_tests
 
     def _validate(
@@ -233,13 +240,28 @@ class Executor:
                 verdict = validator.check_imports(
                     changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head)
                 )
+        # Static checks after the import check and before the suite: the linters take a second
+        # where a suite takes minutes, and mypy, incremental from the base's run, rechecks only
+        # what changed; a new finding then costs no suite run.
+        static = None
+        if verdict.ok and with_suite:
+            verdict = validator.check_static(baseline, changed)
+            static = verdict.static
         if verdict.ok and need_tests and with_suite:
             verdict = validator.check_tests(baseline)
         if verdict.ok and with_suite:
             bench = validator.check_benchmark(baseline)
             verdict = bench if not bench.ok else verdict
         self.suite_runs += validator.suite_runs - runs_before
-        return verdict
+        return replace(verdict, static=verdict.static or static)
+
+    def with_static_trailer(self, branch: BranchName, commit: CommitId, verdict: Verdict) -> CommitId:
+        """The validated commit re-made with a ``Static-Checks:`` trailer (same tree), ``branch`` moved to it."""
+        if verdict.static is None or not verdict.static.tools:
+            return commit
+        remade = add_trailers(self.repo, commit, {"Static-Checks": verdict.static.summary()})
+        point_branch(self.repo, branch, remade, "git upgrade: static checks trailer")
+        return remade
 
     def merge(
         self, common: dict[str, Any], target: BranchName, tip: CommitId, new: CommitId, fast_forward: bool = True
@@ -279,6 +301,8 @@ class Executor:
                 **self.common_fields(record.id, suggestion, build, started, attempt),
                 "detail": "approved by a reviewer",
             }
+            if common["static_checks"] is None and new == commit:
+                common["static_checks"] = record.static_checks  # as validated before the review
             if build.commit is None or not build.verdict.ok:
                 return self.record_failure(common, build)
             try:
@@ -352,6 +376,7 @@ class Executor:
             "attempts": attempts,
             "_type": suggestion.type,
             "_risk": suggestion.risk_level,
+            "static_checks": build.verdict.static.to_dict() if build.verdict.static else None,
             "_quality": build.quality,
         }
 

@@ -110,6 +110,7 @@ class UpgradeDiff:
     base_commit: str | None
     files: list[FileChangeView] = field(default_factory=list)
     patch: str = ""
+    static_checks: str | None = None  # the validation's per-tool summary, e.g. "mypy 0→0, ruff 3→3"
 
     def to_dict(self, with_patch: bool = False) -> dict[str, Any]:
         """Plain JSON-ready data (the patch text only when asked for)."""
@@ -142,6 +143,7 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
         base,
         files,
         text,
+        (getattr(record, "static_checks", None) or {}).get("summary"),
     )
 
 

@@ -100,8 +100,10 @@ class CommandResult:
     output: str
 
 
-def run_command(argv: list[str], cwd: Path, env: dict[str, str], timeout: float, state_dir: Path) -> CommandResult:
-    """Run ``argv`` in its own process group; on timeout kill the whole group."""
+def run_command(
+    argv: list[str], cwd: Path, env: dict[str, str], timeout: float, state_dir: Path, tail: int = OUTPUT_TAIL_CHARS
+) -> CommandResult:
+    """Run ``argv`` in its own process group; on timeout kill the whole group (output: its last ``tail`` characters)."""
     log = state_dir / "validation.log"
     group_file = state_dir / GROUP_FILE
     started = time.monotonic()
@@ -125,7 +127,7 @@ def run_command(argv: list[str], cwd: Path, env: dict[str, str], timeout: float,
         finally:
             group_file.unlink(missing_ok=True)
     seconds = time.monotonic() - started
-    text = log.read_bytes()[-OUTPUT_TAIL_CHARS:].decode("utf-8", "replace")
+    text = log.read_bytes()[-tail:].decode("utf-8", "replace")
     return CommandResult(exit_code, timed_out, seconds, text)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gitupgrade.config import Config
+from gitupgrade.manager.static_checks import StaticBaseline, StaticChecks, StaticReport
 from gitupgrade.manager.testrun import TestRun, command_env, python_roots, run_command, run_tests
 from gitupgrade.repo import CommitId, TreeId
 
@@ -38,6 +39,7 @@ class Baseline:
     tree: TreeId
     tests: TestRun | None
     benchmark_seconds: float | None
+    static: StaticBaseline | None = None  # the static checks' findings at the base
 
     @property
     def failing(self) -> bool:
@@ -63,6 +65,7 @@ class Verdict:
     failure_type: str | None = None
     detail: str = ""
     tests: TestRun | None = None
+    static: StaticReport | None = None
 
     @classmethod
     def fail(cls, failure_type: str, detail: str, tests: TestRun | None = None) -> Verdict:
@@ -81,6 +84,7 @@ class Validator:
         self.benchmark_command: str | None = config.get_path("validation.benchmark_command")
         self.max_slowdown = float(config.get_path("validation.max_slowdown"))
         self.suite_runs = 0  # how many times the test command ran (batches are judged by it)
+        self.static = StaticChecks(workdir, state_dir, config.get_path("validation.static_checks"), self.timeout)
 
     # -- baseline -----------------------------------------------------------------------------
     def baseline(self, tree: TreeId, with_tests: bool) -> Baseline:
@@ -183,6 +187,15 @@ class Validator:
         """Run the suite and compare it with the baseline."""
         after = self.run_suite("after")
         return compare(baseline.tests, after, self.timeout)
+
+    def check_static(self, baseline: Baseline, changed: Iterable[str]) -> Verdict:
+        """Run the project's static checks and compare with the base's: any new finding fails."""
+        if baseline.static is None:
+            return Verdict(True)
+        report = self.static.check(baseline.static, changed)
+        if report.new:
+            return Verdict(False, "static_check", report.failure_detail(), static=report)
+        return Verdict(True, static=report)
 
     def check_benchmark(self, baseline: Baseline) -> Verdict:
         """Time the benchmark command; slower than ``max_slowdown`` x baseline fails."""

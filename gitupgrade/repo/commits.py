@@ -90,3 +90,16 @@ def is_ancestor(repo: GitRepo, ancestor: CommitId, descendant: CommitId) -> bool
         return True
     with git_operation("compare commits"):
         return bool(repo.raw.descendant_of(pygit2.Oid(hex=descendant), pygit2.Oid(hex=ancestor)))
+
+
+def add_trailers(repo: GitRepo, commit: CommitId, trailers: Mapping[str, str]) -> CommitId:
+    """A commit like ``commit`` (tree, parents, author, committer) with ``trailers`` appended to its message.
+
+    The tree is the same, so what was validated on ``commit`` holds for the new one.
+    """
+    with git_operation("add trailers to a commit"):
+        old = repo.raw[commit].peel(pygit2.Commit)
+        lines = "\n".join(f"{key}: {value}" for key, value in trailers.items())
+        message = old.message.rstrip("\n") + "\n" + lines + "\n"
+        oid = repo.raw.create_commit(None, old.author, old.committer, message, old.tree_id, old.parent_ids)
+    return CommitId(str(oid))

@@ -1,0 +1,196 @@
+"""Which static checks a project runs: found in its own config files, or named in ours.
+
+``validation.static_checks`` is ``auto`` (detect from the checkout: tool sections of
+pyproject.toml, setup.cfg, tox.ini, the tools' own files, hook ids in
+``.pre-commit-config.yaml``), ``[]`` (none) or a list of ``{name, command, format}``.
+A detected tool is run as ``python -m <tool>`` in the user's environment, with its
+executable on PATH as the fallback; the arguments only choose a machine-readable
+output and keep caches out of the worktree, the project's config does the rest.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gitupgrade.errors import ConfigError
+
+SETTING = "self_upgrading.validation.static_checks"
+FORMATS = ("mypy", "ruff", "ruff-format", "flake8", "pylint", "black", "isort", "pyright")
+# Hook ids of .pre-commit-config.yaml, as each tool's own repository names them.
+HOOK_IDS = {
+    "mypy": "mypy",
+    "ruff": "ruff",
+    "ruff-check": "ruff",
+    "ruff-format": "ruff-format",
+    "flake8": "flake8",
+    "black": "black",
+    "isort": "isort",
+    "pylint": "pylint",
+    "pyright": "pyright",
+}
+# Hook arguments that would install packages or rewrite files are never passed on.
+_UNSAFE_ARGS = ("--install-types", "--non-interactive", "--fix", "--write")
+_NOT_SOURCES = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "build", "dist"}
+# Files where a project shows that it formats with ruff (``ruff format`` in a command).
+_FORMAT_EVIDENCE = ("Makefile", "tox.ini", "noxfile.py", "justfile", ".pre-commit-config.yaml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One static check: its name, how to run it and how to read its output.
+
+    A detected tool has ``module`` (run ``python -m module *args``, the executable of the
+    same name on PATH as fallback); a configured one has a shell ``command``.
+    """
+
+    name: str
+    format: str
+    module: str | None = None
+    args: tuple[str, ...] = ()
+    command: str | None = None
+
+
+def configured_checks(setting: Any, workdir: Path) -> list[Check]:
+    """The checks of ``validation.static_checks`` for the checkout in ``workdir``."""
+    if setting == "auto":
+        return detect(workdir)
+    if not isinstance(setting, list):
+        raise ConfigError(f"{SETTING} must be auto, [] or a list of {{name, command, format}}, got {setting!r}")
+    checks = []
+    for number, item in enumerate(setting):
+        where = f"{SETTING}[{number}]"
+        if not isinstance(item, dict) or set(item) != {"name", "command", "format"}:
+            raise ConfigError(f"{where} must be a mapping with exactly the keys name, command and format")
+        if not all(isinstance(item[key], str) and item[key].strip() for key in item):
+            raise ConfigError(f"{where}: name, command and format must be non-empty strings")
+        if item["format"] not in FORMATS:
+            raise ConfigError(f"{where}.format must be one of {', '.join(FORMATS)}, got {item['format']!r}")
+        checks.append(Check(item["name"], item["format"], command=item["command"]))
+    return checks
+
+
+def detect(workdir: Path) -> list[Check]:
+    """The tools the project's files show it runs, in a fixed order."""
+    pyproject = _toml(workdir / "pyproject.toml")
+    tool: dict[str, Any] = pyproject["tool"] if isinstance(pyproject.get("tool"), dict) else {}
+    ini = {name: _ini(workdir / name) for name in ("setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini")}
+    hooks = _hooks(workdir / ".pre-commit-config.yaml")
+    found: dict[str, Check] = {}
+
+    mypy_ini = next((ini[n] for n in ("mypy.ini", ".mypy.ini", "setup.cfg") if ini[n].has_section("mypy")), None)
+    if "mypy" in tool or mypy_ini is not None or "mypy" in hooks:
+        args = [a for a in hooks.get("mypy", []) if not a.startswith(_UNSAFE_ARGS)]
+        targets = _mypy_targets(workdir, tool, mypy_ini)
+        found["mypy"] = Check("mypy", "mypy", "mypy", (*args, "--no-pretty", "--no-error-summary", *targets))
+    if "pyright" in tool or (workdir / "pyrightconfig.json").is_file() or "pyright" in hooks:
+        found["pyright"] = Check("pyright", "pyright", "pyright", ("--outputjson",))
+    ruff_files = (workdir / "ruff.toml").is_file() or (workdir / ".ruff.toml").is_file()
+    if "ruff" in tool or ruff_files or "ruff" in hooks:
+        found["ruff"] = Check("ruff", "ruff", "ruff", ("check", "--output-format=json", "--no-cache", "--no-fix"))
+    ruff_format = isinstance(tool.get("ruff"), dict) and "format" in tool["ruff"]
+    if "ruff-format" in hooks or ruff_format or _mentions_ruff_format(workdir):
+        found["ruff-format"] = Check("ruff-format", "ruff-format", "ruff", ("format", "--check", "--no-cache"))
+    if any(ini[n].has_section("flake8") for n in ("setup.cfg", "tox.ini", ".flake8")) or "flake8" in hooks:
+        found["flake8"] = Check("flake8", "flake8", "flake8", ("--format=default", "."))
+    if "black" in tool or "black" in hooks:
+        found["black"] = Check("black", "black", "black", ("--check", "--no-color", "."))
+    isort_ini = any(ini[n].has_section("isort") for n in ("setup.cfg", "tox.ini"))
+    if "isort" in tool or (workdir / ".isort.cfg").is_file() or isort_ini or "isort" in hooks:
+        found["isort"] = Check("isort", "isort", "isort", ("--check-only", "."))
+    pylintrc = (workdir / ".pylintrc").is_file() or (workdir / "pylintrc").is_file()
+    if "pylint" in tool or pylintrc or "pylint" in hooks:
+        template = "--msg-template={path}:{line}:{column}: {msg_id} {msg}"
+        found["pylint"] = Check("pylint", "pylint", "pylint", ("--score=n", template, *source_targets(workdir)))
+    return list(found.values())
+
+
+def source_targets(workdir: Path) -> list[str]:
+    """What to check when the tool's config names no files: ``src`` or the top-level packages and modules."""
+    if (workdir / "src").is_dir():
+        return ["src"]
+    targets = []
+    for entry in sorted(workdir.iterdir()):
+        name = entry.name
+        if name.startswith((".", "_")) or name in _NOT_SOURCES:
+            continue
+        if entry.is_dir() and (entry / "__init__.py").is_file() and name.isidentifier():
+            targets.append(name)
+        elif entry.suffix == ".py" and entry.is_file() and name not in ("setup.py", "conftest.py"):
+            if not name.startswith("test_") and entry.stem.isidentifier():
+                targets.append(name)
+    return targets or ["."]
+
+
+def _mypy_targets(workdir: Path, tool: dict[str, Any], ini: configparser.ConfigParser | None) -> list[str]:
+    """No targets when mypy's config names its ``files`` and they exist; else what to check.
+
+    An sdist may lack a folder the config names (``files = src, tests, examples`` without
+    examples/), which makes mypy stop at once: then the named files that exist are passed.
+    """
+    configured = (tool.get("mypy") or {}).get("files")
+    if configured is None and ini is not None and ini.has_option("mypy", "files"):
+        configured = ini.get("mypy", "files")
+    if configured is None:
+        return source_targets(workdir)
+    names = configured.split(",") if isinstance(configured, str) else [str(n) for n in configured]
+    names = [n.strip() for n in names if n.strip()]
+    present = [n for n in names if any(ch in n for ch in "*?[") or (workdir / n).exists()]
+    if len(present) == len(names):
+        return []
+    return present or source_targets(workdir)
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _ini(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        pass
+    return parser
+
+
+def _hooks(path: Path) -> dict[str, list[str]]:
+    """``{tool: hook args}`` for the hooks of .pre-commit-config.yaml that run a tool we know."""
+    try:
+        document = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    found: dict[str, list[str]] = {}
+    repos = document.get("repos") if isinstance(document, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks if isinstance(hooks, list) else []:
+            tool = HOOK_IDS.get(str(hook.get("id"))) if isinstance(hook, dict) else None
+            if tool is not None:
+                args = hook.get("args")
+                found[tool] = [str(a) for a in args] if isinstance(args, list) else []
+    return found
+
+
+def _mentions_ruff_format(workdir: Path) -> bool:
+    pattern = re.compile(r"\bruff\s+format\b")
+    paths = [workdir / name for name in _FORMAT_EVIDENCE]
+    workflows = workdir / ".github" / "workflows"
+    if workflows.is_dir():
+        paths += sorted(workflows.glob("*.y*ml"))
+    for path in paths:
+        try:
+            if pattern.search(path.read_text("utf-8", "replace")):
+                return True
+        except OSError:
+            continue
+    return False
