@@ -8,6 +8,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 RISK_LEVELS = ("low", "medium", "high", "critical")
+# Labels of ``priority_thresholds``, lowest first: the risk levels with the spec's ``minimal`` below.
+PRIORITY_LABELS = ("minimal", *RISK_LEVELS)
+# Priorities are on the spec's 1-10 scale (the scale of ``priority_thresholds``).
+PRIORITY_MIN, PRIORITY_MAX = 1, 10
 
 SUGGESTION_TYPES = (
     "god_class",
@@ -35,7 +39,7 @@ class Suggestion:
     title: str
     description: str
     risk_level: str
-    priority: int
+    priority: float
     affected_modules: tuple[str, ...]
     evidence: dict[str, Any] = field(default_factory=dict)
     strategy: str = "rule"
@@ -52,6 +56,24 @@ class Suggestion:
         values = dict(data)
         values["affected_modules"] = tuple(values.get("affected_modules", ()))
         return cls(**{k: values[k] for k in cls.__dataclass_fields__ if k in values})
+
+
+def shown_priority(priority: float | None) -> int:
+    """The whole number a priority is shown as (``Priority: 7``), on the 1-10 scale.
+
+    Priorities carry a tenth inside their band so that the queue order stays fine; shown,
+    they are rounded down, so a priority shown as 7 is at or above a threshold of 7 and
+    the label read from the shown number is the label of the priority itself. Values
+    above 10 are priorities recorded on the old 0-100 scale and are divided by ten.
+    """
+    value = normalized_priority(priority)
+    return max(PRIORITY_MIN, min(PRIORITY_MAX, int(value)))
+
+
+def normalized_priority(priority: float | None) -> float:
+    """A priority on the 1-10 scale; ledgers written before it recorded 0-100."""
+    value = float(priority or 0)
+    return round(value / 10, 1) if value > PRIORITY_MAX else value
 
 
 def stable_id(kind: str, *parts: Any) -> str:

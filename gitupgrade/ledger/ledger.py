@@ -174,10 +174,16 @@ class UpgradeLedger(LedgerRecorder):
             scan = conn.execute(
                 "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)
             ).fetchone()
+            statistics = stats.get_upgrade_statistics(conn, now or datetime.now(UTC))
+            learning = self.config["learning"]
+            # the switches of the spec's learning section: which patterns the overview reports
+            if not learning["success_pattern_tracking"]:
+                statistics["type_statistics"] = None
+            failures = stats.analyze_failure_patterns(conn) if learning["failure_pattern_analysis"] else None
             return {
-                "statistics": stats.get_upgrade_statistics(conn, now or datetime.now(UTC)),
+                "statistics": statistics,
                 "indicators": stats.indicators(conn),
-                "failure_analysis": stats.analyze_failure_patterns(conn),
+                "failure_analysis": failures,
                 "last_upgrades": stats.last_upgrades(conn),
                 "last_scan": json.loads(scan[0]) if scan else None,
             }

@@ -18,7 +18,7 @@ def open_ledger(path: Any, config_file: Any = None) -> tuple[GitRepo, UpgradeLed
 
 
 def make_suggestion(
-    number: int, upgrade_type: str = "god_class", risk: str = "medium", module: str = "pkg.mod", priority: int = 80
+    number: int, upgrade_type: str = "god_class", risk: str = "medium", module: str = "pkg.mod", priority: float = 8
 ) -> Suggestion:
     """A suggestion of ``upgrade_type``, distinct per ``number``."""
     return Suggestion(

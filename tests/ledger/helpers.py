@@ -23,7 +23,7 @@ def suggestion(suggestion_id: str, kind: str = "circular_import", title: str = "
         "title": title,
         "description": "",
         "risk_level": "low",
-        "priority": 50,
+        "priority": 5,
         "affected_modules": ["pkg/a.py"],
         "evidence": {},
         "strategy": "rule",
