@@ -114,7 +114,8 @@ def interpreter_of(command: str) -> str:
 
 def missing_program_error(program: str) -> UserError:
     """The error for a program (the project's interpreter) that is not on PATH."""
-    return UserError(f"cannot run the project's tests: `{program}` is not on PATH", hint=_INTERPRETER_HINT)
+    where = "does not exist" if os.sep in program else "is not on PATH"
+    return UserError(f"cannot run the project's tests: `{program}` {where}", hint=_INTERPRETER_HINT)
 
 
 def is_pytest(command: str) -> bool:
