@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -56,6 +57,31 @@ class Suggestion:
         values = dict(data)
         values["affected_modules"] = tuple(values.get("affected_modules", ()))
         return cls(**{k: values[k] for k in cls.__dataclass_fields__ if k in values})
+
+
+def coerce_suggestion(value: Suggestion | Mapping[str, Any] | Any) -> Suggestion:
+    """A :class:`Suggestion` from one, from its dict (the spec's form), or from a value with ``to_dict()``.
+
+    A dict written by hand may leave out what the analyzer always fills in: the title
+    defaults to the type, the risk to medium, the priority to the middle of the scale,
+    and the id to a stable hash of the rest.
+    """
+    if isinstance(value, Suggestion):
+        return value
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise TypeError(f"a suggestion is a Suggestion or a dict, not {type(value).__name__}")
+    data = dict(value)
+    if "type" not in data:
+        raise ValueError("a suggestion needs its type (one of " + ", ".join(SUGGESTION_TYPES) + ")")
+    data.setdefault("title", str(data["type"]))
+    data.setdefault("description", "")
+    data.setdefault("risk_level", "medium")
+    data.setdefault("priority", 5)
+    data.setdefault("affected_modules", [])
+    data.setdefault("id", stable_id(str(data["type"]), sorted(data["affected_modules"]), data.get("evidence", {})))
+    return Suggestion.from_dict(data)
 
 
 def shown_priority(priority: float | None) -> int:

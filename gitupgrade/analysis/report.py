@@ -92,6 +92,10 @@ class AnalysisReport:
             "seconds": self.metadata.get("seconds"),
         }
 
+    def __getitem__(self, key: str) -> Any:
+        """The spec's dict access: ``report["modules"]``, ``report["upgrade_suggestions"]`` ..."""
+        return self.to_dict()[key]
+
     def to_dict(self) -> dict[str, Any]:
         """The spec's JSON structure plus scan metadata."""
         return {

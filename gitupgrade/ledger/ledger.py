@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -22,20 +23,21 @@ from gitupgrade.ledger import events as ev
 from gitupgrade.ledger import stats
 from gitupgrade.ledger.catchup import NotesIndexer, file_version
 from gitupgrade.ledger.index import IngestResult, LedgerIndex
-from gitupgrade.ledger.recorder import LedgerRecorder
+from gitupgrade.ledger.spec_log import SpecLedgerLog
 from gitupgrade.ledger.state import UpgradeRecord
 from gitupgrade.repo import CommitId, GitRepo
 from gitupgrade.repo import notes as git_notes
+from gitupgrade.spec_forms import as_repo, config_of
 
 DEFAULT_DB_NAME = "ledger.db"
 
 
-class UpgradeLedger(LedgerRecorder):
+class UpgradeLedger(SpecLedgerLog):
     """The audit trail of scans, upgrades, rollbacks and learning, for one repository."""
 
-    def __init__(self, repo: GitRepo, config: Config) -> None:
-        self.repo = repo
-        self.config = config
+    def __init__(self, repo: GitRepo | str | os.PathLike[str], config: Config | None = None) -> None:
+        self.repo = as_repo(repo)  # the spec's form: a path, and the repository's config at HEAD
+        self.config = config_of(self.repo, config)
         self.warnings: list[str] = []
         self._index: LedgerIndex | None = None
 

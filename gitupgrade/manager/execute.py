@@ -368,7 +368,7 @@ class Executor:
     def record(self, common: dict[str, Any], status: str, failure_type: str | None = None) -> UpgradeOutcome:
         """Write the ``upgrade_executed`` event of an end state and return the outcome."""
         payload = {k: v for k, v in common.items() if not k.startswith("_") and k != "attempts"}
-        self.ledger.log_upgrade_execution(
+        self.ledger.record_execution(
             {
                 **payload,
                 "status": status,

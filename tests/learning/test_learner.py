@@ -140,7 +140,7 @@ def test_next_scan_time_follows_the_last_scan_in_the_ledger(seeded) -> None:
     learner = learner_for(repo, ledger)
     now = datetime.now(UTC)
     assert learner.next_scan_time(now) == now and learner.scan_due(now)
-    ledger.log_scan(seed.base, {"modules": 1, "suggestions": 0}, [], [], 0)
+    ledger.record_scan(seed.base, {"modules": 1, "suggestions": 0}, [], [], 0)
     scanned = datetime.fromisoformat(ledger.last_scan()["ts"])
     assert learner.next_scan_time(now) == scanned + timedelta(hours=168)
     assert not learner.scan_due(scanned + timedelta(hours=167))
