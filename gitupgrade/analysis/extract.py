@@ -22,7 +22,7 @@ _GENERATED_SCAN_LINES = 30
 # The hard ceiling per file, whatever analysis.max_file_bytes allows: the syntax tree of a
 # module costs about 3.5 KB of memory per line and the walk about 0.1 ms per line, so a
 # 5 MB module of 200,000 lines took 22 s and 780 MB here. At the ceiling a file costs
-# about 5 s and 200 MB; hand-written modules stay far below it (the largest of
+# about 4 s and 220 MB; hand-written modules stay far below it (the largest of
 # CPython's standard library have about 10,000 lines).
 MAX_FILE_LINES = 50_000
 
