@@ -31,6 +31,7 @@ def test_analyzer_returns_the_spec_structure_for_the_repository_or_a_path(shop) 
         ["src/shop/inventory.py"],
     )
     assert 5 <= god["priority"] < 7  # a medium finding, on the 1-10 scale of priority_thresholds
+    assert god["priority_label"] == "medium"
     # a path, absolute or relative to the top, limits what is reported
     absolute = ArchitectAnalyzer(str(shop.path)).analyze_codebase(target_path=str(shop.path / "src/shop/__init__.py"))
     assert list(absolute["modules"]) == ["src/shop/__init__.py"] and absolute["upgrade_suggestions"] == []
