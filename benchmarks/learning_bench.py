@@ -111,7 +111,7 @@ def main() -> None:
         seed(ledger, repo.resolve_commit("HEAD"), count)
         events = len(ledger.events())
         print(f"seeded {count} upgrades ({events} events) in {time.perf_counter() - started:.1f} s")
-        ledger.log_scan(repo.resolve_commit("HEAD"), {"modules": 1}, [], [], 0)
+        ledger.record_scan(repo.resolve_commit("HEAD"), {"modules": 1}, [], [], 0)
         learner = Learner(ledger, config, state_path=repo.state_dir / "learning.json")
         probe = Suggestion(
             id="god_class-probe",

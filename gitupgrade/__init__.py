@@ -1,7 +1,7 @@
 """gitupgrade: ``git upgrade`` keeps a Python codebase's architecture healthy.
 
 The public API (the classes of the spec) is importable from here; imports are
-lazy so that ``git upgrade status`` does not pay for libcst or astroid.
+lazy so that ``git upgrade status`` does not pay for libcst.
 """
 
 from __future__ import annotations

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from gitupgrade.upgrade_types import TYPE_NAMES
+
 RISK_LEVELS = ("low", "medium", "high", "critical")
+# Labels of ``priority_thresholds``, lowest first: the risk levels with the spec's ``minimal`` below.
+PRIORITY_LABELS = ("minimal", *RISK_LEVELS)
+# Priorities are on the spec's 1-10 scale (the scale of ``priority_thresholds``).
+PRIORITY_MIN, PRIORITY_MAX = 1, 10
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,7 @@ class Suggestion:
     title: str
     description: str
     risk_level: str
-    priority: int
+    priority: float
     affected_modules: tuple[str, ...]
     evidence: dict[str, Any] = field(default_factory=dict)
     strategy: str = "rule"
@@ -43,6 +50,49 @@ class Suggestion:
         values = dict(data)
         values["affected_modules"] = tuple(values.get("affected_modules", ()))
         return cls(**{k: values[k] for k in cls.__dataclass_fields__ if k in values})
+
+
+def coerce_suggestion(value: Suggestion | Mapping[str, Any] | Any) -> Suggestion:
+    """A :class:`Suggestion` from one, from its dict (the spec's form), or from a value with ``to_dict()``.
+
+    A dict written by hand may leave out what the analyzer always fills in: the title
+    defaults to the type, the risk to medium, the priority to the middle of the scale,
+    and the id to a stable hash of the rest.
+    """
+    if isinstance(value, Suggestion):
+        return value
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise TypeError(f"a suggestion is a Suggestion or a dict, not {type(value).__name__}")
+    data = dict(value)
+    if "type" not in data:
+        raise ValueError("a suggestion needs its type (one of " + ", ".join(TYPE_NAMES) + ")")
+    data.setdefault("title", str(data["type"]))
+    data.setdefault("description", "")
+    data.setdefault("risk_level", "medium")
+    data.setdefault("priority", 5)
+    data.setdefault("affected_modules", [])
+    data.setdefault("id", stable_id(str(data["type"]), sorted(data["affected_modules"]), data.get("evidence", {})))
+    return Suggestion.from_dict(data)
+
+
+def shown_priority(priority: float | None) -> int:
+    """The whole number a priority is shown as (``Priority: 7``), on the 1-10 scale.
+
+    Priorities carry a tenth inside their band so that the queue order stays fine; shown,
+    they are rounded down, so a priority shown as 7 is at or above a threshold of 7 and
+    the label read from the shown number is the label of the priority itself. Values
+    above 10 are priorities recorded on the old 0-100 scale and are divided by ten.
+    """
+    value = normalized_priority(priority)
+    return max(PRIORITY_MIN, min(PRIORITY_MAX, int(value)))
+
+
+def normalized_priority(priority: float | None) -> float:
+    """A priority on the 1-10 scale; ledgers written before it recorded 0-100."""
+    value = float(priority or 0)
+    return round(value / 10, 1) if value > PRIORITY_MAX else value
 
 
 def stable_id(kind: str, *parts: Any) -> str:

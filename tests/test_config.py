@@ -113,5 +113,5 @@ def test_config_error_through_the_cli_is_one_line_and_exit_2(git_repo, run_cli, 
     bad.write_text("self_upgrading:\n  nope: 1\n")
     result = run_cli("--config", str(bad), "config", cwd=git_repo.path)
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == f"error: {bad}: unknown key self_upgrading.nope"
+    assert result.stderr.splitlines()[0] == f"error: {bad}: line 2: unknown key self_upgrading.nope"
     assert "Traceback" not in result.stderr

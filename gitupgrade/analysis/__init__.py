@@ -1,6 +1,6 @@
 """The ArchitectAnalyzer: facts per module, import graph and cycles, clones, coupling, smells.
 
-Only ``ast`` is used on the scan path; libcst and astroid stay out of it.
+Only ``ast`` is used on the scan path; libcst stays out of it.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from gitupgrade.analysis.selection import in_targets, normalize_targets, skip_re
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
 from gitupgrade.repo import BlobEntry, BlobId, GitRepo, iter_files, read_blob
+from gitupgrade.spec_forms import as_repo, config_of, repo_targets
 
 Progress = Callable[[int, int], None]
 _Work = tuple[str, BlobId, bytes]  # path, blob id, bytes of one file to parse
@@ -62,9 +63,10 @@ def git_blob_id(data: bytes) -> str:
 class ArchitectAnalyzer:
     """Finds architectural smells in a commit of a Python repository and ranks the fixes."""
 
-    def __init__(self, repo: GitRepo | None, config: Config) -> None:
-        self.repo = repo
-        self.config = config
+    def __init__(self, repo: GitRepo | str | os.PathLike[str] | None = None, config: Config | None = None) -> None:
+        # the spec's form: a path, and the repository's own config.yaml at HEAD
+        self.repo = None if repo is None else as_repo(repo)
+        self.config = config = config_of(self.repo, config)
         analysis = config["analysis"]
         self._min_clone_lines = int(analysis["duplicate_min_lines"])
         self._max_bytes = int(analysis["max_file_bytes"])
@@ -74,7 +76,7 @@ class ArchitectAnalyzer:
     # -- public API -----------------------------------------------------------------
     def analyze_codebase(
         self,
-        target_path: str | Sequence[str] | None = None,
+        target_path: str | os.PathLike[str] | Sequence[str] | None = None,
         rev: str = "HEAD",
         progress: Progress | None = None,
     ) -> AnalysisReport:
@@ -82,11 +84,14 @@ class ArchitectAnalyzer:
 
         The import graph always spans the whole repository, so a cycle through a
         target module is found even when the rest of the cycle lies outside it.
+        Targets are relative to the repository's top, or absolute paths inside it.
+        The report reads as the spec's dict (``report["upgrade_suggestions"]``) and
+        ``to_dict()`` gives all of it.
         """
         if self.repo is None:
             raise UserError("analyze_codebase needs a repository", hint="use analyze_sources for files in memory")
         with gc_paused():
-            return self._analyze_commit(target_path, rev, progress)
+            return self._analyze_commit(repo_targets(self.repo, target_path), rev, progress)
 
     def analyze_sources(self, files: Mapping[str, bytes]) -> AnalysisReport:
         """The same analysis of an in-memory file set (path -> bytes): no git, no cache."""

@@ -93,6 +93,8 @@ def build_report(
         "modules_in_graph": len(index.path_of),
         "import_edges": len(graph.edges),
         "generated_files": len(generated),
+        # the scale the priorities are on, and what labels them (priority_label in to_dict)
+        "priority_thresholds": dict(config["priority_thresholds"]),
     }
     return AnalysisReport(modules, global_issues, suggestions, metadata)
 

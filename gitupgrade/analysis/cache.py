@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gitupgrade.analysis.extract import MAX_FILE_LINES
 from gitupgrade.analysis.facts import FACTS_VERSION
 
 CACHE_FILE = "analysis-cache.sqlite3"
@@ -24,7 +25,8 @@ _BATCH = 500  # below SQLite's bound-parameter limit
 
 def cache_key(min_clone_lines: int) -> str:
     """The settings a facts row was computed with (clone fingerprints depend on Python's tuple hash)."""
-    return f"v{FACTS_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/clone{min_clone_lines}"
+    version = f"v{FACTS_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}"
+    return f"{version}/clone{min_clone_lines}/lines{MAX_FILE_LINES}"
 
 
 class FactsCache:

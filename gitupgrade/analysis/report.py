@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitupgrade.analysis.facts import ModuleFacts
+from gitupgrade.analysis.suggest import label_of
 from gitupgrade.suggestion import Suggestion
 
 
@@ -92,12 +93,23 @@ class AnalysisReport:
             "seconds": self.metadata.get("seconds"),
         }
 
+    def __getitem__(self, key: str) -> Any:
+        """The spec's dict access: ``report["modules"]``, ``report["upgrade_suggestions"]`` ..."""
+        return self.to_dict()[key]
+
+    def _suggestion_dict(self, suggestion: Suggestion) -> dict[str, Any]:
+        data = suggestion.to_dict()
+        thresholds = self.metadata.get("priority_thresholds")
+        if thresholds:
+            data["priority_label"] = label_of(suggestion.priority, thresholds)
+        return data
+
     def to_dict(self) -> dict[str, Any]:
         """The spec's JSON structure plus scan metadata."""
         return {
             "modules": self.modules,
             "global_issues": self.global_issues,
-            "upgrade_suggestions": [s.to_dict() for s in self.suggestions],
+            "upgrade_suggestions": [self._suggestion_dict(s) for s in self.suggestions],
             "summary": self.summary(),
             "metadata": self.metadata,
         }

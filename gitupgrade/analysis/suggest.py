@@ -1,8 +1,9 @@
 """Findings become :class:`~gitupgrade.suggestion.Suggestion` values: stable id, risk, priority.
 
 A finding's ``severity`` names a band of ``priority_thresholds`` (low, medium,
-high, critical: the minimum priority of each label) and its ``strength`` (0..1)
-places it inside that band, so a priority read back through the thresholds
+high, critical: the minimum priority of each label on the spec's 1-10 scale;
+``minimal`` labels what falls below ``low``) and its ``strength`` (0..1) places it
+inside that band, to a tenth, so a priority read back through the thresholds
 gives the finding's severity again. The id hashes the finding's identity with
 the blob ids of the files it covers: a rescan of unchanged code yields the
 same id, an edit of a covered file a new one.
@@ -18,24 +19,27 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gitupgrade.analysis.smells.base import Finding
-from gitupgrade.suggestion import RISK_LEVELS, Suggestion, stable_id
+from gitupgrade.suggestion import PRIORITY_LABELS, PRIORITY_MAX, Suggestion, stable_id
 from gitupgrade.upgrade_types import llm_type
 
 
-def priority_of(severity: str, strength: float, thresholds: Mapping[str, Any]) -> int:
-    """A 0-100 priority inside the band of ``severity`` in ``priority_thresholds``."""
-    bands = sorted((float(thresholds[level]), level) for level in RISK_LEVELS)
+def priority_of(severity: str, strength: float, thresholds: Mapping[str, Any]) -> float:
+    """A 1-10 priority, to a tenth, inside the band of ``severity`` in ``priority_thresholds``.
+
+    The band runs from the severity's threshold up to just below the next higher one
+    (up to 10 for the highest), so the priority rounded down still carries its label.
+    """
     low = float(thresholds[severity])
-    higher = [value for value, _ in bands if value > low]
-    high = (min(higher) - 1) if higher else 100.0
+    higher = [float(thresholds[level]) for level in PRIORITY_LABELS if float(thresholds[level]) > low]
+    high = (min(higher) - 0.1) if higher else float(PRIORITY_MAX)
     strength = max(0.0, min(1.0, strength))
-    return int(max(0, min(100, round(low + strength * max(0.0, high - low)))))
+    return round(max(low, min(float(PRIORITY_MAX), low + strength * max(0.0, high - low))), 1)
 
 
-def label_of(priority: int, thresholds: Mapping[str, Any]) -> str:
-    """The priority label (low .. critical) a priority falls into."""
-    label = "low"
-    for level in RISK_LEVELS:
+def label_of(priority: float, thresholds: Mapping[str, Any]) -> str:
+    """The priority label (minimal .. critical) a priority falls into."""
+    label = PRIORITY_LABELS[0]
+    for level in PRIORITY_LABELS:
         if priority >= float(thresholds[level]):
             label = level
     return label

@@ -60,6 +60,14 @@ def render(report: LearningReport) -> None:
             f"adaptive thresholds {'on' if report.adaptive_thresholds else 'off'}",
             f"outcome-based scoring {'on' if report.outcome_based_scoring else 'off'}",
         ]
+        + [
+            f"{name} off"
+            for name, on in (
+                ("success pattern tracking", report.success_pattern_tracking),
+                ("failure pattern analysis", report.failure_pattern_analysis),
+            )
+            if not on
+        ]
     )
     if not report.learning_enabled:
         switches = "learning disabled: nothing below changes priority or approval"
@@ -68,6 +76,7 @@ def render(report: LearningReport) -> None:
     if not report.types:
         out.print("  no upgrade has finished yet")
         return
+    header = ("type", "attempts", "successes", "estimate", "trust", "failures")
     rows = [
         (
             t.type,
@@ -79,7 +88,9 @@ def render(report: LearningReport) -> None:
         )
         for t in report.types
     ]
-    _table(out, ("type", "attempts", "successes", "estimate", "trust", "failures"), rows)
+    if not report.failure_pattern_analysis:
+        header, rows = header[:-1], [row[:-1] for row in rows]
+    _table(out, header, rows)
     out.print()
     out.print("Trust", style="bold")
     for t in report.types:

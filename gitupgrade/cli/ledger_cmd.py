@@ -79,6 +79,9 @@ def render(overview: dict[str, Any]) -> None:
             for kind, r in st["type_statistics"].items()
         ]
         _table(out, "By type", ("type", "upgrades", "succeeded", "success rate"), rows)
+    elif st["type_statistics"] is None:
+        out.print()
+        out.print("By type: off (learning.success_pattern_tracking)", style="bold")
     if overview["last_upgrades"]:
         rows = [
             (
@@ -91,6 +94,9 @@ def render(overview: dict[str, Any]) -> None:
         ]
         _table(out, "Last upgrades", ("id", "type", "status", "updated"), rows)
     out.print()
+    if fa is None:
+        out.print("Failure analysis: off (learning.failure_pattern_analysis)", style="bold")
+        return
     out.print(f"Failure analysis: {fa['total_failures']} failed executions", style="bold")
     for kind, count in fa["failure_types"].items():
         out.print(f"  {kind}: {count}")

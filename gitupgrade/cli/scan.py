@@ -14,6 +14,7 @@ from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, is_interactive, print_json
 from gitupgrade.errors import UserError
 from gitupgrade.repo import GitRepo
+from gitupgrade.suggestion import shown_priority
 
 if TYPE_CHECKING:
     from gitupgrade.analysis import AnalysisReport
@@ -125,7 +126,7 @@ def render_scan(report: AnalysisReport, extra_lines: list[str] | None = None) ->
         line(f"Top {len(shown)} suggestions:")
         for suggestion in shown:
             line(
-                f"  {suggestion.priority:>3}  {suggestion.risk_level:<8} {suggestion.type:<23} "
+                f"  {shown_priority(suggestion.priority):>2}  {suggestion.risk_level:<8} {suggestion.type:<23} "
                 f"{suggestion.title}  [{suggestion.id}]"
             )
     for extra in extra_lines or []:

@@ -7,6 +7,7 @@ import click
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.manager import UpgradeManager
+from gitupgrade.suggestion import shown_priority
 
 
 @click.command("status")
@@ -54,7 +55,9 @@ def command(app: AppContext, as_json: bool) -> None:
         if rows:
             out.print(f"{title}:", markup=False, soft_wrap=True)
             for row in rows:
-                out.print(f"  {row['id']}  p{row['priority']}  {row['title']}", markup=False, soft_wrap=True)
+                out.print(
+                    f"  {row['id']}  p{shown_priority(row['priority'])}  {row['title']}", markup=False, soft_wrap=True
+                )
     if status["recently_completed"]:
         out.print("recently completed:", markup=False, soft_wrap=True)
         for row in status["recently_completed"]:

@@ -1,29 +1,47 @@
-"""Loading and validating configuration: packaged defaults < repository config < --config file."""
+"""Loading and validating configuration: packaged defaults < repository config < --config file.
+
+Only the ``self_upgrading`` section is read; the rest of a shared ``config.yaml``
+belongs to other programs. Every error inside the section is collected and reported
+at once, each with its key path, line and a hint. Each effective value remembers the
+source that set it (``git upgrade config`` shows them).
+"""
 
 from __future__ import annotations
 
 import copy
+import difflib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gitupgrade.config.schema import SCHEMA, Field
+from gitupgrade.config.schema import PRIORITY_LABELS, SCHEMA, Field
+from gitupgrade.config.yamlread import UnknownTag, parse
 from gitupgrade.errors import ConfigError, UserError
 from gitupgrade.repo import CommitId, GitRepo, read_file
 
 SECTION = "self_upgrading"
 REPO_CONFIG_PATH = "config.yaml"
+DEFAULTS_LABEL = "defaults"
 
 
 class Config(Mapping[str, Any]):
-    """The validated, merged ``self_upgrading`` section (read-only)."""
+    """The validated, merged ``self_upgrading`` section (read-only).
 
-    def __init__(self, data: dict[str, Any], sources: tuple[str, ...] = ("defaults",)) -> None:
+    ``sources`` lists the files merged, lowest first; ``origins`` maps each leaf key
+    path (``analysis.max_file_bytes``) to the source that set its value.
+    """
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        sources: tuple[str, ...] = (DEFAULTS_LABEL,),
+        origins: dict[str, str] | None = None,
+    ) -> None:
         self._data = data
         self.sources = sources
+        self.origins = origins if origins is not None else dict.fromkeys(leaf_paths(data), DEFAULTS_LABEL)
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -41,9 +59,46 @@ class Config(Mapping[str, Any]):
             node = node[part]
         return node
 
+    def origin(self, dotted: str) -> str:
+        """Where the value at ``dotted`` came from (defaults, ``config.yaml at <commit>``, a file)."""
+        return self.origins.get(dotted, DEFAULTS_LABEL)
+
     def to_dict(self) -> dict[str, Any]:
         """A deep copy of the configuration as plain data."""
         return copy.deepcopy(self._data)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error in a ``self_upgrading`` section: where, what, and what to do."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    def describe(self) -> str:
+        """``line N: message (hint)`` for the error listing."""
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+class ConfigErrors(ConfigError):
+    """Every error of one configuration source; ``problems`` lists them in file order."""
+
+    def __init__(self, label: str, problems: list[Problem]) -> None:
+        if len(problems) == 1:
+            only = problems[0]
+            where = f"line {only.line}: " if only.line else ""
+            super().__init__(f"{label}: {where}{only.message}", hint=only.hint)
+        else:
+            listing = "\n".join(f"  {p.describe()}" for p in problems)
+            super().__init__(
+                f"{label}: {len(problems)} errors in {SECTION}:\n{listing}",
+                hint="fix them all, then `git upgrade config` shows the effective values",
+            )
+        self.label = label
+        self.problems = problems
 
 
 def default_config() -> Config:
@@ -59,12 +114,13 @@ def load_config(
 ) -> Config:
     """Merge the repository's ``config.yaml`` at ``commit`` and ``override_file`` over the defaults."""
     data = default_config().to_dict()
-    sources = ["defaults"]
+    origins = dict.fromkeys(leaf_paths(data), DEFAULTS_LABEL)
+    sources = [DEFAULTS_LABEL]
     if repo is not None and commit is not None:
         blob = read_file(repo, commit, REPO_CONFIG_PATH)
         if blob is not None:
             label = f"{REPO_CONFIG_PATH} at {commit[:8]}"
-            _merge(data, _section(_decode(blob, label), label), label)
+            _merge(data, _section(_decode(blob, label), label), label, origins)
             sources.append(label)
     if override_file is not None:
         path = Path(override_file)
@@ -72,9 +128,19 @@ def load_config(
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"cannot read config file {path}: {exc}") from exc
-        _merge(data, _section(text, str(path)), str(path))
+        _merge(data, _section(text, str(path)), str(path), origins)
         sources.append(str(path))
-    return Config(data, tuple(sources))
+    _check_merged(data, origins)
+    return Config(data, tuple(sources), origins)
+
+
+def leaf_paths(node: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The dotted paths of the leaves (non-mapping values) of ``node``."""
+    paths: list[str] = []
+    for key, value in node.items():
+        path = f"{prefix}{key}"
+        paths.extend(leaf_paths(value, f"{path}.") if isinstance(value, dict) else [path])
+    return paths
 
 
 def _decode(blob: bytes, label: str) -> str:
@@ -85,58 +151,109 @@ def _decode(blob: bytes, label: str) -> str:
 
 
 def _section(text: str, label: str) -> dict[str, Any]:
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{label}: invalid YAML: {str(exc).splitlines()[0]}") from exc
+    document, lines = parse(text, label)
     if document is None:
         return {}
     if not isinstance(document, dict):
         raise ConfigError(f"{label}: expected a mapping at the top level")
+    # Everything but our section belongs to other programs: never read, never judged.
     section = document.get(SECTION, {})
     if section is None:
         return {}
     if not isinstance(section, dict):
-        raise ConfigError(f"{label}: {SECTION} must be a mapping")
-    _validate(section, SCHEMA, SECTION, label)
+        raise ConfigErrors(
+            label, [Problem(SECTION, lines.get(SECTION), f"{SECTION} must be a mapping, got {_kind(section)}")]
+        )
+    problems: list[Problem] = []
+    _validate(section, SCHEMA, SECTION, lines, problems)
+    if problems:
+        raise ConfigErrors(label, problems)
     return section
 
 
-def _validate(node: dict[str, Any], schema: dict[str, Any], path: str, label: str) -> None:
+def _validate(
+    node: dict[str, Any], schema: dict[str, Any], path: str, lines: dict[str, int], problems: list[Problem]
+) -> None:
     for key, value in node.items():
         key_path = f"{path}.{key}"
+        line = lines.get(key_path)
         if key not in schema:
-            known = ", ".join(sorted(schema))
-            raise ConfigError(f"{label}: unknown key {key_path}", hint=f"known keys here: {known}")
+            problems.append(Problem(key_path, line, f"unknown key {key_path}", _unknown_key_hint(str(key), schema)))
+            continue
         expected = schema[key]
-        if isinstance(expected, dict):
+        if isinstance(value, UnknownTag):
+            problems.append(
+                Problem(
+                    key_path,
+                    line,
+                    f"{key_path} uses the YAML tag {value.tag}, which git upgrade does not read",
+                    "write the value itself; other programs' tags are fine outside self_upgrading",
+                )
+            )
+        elif isinstance(expected, dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"{label}: {key_path} must be a mapping, got {_kind(value)}")
-            _validate(value, expected, key_path, label)
+                problems.append(Problem(key_path, line, f"{key_path} must be a mapping, got {_kind(value)}"))
+                continue
+            _validate(value, expected, key_path, lines, problems)
         else:
-            _check_field(value, expected, key_path, label)
+            message = _check_field(value, expected, key_path)
+            if message is not None:
+                problems.append(Problem(key_path, line, message, _field_hint(expected)))
 
 
-def _check_field(value: Any, field: Field, key_path: str, label: str) -> None:
-    def fail() -> ConfigError:
-        return ConfigError(f"{label}: {key_path} must be {field.describe()}, got {_kind(value)}")
-
+def _check_field(value: Any, field: Field, key_path: str) -> str | None:
+    """What is wrong with ``value`` for ``field``, or None when it fits."""
+    wrong = f"{key_path} must be {field.describe()}, got {_kind(value)}"
     if value is None:
-        if not field.nullable:
-            raise fail()
-        return
+        return None if field.nullable else wrong
     # bool is an int subclass in Python; a YAML `yes` must not pass as a number.
     if isinstance(value, bool) and bool not in field.types:
-        raise fail()
+        return wrong
     if not isinstance(value, field.types):
-        raise fail()
+        return wrong
     if field.choices is not None and value not in field.choices:
-        raise fail()
+        return wrong
     if field.minimum is not None and value < field.minimum:
-        raise ConfigError(f"{label}: {key_path} must be at least {field.minimum}, got {value}")
+        return f"{key_path} must be at least {field.minimum:g}, got {value}"
+    if field.maximum is not None and value > field.maximum:
+        return f"{key_path} must be at most {field.maximum:g}, got {value}"
     if isinstance(value, list) and field.item_type is not None:
         if not all(isinstance(item, field.item_type) for item in value):
-            raise fail()
+            return wrong
+    return None
+
+
+def _field_hint(field: Field) -> str | None:
+    if field.maximum is not None and field.minimum is not None:
+        return f"the spec's priority scale: a whole number from {field.minimum:g} to {field.maximum:g}"
+    if bool in field.types:
+        return "write true or false"
+    return None
+
+
+def _unknown_key_hint(key: str, schema: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(schema), n=1)
+    if close:
+        return f"did you mean {close[0]}?"
+    return f"known keys here: {', '.join(sorted(schema))}"
+
+
+def _check_merged(data: dict[str, Any], origins: dict[str, str]) -> None:
+    """Checks across keys, on the effective values: the thresholds must rise with the labels."""
+    thresholds = data["priority_thresholds"]
+    for lower, higher in zip(PRIORITY_LABELS, PRIORITY_LABELS[1:], strict=False):
+        if thresholds[lower] <= thresholds[higher]:
+            continue
+        # blame the key a file set (the other one kept its default), else the higher label's
+        keys = [f"priority_thresholds.{lower}", f"priority_thresholds.{higher}"]
+        culprit = keys[0] if origins.get(keys[1], DEFAULTS_LABEL) == DEFAULTS_LABEL else keys[1]
+        problem = Problem(
+            f"{SECTION}.{culprit}",
+            None,
+            f"{SECTION}.{keys[0]} ({thresholds[lower]}) is above {keys[1]} ({thresholds[higher]})",
+            "thresholds rise from minimal to critical",
+        )
+        raise ConfigErrors(origins.get(culprit, DEFAULTS_LABEL), [problem])
 
 
 def _kind(value: Any) -> str:
@@ -145,9 +262,13 @@ def _kind(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any], label: str) -> None:
+def _merge(
+    base: dict[str, Any], override: dict[str, Any], label: str, origins: dict[str, str], prefix: str = ""
+) -> None:
     for key, value in override.items():
+        path = f"{prefix}{key}"
         if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value, label)
+            _merge(base[key], value, label, origins, f"{path}.")
         else:
             base[key] = copy.deepcopy(value)
+            origins[path] = label

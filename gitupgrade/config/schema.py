@@ -15,6 +15,7 @@ class Field:
     choices: tuple[Any, ...] | None = None
     item_type: type | None = None  # for lists
     minimum: float | None = None
+    maximum: float | None = None
 
     def describe(self) -> str:
         """The expected type in words, for error messages."""
@@ -35,10 +36,23 @@ INT = Field((int,), minimum=0)
 NUMBER = Field((int, float), minimum=0)
 STR = Field((str,))
 OPT_STR = Field((str,), nullable=True)
+OPT_BOOL = Field((bool,), nullable=True)
 STR_LIST = Field((list,), item_type=str)
 RISK_LEVELS = ("low", "medium", "high", "critical")
+PRIORITY_LABELS = ("minimal", *RISK_LEVELS)
+# The spec's priority scale; whole numbers, so a priority shown rounded down keeps its label.
+PRIORITY = Field((int,), minimum=1, maximum=10)
 
 _RISK_POLICY = {"auto_approve": BOOL, "require_tests": BOOL}
+# The spec's flat form of the risk policy, beside the project's per-level form; null = not set.
+_SPEC_RISK_POLICY = {f"auto_approve_{level}_risk": OPT_BOOL for level in RISK_LEVELS}
+
+# Keys of the spec that belong to the system it was written for: accepted, and without effect here.
+NO_EFFECT = {
+    "integration.reflection_engine": "git upgrade has no reflection engine (a part of the spec's own system)",
+    "integration.recursive_planner": "git upgrade has no recursive planner (a part of the spec's own system)",
+    "integration.self_prompter": "git upgrade has no self-prompter (a part of the spec's own system)",
+}
 
 SCHEMA: dict[str, Any] = {
     "enabled": BOOL,
@@ -50,11 +64,17 @@ SCHEMA: dict[str, Any] = {
     "test_execution_required": BOOL,
     "backup_retention_days": INT,
     "max_upgrade_retries": INT,
-    "risk_policies": {level: dict(_RISK_POLICY) for level in RISK_LEVELS},
+    "risk_policies": {
+        **{level: dict(_RISK_POLICY) for level in RISK_LEVELS},
+        **_SPEC_RISK_POLICY,
+        "require_manual_review": BOOL,
+    },
     "max_queued_risk": Field((str,), choices=RISK_LEVELS),
-    "priority_thresholds": {level: NUMBER for level in RISK_LEVELS},
+    "priority_thresholds": {level: PRIORITY for level in PRIORITY_LABELS},
     "learning": {
         "enabled": BOOL,
+        "success_pattern_tracking": BOOL,
+        "failure_pattern_analysis": BOOL,
         "outcome_based_scoring": BOOL,
         "adaptive_thresholds": BOOL,
         "min_attempts": INT,
@@ -63,7 +83,14 @@ SCHEMA: dict[str, Any] = {
         "prior_successes": NUMBER,
         "prior_failures": NUMBER,
     },
-    "integration": {"target_branch": OPT_STR, "remote": STR},
+    "integration": {
+        "target_branch": OPT_STR,
+        "remote": STR,
+        "health_monitoring": BOOL,
+        "reflection_engine": BOOL,
+        "recursive_planner": BOOL,
+        "self_prompter": BOOL,
+    },
     "analysis": {
         "god_class_max_methods": INT,
         "god_class_max_lines": INT,

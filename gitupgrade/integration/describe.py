@@ -13,7 +13,7 @@ from gitupgrade.config import Config
 from gitupgrade.errors import UserError
 from gitupgrade.integration.findings import cycle_text, finding_from_suggestion
 from gitupgrade.learning import Learner, learning_key, top_level_package
-from gitupgrade.suggestion import Suggestion
+from gitupgrade.suggestion import Suggestion, shown_priority
 
 MARKER = "<!-- gitupgrade:upgrade_id={id} -->"  # lets a bot find and update its own comment
 
@@ -32,7 +32,7 @@ def describe_upgrade(ledger: Any, config: Config, upgrade_id: str) -> dict[str, 
         "title": record.title or (suggestion.title if suggestion else record.id),
         "type": record.type,
         "risk_level": record.risk_level,
-        "priority": record.priority,
+        "priority": shown_priority(record.priority),
         "status": record.status,
         "strategy": record.strategy,
         "branch": record.branch,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from gitupgrade.config.risk import approves, manual_review_required
 from gitupgrade.learning.model import OutcomeModel, build_model, learning_key
 from gitupgrade.learning.priority import queue_priority
 from gitupgrade.learning.report import LearningReport, build_report
@@ -131,11 +132,11 @@ class Learner:
 
     # -- the manager's questions --------------------------------------------------------------
 
-    def priority_for(self, suggestion: Suggestion | Mapping[str, Any]) -> int:
+    def priority_for(self, suggestion: Suggestion | Mapping[str, Any]) -> float:
         """The priority to queue ``suggestion`` with (base x success estimate when scoring is on)."""
         return self.explain_priority(suggestion)[0]
 
-    def explain_priority(self, suggestion: Suggestion | Mapping[str, Any]) -> tuple[int, str]:
+    def explain_priority(self, suggestion: Suggestion | Mapping[str, Any]) -> tuple[float, str]:
         """The queue priority and how it was computed."""
         return queue_priority(_as_dict(suggestion), self.model(), self.learning)
 
@@ -218,8 +219,9 @@ def _as_dict(suggestion: Suggestion | Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _policy_answer(policies: Mapping[str, Any], risk: str, effective: str, why: str) -> tuple[bool, str]:
-    level = effective if effective in policies else "critical"
-    approved = bool(policies[level]["auto_approve"])
+    if manual_review_required(policies, risk):
+        return approves(policies, risk)
+    approved = approves(policies, effective)[0]
     verdict = "auto-approves" if approved else "requires review for"
     if effective == risk:
         return approved, f"risk policy {verdict} {risk}-risk upgrades"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from gitupgrade.learning.model import OutcomeModel, OutcomeStats
@@ -50,6 +50,9 @@ class LearningReport:
     packages: tuple[PackageReport, ...]
     recorded: tuple[dict[str, Any], ...] = ()  # learning events written by this run
     recommendations: tuple[str, ...] = field(default=())
+    # learning.success_pattern_tracking / failure_pattern_analysis: which parts are reported
+    success_pattern_tracking: bool = True
+    failure_pattern_analysis: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -79,7 +82,14 @@ def build_report(
     previous: Mapping[str, Any] | None,
     recorded: list[dict[str, Any]],
 ) -> LearningReport:
-    """Assemble the report from the model and the previous run's snapshot."""
+    """Assemble the report from the model and the previous run's snapshot.
+
+    ``learning.success_pattern_tracking: false`` leaves out the success patterns per
+    top-level package; ``learning.failure_pattern_analysis: false`` leaves out the failure
+    types and the recommendations drawn from them. Neither changes what the model learns.
+    """
+    successes_on = bool(learning.get("success_pattern_tracking", True))
+    failures_on = bool(learning.get("failure_pattern_analysis", True))
     before = (previous or {}).get("types", {})
     types = tuple(
         _type_report(key, stats, model, before.get(key), previous is not None)
@@ -95,6 +105,10 @@ def build_report(
         )
         for name, s in sorted(model.packages.items())
     )
+    recommendations = tuple(_recommendations(types)) if failures_on else ()
+    if not failures_on:
+        types = tuple(replace(t, failure_types={}) for t in types)
+        packages = tuple(replace(p, failure_types={}) for p in packages)
     return LearningReport(
         generated_at=generated_at,
         previous_run=(previous or {}).get("generated_at"),
@@ -102,9 +116,11 @@ def build_report(
         adaptive_thresholds=bool(learning["adaptive_thresholds"]),
         outcome_based_scoring=bool(learning["outcome_based_scoring"]),
         types=types,
-        packages=packages,
+        packages=packages if successes_on else (),
         recorded=tuple(recorded),
-        recommendations=tuple(_recommendations(types)),
+        recommendations=recommendations,
+        success_pattern_tracking=successes_on,
+        failure_pattern_analysis=failures_on,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -22,20 +23,21 @@ from gitupgrade.ledger import events as ev
 from gitupgrade.ledger import stats
 from gitupgrade.ledger.catchup import NotesIndexer, file_version
 from gitupgrade.ledger.index import IngestResult, LedgerIndex
-from gitupgrade.ledger.recorder import LedgerRecorder
+from gitupgrade.ledger.spec_log import SpecLedgerLog
 from gitupgrade.ledger.state import UpgradeRecord
 from gitupgrade.repo import CommitId, GitRepo
 from gitupgrade.repo import notes as git_notes
+from gitupgrade.spec_forms import as_repo, config_of
 
 DEFAULT_DB_NAME = "ledger.db"
 
 
-class UpgradeLedger(LedgerRecorder):
+class UpgradeLedger(SpecLedgerLog):
     """The audit trail of scans, upgrades, rollbacks and learning, for one repository."""
 
-    def __init__(self, repo: GitRepo, config: Config) -> None:
-        self.repo = repo
-        self.config = config
+    def __init__(self, repo: GitRepo | str | os.PathLike[str], config: Config | None = None) -> None:
+        self.repo = as_repo(repo)  # the spec's form: a path, and the repository's config at HEAD
+        self.config = config_of(self.repo, config)
         self.warnings: list[str] = []
         self._index: LedgerIndex | None = None
 
@@ -174,10 +176,16 @@ class UpgradeLedger(LedgerRecorder):
             scan = conn.execute(
                 "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)
             ).fetchone()
+            statistics = stats.get_upgrade_statistics(conn, now or datetime.now(UTC))
+            learning = self.config["learning"]
+            # the switches of the spec's learning section: which patterns the overview reports
+            if not learning["success_pattern_tracking"]:
+                statistics["type_statistics"] = None
+            failures = stats.analyze_failure_patterns(conn) if learning["failure_pattern_analysis"] else None
             return {
-                "statistics": stats.get_upgrade_statistics(conn, now or datetime.now(UTC)),
+                "statistics": statistics,
                 "indicators": stats.indicators(conn),
-                "failure_analysis": stats.analyze_failure_patterns(conn),
+                "failure_analysis": failures,
                 "last_upgrades": stats.last_upgrades(conn),
                 "last_scan": json.loads(scan[0]) if scan else None,
             }

@@ -1,4 +1,7 @@
-"""The ``log_*`` methods of the ledger: one per event kind of the contract.
+"""The ``record_*`` and ``log_*`` methods of the ledger: one per event kind of the contract.
+
+The spec's three (``log_scan``, ``log_upgrade_execution``, ``log_rollback``, returning
+an event id) are in :mod:`gitupgrade.ledger.spec_log`; they are built on these.
 
 A mixin of :class:`~gitupgrade.ledger.ledger.UpgradeLedger`, which provides
 ``append``, ``upgrade`` and ``repo``; each method says on which commit's note
@@ -31,7 +34,7 @@ class LedgerRecorder:
 
         def resolve(self, commit: str) -> CommitId: ...
 
-    def log_scan(
+    def record_scan(
         self, commit: str, summary: dict[str, Any], suggestion_ids: list[str], queued: list[str], filtered: int
     ) -> dict[str, Any]:
         """Record a scan of ``commit`` (on that commit's note)."""
@@ -83,7 +86,7 @@ class LedgerRecorder:
             )
         return self.append_many(items)
 
-    def log_upgrade_execution(self, record: dict[str, Any]) -> dict[str, Any]:
+    def record_execution(self, record: dict[str, Any]) -> dict[str, Any]:
         """Record one execution (on the upgrade commit's note, else the base commit's)."""
         target = record.get("commit") or record.get("base_commit")
         if not target:
@@ -107,7 +110,7 @@ class LedgerRecorder:
         """Record that a reviewer rejected an upgrade."""
         return self.append(ev.UPGRADE_REJECTED, commit or self._upgrade_commit(upgrade_id), upgrade_id=upgrade_id)
 
-    def log_rollback(self, record: dict[str, Any]) -> dict[str, Any]:
+    def record_rollback(self, record: dict[str, Any]) -> dict[str, Any]:
         """Record a rollback (on the upgrade commit's note, or ``record['commit']``)."""
         payload = dict(record)
         commit = payload.pop("commit", None) or self._upgrade_commit(

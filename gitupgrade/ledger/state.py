@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitupgrade.ledger import events as ev
+from gitupgrade.suggestion import normalized_priority
 
 # Statuses an upgrade can be in; the execution statuses plus the life-cycle ones.
 PENDING = "pending"
@@ -32,7 +33,7 @@ class UpgradeRecord:
     type: str | None = None
     title: str | None = None
     risk_level: str | None = None
-    priority: int | None = None
+    priority: float | None = None
     branch: str | None = None
     commit: str | None = None
     base_commit: str | None = None
@@ -89,7 +90,7 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
             type=suggestion.get("type", state.get("type")),
             title=suggestion.get("title", state.get("title")),
             risk_level=suggestion.get("risk_level", state.get("risk_level")),
-            priority=event.get("priority", suggestion.get("priority")),
+            priority=normalized_priority(event.get("priority", suggestion.get("priority"))),
             base_commit=event.get("base_commit"),
             target_branch=event.get("target_branch"),
         )

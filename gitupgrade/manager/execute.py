@@ -31,7 +31,7 @@ from gitupgrade.repo.merge import merge as merge_in_memory
 from gitupgrade.repo.names import branch_ref
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.repo.worktree import changed_paths
-from gitupgrade.suggestion import Suggestion
+from gitupgrade.suggestion import Suggestion, shown_priority
 
 # The failure types the ledger knows; a strategy's own classification outside them is "refused".
 LEDGER_FAILURE_TYPES = frozenset(
@@ -177,7 +177,7 @@ class Executor:
                 "Upgrade-Id": upgrade_id,
                 "Upgrade-Type": suggestion.type,
                 "Risk-Level": suggestion.risk_level,
-                "Priority": str(suggestion.priority),
+                "Priority": str(shown_priority(suggestion.priority)),
             },
         )
         commit = commit_worktree(self.repo, worktree, message)
@@ -393,7 +393,7 @@ class Executor:
     def record(self, common: dict[str, Any], status: str, failure_type: str | None = None) -> UpgradeOutcome:
         """Write the ``upgrade_executed`` event of an end state and return the outcome."""
         payload = {k: v for k, v in common.items() if not k.startswith("_") and k != "attempts"}
-        self.ledger.log_upgrade_execution(
+        self.ledger.record_execution(
             {
                 **payload,
                 "status": status,

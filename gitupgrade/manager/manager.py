@@ -6,6 +6,7 @@ gc) hold the one-runner lock; read-only ones (status, diff) never wait for it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import backup, delete_ref, upgrade_branch
 from gitupgrade.repo.lock import RunnerLock
 from gitupgrade.repo.refs import read_ref
+from gitupgrade.spec_forms import as_repo
 from gitupgrade.suggestion import Suggestion
 
 
@@ -41,6 +43,15 @@ class ScanOutcome:
     def filtered_count(self) -> int:
         """How many suggestions were not queued."""
         return len(self.filtered)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: the analysis (the spec's structure) and what was queued."""
+        return {
+            "commit": self.commit,
+            "analysis": self.report.to_dict(),
+            "queued": list(self.queued),
+            "filtered": [{"suggestion_id": sid, "reason": why} for sid, why in self.filtered],
+        }
 
 
 @dataclass
@@ -65,8 +76,10 @@ class RunReport:
 class UpgradeManager:
     """Queue, execute, validate, deploy and roll back upgrades of one repository."""
 
-    def __init__(self, repo: GitRepo, config_file: Path | None = None, ledger: Any = None) -> None:
-        self.repo = repo
+    def __init__(
+        self, repo: GitRepo | str | os.PathLike[str] = ".", config_file: Path | None = None, ledger: Any = None
+    ) -> None:
+        self.repo = as_repo(repo)  # the spec's form: a path inside the repository
         self.config_file = config_file
         self._ledger = ledger
         self._configs: dict[CommitId, Config] = {}
@@ -115,7 +128,7 @@ class UpgradeManager:
         report = ArchitectAnalyzer(self.repo, config).analyze_codebase(target_path, rev=rev, progress=progress)
         commit = CommitId(report.metadata["commit"])
         result = self.queue_suggestions(report.suggestions, commit, config)
-        self.ledger.log_scan(
+        self.ledger.record_scan(
             commit, report.summary(), [s.id for s in report.suggestions], list(result.queued), len(result.filtered)
         )
         return ScanOutcome(report, commit, result.queued, result.filtered)

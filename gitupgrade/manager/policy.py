@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gitupgrade.config import Config
+from gitupgrade.config.risk import approves, manual_review_required
 from gitupgrade.suggestion import RISK_LEVELS, Suggestion
 
 # Findings we report but never turn into an upgrade: no strategy can fix them safely.
@@ -55,13 +56,19 @@ class RiskPolicy:
 
     def auto_approve(self, risk_level: str) -> bool:
         """Whether an upgrade of this risk merges without review, by the configured policy alone."""
-        return bool(self._policy(risk_level)["auto_approve"])
+        return approves(self.config["risk_policies"], risk_level)[0]
 
     def approval(self, suggestion: Suggestion) -> tuple[bool, str]:
-        """Whether an upgrade of ``suggestion`` merges without review, and why."""
+        """Whether an upgrade of ``suggestion`` merges without review, and why.
+
+        ``require_manual_review`` is asked first: no trust earned by learning overrides it.
+        """
+        policies = self.config["risk_policies"]
+        if manual_review_required(policies, suggestion.risk_level):
+            return approves(policies, suggestion.risk_level)
         if self.learner is not None:
             return self.learner.auto_approve(suggestion)
-        approved = self.auto_approve(suggestion.risk_level)
+        approved = approves(policies, suggestion.risk_level)[0]
         verdict = "auto-approves" if approved else "requires review for"
         return approved, f"risk policy {verdict} {suggestion.risk_level}-risk upgrades"
 

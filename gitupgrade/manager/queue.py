@@ -49,7 +49,7 @@ def enqueue(
     learner = policy.learner
     queued: list[str] = []
     filtered: list[tuple[str, str]] = []
-    entries: list[tuple[str, Suggestion, int]] = []
+    entries: list[tuple[str, Suggestion, float]] = []
     for suggestion in sorted(suggestions, key=lambda s: (-s.priority, s.id)):
         # Types no rule handles (and those config prefers) go to the model when one is configured.
         suggestion = route_suggestion(suggestion, policy.config)

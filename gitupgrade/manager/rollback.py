@@ -79,7 +79,7 @@ def rollback(
                 target,
                 "the revert conflicts with later work; nothing was changed",
             )
-            ledger.log_rollback({**_payload(result), "commit": merged})
+            ledger.record_rollback({**_payload(result), "commit": merged})
             raise RollbackFailedError(
                 f"cannot roll back {record.id}: reverting conflicts in {', '.join(outcome.conflicts)}",
                 hint="resolve it by hand with git revert, or roll back the later upgrades first",
@@ -95,7 +95,7 @@ def rollback(
         except RefMovedError:
             continue  # the target moved: revert again on the new tip
         result = RollbackOutcome(record.id, "done", outcome.commit, restored, _since(started), [], target)
-        ledger.log_rollback({**_payload(result), "commit": merged})
+        ledger.record_rollback({**_payload(result), "commit": merged})
         return result
     raise RollbackFailedError(
         f"{target} kept moving; gave up rolling back {record.id}", hint="run git upgrade rollback again"
@@ -141,7 +141,7 @@ def _delete_branch(repo: GitRepo, ledger: Any, record: Any, started: float) -> R
         None,
         f"deleted {branch}" if commit else f"{branch} did not exist",
     )
-    ledger.log_rollback({**_payload(result), "commit": commit or record.commit or record.base_commit})
+    ledger.record_rollback({**_payload(result), "commit": commit or record.commit or record.base_commit})
     return result
 
 

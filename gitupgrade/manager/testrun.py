@@ -14,6 +14,7 @@ import json
 import os
 import re
 import select
+import shlex
 import signal
 import subprocess
 import time
@@ -22,9 +23,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gitupgrade.errors import UserError
+
 OUTPUT_TAIL_CHARS = 4000
 _PYTEST = re.compile(r"(^|[\s/])(pytest|py\.test)(\s|$)|-m\s+pytest(\s|$)")
 GROUP_FILE = "validation.pgid"
+_PYTHON_NAME = re.compile(r"(python|pypy)[0-9.]*(\.exe)?")
+# What /bin/sh says (exit 127) when the first word of a command is not on PATH.
+_NOT_FOUND = re.compile(
+    r"(?:^|\n)(?:/bin/sh: (?:line )?(?:\d+: )?)?([^\s:]+): (?:command not found|not found|No such file or directory)"
+)
+_INTERPRETER_HINT = (
+    "set validation.test_command to the project's interpreter, e.g. "
+    "`.venv/bin/python -m pytest -q` (the import check uses the same interpreter), "
+    "or activate the project's virtualenv before running git upgrade"
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,26 @@ def command_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def interpreter_of(command: str) -> str:
+    """The Python the test command runs (its first word when that is a python), else ``python``.
+
+    The import check starts this interpreter too, so one setting names the project's Python
+    for both (a pipx install of gitupgrade has no ``python`` of the project on PATH).
+    """
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return "python"
+    first = words[0] if words else ""
+    return first if _PYTHON_NAME.fullmatch(os.path.basename(first)) else "python"
+
+
+def missing_program_error(program: str) -> UserError:
+    """The error for a program (the project's interpreter) that is not on PATH."""
+    where = "does not exist" if os.sep in program else "is not on PATH"
+    return UserError(f"cannot run the project's tests: `{program}` {where}", hint=_INTERPRETER_HINT)
+
+
 def is_pytest(command: str) -> bool:
     """Whether ``command`` runs pytest (so ``--junitxml`` can be appended)."""
     return _PYTEST.search(command) is not None
@@ -108,15 +141,18 @@ def run_command(
     group_file = state_dir / GROUP_FILE
     started = time.monotonic()
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        try:
+            process = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except FileNotFoundError as exc:
+            raise missing_program_error(argv[0]) from exc
         group_file.write_text(json.dumps({"pgid": process.pid, "runner": os.getpid()}))
         try:
             timed_out = not _wait(process, timeout)
@@ -182,6 +218,10 @@ def run_tests(command: str, workdir: Path, timeout: float, state_dir: Path, labe
     full = f"{command} --junitxml={_quote(junit)}" if is_pytest(command) else command
     env = command_env(workdir)
     result = run_command(["/bin/sh", "-c", full], workdir, env, timeout, state_dir)
+    missing = _NOT_FOUND.search(result.output) if result.exit_code == 127 else None
+    # exit 127 from the shell for a word of the command itself: the program is missing, not a test
+    if missing and missing.group(1) in command.split():
+        raise missing_program_error(missing.group(1))
     outcomes = parse_junit(junit) if junit.exists() else {}
     passed = sum(1 for o in outcomes.values() if o == "passed")
     failed = sum(1 for o in outcomes.values() if o in ("failed", "error"))

@@ -17,7 +17,7 @@ from typing import Any
 
 from gitupgrade.config import Config
 from gitupgrade.manager.static_checks import StaticBaseline, StaticChecks, StaticReport
-from gitupgrade.manager.testrun import TestRun, command_env, python_roots, run_command, run_tests
+from gitupgrade.manager.testrun import TestRun, command_env, interpreter_of, python_roots, run_command, run_tests
 from gitupgrade.repo import CommitId, TreeId
 
 # Imports each module named on the command line and prints one marked JSON line of the
@@ -80,8 +80,11 @@ class Validator:
         self.workdir = workdir
         self.state_dir = state_dir
         self.command = str(config.get_path("validation.test_command"))
+        self.python = interpreter_of(self.command)
         self.timeout = float(config.get_path("validation.timeout_seconds"))
-        self.benchmark_command: str | None = config.get_path("validation.benchmark_command")
+        # integration.health_monitoring switches the benchmark health check off as a whole
+        monitored = config.get_path("integration.health_monitoring")
+        self.benchmark_command: str | None = config.get_path("validation.benchmark_command") if monitored else None
         self.max_slowdown = float(config.get_path("validation.max_slowdown"))
         self.suite_runs = 0  # how many times the test command ran (batches are judged by it)
         self.static = StaticChecks(workdir, state_dir, config.get_path("validation.static_checks"), self.timeout)
@@ -136,7 +139,7 @@ class Validator:
     def check_imports(
         self,
         changed: dict[str, str],
-        python: str = "python",
+        python: str | None = None,
         failing_at_base: Callable[[list[str]], set[str]] | None = None,
     ) -> Verdict:
         """Import each changed module in a fresh interpreter of the user's environment.
@@ -158,12 +161,14 @@ class Validator:
             return Verdict.fail("import_error", detail)
         return Verdict(True)
 
-    def import_failures(self, modules: list[str], python: str = "python") -> dict[str, str] | Verdict:
+    def import_failures(self, modules: list[str], python: str | None = None) -> dict[str, str] | Verdict:
         """``{module: error}`` for the modules that fail to import here (a Verdict when the check itself fails)."""
         if not modules:
             return {}
         env = command_env(self.workdir)
-        result = run_command([python, "-c", _SMOKE, *modules], self.workdir, env, self.timeout, self.state_dir)
+        result = run_command(
+            [python or self.python, "-c", _SMOKE, *modules], self.workdir, env, self.timeout, self.state_dir
+        )
         if result.timed_out:
             return Verdict.fail("timeout", f"importing {', '.join(modules)} took over {self.timeout:g}s")
         lines = result.output.strip().splitlines()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from gitupgrade.suggestion import Suggestion
 
 # suggestion type -> "module:attribute" of its strategy class; imported on first use so
-# that commands which never refactor do not pay for libcst and astroid.
+# that commands which never refactor do not pay for libcst.
 _STRATEGIES: dict[str, str] = {t.name: t.strategy for t in UPGRADE_TYPES if t.strategy}
 # suggestion type -> "module:function" telling, from the evidence alone, why a case can never apply
 _PRECHECKS: dict[str, str] = {t.name: t.precheck for t in UPGRADE_TYPES if t.precheck}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from gitupgrade.config import Config
@@ -56,6 +56,20 @@ class RefactorResult:
     summary: str = ""
     refusals: tuple[str, ...] = field(default_factory=tuple)
     failure_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return {
+            "status": self.status.value,
+            "suggestion_id": self.suggestion_id,
+            "strategy": self.strategy,
+            "changes": [{"path": c.path, "kind": c.kind.value} for c in self.changes],
+            "reason": self.reason,
+            "summary": self.summary,
+            "refusals": list(self.refusals),
+            "failure_type": self.failure_type,
+            "success": self.status is Status.APPLIED,
+        }
 
     @classmethod
     def refused(cls, suggestion_id: str, strategy: str, reason: str, failure_type: str = "refused") -> RefactorResult:

@@ -86,14 +86,14 @@ def test_config_errors_name_the_key(run_cli, git_repo) -> None:
     result = run_cli("scan", cwd=git_repo.path)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
-        f"error: config.yaml at {git_repo.head()[:8]}: self_upgrading.analysis.god_class_max_methods "
+        f"error: config.yaml at {git_repo.head()[:8]}: line 3: self_upgrading.analysis.god_class_max_methods "
         "must be an integer, got str 'many'"
     )
     git_repo.commit({"config.yaml": "self_upgrading:\n  analysis:\n    god_classes: 3\n"})
     result = run_cli("scan", cwd=git_repo.path)
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
-        f"error: config.yaml at {git_repo.head()[:8]}: unknown key self_upgrading.analysis.god_classes"
+        f"error: config.yaml at {git_repo.head()[:8]}: line 3: unknown key self_upgrading.analysis.god_classes"
     )
 
 

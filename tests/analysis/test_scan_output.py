@@ -24,8 +24,8 @@ def test_human_summary_lines(run_cli, git_repo) -> None:
         "Unanalyzable files: 1",
         "  bad.py: syntax error at line 1: invalid syntax",
         "Top 2 suggestions:",
-        f"   80  low      circular_import         Break the import cycle pkg.a, pkg.b  [{ids[0]}]",
-        f"   41  low      circular_import         Break the import cycle pkg.c, pkg.d  [{ids[1]}]",
+        f"   8  low      circular_import         Break the import cycle pkg.a, pkg.b  [{ids[0]}]",
+        f"   5  low      circular_import         Break the import cycle pkg.c, pkg.d  [{ids[1]}]",
         "Queued 2 upgrade(s), filtered 0 (git upgrade status lists them; git upgrade run executes them)",
     ]
     assert result.stderr == ""

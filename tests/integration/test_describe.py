@@ -17,7 +17,7 @@ def test_markdown_body_has_why_risk_validation_diffstat_track_record_and_rollbac
     lines = result.stdout.splitlines()
     assert lines[0] == f"## {made['title']}"
     assert lines[2] == (
-        f"**Type** `circular_import` · **Risk** low · **Priority** {made['priority']}"
+        f"**Type** `circular_import` · **Risk** low · **Priority** {int(float(made['priority']))}"
         " · **Status** awaiting_review · **Strategy** `rule:circular_import`"
     )
     start = lines.index("### What and why")

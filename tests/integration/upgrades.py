@@ -33,7 +33,7 @@ def make_upgrade(repo: GitRepoBuilder, upgrade_id: str = UPGRADE_ID) -> dict[str
     ledger = UpgradeLedger(raw, config)
     try:
         ledger.log_upgrade_queued(upgrade_id, suggestion, base, "main", priority=suggestion.priority)
-        ledger.log_upgrade_execution(
+        ledger.record_execution(
             {
                 "upgrade_id": upgrade_id,
                 "status": "awaiting_review",

@@ -41,12 +41,12 @@ class Timeline:
             "title": "t",
             "description": "",
             "risk_level": risk,
-            "priority": 80,
+            "priority": 8,
             "affected_modules": [module.replace(".", "/") + ".py"],
             "evidence": {"module": module},
             "strategy": strategy,
         }
-        self._add("upgrade_queued", uid, suggestion=suggestion, priority=80, base_commit="b" * 40, target_branch="main")
+        self._add("upgrade_queued", uid, suggestion=suggestion, priority=8, base_commit="b" * 40, target_branch="main")
         return uid
 
     def execute(

@@ -18,7 +18,7 @@ def open_ledger(path: Any, config_file: Any = None) -> tuple[GitRepo, UpgradeLed
 
 
 def make_suggestion(
-    number: int, upgrade_type: str = "god_class", risk: str = "medium", module: str = "pkg.mod", priority: int = 80
+    number: int, upgrade_type: str = "god_class", risk: str = "medium", module: str = "pkg.mod", priority: float = 8
 ) -> Suggestion:
     """A suggestion of ``upgrade_type``, distinct per ``number``."""
     return Suggestion(
@@ -48,7 +48,7 @@ class Seeder:
         return upgrade_id
 
     def execute(self, upgrade_id: str, suggestion: Suggestion, status: str, failure_type: str | None = None) -> None:
-        self.ledger.log_upgrade_execution(
+        self.ledger.record_execution(
             {
                 "upgrade_id": upgrade_id,
                 "status": status,
@@ -83,7 +83,7 @@ class Seeder:
         return upgrade_id
 
     def rollback(self, upgrade_id: str) -> None:
-        self.ledger.log_rollback(
+        self.ledger.record_rollback(
             {
                 "upgrade_id": upgrade_id,
                 "revert_commit": self.base,

@@ -17,7 +17,7 @@ CONFIG = default_config()
 LEARNING = CONFIG["learning"]
 
 
-def suggestion(upgrade_type: str = "god_class", module: str = "pkg.mod", priority: int = 80) -> dict:
+def suggestion(upgrade_type: str = "god_class", module: str = "pkg.mod", priority: float = 8) -> dict:
     return {
         "id": "s",
         "type": upgrade_type,
@@ -34,16 +34,18 @@ def test_priority_is_base_times_estimate() -> None:
         line.success()
     model = build_model(line.events, LEARNING)
     assert queue_priority(suggestion(), model, LEARNING) == (
-        67,
-        "80 x 0.83 (god_class in pkg: 4/4 succeeded)",
+        6.7,
+        "8 x 0.83 (god_class in pkg: 4/4 succeeded)",
     )  # (4 + 1) / (4 + 2)
     assert queue_priority(suggestion("circular_import"), model, LEARNING) == (
-        40,
-        "80 x 0.50 (circular_import: never tried)",
+        4.0,
+        "8 x 0.50 (circular_import: never tried)",
     )
     off = {**LEARNING, "outcome_based_scoring": False}
-    assert queue_priority(suggestion(), model, off) == (80, "outcome-based scoring is off")
-    assert scaled_priority(100, 1.2) == 100 and scaled_priority(5, 0.0) == 0
+    assert queue_priority(suggestion(), model, off) == (8, "outcome-based scoring is off")
+    assert scaled_priority(10, 1.2) == 10 and scaled_priority(5, 0.0) == 0
+    # a priority recorded on the old 0-100 scale is read on the 1-10 scale
+    assert queue_priority(suggestion(priority=80), model, off) == (8, "outcome-based scoring is off")
 
 
 def test_a_failing_type_sinks_below_a_succeeding_one() -> None:
@@ -52,8 +54,8 @@ def test_a_failing_type_sinks_below_a_succeeding_one() -> None:
         line.failure("god_module")
         line.success("circular_import")
     model = build_model(line.events, LEARNING)
-    failing = queue_priority(suggestion("god_module", priority=90), model, LEARNING)[0]
-    succeeding = queue_priority(suggestion("circular_import", priority=60), model, LEARNING)[0]
+    failing = queue_priority(suggestion("god_module", priority=9), model, LEARNING)[0]
+    succeeding = queue_priority(suggestion("circular_import", priority=6), model, LEARNING)[0]
     assert failing < succeeding
 
 

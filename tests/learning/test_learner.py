@@ -109,8 +109,8 @@ def test_priority_and_requeue_from_the_ledger(seeded) -> None:
         seed.failure("god_module", suggestion=stubborn)
     seed.success("circular_import")
     learner = learner_for(repo, ledger)
-    assert learner.priority_for(make_suggestion(1, "god_module", priority=90)) == 18  # 90 x (0 + 1) / (3 + 2)
-    assert learner.priority_for(make_suggestion(2, "circular_import", priority=60)) == 40  # 60 x 2/3
+    assert learner.priority_for(make_suggestion(1, "god_module", priority=9)) == 1.8  # 9 x (0 + 1) / (3 + 2)
+    assert learner.priority_for(make_suggestion(2, "circular_import", priority=6)) == 4.0  # 6 x 2/3
     allowed, reason = learner.should_requeue(stubborn.id)
     assert not allowed and reason.startswith("failed 3 times with test_failure (limit 3): ")
     assert learner.should_requeue("god_module-unknown") == (True, "no failed attempt")
@@ -140,7 +140,7 @@ def test_next_scan_time_follows_the_last_scan_in_the_ledger(seeded) -> None:
     learner = learner_for(repo, ledger)
     now = datetime.now(UTC)
     assert learner.next_scan_time(now) == now and learner.scan_due(now)
-    ledger.log_scan(seed.base, {"modules": 1, "suggestions": 0}, [], [], 0)
+    ledger.record_scan(seed.base, {"modules": 1, "suggestions": 0}, [], [], 0)
     scanned = datetime.fromisoformat(ledger.last_scan()["ts"])
     assert learner.next_scan_time(now) == scanned + timedelta(hours=168)
     assert not learner.scan_due(scanned + timedelta(hours=167))

@@ -80,7 +80,7 @@ def test_manual_schedule_never_scans_and_verbose_says_so(run_cli, git_repo) -> N
 def test_tick_as_a_real_process_is_quiet_when_nothing_is_due(git_repo) -> None:
     git_repo.commit({**PROJECT, "config.yaml": "self_upgrading:\n  scan_schedule: daily\n"})
     _, ledger = open_ledger(git_repo.path)
-    ledger.log_scan(git_repo.head(), {"modules": 3, "suggestions": 1}, [], [], 0)
+    ledger.record_scan(git_repo.head(), {"modules": 3, "suggestions": 1}, [], [], 0)
     ledger.close()
     done = run_cli_subprocess("tick", cwd=git_repo.path)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

@@ -23,7 +23,7 @@ def suggestion(suggestion_id: str, kind: str = "circular_import", title: str = "
         "title": title,
         "description": "",
         "risk_level": "low",
-        "priority": 50,
+        "priority": 5,
         "affected_modules": ["pkg/a.py"],
         "evidence": {},
         "strategy": "rule",
@@ -63,7 +63,7 @@ def execution(
 
 def seed(ledger: UpgradeLedger, base: str, upgrade_commit: str) -> None:
     """A small realistic history: a scan, three upgrades (merged, failed twice, rolled back), learning."""
-    ledger.log_scan(
+    ledger.record_scan(
         base,
         {"modules": 4, "suggestions": 3, "circular_imports": 1, "violations": 0, "seconds": 0.5},
         ["s1", "s2", "s3"],
@@ -73,7 +73,7 @@ def seed(ledger: UpgradeLedger, base: str, upgrade_commit: str) -> None:
     ledger.log_upgrade_queued("up_1", suggestion("s1"), base, "main")
     ledger.log_upgrade_queued("up_2", suggestion("s2", "god_class", "Split Big"), base, "main")
     ledger.log_upgrade_queued("up_3", suggestion("s3", "duplicate_pattern", "Merge copies"), base, "main")
-    ledger.log_upgrade_execution(
+    ledger.record_execution(
         execution(
             "up_1",
             "merged",
@@ -84,13 +84,13 @@ def seed(ledger: UpgradeLedger, base: str, upgrade_commit: str) -> None:
         )
     )
     ledger.log_merge("up_1", upgrade_commit, "main", True)
-    ledger.log_upgrade_execution(
+    ledger.record_execution(
         execution("up_2", "failed", base, kind="god_class", failure_type="import_error", seconds=1.0, files=[])
     )
-    ledger.log_upgrade_execution(
+    ledger.record_execution(
         execution("up_2", "failed", base, kind="god_class", failure_type="test_failure", seconds=2.0, files=[])
     )
-    ledger.log_upgrade_execution(
+    ledger.record_execution(
         execution(
             "up_3",
             "merged",
@@ -105,7 +105,7 @@ def seed(ledger: UpgradeLedger, base: str, upgrade_commit: str) -> None:
             quality={"smells_before": 2, "smells_after": 1, "complexity_before": 10, "complexity_after": 10},
         )
     )
-    ledger.log_rollback(
+    ledger.record_rollback(
         {
             "upgrade_id": "up_3",
             "revert_commit": upgrade_commit,

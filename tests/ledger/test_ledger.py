@@ -187,7 +187,7 @@ def test_an_invalid_event_writes_nothing(seeded) -> None:
     ledger, base, _ = seeded
     tip = git_notes.notes_tip(ledger.repo)
     with pytest.raises(InvalidEventError):
-        ledger.log_upgrade_execution({"upgrade_id": "up_9", "status": "exploded", "base_commit": base})
+        ledger.record_execution({"upgrade_id": "up_9", "status": "exploded", "base_commit": base})
     with pytest.raises(UserError):
         ledger.log_rejection("unknown_upgrade")
     assert git_notes.notes_tip(ledger.repo) == tip

@@ -210,7 +210,7 @@ def complex_suggestion(strategy: str = "llm", kind: str = "complex_function") ->
         title="Simplify shop.calc.price",
         description="price has cyclomatic complexity 11 (threshold 10).",
         risk_level="medium",
-        priority=50,
+        priority=5,
         affected_modules=(CALC_PATH,),
         evidence=evidence,
         strategy=strategy,

@@ -56,7 +56,7 @@ def edit(
     write: dict[str, str],
     *,
     risk: str = "low",
-    priority: int = 50,
+    priority: float = 5,
     title: str | None = None,
     delete: tuple[str, ...] = (),
     affected: tuple[str, ...] | None = None,

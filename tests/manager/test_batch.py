@@ -34,7 +34,7 @@ def test_batch_of_independent_upgrades_runs_the_suite_once_and_isolates_the_bad_
     git_repo.commit({f"src/m{i}.py": f"x = {i}\n" for i in range(4)} | {"config.yaml": CONFIG}, "project")
     base = git_repo.head()
     manager = manager_for(git_repo)
-    good = [edit({f"src/m{i}.py": f"x = {i + 10}\n"}, priority=90 - i) for i in range(3)]
+    good = [edit({f"src/m{i}.py": f"x = {i + 10}\n"}, priority=9 - i / 10) for i in range(3)]
     manager.queue_suggestions(good)
     result = json.loads(run_cli("run", "--batch", "--json", cwd=git_repo.path).stdout)
     assert [u["status"] for u in result["upgrades"]] == ["merged", "merged", "merged"]
@@ -46,7 +46,7 @@ def test_batch_of_independent_upgrades_runs_the_suite_once_and_isolates_the_bad_
 
     tip = git_repo.head()
     manager.queue_suggestions(
-        [edit({"src/m0.py": "x = 'BAD'\n"}, priority=80), edit({"src/m3.py": "x = 30\n"}, priority=70)]
+        [edit({"src/m0.py": "x = 'BAD'\n"}, priority=8), edit({"src/m3.py": "x = 30\n"}, priority=7)]
     )
     result = json.loads(run_cli("run", "--batch", "--json", cwd=git_repo.path).stdout)
     assert [(u["status"], u["failure_type"]) for u in result["upgrades"]] == [

@@ -127,7 +127,7 @@ def test_status_text_names_the_next_scheduled_scan(quick_project, run_cli) -> No
         r"\(scan only: auto_upgrade_enabled is false\)",
         lines[2],
     )
-    # base priority 50 scaled by the prior success estimate of an untried type, 0.5
-    assert lines[3:] == ["pending:", f"  {upgrade_id}  p25  Add sub"]
+    # base priority 5 scaled by the prior success estimate of an untried type, 0.5: 2.5, shown as 2
+    assert lines[3:] == ["pending:", f"  {upgrade_id}  p2  Add sub"]
     quick_project.commit({"config.yaml": QUICK_CONFIG + "  scan_schedule: manual\n"}, "manual scans")
     assert run_cli("status", cwd=quick_project.path).stdout.splitlines()[2] == "next auto scan: never (manual schedule)"

@@ -24,7 +24,7 @@ def test_low_risk_upgrade_merges_with_trailers_events_and_local_work_intact(proj
     index_before = (project.path / ".git" / "index").read_bytes()
     local_before = (project.git("diff"), project.git("diff", "--cached"), project.git("status", "--porcelain"))
     base = project.head()
-    queued = manager_for(project).queue_suggestions([edit({"src/pkg/calc.py": SUB}, priority=60)]).queued
+    queued = manager_for(project).queue_suggestions([edit({"src/pkg/calc.py": SUB}, priority=6)]).queued
 
     result = run_cli("run", "--json", cwd=project.path)
 
@@ -40,7 +40,7 @@ def test_low_risk_upgrade_merges_with_trailers_events_and_local_work_intact(proj
         "Upgrade-Id": queued[0],
         "Upgrade-Type": "test_edit",
         "Risk-Level": "low",
-        "Priority": "60",
+        "Priority": "6",
     }
     assert (project.path / "src/pkg/calc.py").read_text() == SUB
     # the user's uncommitted and staged work is untouched (calc.py was not among it)
@@ -83,8 +83,8 @@ def test_syntax_and_import_errors_are_caught_before_the_tests(quick_project) -> 
     manager = manager_for(quick_project)
     manager.queue_suggestions(
         [
-            edit({"src/pkg/calc.py": "def add(a, b)\n    return a\n"}, priority=90),
-            edit({"src/pkg/extra.py": "import does_not_exist\n"}, priority=80),
+            edit({"src/pkg/calc.py": "def add(a, b)\n    return a\n"}, priority=9),
+            edit({"src/pkg/extra.py": "import does_not_exist\n"}, priority=8),
         ]
     )
     report = manager.run()
@@ -228,11 +228,11 @@ def test_a_module_that_never_imported_here_is_not_the_upgrades_fault(quick_proje
     manager = manager_for(quick_project)
     manager.queue_suggestions(
         [
-            edit({"src/pkg/winconsole.py": windows_only + "\n\ndef beep():\n    return 2\n"}, priority=90),
+            edit({"src/pkg/winconsole.py": windows_only + "\n\ndef beep():\n    return 2\n"}, priority=9),
             # importing it fails here before and after, but a module that imported fine must still import
             edit(
                 {"src/pkg/winconsole.py": windows_only, "src/pkg/calc.py": CALC + "import does_not_exist\n"},
-                priority=80,
+                priority=8,
             ),
         ]
     )

@@ -81,7 +81,7 @@ def suggestion(kind: str, affected: tuple[str, ...], evidence: dict[str, Any]) -
         title=kind,
         description="",
         risk_level="low",
-        priority=50,
+        priority=5,
         affected_modules=affected,
         evidence=evidence,
     )
