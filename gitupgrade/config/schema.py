@@ -81,6 +81,7 @@ SCHEMA: dict[str, Any] = {
         "timeout_seconds": NUMBER,
         "benchmark_command": OPT_STR,
         "max_slowdown": NUMBER,
+        "public_surface": BOOL,
     },
     "staging": {"worktree_name": STR, "path": OPT_STR},
     "refactor": {"min_group_size": INT},

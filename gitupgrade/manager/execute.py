@@ -21,6 +21,7 @@ from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.quality import QualityGate
 from gitupgrade.manager.staging import Staging
+from gitupgrade.manager.surface import check_surface
 from gitupgrade.manager.validation import Baseline, Validator, Verdict, imports_failing_at
 from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
 from gitupgrade.repo import BranchName, CommitId, GitRepo
@@ -48,6 +49,7 @@ LEDGER_FAILURE_TYPES = frozenset(
         "llm_invalid_diff",
         "llm_unavailable",
         "llm_timeout",
+        "api_change",
     }
 )
 
@@ -233,6 +235,8 @@ class Executor:
                 verdict = validator.check_imports(
                     changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head)
                 )
+            if verdict.ok and validator.public_surface:
+                verdict = check_surface(self.staging, validator, self.repo, *base_and_head)
         if verdict.ok and need_tests and with_suite:
             verdict = validator.check_tests(baseline)
         if verdict.ok and with_suite:

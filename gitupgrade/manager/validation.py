@@ -80,6 +80,7 @@ class Validator:
         self.timeout = float(config.get_path("validation.timeout_seconds"))
         self.benchmark_command: str | None = config.get_path("validation.benchmark_command")
         self.max_slowdown = float(config.get_path("validation.max_slowdown"))
+        self.public_surface = bool(config.get_path("validation.public_surface"))
         self.suite_runs = 0  # how many times the test command ran (batches are judged by it)
 
     # -- baseline -----------------------------------------------------------------------------
