@@ -225,6 +225,9 @@ def describe(ident: str) -> str:
 
 
 def _names(before: Snapshot, after: Snapshot) -> Iterator[str]:
+    # One object reached under several names (re-exported by the package, a curried copy ...)
+    # is one change: said once, at its home module when that is among them.
+    changes: dict[tuple[str, str | None], list[str]] = {}
     for module, data in sorted(before["modules"].items()):
         if "error" in data:
             continue  # it did not import at the base either
@@ -240,11 +243,15 @@ def _names(before: Snapshot, after: Snapshot) -> Iterator[str]:
             new = now["names"].get(name)
             if name in incidental and new is None:
                 continue  # an import the module made for itself, not a re-export
-            if new is None:
-                yield f"{module}.{name} is gone (was {describe(ident)})"
-            elif new != ident and not (new.startswith("value:") and ident.startswith("value:")):
-                # a value's own changes (even of type) are behaviour, for the tests to judge
-                yield f"{module}.{name} is now {describe(new)} (was {describe(ident)})"
+            if new is None or (new != ident and not (new.startswith("value:") and ident.startswith("value:"))):
+                # (a value's own changes, even of type, are behaviour: the tests judge those)
+                changes.setdefault((ident, new), []).append(f"{module}.{name}")
+    for (ident, new), paths in changes.items():
+        home = ident.split(":")[1] if ident.count(":") >= 2 else None
+        shown = next((p for p in paths if p.rpartition(".")[0] == home), paths[0])
+        others = f", and {len(paths) - 1} other name(s) of it" if len(paths) > 1 else ""
+        what = "is gone" if new is None else f"is now {describe(new)}"
+        yield f"{shown} {what} (was {describe(ident)}){others}"
 
 
 def _shadows(before: Snapshot, after: Snapshot) -> Iterator[str]:

@@ -306,15 +306,17 @@ class Probe:
         facts = self.facts.get(module.__name__) or SourceFacts(module, self.roots)
         declared = getattr(module, "__all__", None)
         use_all = isinstance(declared, (list, tuple)) and "ignore-module-all" not in options
-        candidates = _listed(options["members"]) or (list(declared) if use_all else list(vars(module)))
+        # autodoc checks where a member was defined only when it lists members by itself
+        listed = _listed(options["members"])
+        check_module = not listed and not use_all and "imported-members" not in options
+        candidates = listed or (list(declared) if use_all else list(vars(module)))
         members = []
         for key in candidates:
             value = getattr(module, key, _MISSING)
             if not _wanted(key, options, value) or value is _MISSING or isinstance(value, types.ModuleType):
                 continue
             if isinstance(value, type) or inspect.isroutine(value):
-                imported = getattr(value, "__module__", None) != module.__name__
-                if imported and not use_all and "imported-members" not in options:
+                if check_module and getattr(value, "__module__", None) != module.__name__:
                     continue
                 if getattr(value, "__doc__", None) or "undoc-members" in options:
                     members.append(key)
@@ -328,7 +330,8 @@ class Probe:
         source_module = sys.modules.get(getattr(cls, "__module__", ""), module)
         facts = self.facts.get(getattr(source_module, "__name__", "")) if source_module else None
         documented = facts.class_documented.get(cls.__name__, set()) if facts else set()
-        inherited = "inherited-members" in options
+        listed = _listed(options["members"])
+        inherited = "inherited-members" in options or bool(listed)  # a listed member is found where it is
         owners = [k for k in cls.__mro__ if k is not object] if inherited else [cls]
         members = []
         for owner in owners:
@@ -343,7 +346,6 @@ class Probe:
                         members.append(key)
                 elif key in documented or "undoc-members" in options:
                     members.append(key)
-        listed = _listed(options["members"])
         return sorted(set(members) & set(listed) if listed else set(members))
 
 
