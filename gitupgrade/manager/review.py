@@ -110,6 +110,8 @@ class UpgradeDiff:
     base_commit: str | None
     files: list[FileChangeView] = field(default_factory=list)
     patch: str = ""
+    failure_type: str | None = None  # why validation refused it, when it did
+    detail: str = ""
 
     def to_dict(self, with_patch: bool = False) -> dict[str, Any]:
         """Plain JSON-ready data (the patch text only when asked for)."""
@@ -142,6 +144,8 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
         base,
         files,
         text,
+        record.failure_type,
+        record.detail or "" if record.failure_type else "",
     )
 
 

@@ -81,6 +81,8 @@ def test_a_removed_reexport_fails_as_api_change_and_describe_shows_it(git_repo, 
     assert "failed" in described and "(api_change)" in described
     assert "pkg.a.Widget is gone (was class pkg.b.Widget)" in described
     assert manager_for(git_repo).ledger.upgrade(outcome["upgrade_id"]).failure_type == "api_change"
+    diff = run_cli("diff", outcome["upgrade_id"], cwd=git_repo.path).stdout.splitlines()
+    assert diff[2] == f"failed validation (api_change): {outcome['detail']}"
 
 
 def test_moved_code_that_reads_a_user_overridable_constant_fails(git_repo, run_cli) -> None:
