@@ -251,7 +251,14 @@ def _names(before: Snapshot, after: Snapshot) -> Iterator[str]:
         shown = next((p for p in paths if p.rpartition(".")[0] == home), paths[0])
         others = f", and {len(paths) - 1} other name(s) of it" if len(paths) > 1 else ""
         what = "is gone" if new is None else f"is now {describe(new)}"
-        yield f"{shown} {what} (was {describe(ident)}){others}"
+        pickles = ", so its pickles change path" if _pickled(before, ident) and new is not None else ""
+        yield f"{shown} {what} (was {describe(ident)}){others}{pickles}"
+
+
+def _pickled(snapshot: Snapshot, ident: str) -> bool:
+    """Whether ``ident`` is a class the project may pickle (its import path is then a pickle path)."""
+    kind, _, path = ident.partition(":")
+    return kind == "class" and path.replace(":", ".") in (snapshot.get("pickle") or ())
 
 
 def _shadows(before: Snapshot, after: Snapshot) -> Iterator[str]:
@@ -284,6 +291,9 @@ def _pickles(before: Snapshot, after: Snapshot) -> Iterator[str]:
         return
     now = set(after["pickle"])
     for path in sorted(set(before["pickle"]) - now):
+        module, _, qualname = path.rpartition(".")
+        if qualname in before["modules"].get(module, {}).get("names", {}):
+            continue  # a public name: its change is said with the name's
         qualname = path.rpartition(".")[2]
         moved = sorted(p for p in now if p.rpartition(".")[2] == qualname)
         where = f"it now pickles as {', '.join(moved)}" if moved else "no class pickles under it"

@@ -212,6 +212,10 @@ def test_two_snapshots_of_one_commit_are_identical_and_compare_clean(git_repo) -
     head = CommitId(git_repo.commit({"pkg/a.py": "def run():\n    return 1\n"}, "drop the re-export"))
     assert compare_commits(repo, config, base, head) == ["pkg.a.Widget is gone (was class pkg.b.Widget)"]
     assert compare_commits(repo, config, head, base) == []  # additions are not changes
+    moved = CommitId(git_repo.commit({"pkg/b.py": "from pkg.c import Widget\n", "pkg/c.py": BASE["pkg/b.py"]}, "move"))
+    assert compare_commits(repo, config, head, moved) == [
+        "pkg.b.Widget is now class pkg.c.Widget (was class pkg.b.Widget), so its pickles change path"
+    ]
 
 
 def test_directives_are_read_from_rst_and_myst() -> None:
