@@ -65,7 +65,11 @@ class SourceFacts:
 
     def __init__(self, module: types.ModuleType, roots: set[str]) -> None:
         self.external: set[str] = set()  # bound by importing code from outside the project
-        self.incidental: set[str] = set()  # bound by importing project code the module itself uses
+        self.future: set[str] = set()  # ``from __future__ import annotations`` binds a name too
+        # Bound by an import the module's own code reads: tidying it is no break. Unused
+        # imports, ``import X as X``, ``__all__`` and a package's imports of its own code
+        # are re-exports.
+        self.incidental: set[str] = set()
         self.documented: set[str] = set()  # data with a ``#:`` comment or a docstring after it
         self.class_documented: dict[str, set[str]] = {}
         path = getattr(module, "__file__", None)
@@ -77,23 +81,24 @@ class SourceFacts:
             return
         lines = source.decode("utf-8", "replace").splitlines()
         is_package = os.path.basename(path or "").startswith("__init__.")
-        imported: dict[str, bool] = {}
+        imported: set[str] = set()
         for node in _top_level(tree.body):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                inside = isinstance(node, ast.ImportFrom) and (
-                    node.level > 0 or (node.module or "").split(".")[0] in roots
-                )
-                for alias in node.names:
-                    bound = alias.asname or alias.name.split(".")[0]
-                    if isinstance(node, ast.Import):
-                        inside = alias.name.split(".")[0] in roots
-                    if not inside:
-                        self.external.add(bound)
-                    elif alias.asname != alias.name:  # `import X as X` is an explicit re-export
-                        imported[bound] = True
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                if isinstance(node, ast.ImportFrom):
+                    inside = node.level > 0 or (node.module or "").split(".")[0] in roots
+                    if node.module == "__future__":
+                        self.future.add(bound)
+                else:
+                    inside = alias.name.split(".")[0] in roots
+                if not inside:
+                    self.external.add(bound)
+                if alias.asname != alias.name and not (inside and is_package):
+                    imported.add(bound)
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        if not is_package:
-            self.incidental = {name for name in imported if name in used}
+        self.incidental = imported & used
         self.documented = _documented(tree.body, lines)
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
@@ -185,7 +190,7 @@ class Probe:
             key: identity(value)
             for key, value in namespace.items()
             if not key.startswith("_")
-            and key not in facts.external
+            and key not in facts.future
             and not (isinstance(value, types.ModuleType) and not self.own(value.__name__))
         }
         declared = getattr(module, "__all__", None)

@@ -170,8 +170,10 @@ def test_the_same_move_merges_when_the_project_pickles_nothing(git_repo, run_cli
 
 def test_a_change_that_keeps_the_surface_merges(git_repo, run_cli) -> None:
     project(git_repo)
-    # a body rewritten, a new module and a new name added: nothing users reach is lost
+    # a body rewritten, a new module and a new name added, and an import pkg.models only
+    # made for its own code tidied away: nothing users reach is lost
     write = {
+        "pkg/models.py": "from pkg import _impl\n\n\ndef origin():\n    return _impl.Point()\n",
         "pkg/b.py": "class Widget:\n    size = 1\n",
         "pkg/extra.py": "def more():\n    return 2\n",
         "pkg/render.py": BASE["pkg/render.py"] + "\n\ndef dots(n):\n    return '.' * n\n",
