@@ -175,7 +175,12 @@ class Probe:
         self.code(imported)
         if self.spec.get("pickle"):
             self.result["pickle"] = self.pickle_paths()
-        self.result["autodoc"] = {key: self.autodoc(d) for key, d in sorted(self.spec.get("autodoc", {}).items())}
+        self.result["autodoc"] = {}
+        for key, directive in sorted(self.spec.get("autodoc", {}).items()):
+            try:
+                self.result["autodoc"][key] = self.autodoc(directive)
+            except Exception:  # what autodoc itself would fail on renders nothing we could compare
+                self.result["autodoc"][key] = ["<missing>"]
         return self.result
 
     def take_module(self, name: str) -> dict[str, Any]:
@@ -185,7 +190,7 @@ class Probe:
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from module code too
             return {"error": f"{type(exc).__name__}: {exc}"[:300]}
         facts = self.facts[name] = SourceFacts(module, self.roots)
-        namespace = dict(vars(module))
+        namespace = _namespace(module)
         names = {
             key: identity(value)
             for key, value in namespace.items()
@@ -215,7 +220,10 @@ class Probe:
             if not parent or parent not in sys.modules:
                 continue
             at_import = self.result["modules"].get(parent, {}).get("names", {}).get(child)
-            now = getattr(sys.modules[parent], child, _MISSING)
+            try:
+                now = getattr(sys.modules[parent], child, _MISSING)
+            except Exception:
+                now = _MISSING
             if at_import is not None and not at_import.startswith("module:"):
                 found[name] = at_import
             elif now is not _MISSING and now is not sys.modules.get(name):
@@ -226,19 +234,23 @@ class Probe:
         """Global and attribute reads of the functions and methods reachable from the modules."""
         overridable = self.result["overridable"]
         for name in imported:
-            module = sys.modules[name]
             external = self.facts[name].external if name in self.facts else set()
             overridable[name] = sorted(
-                k for k, v in vars(module).items() if not k.startswith("_") and k not in external and _overridable(v)
+                k
+                for k, v in _namespace(sys.modules.get(name)).items()
+                if not k.startswith("_") and k not in external and _overridable(v)
             )
         known = {n for names in overridable.values() for n in names}
         for name in imported:
-            for key, value in sorted(vars(sys.modules[name]).items()):
-                if isinstance(value, type) and self.own(getattr(value, "__module__", None)):
-                    for attr, function in self.methods(value):
-                        self.record(f"{name}.{key}.{attr}", function, known)
-                elif inspect.isfunction(value):
-                    self.record(f"{name}.{key}", value, known)
+            for key, value in sorted(_namespace(sys.modules.get(name)).items()):
+                try:
+                    if isinstance(value, type) and self.own(getattr(value, "__module__", None)):
+                        for attr, function in self.methods(value):
+                            self.record(f"{name}.{key}.{attr}", function, known)
+                    elif inspect.isfunction(value):
+                        self.record(f"{name}.{key}", value, known)
+                except Exception:  # one odd object (a metaclass's __mro__, broken bytecode) is skipped
+                    continue
 
     def methods(self, cls: type) -> list[tuple[str, Any]]:
         """The project-defined functions a class's attributes resolve to (through its MRO)."""
@@ -278,7 +290,7 @@ class Probe:
         for name, module in sorted(sys.modules.items()):
             if not self.own(name) or module is None:
                 continue
-            for value in list(vars(module).values()):
+            for value in _namespace(module).values():
                 if isinstance(value, type) and getattr(value, "__module__", None) == name:
                     paths.add(f"{name}.{value.__qualname__}")
                     paths |= {
@@ -352,6 +364,14 @@ class Probe:
                 elif key in documented or "undoc-members" in options:
                     members.append(key)
         return sorted(set(members) & set(listed) if listed else set(members))
+
+
+def _namespace(obj: Any) -> dict[str, Any]:
+    """``vars(obj)`` as a plain dict; empty for an object without one (a module replaced in sys.modules)."""
+    try:
+        return dict(vars(obj))
+    except TypeError:
+        return {}
 
 
 def _listed(value: str) -> list[str]:
