@@ -56,8 +56,11 @@ def identity(obj: Any) -> str:
 
 
 def _overridable(value: Any) -> bool:
-    # what a user may set on the module to change behaviour: data, not code or namespaces
-    return not (isinstance(value, (types.ModuleType, type)) or callable(value))
+    # what a user may set on the module to change behaviour: data, not code, namespaces or
+    # typing constructs (a TypeVar read by moved code is no setting)
+    if isinstance(value, (types.ModuleType, type)) or callable(value):
+        return False
+    return getattr(type(value), "__module__", None) not in ("typing", "typing_extensions")
 
 
 class SourceFacts:

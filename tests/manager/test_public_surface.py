@@ -232,3 +232,40 @@ def test_directives_are_read_from_rst_and_myst() -> None:
     ]
     myst = "# API\n\n```{currentmodule} pkg\n```\n\n```{autoclass} Env\n:members:\n```\n\n```{eval-rst}\n.. autodata:: X\n```\n"
     assert parse_rst(myst_to_rst(myst)) == [("class", "pkg.Env", {"members": ""}), ("data", "pkg.X", {})]
+
+
+def test_a_lazy_all_name_and_a_moved_documented_constant_are_surface(git_repo) -> None:
+    lazy = (
+        '__all__ = ["Thing"]\n\n\ndef __getattr__(name):\n    if name == "Thing":\n'
+        "        from pkg.b import Widget\n\n        return Widget\n    raise AttributeError(name)\n"
+    )
+    documented = '#: The character bars are drawn with.\nCHAR = "*"\n\n\ndef bar(n):\n    return CHAR * n\n'
+    base = CommitId(
+        git_repo.commit(
+            {
+                **BASE,
+                "pkg/lazy.py": lazy,
+                "pkg/render.py": documented,
+                "docs/api.rst": BASE["docs/api.rst"] + "\n.. autodata:: pkg.render.CHAR\n",
+            },
+            "project",
+        )
+    )
+    # CHAR moves with its comment; pkg.render still has it (and bar still reads it there),
+    # but autodoc reads the comment in pkg/render.py: the rendered entry loses it
+    head = CommitId(
+        git_repo.commit(
+            {
+                "pkg/lazy.py": "__all__ = []\n",
+                "pkg/chars.py": '#: The character bars are drawn with.\nCHAR = "*"\n',
+                "pkg/render.py": "from pkg.chars import CHAR\n\n\ndef bar(n):\n    return CHAR * n\n",
+            },
+            "upgrade",
+        )
+    )
+    manager = manager_for(git_repo)
+
+    assert compare_commits(manager.repo, manager.config_at(base), base, head) == [
+        "pkg.lazy.Thing is gone (was class pkg.b.Widget)",
+        "docs/api.rst: autodata pkg.render.CHAR loses its documentation",
+    ]
