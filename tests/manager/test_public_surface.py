@@ -85,6 +85,14 @@ def test_a_removed_reexport_fails_as_api_change_and_describe_shows_it(git_repo, 
     assert diff[2] == f"failed validation (api_change): {outcome['detail']}"
 
 
+def test_public_surface_false_turns_the_check_off(git_repo, run_cli) -> None:
+    git_repo.commit({**BASE, "config.yaml": CONFIG + "    public_surface: false\n"}, "project")
+    outcome = run_one(git_repo, run_cli, {"pkg/a.py": "def run():\n    return 1\n"})
+
+    assert (outcome["status"], outcome["failure_type"]) == ("merged", None), outcome["detail"]
+    assert not (git_repo.path / ".git/upgrade/surface").exists()
+
+
 def test_moved_code_that_reads_a_user_overridable_constant_fails(git_repo, run_cli) -> None:
     project(git_repo)
     # bar keeps its import path and __module__, but reads CHAR from its new module's globals:
