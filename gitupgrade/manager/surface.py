@@ -133,6 +133,8 @@ def snapshot_at(validator: Validator, tree: TreeId) -> Snapshot | str:
     if cached is not None:
         return cached
     snapshot = take_snapshot(validator.workdir, validator.state_dir, validator.timeout)
+    if isinstance(snapshot, str):
+        return snapshot  # a timeout or a crash may not happen again: not remembered
     cache = _cache_path(validator, tree)
     tmp = cache.with_suffix(".tmp")
     tmp.write_text(json.dumps(snapshot, sort_keys=True), encoding="utf-8")
@@ -183,12 +185,12 @@ def _cache_path(validator: Validator, tree: TreeId) -> Path:
     return validator.state_dir / "surface" / f"{tree}-{key}.json"
 
 
-def _cached(validator: Validator, tree: TreeId) -> Snapshot | str | None:
+def _cached(validator: Validator, tree: TreeId) -> Snapshot | None:
     try:
-        cached: Snapshot | str = json.loads(_cache_path(validator, tree).read_text(encoding="utf-8"))
+        cached = json.loads(_cache_path(validator, tree).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return cached
+    return cached if isinstance(cached, dict) else None
 
 
 def verdict(differences: list[str]) -> Verdict:
