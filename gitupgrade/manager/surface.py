@@ -204,12 +204,13 @@ def verdict(differences: list[str]) -> Verdict:
 
 def compare(before: Snapshot, after: Snapshot) -> list[str]:
     """What users could reach at ``before`` and no longer can, or reach as something else, at ``after``."""
+    # the rarer kinds first: the detail shows the first differences, and names are many
     return [
-        *_names(before, after),
         *_shadows(before, after),
         *_overrides(before, after),
-        *_pickles(before, after),
         *_autodoc(before, after),
+        *_pickles(before, after),
+        *_names(before, after),
     ]
 
 
@@ -267,7 +268,10 @@ def _shadows(before: Snapshot, after: Snapshot) -> Iterator[str]:
     for submodule, ident in sorted(after["shadows"].items()):
         if submodule not in before["shadows"]:
             package, _, name = submodule.rpartition(".")
-            yield f"submodule {submodule} and {package}.{name} ({describe(ident)}) shadow each other"
+            yield (
+                f"{submodule} is both a submodule and {package}'s attribute {name} ({describe(ident)}): "
+                "which one users get depends on what was imported before"
+            )
 
 
 def _overrides(before: Snapshot, after: Snapshot) -> Iterator[str]:

@@ -129,7 +129,8 @@ def test_a_new_submodule_named_like_a_package_attribute_fails(git_repo, run_cli)
 
     assert (outcome["status"], outcome["failure_type"]) == ("failed", "api_change")
     assert outcome["detail"] == (
-        "the public surface changed (1): submodule pkg.name and pkg.name (function pkg.name) shadow each other"
+        "the public surface changed (1): pkg.name is both a submodule and pkg's attribute name (function pkg.name): "
+        "which one users get depends on what was imported before"
     )
 
 
@@ -274,6 +275,6 @@ def test_a_lazy_all_name_and_a_moved_documented_constant_are_surface(git_repo) -
     manager = manager_for(git_repo)
 
     assert compare_commits(manager.repo, manager.config_at(base), base, head) == [
-        "pkg.lazy.Thing is gone (was class pkg.b.Widget)",
         "docs/api.rst: autodata pkg.render.CHAR loses its documentation",
+        "pkg.lazy.Thing is gone (was class pkg.b.Widget)",
     ]
