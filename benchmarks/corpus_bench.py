@@ -39,6 +39,7 @@ from corpus_lib import (  # noqa: E402
     prepare,
     run_tests,
     smells,
+    surface_changes,
     tool,
     upgrade_types,
 )
@@ -128,6 +129,7 @@ def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | 
         time_s = float(project["baseline"].get("time_s") or 30)
         suite_timeout = int(max(120, 4 * time_s + 60))
         repo = result.repo = make_repo(source, where, bench_config(project["test"], suite_timeout))
+        imported = git(repo, "rev-parse", "HEAD").strip()
         log(f"{name}: baseline of the untouched copy")
         result.local_before = run_tests(project, repo, venv, timeout=suite_timeout * 2)
         git(repo, "reset", "-q", "--hard")
@@ -151,6 +153,7 @@ def run_project(project: dict[str, Any], max_upgrades: int | None, keep: Path | 
             )
         result.final = run_tests(project, repo, venv, timeout=suite_timeout * 2)
         log(f"{name}: final main {result.final.summary}")
+        result.surface_changes = surface_changes(repo, venv, imported)
     except (SetupError, OSError) as exc:
         result.error = str(exc)
         log(f"{name}: ERROR {exc}")
@@ -174,6 +177,7 @@ HEADERS = (
     "cycles before→after",
     "static checks: new merged (blocked)",
     "tests final / baseline",
+    "surface changes",
     "min",
 )
 
@@ -216,6 +220,7 @@ def row(r: ProjectResult) -> list[str]:
         *smell,
         static_text,
         tests,
+        "?" if r.surface_changes is None else str(len(r.surface_changes)),
         f"{r.minutes:.1f}",
     ]
     if r.baseline_failure:  # nothing ran: say why in the failed column
@@ -250,6 +255,7 @@ def totals(results: list[ProjectResult]) -> tuple[list[str], list[str]]:
         *[f"{before[t]}→{after[t]}" for t in SMELL_TYPES],
         f"{static_new} ({static_blocked})",
         f"{len(done) - len(regressions)}/{len(done)} ok",
+        str(sum(len(r.surface_changes or ()) for r in done)),
         f"{sum(r.minutes for r in results):.1f}",
     ]
     rate = merged / attempted if attempted else 0.0
@@ -322,6 +328,8 @@ def details(results: list[ProjectResult]) -> list[str]:
                 f"{r.name}: {o['upgrade_id']} {o['type']} {o['status']} {o['failure_type']} "
                 f"branch={o['branch']} commit={(o['commit'] or '-')[:10]}: {o['title']}\n    {o['detail']}"
             )
+        for change in r.surface_changes or ():
+            out.append(f"{r.name}: SURFACE CHANGE from the imported commit to the final main: {change}")
         if r.final is not None and r.regression():
             out.append(
                 f"{r.name}: REGRESSION {r.regression()}; final: {r.final.summary}; "

@@ -265,6 +265,29 @@ def tool(repo: Path, venv: Path, *args: str, timeout: float | None = None) -> tu
     return done.returncode, data, done.stderr + ("" if data is not None else done.stdout[-2000:])
 
 
+def surface_changes(repo: Path, venv: Path, base: str) -> list[str] | None:
+    """Public-surface differences from ``base`` to main's tip (None when they could not be read)."""
+    # compared in the repository's staging worktree as the validation compares each upgrade,
+    # with the venv's python as the project's interpreter
+    code = (
+        "import json\nfrom gitupgrade.manager import UpgradeManager\n"
+        "from gitupgrade.manager.surface import compare_commits\nfrom gitupgrade.repo import GitRepo\n"
+        "repo = GitRepo.discover('.')\ntip = repo.resolve_commit('main')\n"
+        f"found = compare_commits(repo, UpgradeManager(repo).config_at(tip), {base!r}, tip)\n"
+        "print(json.dumps(found))\n"
+    )
+    env = venv_env(venv)
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    try:
+        found = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return None
+    return [found] if isinstance(found, str) else found
+
+
 def upgrade_types(repo: Path) -> dict[str, dict[str, Any]]:
     """upgrade id -> its queued suggestion, read from the ledger's notes (refs/notes/upgrades)."""
     found: dict[str, dict[str, Any]] = {}
@@ -314,6 +337,7 @@ class ProjectResult:
     baseline_failure: str | None = None
     rounds: int = 0
     queued_after: int = 0
+    surface_changes: list[str] | None = None  # from the imported commit to the final main
 
     def to_json(self) -> dict[str, Any]:
         """Plain data (``--json``), read back by :meth:`from_json` for ``--render``."""

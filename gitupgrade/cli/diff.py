@@ -26,6 +26,8 @@ def command(app: AppContext, upgrade_id: str, patch: bool, as_json: bool) -> Non
     out.print(f"affected modules: {', '.join(diff.affected_modules) or '-'}", markup=False, soft_wrap=True)
     if diff.static_checks:
         out.print(f"static checks: {diff.static_checks}", markup=False, soft_wrap=True)
+    if diff.failure_type:
+        out.print(f"failed validation ({diff.failure_type}): {diff.detail}", markup=False, soft_wrap=True)
     for change in diff.files:
         out.print(
             f"  {change.change:<6} {change.path} ({change.lines} lines, +{change.added} -{change.removed})",

@@ -111,6 +111,7 @@ SCHEMA: dict[str, Any] = {
         "max_slowdown": NUMBER,
         # auto, [] or [{name, command, format}]; the items are checked by manager/static_detect.py
         "static_checks": Field((str, list), item_type=dict),
+        "public_surface": BOOL,
     },
     "staging": {"worktree_name": STR, "path": OPT_STR},
     "refactor": {"min_group_size": INT},

@@ -77,6 +77,7 @@ FAILURE_TYPES = (
     "llm_unavailable",
     "llm_timeout",
     "static_check",
+    "api_change",
 )
 ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
 

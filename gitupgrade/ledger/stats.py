@@ -34,6 +34,7 @@ RECOMMENDATIONS = {
     "llm_invalid_diff": "Review the LLM prompt or model: its diffs did not apply or validate",
     "llm_unavailable": "Check the LLM provider configuration and reachability",
     "llm_timeout": "Raise llm.timeout_seconds or use a faster model",
+    "api_change": "Keep what users reach: names, import paths, overridable globals, pickle paths, documented members",
     "unknown": "Record a failure_type with each failure so that patterns can be analysed",
 }
 

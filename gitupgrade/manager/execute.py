@@ -21,6 +21,7 @@ from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.quality import QualityGate
 from gitupgrade.manager.staging import Staging
+from gitupgrade.manager.surface import check_surface
 from gitupgrade.manager.validation import Baseline, Validator, Verdict, imports_failing_at
 from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
 from gitupgrade.repo import BranchName, CommitId, GitRepo
@@ -49,6 +50,7 @@ LEDGER_FAILURE_TYPES = frozenset(
         "llm_unavailable",
         "llm_timeout",
         "static_check",
+        "api_change",
     }
 )
 
@@ -240,6 +242,8 @@ class Executor:
                 verdict = validator.check_imports(
                     changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head)
                 )
+            if verdict.ok and validator.public_surface:
+                verdict = check_surface(self.staging, validator, self.repo, *base_and_head)
         # Static checks after the import check and before the suite: the linters take a second
         # where a suite takes minutes, and mypy, incremental from the base's run, rechecks only
         # what changed; a new finding then costs no suite run.

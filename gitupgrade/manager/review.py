@@ -111,6 +111,8 @@ class UpgradeDiff:
     files: list[FileChangeView] = field(default_factory=list)
     patch: str = ""
     static_checks: str | None = None  # the validation's per-tool summary, e.g. "mypy 0→0, ruff 3→3"
+    failure_type: str | None = None  # why validation refused it, when it did
+    detail: str = ""
 
     def to_dict(self, with_patch: bool = False) -> dict[str, Any]:
         """Plain JSON-ready data (the patch text only when asked for)."""
@@ -144,6 +146,8 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
         files,
         text,
         (getattr(record, "static_checks", None) or {}).get("summary"),
+        record.failure_type,
+        record.detail or "" if record.failure_type else "",
     )
 
 

@@ -86,6 +86,7 @@ class Validator:
         monitored = config.get_path("integration.health_monitoring")
         self.benchmark_command: str | None = config.get_path("validation.benchmark_command") if monitored else None
         self.max_slowdown = float(config.get_path("validation.max_slowdown"))
+        self.public_surface = bool(config.get_path("validation.public_surface"))
         self.suite_runs = 0  # how many times the test command ran (batches are judged by it)
         self.static = StaticChecks(workdir, state_dir, config.get_path("validation.static_checks"), self.timeout)
 

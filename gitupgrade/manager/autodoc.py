@@ -1,0 +1,179 @@
+"""The Sphinx ``auto*`` directives of a project's docs, read from its reStructuredText and MyST files.
+
+The public-surface check asks the project's interpreter which members each directive
+would render before and after an upgrade (:mod:`.surface_probe`); this module finds the
+directives: ``.. automodule:: X`` and its kin with their options, under ``docs/`` or
+``doc/``, in ``.rst`` files and in ``.md`` files (``{eval-rst}`` blocks and MyST
+directive fences), with ``currentmodule``/``module`` giving relative targets their module
+and ``autodoc_default_options`` in ``conf.py`` their default options.
+
+:func:`add_directive_option` is the deliberate way to keep coverage when members move:
+a strategy that moves methods into a mixin adds ``:inherited-members:`` to the class's
+``autoclass``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+DOC_DIRS = ("docs", "doc")
+_KINDS = "module|class|exception|function|data|method|attribute|decorator"
+# ``.. autoclass:: pkg.Name(args) -> result``: the signature, when given, is not part of the target
+_DIRECTIVE = re.compile(
+    rf"^(?P<indent>\s*)\.\.\s+(?:py:)?auto(?P<kind>{_KINDS})::\s*(?P<target>[\w.]+)(?:\(.*\))?(?:\s*->.*)?\s*$"
+)
+_CONTEXT = re.compile(r"^\s*\.\.\s+(?:py:)?(?:currentmodule|module)::\s*(?P<module>\S+)\s*$")
+_OPTION = re.compile(r"^(?P<indent>\s+):(?P<name>[\w-]+):\s*(?P<value>.*?)\s*$")
+_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*?)\s*$")
+_MAX_DIRECTIVES = 2000
+
+
+def find_directives(workdir: Path) -> dict[str, dict[str, Any]]:
+    """``{key: {"kind", "target", "options"}}`` of every auto directive in the docs (key names the file)."""
+    defaults = default_options(workdir)
+    found: dict[str, dict[str, Any]] = {}
+    for folder in DOC_DIRS:
+        root = workdir / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix not in (".rst", ".md", ".txt") or not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            rst = myst_to_rst(text) if path.suffix == ".md" else text
+            where = path.relative_to(workdir).as_posix()
+            for kind, target, options in parse_rst(rst):
+                key = f"{where}: auto{kind} {target}"
+                while key in found:
+                    key += "'"
+                found[key] = {"kind": kind, "target": target, "options": {**defaults, **options}}
+                if len(found) >= _MAX_DIRECTIVES:
+                    return found
+    return found
+
+
+def parse_rst(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    """``(kind, absolute target, options)`` of each auto directive in reStructuredText."""
+    lines = text.splitlines()
+    current: str | None = None
+    enclosing: tuple[int, str] | None = None
+    found = []
+    for index, line in enumerate(lines):
+        context = _CONTEXT.match(line)
+        if context:
+            current = None if context["module"] == "None" else context["module"]
+            continue
+        match = _DIRECTIVE.match(line)
+        if not match:
+            continue
+        options: dict[str, str] = {}
+        for following in lines[index + 1 :]:
+            option = _OPTION.match(following)
+            if not option or len(option["indent"]) <= len(match["indent"]):
+                break
+            options[option["name"]] = option["value"]
+        kind, target = match["kind"], match["target"]
+        indent = len(match["indent"])
+        if kind == "module":
+            current = target
+        elif kind in ("method", "attribute") and "." not in target and enclosing and enclosing[0] < indent:
+            target = f"{enclosing[1]}.{target}"  # nested in an autoclass: a member of that class
+        else:
+            target = _absolute(kind, target, current)
+        if kind in ("class", "exception"):
+            enclosing = (indent, target)
+        found.append((kind, target, options))
+    return found
+
+
+def _absolute(kind: str, target: str, current: str | None) -> str:
+    # autodoc takes a dotted path as the module for classes and functions, and the part
+    # before the last dot as the class for methods and attributes.
+    dots = target.count(".")
+    relative = dots == 0 or (kind in ("method", "attribute") and dots == 1)
+    return f"{current}.{target}" if relative and current else target
+
+
+def myst_to_rst(text: str) -> str:
+    """The reStructuredText a MyST file holds: its ``{eval-rst}`` blocks and ``{auto*}`` fences."""
+    out: list[str] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        fence = _FENCE.match(lines[index].strip())
+        index += 1
+        if not fence:
+            continue
+        body = []
+        while index < len(lines) and lines[index].strip() != fence["fence"]:
+            body.append(lines[index])
+            index += 1
+        index += 1
+        name = fence["name"].removeprefix("py:")
+        if name == "eval-rst":
+            out += body
+        elif name.startswith("auto") or name in ("currentmodule", "module"):
+            out.append(f".. {name}:: {fence['arg']}")
+            out += ["   " + line.strip() for line in body if line.strip().startswith(":")]
+        out.append("")
+    return "\n".join(out)
+
+
+def default_options(workdir: Path) -> dict[str, str]:
+    """``autodoc_default_options`` (or the older ``autodoc_default_flags``) of the docs' ``conf.py``."""
+    for folder in DOC_DIRS:
+        for conf in (workdir / folder / "conf.py", workdir / folder / "source" / "conf.py"):
+            try:
+                tree = ast.parse(conf.read_bytes())
+            except (OSError, SyntaxError, ValueError):
+                continue
+            for node in tree.body:
+                if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
+                    continue
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+                if node.targets[0].id == "autodoc_default_options" and isinstance(value, dict):
+                    return {str(k): "" if v in (None, True) else str(v) for k, v in value.items() if v is not False}
+                if node.targets[0].id == "autodoc_default_flags" and isinstance(value, list):
+                    return {str(flag): "" for flag in value}
+    return {}
+
+
+def add_directive_option(text: str, kind: str, target: str, option: str) -> str:
+    """``text`` with ``:option:`` added to each ``.. auto<kind>:: target`` that lacks it.
+
+    The deliberate way to keep a directive's members when a strategy moves them, e.g.
+    ``add_directive_option(api_rst, "class", "pkg.Host", "inherited-members")`` after
+    methods of ``Host`` moved into a mixin. Line endings are kept.
+    """
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        out.append(line)
+        index += 1
+        match = _DIRECTIVE.match(line.rstrip("\r\n"))
+        if not match or match["kind"] != kind or match["target"] != target:
+            continue
+        newline = line[len(line.rstrip("\r\n")) :] or "\n"
+        indent = match["indent"] + "   "
+        present = False
+        while index < len(lines) and (option_line := _OPTION.match(lines[index].rstrip("\r\n"))):
+            if len(option_line["indent"]) <= len(match["indent"]):
+                break
+            indent = option_line["indent"]
+            present = present or option_line["name"] == option
+            out.append(lines[index])
+            index += 1
+        if not present:
+            out.append(f"{indent}:{option}:{newline}")
+    return "".join(out)
