@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -89,6 +90,9 @@ def _section(text: str, label: str) -> dict[str, Any]:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{label}: invalid YAML: {str(exc).splitlines()[0]}") from exc
+    except RecursionError:
+        # PyYAML's composer recurses once per nesting level; no real config nests that deep.
+        raise ConfigError(f"{label}: invalid YAML: nested too deeply") from None
     if document is None:
         return {}
     if not isinstance(document, dict):
@@ -132,6 +136,9 @@ def _check_field(value: Any, field: Field, key_path: str, label: str) -> None:
         raise fail()
     if field.choices is not None and value not in field.choices:
         raise fail()
+    if isinstance(value, float) and not math.isfinite(value):
+        # YAML's .inf and .nan are floats; an endless timeout or a NaN threshold is never meant.
+        raise ConfigError(f"{label}: {key_path} must be a finite number, got {value}")
     if field.minimum is not None and value < field.minimum:
         raise ConfigError(f"{label}: {key_path} must be at least {field.minimum}, got {value}")
     if isinstance(value, list) and field.item_type is not None:
