@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from gitupgrade.config.paths import check_config_paths
 from gitupgrade.config.schema import SCHEMA, Field
 from gitupgrade.errors import ConfigError, UserError
 from gitupgrade.repo import CommitId, GitRepo, read_file
@@ -75,6 +76,9 @@ def load_config(
             raise UserError(f"cannot read config file {path}: {exc}") from exc
         _merge(data, _section(text, str(path)), str(path))
         sources.append(str(path))
+    if repo is not None:
+        # Path keys name places the tool creates, replaces or deletes: checked once merged.
+        check_config_paths(repo, data)
     return Config(data, tuple(sources))
 
 
