@@ -24,6 +24,7 @@ from gitupgrade.manager.testrun import kill_orphaned_run
 from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import backup, delete_ref, upgrade_branch
 from gitupgrade.repo.lock import RunnerLock
+from gitupgrade.repo.merge_recovery import recover_interrupted_merge
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.suggestion import Suggestion
 
@@ -291,5 +292,9 @@ class UpgradeManager:
             stopped = kill_orphaned_run(self.repo.state_dir)
             if stopped:
                 report.messages.append(stopped)
+        # before anything reads the checkout: a half-done merge must not look like local changes
+        recovery = recover_interrupted_merge(self.repo, holding_lock=True)
+        if recovery is not None:
+            report.messages.append(recovery.describe())
         self.last_messages = report.messages
         return lock
