@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from gitupgrade.errors import ExitCode, GitUpgradeError, UserError
+from gitupgrade.interrupt import interrupted, sigint_deferred
 
 # Errors of the machine, not of our code: a full disk or quota, an I/O error, a read-only
 # file system. They are reported like git reports them (one line, exit 1), not as a bug.
@@ -92,6 +93,12 @@ def report_environment_error(exc: OSError) -> str:
     return f"error: {reason}{where}"
 
 
+def _interrupted() -> int:
+    with sigint_deferred():
+        click.echo("interrupted", err=True)
+    return ExitCode.INTERRUPTED
+
+
 def run_guarded(invoke: Any) -> int:
     """Call ``invoke()`` (click's main in non-standalone mode) and map every outcome to an exit code."""
     try:
@@ -108,13 +115,14 @@ def run_guarded(invoke: Any) -> int:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
     except GitUpgradeError as exc:
+        if interrupted(exc):
+            return _interrupted()
         click.echo(f"error: {exc.message}", err=True)
         if exc.hint:
             click.echo(f"hint: {exc.hint}", err=True)
         return exc.exit_code
     except (KeyboardInterrupt, click.Abort):
-        click.echo("interrupted", err=True)
-        return ExitCode.INTERRUPTED
+        return _interrupted()
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); nothing more to say, as with git.
         _silence_stdout()
@@ -126,6 +134,8 @@ def run_guarded(invoke: Any) -> int:
         click.echo(report_environment_error(exc), err=True)
         return ExitCode.FAILURE
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug of ours
+        if interrupted(exc):
+            return _interrupted()  # an error left behind by Ctrl-C is not a bug
         click.echo(report_bug(exc), err=True)
         return ExitCode.BUG
     return result if isinstance(result, int) else ExitCode.OK

@@ -12,6 +12,7 @@ import click
 from gitupgrade import __version__
 from gitupgrade.cli.context import AppContext
 from gitupgrade.cli.errors import check_arguments, run_guarded
+from gitupgrade.interrupt import install_sigint_handler
 
 # Command name -> module, in the order --help lists them. Each module exposes ``command``;
 # it is imported only when its command runs, so `git upgrade status` does not pay for
@@ -62,6 +63,7 @@ class UpgradeGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
 
         def invoke() -> Any:
+            install_sigint_handler()
             check_arguments(argv)
             return super(UpgradeGroup, self).main(argv, prog_name, complete_var, standalone_mode=False, **extra)
 

@@ -75,6 +75,7 @@ FAILURE_TYPES = (
     "llm_invalid_diff",
     "llm_unavailable",
     "llm_timeout",
+    "interrupted",
 )
 ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
 

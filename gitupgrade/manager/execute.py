@@ -48,6 +48,7 @@ LEDGER_FAILURE_TYPES = frozenset(
         "llm_invalid_diff",
         "llm_unavailable",
         "llm_timeout",
+        "interrupted",
     }
 )
 

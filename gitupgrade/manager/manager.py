@@ -13,6 +13,7 @@ from typing import Any
 
 from gitupgrade.config import Config, load_config
 from gitupgrade.errors import UserError
+from gitupgrade.interrupt import sigint_deferred
 from gitupgrade.manager import queue as upgrade_queue
 from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOutcome
 from gitupgrade.manager.gc import GcReport, collect
@@ -165,6 +166,10 @@ class UpgradeManager:
                 except BaselineFailingError as exc:
                     report.baseline_failure = exc.message
                     break
+                except KeyboardInterrupt:
+                    with sigint_deferred():
+                        self._record_interrupted(record)
+                    raise
                 finally:
                     report.messages.extend(staging.repairs)
                     staging.repairs.clear()
@@ -282,6 +287,29 @@ class UpgradeManager:
             report.messages.append(
                 f"{found.upgrade_id} was merged into {found.target_ref} outside git upgrade; recorded"
             )
+
+    def _record_interrupted(self, record: Any) -> None:
+        # Ctrl-C ends the upgrade as "failed: interrupted" (not retried as a crash would be);
+        # what it had built stays as backup refs, as for any failure.
+        branch = branch_ref(upgrade_branch(record.id))
+        commit = read_ref(self.repo, branch)
+        base = CommitId(record.base_commit) if record.base_commit else self.repo.resolve_commit("HEAD")
+        if commit is not None:
+            backup(self.repo, record.id, commit, base)
+            delete_ref(self.repo, branch)
+        suggestion = record.suggestion or {}
+        self.ledger.log_upgrade_execution(
+            {
+                "upgrade_id": record.id,
+                "status": "failed",
+                "failure_type": "interrupted",
+                "base_commit": base,
+                "commit": commit if commit != base else None,
+                "type": suggestion.get("type"),
+                "risk_level": suggestion.get("risk_level"),
+                "detail": "interrupted by Ctrl-C (SIGINT)",
+            }
+        )
 
     def _lock(self, command: str, report: RunReport) -> RunnerLock:
         lock = RunnerLock(self.repo, command).acquire()

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from gitupgrade.config import Config
+from gitupgrade.interrupt import reraise_if_interrupted
 from gitupgrade.refactor import registry
 from gitupgrade.refactor.result import RefactorResult
 from gitupgrade.suggestion import Suggestion
@@ -39,4 +40,5 @@ class CodeRefactorer:
         try:
             return strategy.apply(self.workdir, suggestion, self.config)
         except Exception as exc:  # noqa: BLE001 - one bad strategy run never stops the queue
+            reraise_if_interrupted(exc)  # but Ctrl-C does, whatever error it left behind
             return RefactorResult.failed(suggestion.id, f"rule:{suggestion.type}", f"{type(exc).__name__}: {exc}")
