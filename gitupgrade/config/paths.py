@@ -10,7 +10,7 @@ its paths are checked before anything is created, replaced or deleted there:
   any of them: the staging worktree is deleted and recreated when it is broken;
 - ``ledger_db_path`` is never inside the work tree, never an existing folder and never an
   existing file that is not SQLite (a corrupt index is renamed aside, and a user's file
-  must never be).
+  must never be). The default, ``<git dir>/upgrade/ledger.db``, is the tool's own file.
 
 Whether an existing staging folder is ours is decided where it would be removed
 (``gitupgrade.repo.worktree``): git must list it as this repository's worktree.
@@ -130,4 +130,6 @@ def check_config_paths(repo: GitRepo, section: Mapping[str, Any]) -> None:
         check_staging_path(repo, path if path.is_absolute() else repo.common_dir / path)
     else:
         check_staging_path(repo, repo.common_dir / "upgrade" / name)
-    check_ledger_db_path(repo, ledger_db_location(repo, section.get("ledger_db_path")))
+    if section.get("ledger_db_path"):
+        # the default .git/upgrade/ledger.db is the tool's own: a corrupt one is set aside and rebuilt
+        check_ledger_db_path(repo, ledger_db_location(repo, section["ledger_db_path"]))

@@ -194,6 +194,13 @@ class UpgradeManager:
                 report.outcomes.extend(BatchRunner(executor).run(batch, self.target_branch()))
             except BaselineFailingError as exc:
                 report.baseline_failure = exc.message
+            except KeyboardInterrupt:
+                with sigint_deferred():
+                    for record in batch:
+                        current = self.ledger.upgrade(record.id)
+                        if current is not None and current.status == "in_progress":
+                            self._record_interrupted(current)
+                raise
             finally:
                 report.messages.extend(staging.repairs)
             report.suite_runs = executor.suite_runs

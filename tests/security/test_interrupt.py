@@ -118,3 +118,32 @@ def test_ctrl_c_while_the_tests_run_stops_them_and_exits_130(quick_project: GitR
     row = interrupted_record(quick_project, upgrade_id)
     assert (row["status"], row["failure_type"]) == ("failed", "interrupted")
     assert_everything_still_works(quick_project, base)
+
+
+def test_ctrl_c_during_a_batch_records_its_upgrades_as_interrupted(
+    quick_project: GitRepoBuilder,  # noqa: F811 - the imported fixture
+    tmp_path: Path,
+) -> None:
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    base = quick_project.head()
+    (upgrade_id,) = manager_for(quick_project).queue_suggestions([waiting_suggestion()]).queued
+    full = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PLUGIN_DIR), str(PROJECT_ROOT)]), INTERRUPT_GATE=str(gate))
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "gitupgrade", "run", "--batch"],
+        cwd=quick_project.path,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=full,
+    )
+    wait_for(gate / "started", runner)
+
+    runner.send_signal(signal.SIGINT)
+    out, err = runner.communicate(timeout=DEADLINE)
+
+    assert runner.returncode == 130, (out, err)
+    assert err.splitlines()[-1] == "interrupted"
+    row = interrupted_record(quick_project, upgrade_id)
+    assert (row["status"], row["failure_type"]) == ("failed", "interrupted")
+    assert_everything_still_works(quick_project, base)
