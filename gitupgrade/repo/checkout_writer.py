@@ -154,7 +154,7 @@ def temp_name(target: Path) -> Path:
 
 
 def put_blob(repo: GitRepo, workdir: Path, path: str, blob: str | None, mode: int | None, count: int = 0) -> None:
-    """Make ``path`` hold ``blob`` (None: remove it) atomically: temp file, fsync, rename."""
+    """Make ``path`` hold ``blob`` (None: remove it) atomically: temp file, then rename."""
     target = workdir / path
     if mode == _GITLINK:
         return  # a submodule's folder is its own repository's business, as with git merge
@@ -179,8 +179,8 @@ def put_blob(repo: GitRepo, workdir: Path, path: str, blob: str | None, mode: in
             handle.flush()
             crash_point("write", count)  # a half-written temporary file is what a kill leaves
             handle.write(data[half:])
-            handle.flush()
-            os.fsync(handle.fileno())
+    # No fsync per file: rename is atomic against a killed process, which is the crash to
+    # survive; after a power cut the journal (fsynced) still says what to finish or undo.
     os.replace(tmp, target)
 
 
