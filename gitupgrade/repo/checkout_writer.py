@@ -32,6 +32,7 @@ TEMP_MARK = ".gitupgrade-tmp"
 _LINK = int(pygit2.enums.FileMode.LINK)
 _EXECUTABLE = int(pygit2.enums.FileMode.BLOB_EXECUTABLE)
 _GITLINK = int(pygit2.enums.FileMode.COMMIT)
+_TREE = int(pygit2.enums.FileMode.TREE)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ def _entry(tree: pygit2.Tree, path: str) -> tuple[str | None, int | None]:
         entry = tree[path]
     except KeyError:
         return None, None
+    if int(entry.filemode) == _TREE:
+        return None, None  # a folder on this side: the file paths inside it are listed themselves
     return str(entry.id), int(entry.filemode)
 
 
@@ -200,7 +203,7 @@ def write_changes(repo: GitRepo, workdir: Path, changes: list[PathChange]) -> No
     Raises :class:`RefusedError` when a file changed after the local-changes check
     (as libgit2's SAFE checkout would); the caller undoes what was written.
     """
-    for count, change in enumerate(changes, start=1):
+    for count, change in enumerate(removals_first(changes, to_new=True), start=1):
         now = current_blob(workdir, change.path)
         if now == change.new:
             continue
@@ -210,6 +213,11 @@ def write_changes(repo: GitRepo, workdir: Path, changes: list[PathChange]) -> No
                 hint="commit or stash it, then run git upgrade approve again",
             )
         put_blob(repo, workdir, change.path, change.new, change.new_mode, count)
+
+
+def removals_first(changes: list[PathChange], to_new: bool) -> list[PathChange]:
+    """``changes`` with the paths that go away first: a file ``a`` may become a folder ``a/``."""
+    return sorted(changes, key=lambda c: (c.new if to_new else c.old) is not None)
 
 
 def update_index(checkout: Path, changes: list[PathChange], to_new: bool = True) -> None:

@@ -24,6 +24,7 @@ from gitupgrade.repo.checkout_writer import (
     current_blob,
     journal_path,
     put_blob,
+    removals_first,
     update_index,
 )
 from gitupgrade.repo.core import GitRepo, git_operation
@@ -98,7 +99,7 @@ def _recover(repo: GitRepo, journal: MergeJournal) -> Recovery:
         return Recovery(journal.label, branch, "left as it was (the branch moved since)", (), tuple(removed))
     to_new = current == journal.new
     kept = []
-    for change in journal.changes:
+    for change in removals_first(journal.changes, to_new):
         want, other = (change.new, change.old) if to_new else (change.old, change.new)
         now = current_blob(checkout, change.path)
         if now == want:

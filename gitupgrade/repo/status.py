@@ -20,6 +20,7 @@ from gitupgrade.repo.checkout_writer import (
     current_blob,
     path_changes,
     put_blob,
+    removals_first,
     update_index,
     write_changes,
     write_journal,
@@ -110,7 +111,7 @@ def _write_journaled(
         update_index(checkout, changes)
     except BaseException:
         # nothing moves: put back what was written (a file changed meanwhile is the user's)
-        for change in changes:
+        for change in removals_first(changes, to_new=False):
             if current_blob(checkout, change.path) == change.new != change.old:
                 put_blob(repo, checkout, change.path, change.old, change.old_mode)
         update_index(checkout, changes, to_new=False)

@@ -157,3 +157,48 @@ def test_a_file_the_user_changed_after_the_crash_is_left_alone_and_named(crashed
         " M src/pkg/calc.py",
         "?? NOTES.txt",
     ]
+
+
+def test_a_file_that_becomes_a_folder_and_back(git_repo: GitRepoBuilder) -> None:
+    from gitupgrade.repo import BranchName, CommitId, GitRepo
+    from gitupgrade.repo.status import advance_checked_out
+
+    file_side = git_repo.commit({"pkg/data": "a file\n", "keep.txt": "keep\n"}, "file")
+    git_repo.git("rm", "-q", "pkg/data")
+    folder_side = git_repo.commit({"pkg/data/__init__.py": "FOLDER = 1\n"}, "folder")
+    git_repo.git("reset", "-q", "--hard", file_side)
+    repo = GitRepo.discover(git_repo.path)
+
+    advance_checked_out(repo, git_repo.path, BranchName("main"), CommitId(file_side), CommitId(folder_side), "m")
+    assert (git_repo.path / "pkg/data/__init__.py").read_text() == "FOLDER = 1\n"
+    assert git_repo.git("status", "--porcelain") == ""
+    advance_checked_out(repo, git_repo.path, BranchName("main"), CommitId(folder_side), CommitId(file_side), "m")
+    assert (git_repo.path / "pkg/data").read_text() == "a file\n"
+    assert git_repo.git("status", "--porcelain") == ""
+    assert not (git_repo.path / ".git/upgrade/merge-journal.json").exists()
+
+
+def test_executable_bits_and_symlinks_are_written_as_git_would(git_repo: GitRepoBuilder) -> None:
+    import os
+
+    from gitupgrade.repo import BranchName, CommitId, GitRepo
+    from gitupgrade.repo.status import advance_checked_out
+
+    git_repo.write({"run.sh": "echo old\n"})
+    os.symlink("run.sh", git_repo.path / "link")
+    old = git_repo.commit(message="old")
+    git_repo.write({"run.sh": "echo new\n"})
+    (git_repo.path / "run.sh").chmod(0o755)
+    (git_repo.path / "link").unlink()
+    os.symlink("other.txt", git_repo.path / "link")
+    new = git_repo.commit({"other.txt": "other\n"}, "new")
+    git_repo.git("reset", "-q", "--hard", old)
+    assert not os.access(git_repo.path / "run.sh", os.X_OK)
+
+    advance_checked_out(
+        GitRepo.discover(git_repo.path), git_repo.path, BranchName("main"), CommitId(old), CommitId(new), "m"
+    )
+
+    assert os.access(git_repo.path / "run.sh", os.X_OK)
+    assert os.readlink(git_repo.path / "link") == "other.txt"
+    assert git_repo.git("status", "--porcelain") == ""
