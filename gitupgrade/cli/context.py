@@ -9,6 +9,7 @@ import click
 
 from gitupgrade.config import Config, load_config
 from gitupgrade.repo import CommitId, GitRepo
+from gitupgrade.repo.merge_recovery import recover_interrupted_merge
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,16 @@ class AppContext:
     config_file: Path | None
 
     def repo(self) -> GitRepo:
-        """The repository containing the chosen directory."""
-        return GitRepo.discover(self.directory)
+        """The repository containing the chosen directory, after recovering an interrupted merge.
+
+        Every command goes through here first, so a merge a kill -9 left half done is
+        finished or undone before anything looks at the checkout (one stat when none).
+        """
+        repo = GitRepo.discover(self.directory)
+        recovery = recover_interrupted_merge(repo)
+        if recovery is not None:
+            click.echo(f"note: {recovery.describe()}", err=True)
+        return repo
 
     def config(self, repo: GitRepo, commit: CommitId) -> Config:
         """The configuration for work on ``commit``."""

@@ -11,7 +11,8 @@ import click
 
 from gitupgrade import __version__
 from gitupgrade.cli.context import AppContext
-from gitupgrade.cli.errors import run_guarded
+from gitupgrade.cli.errors import check_arguments, run_guarded
+from gitupgrade.interrupt import install_sigint_handler
 
 # Command name -> module, in the order --help lists them. Each module exposes ``command``;
 # it is imported only when its command runs, so `git upgrade status` does not pay for
@@ -59,9 +60,14 @@ class UpgradeGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        code = run_guarded(
-            lambda: super(UpgradeGroup, self).main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        )
+        argv = list(sys.argv[1:] if args is None else args)
+
+        def invoke() -> Any:
+            install_sigint_handler()
+            check_arguments(argv)
+            return super(UpgradeGroup, self).main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+
+        code = run_guarded(invoke)
         if standalone_mode:
             sys.exit(code)
         return code

@@ -7,6 +7,7 @@ import click
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.manager import UpgradeManager
+from gitupgrade.repo.merge_recovery import take_last_recovery
 from gitupgrade.suggestion import shown_priority
 
 
@@ -15,7 +16,9 @@ from gitupgrade.suggestion import shown_priority
 @pass_app
 def command(app: AppContext, as_json: bool) -> None:
     """Show queue counts, last scan, next auto scan, pending, in progress and recent upgrades."""
-    status = UpgradeManager(app.repo(), app.config_file).get_upgrade_status()
+    repo = app.repo()
+    status = UpgradeManager(repo, app.config_file).get_upgrade_status()
+    status["recovered"] = take_last_recovery(repo)
     if as_json:
         print_json(status)
         return
@@ -45,6 +48,8 @@ def command(app: AppContext, as_json: bool) -> None:
         else "never (manual schedule)"
     )
     out.print(f"next auto scan: {when}", markup=False, soft_wrap=True)
+    if status["recovered"]:
+        out.print(status["recovered"], markup=False, soft_wrap=True)
     if status["runner"]:
         out.print(f"running: {status['runner']}", markup=False, soft_wrap=True)
     for title, rows in (

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gitupgrade.config.paths import check_config_paths
 from gitupgrade.config.schema import PRIORITY_LABELS, SCHEMA, Field
 from gitupgrade.config.yamlread import UnknownTag, parse
 from gitupgrade.errors import ConfigError, UserError
@@ -131,6 +133,9 @@ def load_config(
         _merge(data, _section(text, str(path)), str(path), origins)
         sources.append(str(path))
     _check_merged(data, origins)
+    if repo is not None:
+        # Path keys name places the tool creates, replaces or deletes: checked once merged.
+        check_config_paths(repo, data)
     return Config(data, tuple(sources), origins)
 
 
@@ -213,6 +218,9 @@ def _check_field(value: Any, field: Field, key_path: str) -> str | None:
         return wrong
     if field.choices is not None and value not in field.choices:
         return wrong
+    if isinstance(value, float) and not math.isfinite(value):
+        # YAML's .inf and .nan are floats; an endless timeout or a NaN threshold is never meant.
+        return f"{key_path} must be a finite number, got {value}"
     if field.minimum is not None and value < field.minimum:
         return f"{key_path} must be at least {field.minimum:g}, got {value}"
     if field.maximum is not None and value > field.maximum:

@@ -53,6 +53,9 @@ def parse(text: str, label: str) -> tuple[Any, dict[str, int]]:
             f"{label}: invalid YAML{where}: {str(exc).splitlines()[0]}",
             hint="fix the YAML syntax; keys outside self_upgrading may use any tags, but the file must parse",
         ) from exc
+    except RecursionError:
+        # PyYAML's composer recurses once per nesting level; no real config nests that deep.
+        raise ConfigError(f"{label}: invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
     lines: dict[str, int] = {}

@@ -78,6 +78,7 @@ FAILURE_TYPES = (
     "llm_timeout",
     "static_check",
     "api_change",
+    "interrupted",
 )
 ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
 

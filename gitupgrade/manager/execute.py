@@ -51,6 +51,7 @@ LEDGER_FAILURE_TYPES = frozenset(
         "llm_timeout",
         "static_check",
         "api_change",
+        "interrupted",
     }
 )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from gitupgrade.config import Config, load_config
 from gitupgrade.errors import UserError
+from gitupgrade.interrupt import sigint_deferred
 from gitupgrade.manager import queue as upgrade_queue
 from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOutcome
 from gitupgrade.manager.gc import GcReport, collect
@@ -25,6 +26,7 @@ from gitupgrade.manager.testrun import kill_orphaned_run
 from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import backup, delete_ref, upgrade_branch
 from gitupgrade.repo.lock import RunnerLock
+from gitupgrade.repo.merge_recovery import recover_interrupted_merge
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.spec_forms import as_repo
 from gitupgrade.suggestion import Suggestion
@@ -177,6 +179,10 @@ class UpgradeManager:
                 except BaselineFailingError as exc:
                     report.baseline_failure = exc.message
                     break
+                except KeyboardInterrupt:
+                    with sigint_deferred():
+                        self._record_interrupted(record)
+                    raise
                 finally:
                     report.messages.extend(staging.repairs)
                     staging.repairs.clear()
@@ -201,6 +207,13 @@ class UpgradeManager:
                 report.outcomes.extend(BatchRunner(executor).run(batch, self.target_branch()))
             except BaselineFailingError as exc:
                 report.baseline_failure = exc.message
+            except KeyboardInterrupt:
+                with sigint_deferred():
+                    for record in batch:
+                        current = self.ledger.upgrade(record.id)
+                        if current is not None and current.status == "in_progress":
+                            self._record_interrupted(current)
+                raise
             finally:
                 report.messages.extend(staging.repairs)
             report.suite_runs = executor.suite_runs
@@ -295,6 +308,29 @@ class UpgradeManager:
                 f"{found.upgrade_id} was merged into {found.target_ref} outside git upgrade; recorded"
             )
 
+    def _record_interrupted(self, record: Any) -> None:
+        # Ctrl-C ends the upgrade as "failed: interrupted" (not retried as a crash would be);
+        # what it had built stays as backup refs, as for any failure.
+        branch = branch_ref(upgrade_branch(record.id))
+        commit = read_ref(self.repo, branch)
+        base = CommitId(record.base_commit) if record.base_commit else self.repo.resolve_commit("HEAD")
+        if commit is not None:
+            backup(self.repo, record.id, commit, base)
+            delete_ref(self.repo, branch)
+        suggestion = record.suggestion or {}
+        self.ledger.log_upgrade_execution(
+            {
+                "upgrade_id": record.id,
+                "status": "failed",
+                "failure_type": "interrupted",
+                "base_commit": base,
+                "commit": commit if commit != base else None,
+                "type": suggestion.get("type"),
+                "risk_level": suggestion.get("risk_level"),
+                "detail": "interrupted by Ctrl-C (SIGINT)",
+            }
+        )
+
     def _lock(self, command: str, report: RunReport) -> RunnerLock:
         lock = RunnerLock(self.repo, command).acquire()
         if lock.stale_owner is not None:
@@ -304,5 +340,9 @@ class UpgradeManager:
             stopped = kill_orphaned_run(self.repo.state_dir)
             if stopped:
                 report.messages.append(stopped)
+        # before anything reads the checkout: a half-done merge must not look like local changes
+        recovery = recover_interrupted_merge(self.repo, holding_lock=True)
+        if recovery is not None:
+            report.messages.append(recovery.describe())
         self.last_messages = report.messages
         return lock

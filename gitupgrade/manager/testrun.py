@@ -160,6 +160,11 @@ def run_command(
                 kill_group(process.pid)
             exit_code: int | None = None if timed_out else process.wait()
             process.wait()
+        except BaseException:
+            # Ctrl-C reaches only us (the suite runs in its own session): stop the suite too
+            kill_group(process.pid)
+            process.wait()
+            raise
         finally:
             group_file.unlink(missing_ok=True)
     seconds = time.monotonic() - started

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gitupgrade.config import Config
+from gitupgrade.interrupt import reraise_if_interrupted
 from gitupgrade.refactor import registry
 from gitupgrade.refactor.result import RefactorResult
 from gitupgrade.spec_forms import config_near
@@ -47,4 +48,5 @@ class CodeRefactorer:
         try:
             return strategy.apply(self.workdir, suggestion, self.config)
         except Exception as exc:  # noqa: BLE001 - one bad strategy run never stops the queue
+            reraise_if_interrupted(exc)  # but Ctrl-C does, whatever error it left behind
             return RefactorResult.failed(suggestion.id, f"rule:{suggestion.type}", f"{type(exc).__name__}: {exc}")

@@ -42,6 +42,11 @@ class LockOwner:
         return f"'{self.command}' (pid {self.pid} on {self.host}, since {since} UTC{doing})"
 
 
+def process_start(pid: int) -> str | None:
+    """The start time of process ``pid`` (clock ticks since boot), None when unknown."""
+    return _process_start(pid)
+
+
 def _process_start(pid: int) -> str | None:
     # The start time (in clock ticks since boot) tells a live owner from a reused pid.
     try:
@@ -59,6 +64,14 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def process_alive(pid: int, process_start: str | None) -> bool:
+    """Whether the process ``pid`` that started at ``process_start`` (on this host) still runs."""
+    if not _alive(pid):
+        return False
+    current = _process_start(pid)
+    return process_start is None or current is None or current == process_start
 
 
 def _is_stale(owner: LockOwner) -> bool:

@@ -7,13 +7,27 @@ it refuses (changing nothing) when an uncommitted change touches one of them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pygit2
 
 from gitupgrade.errors import RefMovedError, RefusedError
+from gitupgrade.repo.checkout_writer import (
+    MergeJournal,
+    clear_journal,
+    crash_point,
+    current_blob,
+    path_changes,
+    put_blob,
+    removals_first,
+    update_index,
+    write_changes,
+    write_journal,
+)
 from gitupgrade.repo.core import GitRepo, git_operation
 from gitupgrade.repo.diffs import changed_paths_between
+from gitupgrade.repo.lock import process_start
 from gitupgrade.repo.names import BranchName, CommitId, branch_ref
 from gitupgrade.repo.refs import read_ref
 
@@ -47,7 +61,8 @@ def advance_checked_out(
     Refuses with :class:`RefusedError` when an unfinished operation is in progress or
     local changes touch the files to update; raises :class:`RefMovedError` when the
     branch no longer points at ``expected``. The ref stays locked from the check to
-    the update, so nobody can move it in between.
+    the update, so nobody can move it in between. The files are written atomically
+    under a journal (see ``gitupgrade.repo.checkout_writer``), so a crash is recoverable.
     """
     ref = branch_ref(branch)
     in_progress = operation_in_progress(checkout)
@@ -64,16 +79,41 @@ def advance_checked_out(
             hint="commit or stash them, then run git upgrade approve again",
         )
     with git_operation(f"update {branch} in {checkout}"):
-        user = pygit2.Repository(str(checkout))
         with repo.raw.transaction() as txn:
             txn.lock_ref(ref)
             current = read_ref(repo, ref)
             if current != expected:
                 raise RefMovedError(f"{ref} moved: expected {expected[:10]}, found {(current or 'nothing')[:10]}")
             if paths:
-                # SAFE: libgit2 refuses to overwrite a file that changed after our check.
-                target = user[new].peel(pygit2.Commit)
-                # pygit2 1.21 leaves checkout_tree unannotated.
-                user.checkout_tree(target.tree, paths=paths, strategy=pygit2.enums.CheckoutStrategy.SAFE)  # type: ignore[no-untyped-call]
+                _write_journaled(repo, checkout, ref, expected, new, message, paths)
+            crash_point("ref")
             txn.set_target(ref, pygit2.Oid(hex=new), message=message)
+        crash_point("journal")
+        clear_journal(repo)
     return paths
+
+
+def _write_journaled(
+    repo: GitRepo, checkout: Path, ref: str, expected: CommitId, new: CommitId, label: str, paths: list[str]
+) -> None:
+    # The journal is durable before the first file changes, so a kill -9 anywhere below
+    # is finished or undone by the next command (gitupgrade.repo.merge_recovery).
+    changes = path_changes(repo, expected, new, paths)
+    pid = os.getpid()
+    label = label.removeprefix("git upgrade: ").removeprefix("merge ")
+    journal = MergeJournal(ref, str(checkout), expected, new, label, pid, process_start(pid), changes)
+    write_journal(repo, journal)
+    try:
+        write_changes(repo, checkout, changes)
+        journal.phase = "index"
+        write_journal(repo, journal)
+        crash_point("index")
+        update_index(checkout, changes)
+    except BaseException:
+        # nothing moves: put back what was written (a file changed meanwhile is the user's)
+        for change in removals_first(changes, to_new=False):
+            if current_blob(checkout, change.path) == change.new != change.old:
+                put_blob(repo, checkout, change.path, change.old, change.old_mode)
+        update_index(checkout, changes, to_new=False)
+        clear_journal(repo)
+        raise

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pygit2
 
+from gitupgrade.errors import UserError
 from gitupgrade.repo.core import GitRepo, git_operation
 from gitupgrade.repo.names import CommitId
 
@@ -67,6 +68,52 @@ def _healthy(repo: GitRepo, name: str, path: Path) -> Worktree | None:
     return Worktree(name, path, raw)
 
 
+def _points_back(repo: GitRepo, path: Path) -> bool:
+    # ``<path>/.git`` is a file "gitdir: <common dir>/worktrees/<name>" in a worktree git made
+    # for us; git refuses a tracked ``.git`` entry, so a checkout cannot forge one.
+    dot_git = path / ".git"
+    try:
+        if not dot_git.is_file() or dot_git.is_symlink():
+            return False
+        text = dot_git.read_text("utf-8", "replace").strip()
+    except OSError:
+        return False
+    if not text.startswith("gitdir:"):
+        return False
+    admin = Path(text.removeprefix("gitdir:").strip())
+    admin = (admin if admin.is_absolute() else path / admin).resolve()
+    return admin.parent == (repo.common_dir / "worktrees").resolve()
+
+
+def _registered_at(repo: GitRepo, name: str, path: Path) -> bool:
+    try:
+        registered = (_admin_dir(repo, name) / "gitdir").read_text().strip()
+    except OSError:
+        return False
+    return Path(registered).resolve() == (path / ".git").resolve()
+
+
+def owns_path(repo: GitRepo, name: str, path: Path) -> bool:
+    """Whether the tool may delete ``path``: absent, an empty folder, or git's worktree of this repository."""
+    if path.is_symlink():
+        return False
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    if not any(path.iterdir()):
+        return True
+    return _points_back(repo, path) or _registered_at(repo, name, path)
+
+
+def _refuse_foreign(repo: GitRepo, name: str, path: Path) -> None:
+    if not owns_path(repo, name, path):
+        raise UserError(
+            f"{path} is not a worktree git lists for this repository; refusing to replace it with {name}",
+            hint="set staging.path to an empty or new folder (or leave it unset), or move that folder away",
+        )
+
+
 def ensure_worktree(repo: GitRepo, name: str, path: Path, commit: CommitId) -> WorktreeState:
     """The worktree ``name`` at ``path``, created (detached at ``commit``) or repaired as needed."""
     repairs: list[str] = []
@@ -78,6 +125,7 @@ def ensure_worktree(repo: GitRepo, name: str, path: Path, commit: CommitId) -> W
             lock.unlink()
             repairs.append(f"removed a stale index.lock of the {name} worktree")
         return WorktreeState(found, tuple(repairs))
+    _refuse_foreign(repo, name, path)
     if path.exists() or _admin_dir(repo, name).exists():
         repairs.append(f"the {name} worktree was broken; recreated it at {path}")
     remove_worktree(repo, name, path)
@@ -104,7 +152,12 @@ def _add_detached(repo: GitRepo, name: str, path: Path, commit: CommitId) -> Wor
 
 
 def remove_worktree(repo: GitRepo, name: str, path: Path) -> None:
-    """Delete the worktree's folder and its registration (nothing else is touched)."""
+    """Delete the worktree's folder and its registration (nothing else is touched).
+
+    A folder git does not list as this repository's worktree is refused (UserError):
+    the tool deletes only what it created.
+    """
+    _refuse_foreign(repo, name, path)
     with git_operation(f"remove worktree {name}"):
         if path.exists():
             shutil.rmtree(path)

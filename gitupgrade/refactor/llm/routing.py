@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gitupgrade.interrupt import reraise_if_interrupted
 from gitupgrade.refactor import registry
 from gitupgrade.refactor.llm.providers import ProviderUnavailable, provider_from_config
 from gitupgrade.refactor.result import RefactorResult
@@ -74,6 +75,7 @@ def propose_or_fall_back(
     try:
         result = LLMProposer().apply(workdir, suggestion, config)
     except Exception as exc:  # noqa: BLE001 - one bad proposal never stops the queue
+        reraise_if_interrupted(exc)
         return RefactorResult.failed(
             suggestion.id, configured_label(dict(config["llm"])), f"{type(exc).__name__}: {exc}"
         )

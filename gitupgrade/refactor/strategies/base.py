@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gitupgrade.interrupt import reraise_if_interrupted
 from gitupgrade.refactor.result import ChangeKind, RefactorResult, Status
 from gitupgrade.refactor.strategies.source import RefusedChange, Workspace
 
@@ -75,6 +76,7 @@ class RuleStrategy:
             return RefactorResult.refused(suggestion.id, self.name, str(exc))
         except Exception as exc:  # noqa: BLE001 - a strategy bug must leave the work dir clean
             ws.restore()
+            reraise_if_interrupted(exc)
             return RefactorResult.failed(suggestion.id, self.name, f"{type(exc).__name__}: {exc}")
         return RefactorResult(
             Status.APPLIED,
