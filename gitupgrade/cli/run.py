@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.errors import ExitCode
@@ -11,7 +12,7 @@ from gitupgrade.manager import UpgradeManager
 
 
 @click.command("run")
-@click.argument("ids", nargs=-1)
+@click.argument("ids", nargs=-1, shell_complete=upgrade_ids("pending"))
 @click.option("--all", "run_all", is_flag=True, help="Run every pending upgrade (the default without IDs).")
 @click.option("--max", "max_count", type=click.IntRange(min=1), help="Run at most N upgrades.")
 @click.option("--batch", is_flag=True, help="Stack independent upgrades, test them once, bisect failures.")
