@@ -7,6 +7,7 @@ import click
 from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.progress import run_progress
 from gitupgrade.errors import ExitCode
 from gitupgrade.manager import UpgradeManager
 
@@ -24,8 +25,9 @@ def command(
     """Execute pending upgrades: build, validate in core_v2, merge or leave for review."""
     if ids and run_all:
         raise click.UsageError("name upgrade IDs or pass --all, not both")
-    manager = UpgradeManager(app.repo(), app.config_file)
-    report = manager.run_batch(ids, max_count) if batch else manager.run(ids, max_count)
+    with run_progress() as progress:
+        manager = UpgradeManager(app.repo(), app.config_file, progress=progress)
+        report = manager.run_batch(ids, max_count) if batch else manager.run(ids, max_count)
     code = ExitCode.FAILURE if report.baseline_failure else ExitCode.OK
     if as_json:
         print_json(report.to_dict())
