@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -122,3 +123,39 @@ def test_a_failing_signer_stops_the_commit_like_git(quick_project, run_cli, tmp_
     assert hint == "hint: git commit would fail the same way: check user.signingkey, or unset commit.gpgsign"
     assert quick_project.head() == head
     assert quick_project.git("log", "--all", "--format=%H", "--not", head, "--", "src") == ""
+
+
+@pytest.mark.skipif(shutil.which("gpg") is None or shutil.which("gpgconf") is None, reason="no gpg")
+def test_openpgp_signed_upgrade_commit_verifies_with_git(quick_project, run_cli, tmp_path, monkeypatch) -> None:
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    subprocess.run(
+        [
+            "gpg",
+            "--batch",
+            "--pinentry-mode",
+            "loopback",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Test User <test@example.com>",
+            "ed25519",
+            "sign",
+            "never",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        quick_project.git("config", "commit.gpgsign", "true")  # gpg.format unset: openpgp, key from the committer
+
+        outcome = _queue_and_run(quick_project, run_cli)
+
+        verified = subprocess.run(
+            ["git", "verify-commit", outcome["commit"]], cwd=quick_project.path, capture_output=True, text=True
+        )
+        assert verified.returncode == 0, verified.stderr
+        assert 'Good signature from "Test User <test@example.com>"' in verified.stderr
+    finally:
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], check=False)  # the agent gpg started for this home
