@@ -81,9 +81,7 @@ def test_no_identity_is_a_usage_error_with_a_hint_and_changes_nothing(quick_proj
     assert quick_project.head() == head
 
 
-@pytest.mark.skipif(
-    subprocess.run(["which", "ssh-keygen"], capture_output=True).returncode != 0, reason="no ssh-keygen"
-)
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="no ssh-keygen")
 def test_ssh_signed_upgrade_commit_verifies_with_git(quick_project, run_cli, tmp_path) -> None:
     key = tmp_path / "signing_key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(key)], check=True)
