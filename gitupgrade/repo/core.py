@@ -144,6 +144,17 @@ class GitRepo:
         return BranchName(name.removeprefix("refs/heads/"))
 
 
+def open_checkout(repo: GitRepo, checkout: Path) -> pygit2.Repository:
+    """A handle on the checkout at ``checkout``: ``repo``'s own when it is that checkout.
+
+    Its own handle knows a work tree chosen by ``GIT_WORK_TREE``/``--work-tree``, which
+    opening the directory could not find (it has no ``.git``).
+    """
+    if repo.workdir is not None and Path(checkout).resolve() == repo.workdir.resolve():
+        return repo.raw
+    return pygit2.Repository(str(checkout))
+
+
 def git_command(repo: GitRepo, *args: str) -> list[str]:
     """The argv of a git CLI call pinned to this repository, whatever the caller's directory or env."""
     pinned = [f"--git-dir={repo.git_dir}"]
