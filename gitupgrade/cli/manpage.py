@@ -1,9 +1,9 @@
 """The manual page ``git-upgrade(1)``, rendered from the click command tree.
 
 ``git upgrade --help`` makes git run ``man git-upgrade``; the page shipped in
-``man/git-upgrade.1`` (installed under ``<prefix>/share/man/man1``) is this module's
+``man/man1/git-upgrade.1`` (installed under ``<prefix>/share/man/man1``) is this module's
 roff output, and ``git upgrade help [CMD]`` prints the same text plain. Regenerate the
-shipped page with ``python -m gitupgrade.cli.manpage > man/git-upgrade.1`` (a test
+shipped page with ``python -m gitupgrade.cli.manpage > man/man1/git-upgrade.1`` (a test
 fails when it is stale).
 """
 

@@ -48,7 +48,7 @@ def test_git_upgrade_help_shows_the_manual_after_pip_install(tmp_path: Path, mon
     )
     assert installed.returncode == 0, installed.stderr
     assert (venv / "share" / "man" / "man1" / "git-upgrade.1").read_text() == (
-        PROJECT_ROOT / "man" / "git-upgrade.1"
+        PROJECT_ROOT / "man" / "man1" / "git-upgrade.1"
     ).read_text()
 
     monkeypatch.delenv("PYTHONPATH", raising=False)

@@ -11,12 +11,12 @@ from gitupgrade.cli.main import COMMANDS, cli
 from gitupgrade.cli.manpage import render_roff, render_text
 from tests.conftest import PROJECT_ROOT
 
-SHIPPED = PROJECT_ROOT / "man" / "git-upgrade.1"
+SHIPPED = PROJECT_ROOT / "man" / "man1" / "git-upgrade.1"
 
 
 def test_the_shipped_page_is_what_the_generator_renders_now() -> None:
     assert SHIPPED.read_text() == render_roff(cli), (
-        "man/git-upgrade.1 is stale: python -m gitupgrade.cli.manpage > man/git-upgrade.1"
+        "man/man1/git-upgrade.1 is stale: python -m gitupgrade.cli.manpage > man/man1/git-upgrade.1"
     )
 
 
@@ -98,3 +98,18 @@ def test_man_renders_the_shipped_page() -> None:
     assert "       git upgrade [OPTIONS] COMMAND [ARGS]..." in lines
     assert "       git upgrade completion [OPTIONS] {bash|fish|zsh}" in lines
     assert shown.stderr == ""
+
+
+@pytest.mark.skipif(shutil.which("man") is None, reason="man is not installed")
+def test_a_checkout_shows_its_page_with_manpath(tool_on_path, tmp_path) -> None:
+    """A developer checkout (editable installs copy no data files): MANPATH=<checkout>/man: finds the page."""
+    env = {
+        "PATH": f"{tool_on_path.parent}:/usr/bin:/bin",
+        "MANPATH": f"{PROJECT_ROOT / 'man'}:",
+        "MANPAGER": "cat",
+        "MANWIDTH": "80",
+        "HOME": str(tmp_path),
+    }
+    shown = subprocess.run(["git", "upgrade", "--help"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0].split() == ["GIT-UPGRADE(1)", "Git", "Manual", "GIT-UPGRADE(1)"]
