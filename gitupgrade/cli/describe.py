@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import print_json
 from gitupgrade.integration.describe import describe_upgrade, render_markdown
@@ -11,7 +12,7 @@ from gitupgrade.ledger import UpgradeLedger
 
 
 @click.command("describe")
-@click.argument("upgrade_id", metavar="ID")
+@click.argument("upgrade_id", metavar="ID", shell_complete=upgrade_ids())
 @click.option(
     "--format",
     "fmt",

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.terminal import paged
 from gitupgrade.ledger import UpgradeLedger
 
 
@@ -36,7 +37,8 @@ def command(app: AppContext, as_json: bool) -> None:
     if as_json:
         print_json(overview)
     else:
-        render(overview)
+        with paged():
+            render(overview)
 
 
 def render(overview: dict[str, Any]) -> None:

@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "describe": "describe",
     "gc": "gc",
     "config": "show_config",
+    "help": "help_cmd",
+    "completion": "completion",
 }
 
 
@@ -96,4 +98,4 @@ def cli(ctx: click.Context, directory: Path, config_file: Path | None) -> None:
 
 def main() -> None:
     """Console-script entry point (``git-upgrade``, run by git as ``git upgrade``)."""
-    cli(prog_name="git upgrade")
+    cli(prog_name="git upgrade", complete_var="_GIT_UPGRADE_COMPLETE")

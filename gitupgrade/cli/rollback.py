@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.manager import UpgradeManager
 
 
 @click.command("rollback")
-@click.argument("upgrade_id")
+@click.argument("upgrade_id", shell_complete=upgrade_ids("merged", "awaiting_review"))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def command(app: AppContext, upgrade_id: str, as_json: bool) -> None:

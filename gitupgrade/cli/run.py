@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
+from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.progress import run_progress
 from gitupgrade.errors import ExitCode
 from gitupgrade.manager import UpgradeManager
 
 
 @click.command("run")
-@click.argument("ids", nargs=-1)
+@click.argument("ids", nargs=-1, shell_complete=upgrade_ids("pending"))
 @click.option("--all", "run_all", is_flag=True, help="Run every pending upgrade (the default without IDs).")
 @click.option("--max", "max_count", type=click.IntRange(min=1), help="Run at most N upgrades.")
 @click.option("--batch", is_flag=True, help="Stack independent upgrades, test them once, bisect failures.")
@@ -23,8 +25,9 @@ def command(
     """Execute pending upgrades: build, validate in core_v2, merge or leave for review."""
     if ids and run_all:
         raise click.UsageError("name upgrade IDs or pass --all, not both")
-    manager = UpgradeManager(app.repo(), app.config_file)
-    report = manager.run_batch(ids, max_count) if batch else manager.run(ids, max_count)
+    with run_progress() as progress:
+        manager = UpgradeManager(app.repo(), app.config_file, progress=progress)
+        report = manager.run_batch(ids, max_count) if batch else manager.run(ids, max_count)
     code = ExitCode.FAILURE if report.baseline_failure else ExitCode.OK
     if as_json:
         print_json(report.to_dict())

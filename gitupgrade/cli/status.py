@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.terminal import paged
 from gitupgrade.manager import UpgradeManager
 from gitupgrade.repo.merge_recovery import take_last_recovery
 from gitupgrade.suggestion import shown_priority
@@ -22,6 +25,12 @@ def command(app: AppContext, as_json: bool) -> None:
     if as_json:
         print_json(status)
         return
+    with paged():  # git's pager rules (cli/terminal.py), like git status
+        render(status)
+
+
+def render(status: dict[str, Any]) -> None:
+    """The status for people."""
     out = console()
     queue = status["queue"]
     out.print(

@@ -19,6 +19,7 @@ from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError, RefMovedError, RefusedError
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.manager.progress import NO_PROGRESS, Progress, Stage
 from gitupgrade.manager.quality import QualityGate
 from gitupgrade.manager.staging import Staging
 from gitupgrade.manager.surface import check_surface
@@ -110,8 +111,16 @@ class Build:
 class Executor:
     """Builds, validates, records and deploys upgrades, one at a time (the lock is the caller's)."""
 
-    def __init__(self, repo: GitRepo, ledger: Any, staging: Staging, config_at: Callable[[CommitId], Config]) -> None:
+    def __init__(
+        self,
+        repo: GitRepo,
+        ledger: Any,
+        staging: Staging,
+        config_at: Callable[[CommitId], Config],
+        progress: Progress = NO_PROGRESS,
+    ) -> None:
         self.repo = repo
+        self.progress = progress
         self.ledger = ledger
         self.staging = staging
         self.config_at = config_at
@@ -163,7 +172,9 @@ class Executor:
         ``with_suite`` False stops after the syntax and import checks (a batch runs the
         test suite once for the whole stack).
         """
+        self.progress.stage(upgrade_id, Stage.BASELINE)
         worktree, validator, baseline, need_tests = self._baseline(base, config, policy, suggestion)
+        self.progress.stage(upgrade_id, Stage.BUILD)
         if announce:
             # Marks the upgrade in progress: a crash from here on leaves a visible trace to recover.
             self.ledger.append("upgrade_started", base, upgrade_id=upgrade_id)
@@ -191,6 +202,7 @@ class Executor:
         if assessment.problem is not None:
             verdict = Verdict.fail("refused", assessment.problem)
         else:
+            self.progress.stage(upgrade_id, Stage.CHECKS)
             verdict = self._validate(
                 validator,
                 {f["path"]: f["change"] for f in files},
@@ -199,6 +211,7 @@ class Executor:
                 need_tests,
                 with_suite,
                 (base, commit),
+                upgrade_id,
             )
         if verdict.ok and with_suite and not validator.benchmark_command:
             validator.remember(self.repo.commit_tree(commit), verdict.tests)
@@ -234,6 +247,7 @@ class Executor:
         need_tests: bool,
         with_suite: bool,
         base_and_head: tuple[CommitId, CommitId],
+        upgrade_id: str = "",
     ) -> Verdict:
         runs_before = validator.suite_runs
         verdict = Verdict(True)
@@ -253,6 +267,7 @@ class Executor:
             verdict = validator.check_static(baseline, changed)
             static = verdict.static
         if verdict.ok and need_tests and with_suite:
+            self.progress.stage(upgrade_id, Stage.TESTS)
             verdict = validator.check_tests(baseline)
         if verdict.ok and with_suite:
             bench = validator.check_benchmark(baseline)
@@ -273,6 +288,7 @@ class Executor:
     ) -> UpgradeOutcome:
         """Move ``target`` from ``tip`` to ``new`` (the upgrade commit, or a merge commit) and record it."""
         upgrade_id = common["upgrade_id"]
+        self.progress.stage(upgrade_id, Stage.MERGE)
         deploy(self.repo, target, tip, new, f"git upgrade: merge {upgrade_id}")
         self.ledger.log_merge(upgrade_id, new, target, fast_forward, commit=common["commit"] or new)
         delete_ref(self.repo, branch_ref(upgrade_branch(upgrade_id)))
@@ -331,7 +347,7 @@ class Executor:
         _, validator, baseline, need_tests = self._baseline(tip, config, policy, suggestion)
         self.staging.checkout(plan.commit)
         changed = {f.path: f.change for f in changed_files(self.repo, tip, plan.commit)}
-        verdict = self._validate(validator, changed, baseline, policy, need_tests, True, (tip, plan.commit))
+        verdict = self._validate(validator, changed, baseline, policy, need_tests, True, (tip, plan.commit), record.id)
         files = [asdict(f) for f in changed_files(self.repo, tip, plan.commit)]
         return Build(tip, commit, verdict, baseline, record.strategy or "", files), plan.commit
 

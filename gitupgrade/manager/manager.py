@@ -19,6 +19,7 @@ from gitupgrade.manager import queue as upgrade_queue
 from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOutcome
 from gitupgrade.manager.gc import GcReport, collect
 from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.manager.progress import NO_PROGRESS, Progress
 from gitupgrade.manager.review import UpgradeDiff, upgrade_diff, upgrade_status
 from gitupgrade.manager.rollback import RollbackOutcome, rollback
 from gitupgrade.manager.staging import Staging
@@ -79,9 +80,14 @@ class UpgradeManager:
     """Queue, execute, validate, deploy and roll back upgrades of one repository."""
 
     def __init__(
-        self, repo: GitRepo | str | os.PathLike[str] = ".", config_file: Path | None = None, ledger: Any = None
+        self,
+        repo: GitRepo | str | os.PathLike[str] = ".",
+        config_file: Path | None = None,
+        ledger: Any = None,
+        progress: Progress = NO_PROGRESS,
     ) -> None:
         self.repo = as_repo(repo)  # the spec's form: a path inside the repository
+        self.progress = progress  # told each stage of each upgrade (the CLI shows it)
         self.config_file = config_file
         self._ledger = ledger
         self._configs: dict[CommitId, Config] = {}
@@ -165,7 +171,7 @@ class UpgradeManager:
         report = RunReport()
         with self._lock("run", report) as lock:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
-            executor = Executor(self.repo, self.ledger, staging, self.config_at)
+            executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
             target = self.target_branch()
             self._record_merged_elsewhere(target, report)
             for record in upgrade_queue.runnable(self.ledger, ids):
@@ -197,7 +203,7 @@ class UpgradeManager:
         report = RunReport()
         with self._lock("run", report) as lock:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
-            executor = Executor(self.repo, self.ledger, staging, self.config_at)
+            executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
             records = upgrade_queue.runnable(self.ledger, ids)[:max_count]
             batch, rest = select_independent(records)
             if rest:
@@ -236,7 +242,7 @@ class UpgradeManager:
         report = RunReport()
         with self._lock("approve", report):
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
-            executor = Executor(self.repo, self.ledger, staging, self.config_at)
+            executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
             target = BranchName(record.target_branch or self.target_branch())
             return executor.approve(record, target)
 

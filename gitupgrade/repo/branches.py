@@ -80,7 +80,8 @@ def checkout_holding(repo: GitRepo, branch: BranchName) -> Path | None:
     ref = branch_ref(branch)
     with git_operation("list worktrees"):
         candidates: list[pygit2.Repository] = []
-        main = pygit2.Repository(str(repo.common_dir))
+        # repo's own handle, when it is the main checkout, knows a --work-tree given to git.
+        main = repo.raw if repo.git_dir == repo.common_dir else pygit2.Repository(str(repo.common_dir))
         if not main.is_bare:
             candidates.append(main)
         for name in repo.raw.list_worktrees():

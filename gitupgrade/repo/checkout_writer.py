@@ -23,7 +23,7 @@ from pathlib import Path
 import pygit2
 
 from gitupgrade.errors import RefusedError
-from gitupgrade.repo.core import GitRepo
+from gitupgrade.repo.core import GitRepo, open_checkout
 from gitupgrade.repo.names import CommitId
 
 JOURNAL_NAME = "merge-journal.json"
@@ -220,9 +220,9 @@ def removals_first(changes: list[PathChange], to_new: bool) -> list[PathChange]:
     return sorted(changes, key=lambda c: (c.new if to_new else c.old) is not None)
 
 
-def update_index(checkout: Path, changes: list[PathChange], to_new: bool = True) -> None:
+def update_index(repo: GitRepo, checkout: Path, changes: list[PathChange], to_new: bool = True) -> None:
     """Point the checkout's index entries for ``changes`` at their new (or old) blobs."""
-    user = pygit2.Repository(str(checkout))
+    user = open_checkout(repo, checkout)
     index = user.index
     index.read(False)
     for change in changes:

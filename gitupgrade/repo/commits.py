@@ -9,11 +9,11 @@ import pygit2
 
 from gitupgrade.repo.core import GitRepo, git_operation
 from gitupgrade.repo.names import CommitId
+from gitupgrade.repo.signing import write_commit
 from gitupgrade.repo.worktree import Worktree, changed_paths
 
 TRAILER_KEYS = ("Upgrade-Id", "Upgrade-Type", "Risk-Level", "Priority")
 _TRAILER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.*)$")
-FALLBACK_SIGNATURE = ("git-upgrade", "git-upgrade@localhost")
 
 
 def format_message(title: str, body: str, trailers: Mapping[str, str]) -> str:
@@ -37,14 +37,6 @@ def parse_trailers(message: str) -> dict[str, str]:
     return found
 
 
-def signature(repo: GitRepo) -> pygit2.Signature:
-    """The user's identity from git config, or a fixed one when ``user.name`` is unset."""
-    try:
-        return repo.raw.default_signature
-    except (pygit2.GitError, KeyError):
-        return pygit2.Signature(*FALLBACK_SIGNATURE)
-
-
 def commit_worktree(repo: GitRepo, worktree: Worktree, message: str) -> CommitId | None:
     """Commit every change of the worktree on top of its HEAD; None when nothing changed.
 
@@ -66,8 +58,8 @@ def commit_worktree(repo: GitRepo, worktree: Worktree, message: str) -> CommitId
                 index.add(path)
         tree = index.write_tree()
         index.write()
-        sig = signature(repo)
-        oid = raw.create_commit(None, sig, sig, message, tree, [parent.id])
+    oid = write_commit(repo, raw, message, tree, [parent.id])
+    with git_operation(f"commit in {worktree.name}"):
         raw.set_head(oid)
     return CommitId(str(oid))
 

@@ -34,13 +34,30 @@ class GitRepo:
 
     def __init__(self, raw: pygit2.Repository) -> None:
         self.raw = raw
+        # Values resolved once per command through the git CLI (identity, signing config).
+        self.cache: dict[str, object] = {}
 
     @classmethod
     def discover(cls, start: str | os.PathLike[str] = ".") -> GitRepo:
-        """Find the repository containing ``start`` (any subdirectory or linked worktree)."""
+        """Find the repository containing ``start`` (any subdirectory or linked worktree).
+
+        ``GIT_DIR`` and ``GIT_WORK_TREE`` (which ``git --git-dir=... --work-tree=...``
+        exports to its subcommands) take precedence, with git's meaning: a relative path
+        is relative to ``start``; with ``GIT_DIR`` but no work tree configured, ``start``
+        is the top of the work tree.
+        """
         start_path = Path(start).resolve()
         if not start_path.exists():
             raise UserError(f"no such directory: {start_path}")
+        git_dir = os.environ.get("GIT_DIR")
+        work_tree = os.environ.get("GIT_WORK_TREE")
+        if git_dir:
+            repo = cls._open_git_dir(start_path / git_dir)
+            if work_tree:
+                repo._set_workdir(start_path / work_tree)
+            elif not repo.raw.is_bare and "core.worktree" not in repo.raw.config:
+                repo._set_workdir(start_path)
+            return repo
         found = pygit2.discover_repository(str(start_path))
         if found is None:
             raise NotARepositoryError(
@@ -48,7 +65,26 @@ class GitRepo:
                 hint="run git upgrade inside a git repository (or pass -C DIR)",
             )
         with git_operation("open repository"):
-            return cls(pygit2.Repository(found))
+            repo = cls(pygit2.Repository(found))
+        if work_tree:
+            repo._set_workdir(start_path / work_tree)
+        return repo
+
+    @classmethod
+    def _open_git_dir(cls, path: Path) -> GitRepo:
+        try:
+            return cls(pygit2.Repository(str(path.resolve())))
+        except (pygit2.GitError, OSError) as exc:
+            raise NotARepositoryError(
+                f"not a git repository: GIT_DIR={path}",
+                hint="point GIT_DIR (or git --git-dir) at a repository's .git directory",
+            ) from exc
+
+    def _set_workdir(self, path: Path) -> None:
+        if not path.resolve().is_dir():
+            raise UserError(f"the work tree {path} is not a directory", hint="fix GIT_WORK_TREE or --work-tree")
+        with git_operation("set work tree"):
+            self.raw.workdir = str(path.resolve())
 
     @property
     def git_dir(self) -> Path:
@@ -107,6 +143,37 @@ class GitRepo:
             target = self.raw.references["HEAD"].target
         name = str(target)
         return BranchName(name.removeprefix("refs/heads/"))
+
+
+def open_checkout(repo: GitRepo, checkout: Path) -> pygit2.Repository:
+    """A handle on the checkout at ``checkout``: ``repo``'s own when it is that checkout.
+
+    Its own handle knows a work tree chosen by ``GIT_WORK_TREE``/``--work-tree``, which
+    opening the directory could not find (it has no ``.git``).
+    """
+    if repo.workdir is not None and Path(checkout).resolve() == repo.workdir.resolve():
+        return repo.raw
+    return pygit2.Repository(str(checkout))
+
+
+def git_command(repo: GitRepo, *args: str) -> list[str]:
+    """The argv of a git CLI call pinned to this repository, whatever the caller's directory or env."""
+    pinned = [f"--git-dir={repo.git_dir}"]
+    if repo.workdir is not None:
+        pinned.append(f"--work-tree={repo.workdir}")
+    return ["git", *pinned, *args]
+
+
+def git_env() -> dict[str, str]:
+    """The environment for a git CLI call: ours without the variables that would re-point it.
+
+    ``GIT_DIR``/``GIT_WORK_TREE`` may be relative to the directory git started us in;
+    :func:`git_command` names the repository explicitly instead.
+    """
+    return {key: value for key, value in os.environ.items() if key not in _LOCATION_VARS}
+
+
+_LOCATION_VARS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_COMMON_DIR"})
 
 
 def library_versions() -> str:

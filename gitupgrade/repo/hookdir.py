@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from gitupgrade.repo.core import GitRepo, git_operation
+from gitupgrade.repo.core import GitRepo, git_env, git_operation
 
 
 def config_value(repo: GitRepo, key: str) -> str | None:
@@ -43,6 +43,7 @@ def run_hook(checkout: Path, name: str, *args: str) -> None:
     subprocess.run(
         ["git", "hook", "run", "--ignore-missing", name, "--", *args],
         cwd=checkout,
+        env=git_env(),  # an inherited, possibly relative GIT_DIR would point away from the checkout
         stdin=subprocess.DEVNULL,
         capture_output=True,
         check=False,

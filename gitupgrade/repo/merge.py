@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import pygit2
 
-from gitupgrade.repo.commits import is_ancestor, signature
+from gitupgrade.repo.commits import is_ancestor
 from gitupgrade.repo.core import GitRepo, git_operation
 from gitupgrade.repo.names import CommitId
+from gitupgrade.repo.signing import write_commit
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,7 @@ def merge(repo: GitRepo, target_tip: CommitId, upgrade: CommitId, message: str) 
         if index.conflicts is not None:
             return MergeOutcome(None, fast_forward=False, conflicts=_conflict_paths(index))
         tree = index.write_tree(repo.raw)
-        sig = signature(repo)
-        oid = repo.raw.create_commit(None, sig, sig, message, tree, [ours, theirs])
+    oid = write_commit(repo, repo.raw, message, tree, [ours, theirs])
     return MergeOutcome(CommitId(str(oid)), fast_forward=False)
 
 
@@ -71,8 +71,7 @@ def revert(repo: GitRepo, commit: CommitId, onto: CommitId, message: str) -> Rev
         tree = index.write_tree(repo.raw)
         if tree == ours.tree_id:
             return RevertOutcome(None, ())  # nothing left to undo
-        sig = signature(repo)
-        oid = repo.raw.create_commit(None, sig, sig, message, tree, [ours.id])
+    oid = write_commit(repo, repo.raw, message, tree, [ours.id])
     return RevertOutcome(CommitId(str(oid)))
 
 
@@ -90,5 +89,5 @@ def cherry_pick(repo: GitRepo, commit: CommitId, onto: CommitId) -> MergeOutcome
         if index.conflicts is not None:
             return MergeOutcome(None, fast_forward=False, conflicts=_conflict_paths(index))
         tree = index.write_tree(repo.raw)
-        oid = repo.raw.create_commit(None, picked.author, signature(repo), picked.message, tree, [ours.id])
+    oid = write_commit(repo, repo.raw, picked.message, tree, [ours.id], author=picked.author)
     return MergeOutcome(CommitId(str(oid)), fast_forward=False)

@@ -15,8 +15,6 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-import pygit2
-
 from gitupgrade.repo.checkout_writer import (
     TEMP_MARK,
     MergeJournal,
@@ -27,7 +25,7 @@ from gitupgrade.repo.checkout_writer import (
     removals_first,
     update_index,
 )
-from gitupgrade.repo.core import GitRepo, git_operation
+from gitupgrade.repo.core import GitRepo, git_operation, open_checkout
 from gitupgrade.repo.lock import current_owner, process_alive
 from gitupgrade.repo.refs import read_ref
 
@@ -86,7 +84,7 @@ def _recover(repo: GitRepo, journal: MergeJournal) -> Recovery:
         ref_lock.unlink()
         removed.append(f"{journal.ref}.lock")
     checkout = Path(journal.checkout)
-    git_dir = Path(pygit2.Repository(str(checkout)).path)
+    git_dir = Path(open_checkout(repo, checkout).path)
     index_lock = git_dir / "index.lock"
     if journal.phase == "index" and index_lock.exists():
         index_lock.unlink()
@@ -110,7 +108,7 @@ def _recover(repo: GitRepo, journal: MergeJournal) -> Recovery:
         mode = change.new_mode if to_new else change.old_mode
         put_blob(repo, checkout, change.path, want, mode)
     # every entry follows the branch's commit; a kept file then shows as the user's change
-    update_index(checkout, journal.changes, to_new=to_new)
+    update_index(repo, checkout, journal.changes, to_new=to_new)
     outcome = "finished" if to_new else "undone"
     return Recovery(journal.label, branch, outcome, tuple(kept), tuple(removed))
 

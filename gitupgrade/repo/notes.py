@@ -8,7 +8,6 @@ note, which libgit2 makes slow once there are thousands of notes.
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import time
@@ -18,14 +17,15 @@ from dataclasses import dataclass
 import pygit2
 
 from gitupgrade.errors import GitOperationError
-from gitupgrade.repo.core import GitRepo, git_operation
+from gitupgrade.repo.core import GitRepo, git_env, git_operation
+from gitupgrade.repo.identity import identity
 from gitupgrade.repo.names import BlobId, CommitId, RefName
 from gitupgrade.repo.refs import compare_and_swap, read_ref
+from gitupgrade.repo.signing import write_commit
 
 NOTES_REF = RefName("refs/notes/upgrades")
 # How long an append keeps retrying when other writers keep winning the ref.
 APPEND_DEADLINE_SECONDS = 60.0
-_FALLBACK_SIGNATURE = ("gitupgrade", "gitupgrade@localhost")
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -156,6 +156,7 @@ def merge_notes(repo: GitRepo, other: RefName, ref: RefName = NOTES_REF) -> Comm
         # Nothing local yet: adopting the other history as-is keeps it intact.
         compare_and_swap(repo, ref, other_tip, None, f"notes: adopt {other}")
         return other_tip
+    identity(repo)  # git's merge commit needs one: fail with our hint, not git's prompt
     run_git(
         repo,
         "notes",
@@ -167,7 +168,6 @@ def merge_notes(repo: GitRepo, other: RefName, ref: RefName = NOTES_REF) -> Comm
         other,
         operation="notes merge",
         hint="the notes ref is unchanged; fix what git says, then run git upgrade sync again",
-        env=_identity_env(repo),
     )
     tip = notes_tip(repo, ref)
     assert tip is not None  # the merge keeps or moves the ref, never deletes it
@@ -208,7 +208,7 @@ def _git(repo: GitRepo, *args: str, env: dict[str, str] | None = None) -> subpro
             text=True,
             check=False,
             timeout=600,
-            env=None if env is None else {**os.environ, **env},
+            env={**git_env(), **(env or {})},
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitOperationError(args[0], str(exc)) from exc
@@ -224,29 +224,6 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else "no message"
 
 
-def _identity_env(repo: GitRepo) -> dict[str, str] | None:
-    """A committer for git's notes merge commit when user.name or user.email is unset."""
-    try:
-        repo.raw.default_signature  # noqa: B018 - only asks whether an identity is configured
-        return None
-    except (KeyError, pygit2.GitError):
-        name, email = _FALLBACK_SIGNATURE
-        return {
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-        }
-
-
-def _signature(raw: pygit2.Repository) -> pygit2.Signature:
-    try:
-        return raw.default_signature
-    except (KeyError, pygit2.GitError):
-        # The ledger must still record when user.name is unset (e.g. on a CI runner).
-        return pygit2.Signature(*_FALLBACK_SIGNATURE)
-
-
 def _build_notes_commit(
     repo: GitRepo, old_tip: CommitId | None, lines_by_commit: Mapping[CommitId, Sequence[str]], message: str
 ) -> CommitId:
@@ -260,10 +237,10 @@ def _build_notes_commit(
             existing = [] if current is None else bytes(raw[current].data).decode("utf-8", "replace").splitlines()
             edits.setdefault(path[:-1], {})[path[-1]] = _joined(existing, list(lines))
         tree_id = _write_edits(raw, old_tree, (), edits)
-        signature = _signature(raw)
         parents = [pygit2.Oid(hex=old_tip)] if old_tip else []
-        commit = raw.create_commit(None, signature, signature, message, tree_id, parents)
-        return CommitId(str(commit))
+    # git notes never signs its commits (commit.gpgsign is for git commit), nor do we.
+    commit = write_commit(repo, raw, message, tree_id, parents, sign=False)
+    return CommitId(str(commit))
 
 
 def _joined(existing: list[str], new: list[str]) -> bytes:

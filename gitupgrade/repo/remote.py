@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pygit2
 
 from gitupgrade.errors import GitOperationError, UserError
-from gitupgrade.repo.core import GitRepo, git_operation
+from gitupgrade.repo.core import GitRepo, git_command, git_env, git_operation
 from gitupgrade.repo.names import CommitId, RefName
 
 # `git push --porcelain` flags, see git-push(1) "OUTPUT".
@@ -46,10 +46,9 @@ def run_git(
     repo: GitRepo, *args: str, operation: str, input: str | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git`` in the repository; a non-zero exit becomes a GitOperationError naming ``operation``."""
-    where = repo.workdir or repo.git_dir
     try:
         done = subprocess.run(
-            ["git", "-C", str(where), *args], capture_output=True, text=True, input=input, check=False
+            git_command(repo, *args), capture_output=True, text=True, input=input, check=False, env=git_env()
         )
     except OSError as exc:
         raise GitOperationError(operation, f"cannot run git: {exc}", hint="install git >= 2.36") from exc

@@ -25,7 +25,7 @@ from gitupgrade.repo.checkout_writer import (
     write_changes,
     write_journal,
 )
-from gitupgrade.repo.core import GitRepo, git_operation
+from gitupgrade.repo.core import GitRepo, git_operation, open_checkout
 from gitupgrade.repo.diffs import changed_paths_between
 from gitupgrade.repo.lock import process_start
 from gitupgrade.repo.names import BranchName, CommitId, branch_ref
@@ -34,19 +34,19 @@ from gitupgrade.repo.refs import read_ref
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply", "BISECT_LOG")
 
 
-def local_changes_touching(checkout: Path, paths: list[str]) -> list[str]:
+def local_changes_touching(repo: GitRepo, checkout: Path, paths: list[str]) -> list[str]:
     """The paths among ``paths`` with staged, unstaged or untracked changes in ``checkout``."""
     wanted = set(paths)
     flags = pygit2.enums.FileStatus
     with git_operation("status"):
-        status = pygit2.Repository(str(checkout)).status(untracked_files="all")
+        status = open_checkout(repo, checkout).status(untracked_files="all")
     return sorted(p for p, f in status.items() if p in wanted and not f & flags.IGNORED and f != flags.CURRENT)
 
 
-def operation_in_progress(checkout: Path) -> str | None:
+def operation_in_progress(repo: GitRepo, checkout: Path) -> str | None:
     """The name of an unfinished merge, rebase, cherry-pick, revert or bisect, if any."""
     with git_operation("status"):
-        git_dir = Path(pygit2.Repository(str(checkout)).path)
+        git_dir = Path(open_checkout(repo, checkout).path)
     for marker in _IN_PROGRESS:
         if (git_dir / marker).exists():
             return marker
@@ -65,14 +65,14 @@ def advance_checked_out(
     under a journal (see ``gitupgrade.repo.checkout_writer``), so a crash is recoverable.
     """
     ref = branch_ref(branch)
-    in_progress = operation_in_progress(checkout)
+    in_progress = operation_in_progress(repo, checkout)
     if in_progress is not None:
         raise RefusedError(
             f"{branch} is checked out in {checkout} with an unfinished operation ({in_progress})",
             hint="finish or abort it, then run git upgrade approve again",
         )
     paths = changed_paths_between(repo, expected, new)
-    touched = local_changes_touching(checkout, paths)
+    touched = local_changes_touching(repo, checkout, paths)
     if touched:
         raise RefusedError(
             f"local changes in {checkout} touch files this upgrade changes: {', '.join(touched)}",
@@ -108,12 +108,12 @@ def _write_journaled(
         journal.phase = "index"
         write_journal(repo, journal)
         crash_point("index")
-        update_index(checkout, changes)
+        update_index(repo, checkout, changes)
     except BaseException:
         # nothing moves: put back what was written (a file changed meanwhile is the user's)
         for change in removals_first(changes, to_new=False):
             if current_blob(checkout, change.path) == change.new != change.old:
                 put_blob(repo, checkout, change.path, change.old, change.old_mode)
-        update_index(checkout, changes, to_new=False)
+        update_index(repo, checkout, changes, to_new=False)
         clear_journal(repo)
         raise

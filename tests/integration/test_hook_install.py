@@ -99,3 +99,17 @@ def test_ci_example_uploads_sarif_of_check() -> None:
     runs = " ".join(step.get("run", "") for step in steps)
     assert "git upgrade check" in runs and "--format sarif" in runs
     assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps)
+
+
+def test_ci_examples_install_gitupgrade_from_the_source_the_user_names() -> None:
+    import yaml
+
+    for name, job in (("github-check.yml", "check"), ("scheduled-upgrade.yml", "tick")):
+        workflow = yaml.safe_load((PROJECT_ROOT / "hooks" / "ci" / name).read_text())
+        steps = workflow["jobs"][job]["steps"]
+        (install,) = [step for step in steps if "pip install" in step.get("run", "")]
+        assert install["env"] == {"GITUPGRADE_SRC": "${{ vars.GITUPGRADE_SRC }}"}
+        assert '"$GITUPGRADE_SRC"' in install["run"]
+        # gitupgrade is not published on PyPI: no step installs it by name.
+        assert not any("pip install gitupgrade" in step.get("run", "") for step in steps)
+        assert not any(" gitupgrade" in line.split("#")[0] for line in install["run"].splitlines() if "pip" in line)

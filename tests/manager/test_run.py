@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -200,12 +201,13 @@ def test_a_failing_baseline_is_reported_once_and_nothing_runs(project, run_cli) 
     manager.queue_suggestions([edit({"src/pkg/calc.py": SUB}), edit({"src/pkg/other.py": "x = 1\n"})])
     result = run_cli("run", cwd=project.path)
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
+    progress, *lines = result.stderr.splitlines()
+    assert re.fullmatch(r"progress: upgrade_\w+ baseline", progress)  # piped: one plain line a stage
     assert lines[0].startswith(
         f"error: the tests fail at {project.head()[:10]} before any upgrade: "
         "1 test(s) fail at baseline (exit 1): tests.test_calc::test_broken"
     )
-    assert lines[1] == "hint: fix the failing tests, then run git upgrade run again"
+    assert lines[1:] == ["hint: fix the failing tests, then run git upgrade run again"]
     assert result.stdout == ""
     assert len(manager_for(project).ledger.upgrades("pending")) == 2
 
