@@ -1,8 +1,9 @@
-"""Showing a run's progress: a live line on a terminal, one plain line per stage in a pipe.
+"""Showing a run's progress: a live line on a terminal; asked for in a pipe, one plain line per stage.
 
 On a terminal (stderr) a single transient line names the upgrade, its stage and the
 time spent in it, refreshed while the tests run; it disappears before the results
-are printed. Piped or redirected, each stage is one line, ``progress: <id> <stage>``,
+are printed. Piped or redirected there is none unless ``--progress`` asks for it, as
+with git's own commands; then each stage is one line, ``progress: <id> <stage>``,
 with no control characters, so logs stay readable and greppable.
 """
 
@@ -18,7 +19,7 @@ from rich.live import Live
 from rich.spinner import Spinner
 
 from gitupgrade.cli.output import console, is_interactive
-from gitupgrade.manager.progress import Progress, Stage
+from gitupgrade.manager.progress import NO_PROGRESS, Progress, Stage
 
 
 class LineProgress:
@@ -54,9 +55,13 @@ class LiveProgress:
 
 
 @contextlib.contextmanager
-def run_progress() -> Iterator[Progress]:
-    """The progress reporter for ``run``, live while the block runs when stderr is a terminal."""
-    if not is_interactive():
+def run_progress(wanted: bool | None = None) -> Iterator[Progress]:
+    """The progress reporter for ``run``: ``wanted`` None means on a terminal only (git's rule)."""
+    interactive = is_interactive()
+    if wanted is False or (wanted is None and not interactive):
+        yield NO_PROGRESS
+        return
+    if not interactive:
         yield LineProgress()
         return
     live_progress = LiveProgress()

@@ -17,16 +17,27 @@ from gitupgrade.manager import UpgradeManager
 @click.option("--all", "run_all", is_flag=True, help="Run every pending upgrade (the default without IDs).")
 @click.option("--max", "max_count", type=click.IntRange(min=1), help="Run at most N upgrades.")
 @click.option("--batch", is_flag=True, help="Stack independent upgrades, test them once, bisect failures.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Report each stage on stderr (default: only when stderr is a terminal).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def command(
-    app: AppContext, ids: tuple[str, ...], run_all: bool, max_count: int | None, batch: bool, as_json: bool
+    app: AppContext,
+    ids: tuple[str, ...],
+    run_all: bool,
+    max_count: int | None,
+    batch: bool,
+    progress: bool | None,
+    as_json: bool,
 ) -> int:
     """Execute pending upgrades: build, validate in core_v2, merge or leave for review."""
     if ids and run_all:
         raise click.UsageError("name upgrade IDs or pass --all, not both")
-    with run_progress() as progress:
-        manager = UpgradeManager(app.repo(), app.config_file, progress=progress)
+    with run_progress(progress) as reporter:
+        manager = UpgradeManager(app.repo(), app.config_file, progress=reporter)
         report = manager.run_batch(ids, max_count) if batch else manager.run(ids, max_count)
     code = ExitCode.FAILURE if report.baseline_failure else ExitCode.OK
     if as_json:

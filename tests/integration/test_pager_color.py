@@ -66,13 +66,13 @@ def test_status_goes_through_core_pager_on_a_terminal_and_not_in_a_pipe(git_repo
 
     lines = shown.splitlines()
     assert lines and all(line.startswith("paged: ") for line in lines), shown
-    assert f"paged:   {UPGRADE_ID}  p41  Break the import cycle pkg.a, pkg.b" in lines
-    assert "paged: " not in piped.stdout and f"  {UPGRADE_ID}  p41" in piped.stdout
+    assert f"paged:   {UPGRADE_ID}  p5  Break the import cycle pkg.a, pkg.b" in lines
+    assert "paged: " not in piped.stdout and f"  {UPGRADE_ID}  p5" in piped.stdout
     # pager.upgrade=false and git --no-pager turn it off; git -c pager.upgrade=CMD replaces it.
     unpaged = _on_a_terminal(["git", "-c", "pager.upgrade=false", "upgrade", "status"], git_repo.path, {})
     no_pager = _on_a_terminal(["git", "--no-pager", "upgrade", "status"], git_repo.path, {})
-    assert "paged: " not in unpaged and f"  {UPGRADE_ID}  p41" in unpaged
-    assert "paged: " not in no_pager and f"  {UPGRADE_ID}  p41" in no_pager
+    assert "paged: " not in unpaged and f"  {UPGRADE_ID}  p5" in unpaged
+    assert "paged: " not in no_pager and f"  {UPGRADE_ID}  p5" in no_pager
 
 
 def test_color_always_colours_a_pipe_and_no_color_wins(git_repo, tool_on_path) -> None:

@@ -1,4 +1,4 @@
-"""``run`` reports each stage of each upgrade: live on a terminal, one plain line a stage in a pipe."""
+"""``run`` reports each stage of each upgrade: live on a terminal; in a pipe, with --progress only."""
 
 from __future__ import annotations
 
@@ -17,11 +17,20 @@ STAGES = ["baseline", "build", "checks", "tests", "merge"]
 def test_piped_progress_is_one_plain_line_per_stage_on_stderr(quick_project, run_cli) -> None:
     (upgrade_id,) = manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": SUB})]).queued
 
-    result = run_cli("run", cwd=quick_project.path)
+    result = run_cli("run", "--progress", cwd=quick_project.path)
 
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [f"progress: {upgrade_id} {stage}" for stage in STAGES]
     assert result.stdout.startswith(f"{upgrade_id} merged ")
+
+
+def test_a_pipe_gets_no_progress_unless_asked(quick_project, run_cli) -> None:
+    manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": SUB})])
+
+    result = run_cli("run", cwd=quick_project.path)
+
+    assert result.exit_code == 0
+    assert result.stderr == ""
 
 
 def test_a_terminal_gets_a_live_line_that_is_gone_before_the_results(quick_project) -> None:

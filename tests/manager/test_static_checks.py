@@ -76,11 +76,11 @@ def test_a_finding_the_base_has_elsewhere_does_not_excuse_a_new_one(git_repo, ru
 
 
 def test_a_finding_in_moved_code_is_the_same_finding_and_the_merge_carries_the_trailer(git_repo, run_cli) -> None:
-    ruff_project(git_repo, **{"src/pkg/helpers.py": HELPER})
+    ruff_project(git_repo, **{"src/pkg/_helpers.py": HELPER})
     base = git_repo.head()
-    # helper() and its unused import move from helpers.py to calc.py
+    # helper() and its unused import move from the private _helpers.py to calc.py (no public name changes)
     moved = edit(
-        {"src/pkg/calc.py": HELPER + "\n\n" + CALC, "src/pkg/helpers.py": "from pkg.calc import helper as helper\n"}
+        {"src/pkg/calc.py": HELPER + "\n\n" + CALC, "src/pkg/_helpers.py": "from pkg.calc import helper as helper\n"}
     )
 
     (outcome,) = run(git_repo, run_cli, moved)
@@ -89,7 +89,7 @@ def test_a_finding_in_moved_code_is_the_same_finding_and_the_merge_carries_the_t
     assert git_repo.head() == outcome["commit"] and git_repo.git("rev-parse", "HEAD^").strip() == base
     trailers = parse_trailers(git_repo.git("log", "-1", "--format=%B"))
     assert (trailers["Upgrade-Id"], trailers["Static-Checks"]) == (outcome["upgrade_id"], "ruff 1→1")
-    assert git_repo.git("show", "HEAD:src/pkg/helpers.py") == "from pkg.calc import helper as helper\n"
+    assert git_repo.git("show", "HEAD:src/pkg/_helpers.py") == "from pkg.calc import helper as helper\n"
 
     diff = run_cli("diff", outcome["upgrade_id"], cwd=git_repo.path)
     assert diff.stdout.splitlines()[2] == "static checks: ruff 1→1"

@@ -57,7 +57,7 @@ def test_non_finite_numbers_are_rejected(repo: GitRepoBuilder, tmp_path: Path, v
     done = run_cli_subprocess("--config", str(config), "config", cwd=repo.path)
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-        f"error: {config}: self_upgrading.validation.timeout_seconds must be a finite number, got {shown}"
+        f"error: {config}: line 3: self_upgrading.validation.timeout_seconds must be a finite number, got {shown}"
     ]
     assert done.stdout == ""
 
