@@ -85,7 +85,7 @@ def test_bash_completes_subcommands_options_and_ids_through_gits_completion(
 
     assert results == [
         "diff |describe |",
-        "--all |--max |--batch |--json |--help |",
+        "--all |--max |--batch |--progress |--no-progress |--json |--help |",
         f"{QUEUED_ID} |{UPGRADE_ID} |",
         f"{UPGRADE_ID} |",
         f"{QUEUED_ID} |",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 
@@ -201,8 +200,7 @@ def test_a_failing_baseline_is_reported_once_and_nothing_runs(project, run_cli) 
     manager.queue_suggestions([edit({"src/pkg/calc.py": SUB}), edit({"src/pkg/other.py": "x = 1\n"})])
     result = run_cli("run", cwd=project.path)
     assert result.exit_code == 1
-    progress, *lines = result.stderr.splitlines()
-    assert re.fullmatch(r"progress: upgrade_\w+ baseline", progress)  # piped: one plain line a stage
+    lines = result.stderr.splitlines()
     assert lines[0].startswith(
         f"error: the tests fail at {project.head()[:10]} before any upgrade: "
         "1 test(s) fail at baseline (exit 1): tests.test_calc::test_broken"
