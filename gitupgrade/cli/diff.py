@@ -7,6 +7,7 @@ from rich.syntax import Syntax
 
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.ledger.text import escape
 from gitupgrade.manager import UpgradeManager
 
 
@@ -22,11 +23,16 @@ def command(app: AppContext, upgrade_id: str, patch: bool, as_json: bool) -> Non
         print_json(diff.to_dict(with_patch=patch))
         return
     out = console()
-    out.print(f"{diff.upgrade_id} {diff.type} ({diff.status}): {diff.title}", markup=False, soft_wrap=True)
-    out.print(f"affected modules: {', '.join(diff.affected_modules) or '-'}", markup=False, soft_wrap=True)
+    out.print(
+        f"{escape(diff.upgrade_id)} {escape(diff.type)} ({diff.status}): {escape(diff.title)}",
+        markup=False,
+        soft_wrap=True,
+    )
+    modules = ", ".join(escape(m) for m in diff.affected_modules)
+    out.print(f"affected modules: {modules or '-'}", markup=False, soft_wrap=True)
     for change in diff.files:
         out.print(
-            f"  {change.change:<6} {change.path} ({change.lines} lines, +{change.added} -{change.removed})",
+            f"  {change.change:<6} {escape(change.path)} ({change.lines} lines, +{change.added} -{change.removed})",
             markup=False,
             soft_wrap=True,
         )

@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from gitupgrade.cli.output import show_library_notes
 from gitupgrade.errors import ExitCode, GitUpgradeError
+from gitupgrade.ledger.text import escape, redact
 
 
 def report_bug(exc: BaseException) -> str:
@@ -28,6 +30,7 @@ def report_bug(exc: BaseException) -> str:
 
 def run_guarded(invoke: Any) -> int:
     """Call ``invoke()`` (click's main in non-standalone mode) and map every outcome to an exit code."""
+    show_library_notes()
     try:
         result = invoke()
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -42,9 +45,10 @@ def run_guarded(invoke: Any) -> int:
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
     except GitUpgradeError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        # One line each: an id or a title from the ledger must not forge a hint line.
+        click.echo(f"error: {escape(redact(exc.message))}", err=True)
         if exc.hint:
-            click.echo(f"hint: {exc.hint}", err=True)
+            click.echo(f"hint: {escape(redact(exc.hint))}", err=True)
         return exc.exit_code
     except (KeyboardInterrupt, click.Abort):
         click.echo("interrupted", err=True)
@@ -54,6 +58,6 @@ def run_guarded(invoke: Any) -> int:
         sys.stderr.close()
         return ExitCode.OK
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug of ours
-        click.echo(report_bug(exc), err=True)
+        click.echo(redact(report_bug(exc)), err=True)
         return ExitCode.BUG
     return result if isinstance(result, int) else ExitCode.OK

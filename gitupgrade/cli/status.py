@@ -6,6 +6,7 @@ import click
 
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.ledger.text import escape
 from gitupgrade.manager import UpgradeManager
 
 
@@ -54,9 +55,13 @@ def command(app: AppContext, as_json: bool) -> None:
         if rows:
             out.print(f"{title}:", markup=False, soft_wrap=True)
             for row in rows:
-                out.print(f"  {row['id']}  p{row['priority']}  {row['title']}", markup=False, soft_wrap=True)
+                out.print(
+                    f"  {escape(row['id'])}  p{row['priority']}  {escape(row['title'])}", markup=False, soft_wrap=True
+                )
     if status["recently_completed"]:
         out.print("recently completed:", markup=False, soft_wrap=True)
         for row in status["recently_completed"]:
             why = f" ({row['failure_type']})" if row["failure_type"] else ""
-            out.print(f"  {row['id']}  {row['status']}{why}  {row['title']}", markup=False, soft_wrap=True)
+            out.print(
+                f"  {escape(row['id'])}  {row['status']}{why}  {escape(row['title'])}", markup=False, soft_wrap=True
+            )

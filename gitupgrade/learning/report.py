@@ -50,6 +50,7 @@ class LearningReport:
     packages: tuple[PackageReport, ...]
     recorded: tuple[dict[str, Any], ...] = ()  # learning events written by this run
     recommendations: tuple[str, ...] = field(default=())
+    skipped: tuple[str, ...] = ()  # upgrades another clone reported and this one cannot verify
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""

@@ -22,8 +22,10 @@ from gitupgrade.ledger import events as ev
 from gitupgrade.ledger import stats
 from gitupgrade.ledger.catchup import NotesIndexer, file_version
 from gitupgrade.ledger.index import IngestResult, LedgerIndex
+from gitupgrade.ledger.provenance import CloneIdentity
 from gitupgrade.ledger.recorder import LedgerRecorder
 from gitupgrade.ledger.state import UpgradeRecord
+from gitupgrade.ledger.text import redact_data
 from gitupgrade.repo import CommitId, GitRepo
 from gitupgrade.repo import notes as git_notes
 
@@ -38,6 +40,7 @@ class UpgradeLedger(LedgerRecorder):
         self.config = config
         self.warnings: list[str] = []
         self._index: LedgerIndex | None = None
+        self._identity: CloneIdentity | None = None
 
     # -- where things live -------------------------------------------------------------
 
@@ -51,10 +54,17 @@ class UpgradeLedger(LedgerRecorder):
         return path if path.is_absolute() else self.repo.common_dir / path
 
     @property
+    def identity(self) -> CloneIdentity:
+        """This clone's key: it signs what we write, so we know our events from a remote's."""
+        if self._identity is None:
+            self._identity = CloneIdentity.load(self.repo.state_dir)
+        return self._identity
+
+    @property
     def index(self) -> LedgerIndex:
         """The SQLite index, opened (and created) on first use."""
         if self._index is None:
-            self._index = LedgerIndex(self.db_path, functools.partial(file_version, self.repo))
+            self._index = LedgerIndex(self.db_path, functools.partial(file_version, self.repo), self.identity.is_ours)
         return self._index
 
     @property
@@ -81,7 +91,8 @@ class UpgradeLedger(LedgerRecorder):
         for kind, commit, payload in items:
             if kind == ev.UPGRADE_EXECUTED:
                 payload = self._with_file_versions(payload)
-            event = ev.make_event(kind, payload)
+            # Credentials in URLs (a base_url with a password, an api_key parameter) never reach the notes.
+            event = self.identity.sign(ev.make_event(kind, redact_data(payload)))
             written.append(event)
             lines.setdefault(self.resolve(commit), []).append(ev.serialize(event))
         if not written:
@@ -201,7 +212,10 @@ class UpgradeLedger(LedgerRecorder):
                 break
         else:
             raise GitUpgradeError(f"{name} kept changing its ledger while syncing", hint="run git upgrade sync again")
-        result = self.catch_up()
+        result = self.indexer.catch_up()
+        if result.skipped:
+            # One line for the lot: each skipped line is remembered and not reported again.
+            self.warnings.append(f"skipped {result.skipped} invalid events from {name}: {result.summary()}")
         return {
             "remote": name,
             "fetched": fetched,
@@ -209,6 +223,8 @@ class UpgradeLedger(LedgerRecorder):
             "tip_before": before,
             "tip_after": git_notes.notes_tip(self.repo),
             "events_indexed": result.events,
+            "skipped": result.skipped,
+            "skipped_reasons": dict(result.reasons.most_common()),
         }
 
     # -- helpers -----------------------------------------------------------------------

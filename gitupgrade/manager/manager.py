@@ -17,6 +17,7 @@ from gitupgrade.manager import queue as upgrade_queue
 from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOutcome
 from gitupgrade.manager.gc import GcReport, collect
 from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.manager.rederive import Rederiver
 from gitupgrade.manager.review import UpgradeDiff, upgrade_diff, upgrade_status
 from gitupgrade.manager.rollback import RollbackOutcome, rollback
 from gitupgrade.manager.staging import Staging
@@ -153,9 +154,14 @@ class UpgradeManager:
             executor = Executor(self.repo, self.ledger, staging, self.config_at)
             target = self.target_branch()
             self._record_merged_elsewhere(target, report)
+            rederiver = Rederiver(self.repo, self.ledger, self.config_at)
             for record in upgrade_queue.runnable(self.ledger, ids):
                 if max_count is not None and len(report.outcomes) >= max_count:
                     break
+                record, refusal = rederiver.local_record(record, target)
+                if refusal is not None:
+                    report.outcomes.append(refusal)
+                    continue
                 if record.status == "in_progress":
                     report.messages.append(f"retrying {record.id}, interrupted by a crashed run")
                 lock.update(record.id)
@@ -179,7 +185,14 @@ class UpgradeManager:
         with self._lock("run", report) as lock:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
             executor = Executor(self.repo, self.ledger, staging, self.config_at)
-            records = upgrade_queue.runnable(self.ledger, ids)[:max_count]
+            rederiver = Rederiver(self.repo, self.ledger, self.config_at)
+            records = []
+            for record in upgrade_queue.runnable(self.ledger, ids)[:max_count]:
+                record, refusal = rederiver.local_record(record, self.target_branch())
+                if refusal is None:
+                    records.append(record)
+                else:
+                    report.outcomes.append(refusal)
             batch, rest = select_independent(records)
             if rest:
                 report.messages.append(f"{len(rest)} upgrade(s) share files with the batch; left pending")
@@ -211,6 +224,13 @@ class UpgradeManager:
         with self._lock("approve", report):
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
             executor = Executor(self.repo, self.ledger, staging, self.config_at)
+            if not record.validated_here:
+                # Another clone's validation is a claim, not a fact: validate it here first.
+                target = self.target_branch()
+                record, refusal = Rederiver(self.repo, self.ledger, self.config_at).local_record(record, target)
+                if refusal is not None:
+                    return refusal
+                return executor.run_one(record, target, approved_by="approved by a reviewer after validation here")
             target = BranchName(record.target_branch or self.target_branch())
             return executor.approve(record, target)
 
