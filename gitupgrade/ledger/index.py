@@ -31,8 +31,9 @@ REBUILT_NOTE = "ledger index was unreadable; rebuilt from refs/notes/upgrades"
 SQLITE_HEADER = b"SQLite format 3\x00"
 _log = logging.getLogger(__name__)
 
-# Whether this clone wrote an event (see provenance.py); None treats every event as foreign.
-Verifier = Callable[[dict[str, Any]], bool]
+# Whether this clone wrote a line, given the line and its event (see provenance.py);
+# None treats every event as foreign.
+Verifier = Callable[[str, dict[str, Any]], bool]
 
 
 @dataclass
@@ -134,7 +135,7 @@ class LedgerIndex:
                     result.warnings.append(f"skipped a malformed ledger line in the note of {annotated[:10]}: {exc}")
                     conn.execute("INSERT OR IGNORE INTO skipped_lines VALUES (?,?,?)", (digest, annotated, str(exc)))
                     continue
-                ours = bool(self.verify is not None and self.verify(event))
+                ours = bool(self.verify is not None and self.verify(line, event))
                 conn.execute(
                     "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?)",
                     (digest, event["ts"], event["event"], event.get("upgrade_id"), annotated, line, int(ours)),

@@ -74,13 +74,21 @@ class CloneIdentity:
         body["mac"] = self._mac(body)
         return body
 
-    def is_ours(self, event: dict[str, Any]) -> bool:
-        """Whether this clone wrote ``event`` (its MAC verifies under our key)."""
+    def is_ours(self, line: str, event: dict[str, Any]) -> bool:
+        """Whether this clone wrote ``line`` (parsed as ``event``): its MAC verifies under our key.
+
+        We write ``mac`` last, so the signed text is the line without it: no need to
+        serialize the event again.
+        """
         mac = event.get("mac")
         if event.get("clone") != self.clone_id or not isinstance(mac, str):
             return False
-        body = {k: v for k, v in event.items() if k != "mac"}
-        return hmac.compare_digest(mac, self._mac(body))
+        suffix = f',"mac":"{mac}"}}'
+        if not line.endswith(suffix):
+            return False
+        body = line[: -len(suffix)] + "}"
+        expected = hmac.new(self._key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(mac, expected)
 
     def _mac(self, body: dict[str, Any]) -> str:
         line = json.dumps(body, separators=(",", ":"), ensure_ascii=False)

@@ -37,11 +37,14 @@ DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}")
 HEX = re.compile(r"[0-9a-f]{16,128}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"[A-Za-z]:")
+_BAD_PARTS = frozenset({"", ".", "..", ".git"})
 
 RISK_LEVELS = ("low", "medium", "high", "critical")
 COMMIT_KEYS = ("commit", "base_commit", "merge_commit", "revert_commit")
 # Keys whose strings are module names a strategy turns into paths.
 MODULE_KEYS = frozenset({"module", "importer", "imported"})
+_PATH_KEYS = frozenset({"path", "paths", "affected_modules", "restored_files", "conflicts"})
 
 
 class InvalidLine(ValueError):
@@ -60,7 +63,7 @@ def check_size(line: str) -> None:
 
 def check_event(event: dict[str, Any], now: datetime | None = None) -> None:
     """Raise :class:`InvalidLine` unless ``event`` follows the schema of its kind."""
-    _check_depth(event)
+    _walk(event)
     ts = event.get("ts")
     if not isinstance(ts, str) or not TIMESTAMP.fullmatch(ts):
         raise InvalidLine("bad timestamp")
@@ -81,7 +84,6 @@ def check_event(event: dict[str, Any], now: datetime | None = None) -> None:
     for key, value in event.items():
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise InvalidLine("text too long", key)
-    _check_paths(event)
     check = _BY_KIND.get(kind)
     if check is not None:
         check(event)
@@ -115,45 +117,40 @@ def is_safe_path(path: Any) -> bool:
     """A repository-relative POSIX path that stays inside the repository and out of ``.git``."""
     if not isinstance(path, str) or not path or len(path) > 4096 or _CONTROL.search(path):
         return False
-    if path.startswith(("/", "~")) or "\\" in path or re.match(r"[A-Za-z]:", path):
+    if path[0] in "/~" or "\\" in path or _DRIVE.match(path):
         return False
     parts = path.split("/")
-    return all(part not in ("", ".", "..") for part in parts) and ".git" not in parts
+    return not _BAD_PARTS.intersection(parts)
 
 
-def _check_paths(node: Any, key: str = "") -> None:
-    """Every value that becomes a path or a module name, at any depth of the event."""
-    if isinstance(node, dict):
-        for name, value in node.items():
-            if name in ("path", "paths", "affected_modules", "restored_files", "conflicts") or name.endswith("_path"):
-                for item in value if isinstance(value, list) else [value]:
-                    if item is not None and not is_safe_path(item):
-                        raise InvalidLine("path outside the repository", name)
-            elif name in MODULE_KEYS and value is not None and not _matches(DOTTED, value):
-                raise InvalidLine("bad module name", name)
-            elif name in ("cycle", "chain") and isinstance(value, list):
-                if not all(not isinstance(v, str) or DOTTED.fullmatch(v) for v in value):
-                    raise InvalidLine("bad module name", name)
-            else:
-                _check_paths(value, name)
-    elif isinstance(node, list):
-        for item in node:
-            _check_paths(item, key)
+def _walk(event: dict[str, Any]) -> None:
+    """Depth, list sizes, and every value that becomes a path or a module name, at any depth.
 
-
-def _check_depth(event: Any) -> None:
-    # Iterative, so a hostile depth cannot exhaust the stack; lists are bounded on the way.
-    stack = [(event, 1)]
+    One iterative pass: a hostile depth cannot exhaust the stack.
+    """
+    stack: list[tuple[Any, int]] = [(event, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise InvalidLine("nested too deeply")
-        if isinstance(node, dict):
-            stack.extend((value, depth + 1) for value in node.values())
-        elif isinstance(node, list):
+        if isinstance(node, list):
             if len(node) > MAX_LIST:
                 raise InvalidLine("list too long")
-            stack.extend((value, depth + 1) for value in node)
+            stack.extend((item, depth + 1) for item in node if isinstance(item, dict | list))
+            continue
+        for name, value in node.items():
+            if name in _PATH_KEYS or name.endswith("_path"):
+                for item in value if isinstance(value, list) else (value,):
+                    if item is not None and not is_safe_path(item):
+                        raise InvalidLine("path outside the repository", name)
+            elif name in MODULE_KEYS:
+                if value is not None and not _matches(DOTTED, value):
+                    raise InvalidLine("bad module name", name)
+            elif name in ("cycle", "chain") and isinstance(value, list):
+                if not all(not isinstance(v, str) or DOTTED.fullmatch(v) for v in value):
+                    raise InvalidLine("bad module name", name)
+            if isinstance(value, dict | list):
+                stack.append((value, depth + 1))
 
 
 def _scan(event: Mapping[str, Any]) -> None:
