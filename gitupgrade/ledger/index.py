@@ -28,7 +28,6 @@ from gitupgrade.ledger.state import fold
 
 BUSY_TIMEOUT_MS = 30_000
 REBUILT_NOTE = "ledger index was unreadable; rebuilt from refs/notes/upgrades"
-SQLITE_HEADER = b"SQLite format 3\x00"
 _log = logging.getLogger(__name__)
 
 # Whether this clone wrote a line, given the line and its event (see provenance.py);

@@ -8,8 +8,8 @@ stay ours, as they say what we did), but it cannot make a new line verify. Losin
 key (a fresh clone, a deleted ``.git/upgrade``) makes the old lines foreign: the safe side.
 
 A merge that another clone reports is verified in git instead: its merge commit must be
-reachable from the target branch here and name the upgrade (its ``Upgrade-Id`` trailer or
-the ``upgrade/<id>`` branch in a merge commit's message).
+reachable from the target branch here and name the upgrade (its ``Upgrade-Id`` trailer,
+the trailer of a merged parent, or the ``upgrade/<id>`` branch in a merge commit's title).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 from gitupgrade.errors import GitUpgradeError
 from gitupgrade.repo import CommitId, GitRepo, branch_ref
-from gitupgrade.repo.commits import commit_message, is_ancestor
+from gitupgrade.repo.commits import commit_message, commit_parents, is_ancestor
 from gitupgrade.repo.names import BranchName
 from gitupgrade.repo.refs import read_ref
 
@@ -103,11 +103,14 @@ def merge_is_verified(repo: GitRepo, upgrade_id: str, merge_commit: Any, target_
         tip = read_ref(repo, branch_ref(BranchName(target_branch)))
         if tip is None or not is_ancestor(repo, CommitId(merge_commit), tip):
             return False
-        message = commit_message(repo, CommitId(merge_commit))
+        # The upgrade commit itself (fast-forward, squash), or a merge of it (its title or a parent names it).
+        commits = [CommitId(merge_commit), *commit_parents(repo, CommitId(merge_commit))[1:]]
+        messages = [commit_message(repo, commit) for commit in commits]
     except (GitUpgradeError, ValueError):
         return False  # not fetched here, or not a commit: nothing to verify it with
-    title = message.splitlines()[0] if message else ""
-    return f"Upgrade-Id: {upgrade_id}" in message.splitlines() or f"upgrade/{upgrade_id}:" in title
+    title = messages[0].splitlines()[0] if messages[0] else ""
+    trailer = f"Upgrade-Id: {upgrade_id}"
+    return f"upgrade/{upgrade_id}" in title or any(trailer in m.splitlines() for m in messages)
 
 
 def verified_events(ledger: Any) -> tuple[list[dict[str, Any]], list[str]]:

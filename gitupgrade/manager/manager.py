@@ -258,6 +258,7 @@ class UpgradeManager:
             config = self.config_at(self.repo.resolve_commit("HEAD"))
             staging = Staging(self.repo, config)
             target = BranchName(record.target_branch or self.target_branch(config))
+            self._check_merge_shown(record, target)
             return rollback(
                 self.repo, self.ledger, record, target, staging, self.config_at, int(config["max_upgrade_retries"])
             )
@@ -292,6 +293,18 @@ class UpgradeManager:
         if record is None:
             raise UserError(f"unknown upgrade: {upgrade_id}", hint="git upgrade status lists the upgrades")
         return record
+
+    def _check_merge_shown(self, record: Any, target: BranchName) -> None:
+        # The ledger may say any commit is an upgrade's merge: revert only one git shows is.
+        from gitupgrade.ledger.provenance import merge_is_verified
+
+        merged = record.merge_commit or record.commit
+        if record.status == "merged" and not merge_is_verified(self.repo, record.id, merged, target):
+            raise UserError(
+                f"the ledger says {record.id} was merged as {str(merged)[:10]}, "
+                f"but no commit on {target} names that upgrade; nothing reverted",
+                hint="if you mean to undo that commit, use git revert",
+            )
 
     def _record_merged_elsewhere(self, target: BranchName, report: RunReport) -> None:
         # Upgrades a reviewer merged outside the tool (a pull request) become merged in the ledger.

@@ -234,3 +234,29 @@ def test_attack4_forged_merges_do_not_teach_trust(team: Team) -> None:
     assert god and "god_class" in team.victim.git("show", "-s", "--format=%B", god[0]["commit"])
     team.assert_every_command_works()
     team.assert_nothing_unvalidated_merged()
+
+
+def test_attack4_rollback_of_a_forged_merge_reverts_nothing(team: Team) -> None:
+    # The ledger claims the user's own commit is an upgrade's merge.
+    users = team.victim.commit({"pkg/notes.py": "TODO = []\n"}, "my own work")
+    team.victim.git("push", "-q", "origin", "main")
+    uid = "upgrade_20261201_000000_0000aa"
+    suggestion = {**_cycle_suggestion("pkg/b.py")}
+    team.attacker.git("fetch", "-q", "origin")
+    team.notes(
+        team.base,
+        _queued(uid, suggestion, team.base),
+        line("upgrade_executed", uid, status="merged", commit=users, base_commit=team.base, type="circular_import"),
+        line("upgrade_merged", uid, merge_commit=users, target_branch="main", fast_forward=True),
+    )
+    assert team.upgrade("sync").exit_code == 0
+
+    result = team.upgrade("rollback", uid)
+
+    assert team.main() == users
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: the ledger says {uid} was merged as {users[:10]}, but no commit on main names that upgrade; "
+        "nothing reverted",
+        "hint: if you mean to undo that commit, use git revert",
+    ]
