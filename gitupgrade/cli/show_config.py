@@ -7,6 +7,7 @@ import yaml
 
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
+from gitupgrade.ledger.text import redact
 
 
 @click.command("config")
@@ -22,4 +23,5 @@ def command(app: AppContext, rev: str, as_json: bool) -> None:
         return
     out = console()
     out.print(f"# sources: {' < '.join(config.sources)}")
-    out.print(yaml.safe_dump({"self_upgrading": config.to_dict()}, sort_keys=False).rstrip(), markup=False)
+    # A password or token in a URL (llm.base_url) is not shown, as in --json.
+    out.print(redact(yaml.safe_dump({"self_upgrading": config.to_dict()}, sort_keys=False).rstrip()), markup=False)
