@@ -8,6 +8,7 @@ from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.errors import ExitCode
+from gitupgrade.ledger.text import escape
 from gitupgrade.manager import UpgradeManager
 
 
@@ -24,10 +25,13 @@ def command(app: AppContext, upgrade_id: str, as_json: bool) -> int:
         return code
     if outcome.status == "merged":
         how = "fast-forward" if outcome.fast_forward else "merge commit"
-        console().print(f"merged {upgrade_id} ({how} {str(outcome.merge_commit)[:10]})", markup=False, soft_wrap=True)
+        console().print(
+            f"merged {escape(upgrade_id)} ({how} {str(outcome.merge_commit)[:10]})", markup=False, soft_wrap=True
+        )
     else:
         console(stderr=True).print(
-            f"error: {upgrade_id} not merged: {outcome.status} ({outcome.failure_type}): {outcome.detail}",
+            f"error: {escape(upgrade_id)} not merged: {outcome.status} ({outcome.failure_type}): "
+            f"{escape(outcome.detail)}",
             markup=False,
             soft_wrap=True,
         )

@@ -9,6 +9,7 @@ from gitupgrade.cli.completion import upgrade_ids
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.cli.terminal import paged
+from gitupgrade.ledger.text import escape
 from gitupgrade.manager import UpgradeManager
 
 
@@ -25,15 +26,20 @@ def command(app: AppContext, upgrade_id: str, patch: bool, as_json: bool) -> Non
         return
     with paged():  # git's pager rules (cli/terminal.py), like git diff
         out = console()
-        out.print(f"{diff.upgrade_id} {diff.type} ({diff.status}): {diff.title}", markup=False, soft_wrap=True)
-        out.print(f"affected modules: {', '.join(diff.affected_modules) or '-'}", markup=False, soft_wrap=True)
+        out.print(
+            f"{escape(diff.upgrade_id)} {escape(diff.type)} ({diff.status}): {escape(diff.title)}",
+            markup=False,
+            soft_wrap=True,
+        )
+        modules = ", ".join(escape(m) for m in diff.affected_modules)
+        out.print(f"affected modules: {modules or '-'}", markup=False, soft_wrap=True)
         if diff.static_checks:
             out.print(f"static checks: {diff.static_checks}", markup=False, soft_wrap=True)
         if diff.failure_type:
-            out.print(f"failed validation ({diff.failure_type}): {diff.detail}", markup=False, soft_wrap=True)
+            out.print(f"failed validation ({diff.failure_type}): {escape(diff.detail)}", markup=False, soft_wrap=True)
         for change in diff.files:
             out.print(
-                f"  {change.change:<6} {change.path} ({change.lines} lines, +{change.added} -{change.removed})",
+                f"  {change.change:<6} {escape(change.path)} ({change.lines} lines, +{change.added} -{change.removed})",
                 markup=False,
                 soft_wrap=True,
             )

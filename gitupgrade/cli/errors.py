@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 
+from gitupgrade.cli.output import show_library_notes
 from gitupgrade.errors import ExitCode, GitUpgradeError, UserError
 from gitupgrade.interrupt import interrupted, sigint_deferred
+from gitupgrade.ledger.text import escape, redact
 
 # Errors of the machine, not of our code: a full disk or quota, an I/O error, a read-only
 # file system. They are reported like git reports them (one line, exit 1), not as a bug.
@@ -101,6 +103,7 @@ def _interrupted() -> int:
 
 def run_guarded(invoke: Any) -> int:
     """Call ``invoke()`` (click's main in non-standalone mode) and map every outcome to an exit code."""
+    show_library_notes()
     try:
         result = invoke()
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -117,9 +120,10 @@ def run_guarded(invoke: Any) -> int:
     except GitUpgradeError as exc:
         if interrupted(exc):
             return _interrupted()
-        click.echo(f"error: {exc.message}", err=True)
+        # One line each: an id or a title from the ledger must not forge a hint line.
+        click.echo(f"error: {escape(redact(exc.message))}", err=True)
         if exc.hint:
-            click.echo(f"hint: {exc.hint}", err=True)
+            click.echo(f"hint: {escape(redact(exc.hint))}", err=True)
         return exc.exit_code
     except (KeyboardInterrupt, click.Abort):
         return _interrupted()
@@ -136,6 +140,6 @@ def run_guarded(invoke: Any) -> int:
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug of ours
         if interrupted(exc):
             return _interrupted()  # an error left behind by Ctrl-C is not a bug
-        click.echo(report_bug(exc), err=True)
+        click.echo(redact(report_bug(exc)), err=True)
         return ExitCode.BUG
     return result if isinstance(result, int) else ExitCode.OK

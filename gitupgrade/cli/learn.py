@@ -73,6 +73,13 @@ def render(report: LearningReport) -> None:
         switches = "learning disabled: nothing below changes priority or approval"
     attempts = sum(t.attempts for t in report.types)
     out.print(f"Learned from {attempts} upgrade{'s' if attempts != 1 else ''} ({switches})", style="bold")
+    if report.skipped:
+        count = len(report.skipped)
+        out.print(
+            f"  skipped {count} upgrade{'s' if count != 1 else ''} another clone reported: "
+            "not validated here and no merge on the target branch shows them",
+            markup=False,
+        )
     if not report.types:
         out.print("  no upgrade has finished yet")
         return

@@ -12,6 +12,7 @@ from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.cli.terminal import paged
 from gitupgrade.ledger import UpgradeLedger
+from gitupgrade.ledger.text import escape
 
 
 def open_ledger(app: AppContext) -> UpgradeLedger:
@@ -23,7 +24,7 @@ def open_ledger(app: AppContext) -> UpgradeLedger:
 def print_warnings(ledger: UpgradeLedger) -> None:
     """Say on stderr which note lines were skipped (each once, when first indexed)."""
     for warning in ledger.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {escape(warning)}", err=True)
 
 
 @click.command("ledger")
@@ -87,8 +88,8 @@ def render(overview: dict[str, Any]) -> None:
     if overview["last_upgrades"]:
         rows = [
             (
-                u["id"],
-                u["type"] or "-",
+                escape(u["id"]),
+                escape(u["type"] or "-"),
                 u["status"] + (f" ({u['failure_type']})" if u["failure_type"] else ""),
                 u["updated"],
             )
@@ -101,9 +102,9 @@ def render(overview: dict[str, Any]) -> None:
         return
     out.print(f"Failure analysis: {fa['total_failures']} failed executions", style="bold")
     for kind, count in fa["failure_types"].items():
-        out.print(f"  {kind}: {count}")
+        out.print(f"  {escape(kind)}: {count}", markup=False)
     for line in fa["recommendations"]:
-        out.print(f"  recommendation: {line}", markup=False)
+        out.print(f"  recommendation: {escape(line)}", markup=False)
 
 
 def _table(out: Console, title: str, header: tuple[str, ...], rows: Sequence[Sequence[str]]) -> None:

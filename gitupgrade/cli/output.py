@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import Any
 
@@ -24,7 +25,27 @@ def console(stderr: bool = False) -> Console:
 
 def print_json(data: Any) -> None:
     """Print ``data`` as indented JSON on stdout (the ``--json`` contract)."""
-    click.echo(json.dumps(data, indent=2, default=str))
+    from gitupgrade.ledger.text import redact_data
+
+    # A URL with a password (an unreachable llm.base_url in a failure's detail) is shown without it.
+    click.echo(json.dumps(redact_data(data), indent=2, default=str))
+
+
+class _NoteHandler(logging.Handler):
+    """Library notes (e.g. a ledger index rebuilt) as one ``note:`` line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from gitupgrade.ledger.text import escape
+
+        click.echo(f"note: {escape(record.getMessage())}", err=True)
+
+
+def show_library_notes() -> None:
+    """Print what the library logs at warning level as notes (once per process)."""
+    logger = logging.getLogger("gitupgrade")
+    if not any(isinstance(h, _NoteHandler) for h in logger.handlers):
+        logger.addHandler(_NoteHandler(logging.WARNING))
+        logger.propagate = False
 
 
 def is_interactive() -> bool:

@@ -9,6 +9,7 @@ from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.cli.progress import run_progress
 from gitupgrade.errors import ExitCode
+from gitupgrade.ledger.text import escape, redact
 from gitupgrade.manager import UpgradeManager
 
 
@@ -46,7 +47,7 @@ def command(
     out = console()
     err = console(stderr=True)
     for message in report.messages:
-        err.print(f"note: {message}", markup=False, soft_wrap=True)
+        err.print(f"note: {escape(redact(message))}", markup=False, soft_wrap=True)
     if report.baseline_failure:
         err.print(f"error: {report.baseline_failure}", markup=False, soft_wrap=True)
         err.print("hint: fix the failing tests, then run git upgrade run again", markup=False, soft_wrap=True)
@@ -58,10 +59,10 @@ def command(
         counts = f" tests {before.get('passed', '-')}→{after.get('passed', '-')} passed" if tests else ""
         if outcome.static_checks:
             counts += f", static checks {outcome.static_checks['summary']}"
-        why = f" ({outcome.failure_type}: {outcome.detail})" if outcome.failure_type else ""
+        why = f" ({outcome.failure_type}: {escape(redact(outcome.detail))})" if outcome.failure_type else ""
         where = f" {outcome.commit[:10]}" if outcome.commit else ""
         out.print(
-            f"{outcome.upgrade_id} {outcome.status}{where}{counts} in {outcome.seconds:.1f}s{why}",
+            f"{escape(outcome.upgrade_id)} {outcome.status}{where}{counts} in {outcome.seconds:.1f}s{why}",
             markup=False,
             soft_wrap=True,
         )

@@ -12,6 +12,7 @@ from gitupgrade.cli.output import console, print_json
 from gitupgrade.config import Config
 from gitupgrade.config.risk import effective_policies
 from gitupgrade.config.schema import NO_EFFECT
+from gitupgrade.ledger.text import redact
 
 
 @click.command("config")
@@ -35,8 +36,9 @@ def command(app: AppContext, rev: str, as_json: bool) -> None:
         return
     out = console()
     out.soft_wrap = True
+    # A password or token in a URL (llm.base_url) is not shown, as in --json.
     for line in render_lines(config):
-        out.print(line, markup=False)
+        out.print(redact(line), markup=False)
 
 
 def render_lines(config: Config) -> list[str]:

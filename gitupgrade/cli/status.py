@@ -9,6 +9,7 @@ import click
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.cli.terminal import paged
+from gitupgrade.ledger.text import escape
 from gitupgrade.manager import UpgradeManager
 from gitupgrade.repo.merge_recovery import take_last_recovery
 from gitupgrade.suggestion import shown_priority
@@ -70,10 +71,14 @@ def render(status: dict[str, Any]) -> None:
             out.print(f"{title}:", markup=False, soft_wrap=True)
             for row in rows:
                 out.print(
-                    f"  {row['id']}  p{shown_priority(row['priority'])}  {row['title']}", markup=False, soft_wrap=True
+                    f"  {escape(row['id'])}  p{shown_priority(row['priority'])}  {escape(row['title'])}",
+                    markup=False,
+                    soft_wrap=True,
                 )
     if status["recently_completed"]:
         out.print("recently completed:", markup=False, soft_wrap=True)
         for row in status["recently_completed"]:
             why = f" ({row['failure_type']})" if row["failure_type"] else ""
-            out.print(f"  {row['id']}  {row['status']}{why}  {row['title']}", markup=False, soft_wrap=True)
+            out.print(
+                f"  {escape(row['id'])}  {row['status']}{why}  {escape(row['title'])}", markup=False, soft_wrap=True
+            )

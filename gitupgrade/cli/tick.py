@@ -12,6 +12,7 @@ from gitupgrade.cli.output import console, print_json
 from gitupgrade.learning import Learner
 from gitupgrade.learning.learner import STATE_FILE
 from gitupgrade.learning.ticker import TickResult, tick
+from gitupgrade.ledger.text import escape, redact
 
 
 @click.command("tick")
@@ -55,10 +56,10 @@ def render(result: TickResult, verbose: bool) -> None:
     )
     for outcome in result.ran:
         failure = f" ({outcome['failure_type']})" if outcome.get("failure_type") else ""
-        out.print(f"{outcome['upgrade_id']}: {outcome['status']}{failure}", markup=False)
+        out.print(f"{escape(outcome['upgrade_id'])}: {outcome['status']}{failure}", markup=False)
     if result.auto_upgrade:
         for upgrade_id, reason in result.left_for_review:
-            out.print(f"{upgrade_id}: left for review ({reason})", markup=False)
+            out.print(f"{escape(upgrade_id)}: left for review ({escape(reason)})", markup=False)
     for message in result.messages:
-        out.print(message, markup=False)
+        out.print(escape(redact(message)), markup=False)
     out.print(f"next scan: {result.next_scan or f'never ({result.schedule} schedule)'}", markup=False)

@@ -13,6 +13,7 @@ from gitupgrade.config import Config
 from gitupgrade.errors import UserError
 from gitupgrade.integration.findings import cycle_text, finding_from_suggestion
 from gitupgrade.learning import Learner, learning_key, top_level_package
+from gitupgrade.ledger.text import escape
 from gitupgrade.suggestion import Suggestion, shown_priority
 
 MARKER = "<!-- gitupgrade:upgrade_id={id} -->"  # lets a bot find and update its own comment
@@ -50,7 +51,7 @@ def describe_upgrade(ledger: Any, config: Config, upgrade_id: str) -> dict[str, 
 
 def render_markdown(facts: dict[str, Any]) -> str:
     """The pull-request body in GitHub-flavoured markdown."""
-    lines = [f"## {facts['title']}", ""]
+    lines = [f"## {escape(facts['title'])}", ""]
     lines.append(
         " · ".join(
             f"**{label}** {value}"
@@ -109,11 +110,14 @@ def _why(suggestion: Suggestion | None) -> dict[str, Any]:
 
 
 def _validation(record: Any) -> dict[str, Any]:
-    tests = record.tests or {}
+    # Test counts another clone reports are its claim: shown only for a validation run here.
+    verified = bool(getattr(record, "validated_here", True))
+    tests = (record.tests or {}) if verified else {}
     return {
+        "verified_here": verified,
         "status": record.last_execution_status or record.status,
         "failure_type": record.failure_type,
-        "detail": record.detail,
+        "detail": record.detail if verified else "",
         "baseline": tests.get("baseline"),
         "after": tests.get("after"),
         "seconds": record.seconds,
@@ -125,6 +129,8 @@ def _validation(record: Any) -> dict[str, Any]:
 def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]:
     baseline, after = validation["baseline"], validation["after"]
     lines = []
+    if not validation["verified_here"] and validation["status"] in ("awaiting_review", "approved", "merged"):
+        return ["Not validated in this clone: another clone reports it; `git upgrade approve` validates it first."]
     if baseline or after:
         lines += ["| run | passed | failed |", "|---|---:|---:|"]
         for label, counts in ((f"baseline ({(base or '?')[:8]})", baseline), ("with this upgrade", after)):
@@ -138,7 +144,7 @@ def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]
         if passed
         else f"failed{took} ({validation['failure_type'] or validation['status']})"
     )
-    lines.append(f"Result: {verdict}." + (f" {validation['detail']}" if validation["detail"] else ""))
+    lines.append(f"Result: {verdict}." + (f" {escape(validation['detail'])}" if validation["detail"] else ""))
     static = validation.get("static_checks")
     if static:
         lines.append(f"Static checks (base → with this upgrade): {static.get('summary') or 'none ran'}.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -53,6 +54,7 @@ class Learner:
         self.learning: Mapping[str, Any] = config["learning"]
         self.state_path = state_path
         self._events: list[dict[str, Any]] | None = None
+        self.skipped: tuple[str, ...] = ()  # upgrades whose outcome this clone cannot verify
         self._model: OutcomeModel | None = None
         self._histories: dict[str, FailureHistory] | None = None
 
@@ -79,6 +81,7 @@ class Learner:
         report = build_report(
             model, self.learning, generated_at=_iso(now or datetime.now(UTC)), previous=previous, recorded=recorded
         )
+        report = replace(report, skipped=self.skipped)
         self._write_snapshot(report.snapshot())
         return report
 
@@ -190,10 +193,18 @@ class Learner:
     # -- internals ----------------------------------------------------------------------------
 
     def _all_events(self, kind: str | None = None) -> list[dict[str, Any]]:
-        if kind is not None:
-            return self.ledger.events(kind=kind)
         if self._events is None:
-            self._events = self.ledger.events()
+            # Only outcomes this clone can verify teach it anything (see ledger/provenance.py):
+            # another clone's notes could otherwise claim any success rate.
+            if hasattr(self.ledger, "identity"):  # an UpgradeLedger, which knows its own events
+                from gitupgrade.ledger.provenance import verified_events
+
+                self._events, skipped = verified_events(self.ledger)
+                self.skipped = tuple(skipped)
+            else:
+                self._events = self.ledger.events()
+        if kind is not None:
+            return [e for e in self._events if e.get("event") == kind]
         return self._events
 
     def _read_snapshot(self) -> dict[str, Any] | None:

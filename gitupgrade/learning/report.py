@@ -53,6 +53,7 @@ class LearningReport:
     # learning.success_pattern_tracking / failure_pattern_analysis: which parts are reported
     success_pattern_tracking: bool = True
     failure_pattern_analysis: bool = True
+    skipped: tuple[str, ...] = ()  # upgrades another clone reported and this one cannot verify
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gitupgrade.errors import GitUpgradeError
+from gitupgrade.ledger import validation
 
 SCHEMA_VERSION = 1
 
@@ -91,7 +92,11 @@ class InvalidEventError(GitUpgradeError):
 
 
 class MalformedLineError(ValueError):
-    """A note line that is not a ledger event this version can read."""
+    """A note line that is not a ledger event this version can read; ``category`` is the short why."""
+
+    def __init__(self, message: str, category: str | None = None) -> None:
+        super().__init__(message)
+        self.category = category or message
 
 
 class _Clock:
@@ -154,23 +159,37 @@ def line_hash(line: str) -> str:
     return hashlib.sha1(line.encode("utf-8")).hexdigest()
 
 
-def parse_line(line: str) -> dict[str, Any]:
-    """The event of one note line; :class:`MalformedLineError` says why it is unreadable."""
+def parse_line(line: str, now: datetime | None = None) -> dict[str, Any]:
+    """The event of one note line; :class:`MalformedLineError` says why it is unreadable.
+
+    The line is bounded by length before it is parsed and by depth while it is, then
+    checked against the schema of its kind (see :mod:`gitupgrade.ledger.validation`).
+    """
     try:
-        event = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise MalformedLineError(f"not JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(event, dict):
-        raise MalformedLineError("not a JSON object")
-    version = event.get("v")
-    if version != SCHEMA_VERSION:
-        raise MalformedLineError(f"unknown schema version {version!r}")
-    if not isinstance(event.get("ts"), str) or not isinstance(event.get("event"), str):
-        raise MalformedLineError("no ts or event field")
-    upgrade_id = event.get("upgrade_id")
-    if upgrade_id is not None and not isinstance(upgrade_id, str):
-        raise MalformedLineError("upgrade_id is not a string")
+        validation.check_size(line)
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise MalformedLineError(f"not JSON ({exc.msg} at column {exc.colno})", "not JSON") from None
+        except RecursionError:
+            raise validation.InvalidLine("nested too deeply") from None
+        if not isinstance(event, dict):
+            raise MalformedLineError("not a JSON object")
+        version = event.get("v")
+        if version != SCHEMA_VERSION:
+            raise MalformedLineError(f"unknown schema version {_short(version)}", "unknown schema version")
+        if not isinstance(event.get("ts"), str) or not isinstance(event.get("event"), str):
+            raise MalformedLineError("no ts or event field")
+        validation.check_event(event, now)
+    except validation.InvalidLine as exc:
+        raise MalformedLineError(str(exc), exc.category) from None
     return event
+
+
+def _short(value: Any) -> str:
+    # A reason is printed: keep what came from the line short and free of control characters.
+    text = repr(value)
+    return ascii(text[:40] + "..." if len(text) > 40 else text)[1:-1]
 
 
 def _check_choice(kind: str, key: str, value: Any, allowed: tuple[str, ...]) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,12 @@ from gitupgrade.ledger.schema import INDEX_VERSION, SCHEMA, TABLES
 from gitupgrade.ledger.state import fold
 
 BUSY_TIMEOUT_MS = 30_000
+REBUILT_NOTE = "ledger index was unreadable; rebuilt from refs/notes/upgrades"
+_log = logging.getLogger(__name__)
+
+# Whether this clone wrote a line, given the line and its event (see provenance.py);
+# None treats every event as foreign.
+Verifier = Callable[[str, dict[str, Any]], bool]
 
 
 @dataclass
@@ -34,14 +42,20 @@ class IngestResult:
     events: int = 0
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """``2 bad id, 1 path outside the repository``: why lines were skipped, most common first."""
+        return ", ".join(f"{count} {reason}" for reason, count in self.reasons.most_common())
 
 
 class LedgerIndex:
     """One connection to the index file at ``path`` (created on first use)."""
 
-    def __init__(self, path: Path, resolve: FileResolver | None = None) -> None:
+    def __init__(self, path: Path, resolve: FileResolver | None = None, verify: Verifier | None = None) -> None:
         self.path = path
         self.resolve = resolve
+        self.verify = verify
         try:
             self.conn = _connect(path)
         except sqlite3.DatabaseError:
@@ -49,6 +63,7 @@ class LedgerIndex:
             # keep it aside for a post-mortem and start a new one that the notes will fill.
             path.replace(path.with_name(f"{path.name}.corrupt-{uuid.uuid4().hex[:8]}"))
             self.conn = _connect(path)
+            _log.warning(REBUILT_NOTE)
         self._check_version()
 
     def close(self) -> None:
@@ -115,13 +130,16 @@ class LedgerIndex:
                     event = ev.parse_line(line)
                 except ev.MalformedLineError as exc:
                     result.skipped += 1
+                    result.reasons[exc.category] += 1
                     result.warnings.append(f"skipped a malformed ledger line in the note of {annotated[:10]}: {exc}")
                     conn.execute("INSERT OR IGNORE INTO skipped_lines VALUES (?,?,?)", (digest, annotated, str(exc)))
                     continue
+                ours = bool(self.verify is not None and self.verify(line, event))
                 conn.execute(
-                    "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?)",
-                    (digest, event["ts"], event["event"], event.get("upgrade_id"), annotated, line),
+                    "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?)",
+                    (digest, event["ts"], event["event"], event.get("upgrade_id"), annotated, line, int(ours)),
                 )
+                event["_ours"] = ours
                 insert_derived(conn, digest, event, self.resolve)
                 if event.get("upgrade_id"):
                     touched.setdefault(event["upgrade_id"], {})[digest] = event
@@ -139,9 +157,9 @@ class LedgerIndex:
         conn.execute("DELETE FROM touched")
         conn.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((i,) for i in upgrade_ids))
         grouped: dict[str, dict[str, dict[str, Any]]] = {}
-        query = "SELECT e.upgrade_id, e.hash, e.line FROM events e JOIN touched t ON e.upgrade_id = t.id"
-        for upgrade_id, digest, line in conn.execute(query):
-            grouped.setdefault(upgrade_id, {})[digest] = json.loads(line)
+        query = "SELECT e.upgrade_id, e.hash, e.line, e.ours FROM events e JOIN touched t ON e.upgrade_id = t.id"
+        for upgrade_id, digest, line, ours in conn.execute(query):
+            grouped.setdefault(upgrade_id, {})[digest] = {**json.loads(line), "_ours": bool(ours)}
         return grouped
 
     def _refold(self, conn: sqlite3.Connection, grouped: dict[str, dict[str, dict[str, Any]]]) -> None:
@@ -170,9 +188,16 @@ class LedgerIndex:
         conn.executemany("INSERT OR REPLACE INTO upgrades VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
     def _check_version(self) -> None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row and row[0] == str(INDEX_VERSION):
+        try:
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError:
+            tables, row = set(), None
+        if row and row[0] == str(INDEX_VERSION) and tables.issuperset(TABLES):
             return
+        if not row or not tables.issuperset(TABLES):
+            # Emptied, truncated or missing tables (not another version's index): say so once.
+            _log.warning(REBUILT_NOTE)
         # Another version's index: a cache, so drop it and let the next read rebuild it.
         with self.write() as conn:
             for table in TABLES:

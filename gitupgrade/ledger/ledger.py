@@ -23,8 +23,10 @@ from gitupgrade.ledger import events as ev
 from gitupgrade.ledger import stats
 from gitupgrade.ledger.catchup import NotesIndexer, file_version
 from gitupgrade.ledger.index import IngestResult, LedgerIndex
+from gitupgrade.ledger.provenance import CloneIdentity
 from gitupgrade.ledger.spec_log import SpecLedgerLog
 from gitupgrade.ledger.state import UpgradeRecord
+from gitupgrade.ledger.text import redact_data
 from gitupgrade.repo import CommitId, GitRepo
 from gitupgrade.repo import notes as git_notes
 from gitupgrade.spec_forms import as_repo, config_of
@@ -40,6 +42,7 @@ class UpgradeLedger(SpecLedgerLog):
         self.config = config_of(self.repo, config)
         self.warnings: list[str] = []
         self._index: LedgerIndex | None = None
+        self._identity: CloneIdentity | None = None
 
     # -- where things live -------------------------------------------------------------
 
@@ -53,10 +56,17 @@ class UpgradeLedger(SpecLedgerLog):
         return path if path.is_absolute() else self.repo.common_dir / path
 
     @property
+    def identity(self) -> CloneIdentity:
+        """This clone's key: it signs what we write, so we know our events from a remote's."""
+        if self._identity is None:
+            self._identity = CloneIdentity.load(self.repo.state_dir)
+        return self._identity
+
+    @property
     def index(self) -> LedgerIndex:
         """The SQLite index, opened (and created) on first use."""
         if self._index is None:
-            self._index = LedgerIndex(self.db_path, functools.partial(file_version, self.repo))
+            self._index = LedgerIndex(self.db_path, functools.partial(file_version, self.repo), self.identity.is_ours)
         return self._index
 
     @property
@@ -83,7 +93,8 @@ class UpgradeLedger(SpecLedgerLog):
         for kind, commit, payload in items:
             if kind == ev.UPGRADE_EXECUTED:
                 payload = self._with_file_versions(payload)
-            event = ev.make_event(kind, payload)
+            # Credentials in URLs (a base_url with a password, an api_key parameter) never reach the notes.
+            event = self.identity.sign(ev.make_event(kind, redact_data(payload)))
             written.append(event)
             lines.setdefault(self.resolve(commit), []).append(ev.serialize(event))
         if not written:
@@ -209,7 +220,10 @@ class UpgradeLedger(SpecLedgerLog):
                 break
         else:
             raise GitUpgradeError(f"{name} kept changing its ledger while syncing", hint="run git upgrade sync again")
-        result = self.catch_up()
+        result = self.indexer.catch_up()
+        if result.skipped:
+            # One line for the lot: each skipped line is remembered and not reported again.
+            self.warnings.append(f"skipped {result.skipped} invalid events from {name}: {result.summary()}")
         return {
             "remote": name,
             "fetched": fetched,
@@ -217,6 +231,8 @@ class UpgradeLedger(SpecLedgerLog):
             "tip_before": before,
             "tip_after": git_notes.notes_tip(self.repo),
             "events_indexed": result.events,
+            "skipped": result.skipped,
+            "skipped_reasons": dict(result.reasons.most_common()),
         }
 
     # -- helpers -----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Bump when a table changes; an index of another version is rebuilt from the notes.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 TABLES = (
     "meta",
@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 -- duplicates a cat_sort_uniq merge may leave behind collapse.
 CREATE TABLE IF NOT EXISTS events (
     hash TEXT PRIMARY KEY, ts TEXT NOT NULL, kind TEXT NOT NULL, upgrade_id TEXT,
-    note_commit TEXT NOT NULL, line TEXT NOT NULL);
+    note_commit TEXT NOT NULL, line TEXT NOT NULL,
+    ours INTEGER NOT NULL DEFAULT 0);  -- written by this clone (its MAC verified, see provenance.py)
 CREATE INDEX IF NOT EXISTS events_by_upgrade ON events (upgrade_id, ts);
 CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, ts);
 -- Lines that could not be read, so each is warned about once.

@@ -49,6 +49,11 @@ class UpgradeRecord:
     static_checks: dict[str, Any] | None = None  # the summary, per-tool counts and new findings
     files: list[dict[str, Any]] = field(default_factory=list)
     last_execution_status: str | None = None
+    # Provenance (see provenance.py): whether this clone wrote the latest upgrade_queued
+    # event and the latest upgrade_executed event. Another clone's suggestion is re-derived
+    # from a local scan before it runs; another clone's validation never lets it merge.
+    queued_here: bool = False
+    validated_here: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the nested values are already plain)."""
@@ -73,11 +78,23 @@ def fold(upgrade_id: str, events: Iterable[dict[str, Any]]) -> UpgradeRecord | N
         "attempts": 0,
         "detail": "",
         "files": [],
+        "queued_here": False,
+        "validated_here": False,
     }
+    decided_here = False
     for event in ordered:
+        if decided_here and not event.get("_ours", True):
+            # A decision of this clone (merge, rejection, rollback) stands: another clone's
+            # later event, whatever its timestamp, cannot reopen or override it here.
+            continue
         _apply(state, event)
         state["updated"] = event["ts"]
+        if event.get("_ours") and event["event"] in _DECISIONS:
+            decided_here = state["status"] in ("merged", REJECTED, ROLLED_BACK)
     return UpgradeRecord(**state)
+
+
+_DECISIONS = frozenset({ev.UPGRADE_MERGED, ev.UPGRADE_REJECTED, ev.ROLLBACK})
 
 
 def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
@@ -93,6 +110,7 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
             priority=normalized_priority(event.get("priority", suggestion.get("priority"))),
             base_commit=event.get("base_commit"),
             target_branch=event.get("target_branch"),
+            queued_here=bool(event.get("_ours")),
         )
     elif kind == ev.UPGRADE_EXECUTED:
         state.update(
@@ -112,6 +130,7 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
             quality=event.get("quality"),
             static_checks=event.get("static_checks"),
             files=list(event.get("files") or []),
+            validated_here=bool(event.get("_ours")),
         )
     elif kind == ev.UPGRADE_MERGED:
         state.update(

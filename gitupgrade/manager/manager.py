@@ -20,6 +20,7 @@ from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOu
 from gitupgrade.manager.gc import GcReport, collect
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.progress import NO_PROGRESS, Progress
+from gitupgrade.manager.rederive import Rederiver
 from gitupgrade.manager.review import UpgradeDiff, upgrade_diff, upgrade_status
 from gitupgrade.manager.rollback import RollbackOutcome, rollback
 from gitupgrade.manager.staging import Staging
@@ -174,9 +175,14 @@ class UpgradeManager:
             executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
             target = self.target_branch()
             self._record_merged_elsewhere(target, report)
+            rederiver = Rederiver(self.repo, self.ledger, self.config_at)
             for record in upgrade_queue.runnable(self.ledger, ids):
                 if max_count is not None and len(report.outcomes) >= max_count:
                     break
+                record, refusal = rederiver.local_record(record, target)
+                if refusal is not None:
+                    report.outcomes.append(refusal)
+                    continue
                 if record.status == "in_progress":
                     report.messages.append(f"retrying {record.id}, interrupted by a crashed run")
                 lock.update(record.id)
@@ -204,7 +210,14 @@ class UpgradeManager:
         with self._lock("run", report) as lock:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
             executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
-            records = upgrade_queue.runnable(self.ledger, ids)[:max_count]
+            rederiver = Rederiver(self.repo, self.ledger, self.config_at)
+            records = []
+            for record in upgrade_queue.runnable(self.ledger, ids)[:max_count]:
+                record, refusal = rederiver.local_record(record, self.target_branch())
+                if refusal is None:
+                    records.append(record)
+                else:
+                    report.outcomes.append(refusal)
             batch, rest = select_independent(records)
             if rest:
                 report.messages.append(f"{len(rest)} upgrade(s) share files with the batch; left pending")
@@ -243,6 +256,13 @@ class UpgradeManager:
         with self._lock("approve", report):
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
             executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
+            if not record.validated_here:
+                # Another clone's validation is a claim, not a fact: validate it here first.
+                target = self.target_branch()
+                record, refusal = Rederiver(self.repo, self.ledger, self.config_at).local_record(record, target)
+                if refusal is not None:
+                    return refusal
+                return executor.run_one(record, target, approved_by="approved by a reviewer after validation here")
             target = BranchName(record.target_branch or self.target_branch())
             return executor.approve(record, target)
 
@@ -270,6 +290,7 @@ class UpgradeManager:
             config = self.config_at(self.repo.resolve_commit("HEAD"))
             staging = Staging(self.repo, config)
             target = BranchName(record.target_branch or self.target_branch(config))
+            self._check_merge_shown(record, target)
             return rollback(
                 self.repo, self.ledger, record, target, staging, self.config_at, int(config["max_upgrade_retries"])
             )
@@ -304,6 +325,18 @@ class UpgradeManager:
         if record is None:
             raise UserError(f"unknown upgrade: {upgrade_id}", hint="git upgrade status lists the upgrades")
         return record
+
+    def _check_merge_shown(self, record: Any, target: BranchName) -> None:
+        # The ledger may say any commit is an upgrade's merge: revert only one git shows is.
+        from gitupgrade.ledger.provenance import merge_is_verified
+
+        merged = record.merge_commit or record.commit
+        if record.status == "merged" and not merge_is_verified(self.repo, record.id, merged, target):
+            raise UserError(
+                f"the ledger says {record.id} was merged as {str(merged)[:10]}, "
+                f"but no commit on {target} names that upgrade; nothing reverted",
+                hint="if you mean to undo that commit, use git revert",
+            )
 
     def _record_merged_elsewhere(self, target: BranchName, report: RunReport) -> None:
         # Upgrades a reviewer merged outside the tool (a pull request) become merged in the ledger.

@@ -82,4 +82,5 @@ def runnable(ledger: Any, ids: Iterable[str] = ()) -> list[Any]:
     records = [r for r in ledger.upgrades() if r.status in ("pending", "in_progress")]
     if wanted:
         records = [r for r in records if r.id in wanted]
-    return sorted(records, key=lambda r: (-(r.priority or 0), r.created, r.id))
+    # Another clone's priority is not ours to trust: its upgrades wait until re-derived here.
+    return sorted(records, key=lambda r: (-(r.priority or 0) if r.queued_here else 1, r.created, r.id))

@@ -128,3 +128,10 @@ def seed(ledger: UpgradeLedger, base: str, upgrade_commit: str) -> None:
             "commit": base,
         }
     )
+
+
+def soon(seconds: int = 0) -> str:
+    """A timestamp a little after now: sorts after what the test wrote, within the allowed clock skew."""
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(minutes=1, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

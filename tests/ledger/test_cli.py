@@ -8,7 +8,7 @@ import sqlite3
 
 from gitupgrade.repo import GitRepo
 from gitupgrade.repo.lock import RunnerLock
-from tests.ledger.helpers import open_ledger, seed
+from tests.ledger.helpers import open_ledger, seed, soon
 
 
 def _seeded_repo(git_repo):
@@ -89,8 +89,9 @@ def test_empty_ledger(run_cli, git_repo) -> None:
 def test_malformed_lines_are_skipped_with_one_warning_each(run_cli, git_repo) -> None:
     _seeded_repo(git_repo)
     other = git_repo.commit({"c.py": "z = 1\n"}, "other")
-    bad = "{not json\n" + '{"ts":"2999-01-01T00:00:00.000000Z","v":7,"event":"scan"}\n'
-    good = '{"ts":"2999-01-01T00:00:01.000000Z","v":1,"event":"upgrade_rejected","upgrade_id":"up_1"}'
+    bad = "{not json\n" + f'{{"ts":"{soon()}","v":7,"event":"scan"}}\n'
+    # Another clone's rejection (of up_2: up_1 was merged here, a decision no remote line reverses).
+    good = f'{{"ts":"{soon(1)}","v":1,"event":"upgrade_rejected","upgrade_id":"up_2"}}'
     git_repo.git("notes", "--ref=upgrades", "add", "-m", bad + good, other)
     result = run_cli("ledger", "--json", cwd=git_repo.path)
     assert result.exit_code == 0
@@ -102,7 +103,7 @@ def test_malformed_lines_are_skipped_with_one_warning_each(run_cli, git_repo) ->
         f"warning: skipped a malformed ledger line in the note of {other[:10]}: unknown schema version 7",
     ]
     data = json.loads(result.stdout)
-    assert data["statistics"]["by_status"] == {"failed": 1, "rejected": 1, "rolled_back": 1}
+    assert data["statistics"]["by_status"] == {"merged": 1, "rejected": 1, "rolled_back": 1}
     again = run_cli("ledger", "--json", cwd=git_repo.path)
     assert (again.stderr, json.loads(again.stdout)) == ("", data)
     reindexed = run_cli("reindex", "--json", cwd=git_repo.path)

@@ -12,7 +12,7 @@ from gitupgrade.errors import UserError
 from gitupgrade.ledger import InvalidEventError, UpgradeLedger
 from gitupgrade.repo import GitRepo
 from gitupgrade.repo import notes as git_notes
-from tests.ledger.helpers import open_ledger, seed
+from tests.ledger.helpers import open_ledger, seed, soon
 
 
 @pytest.fixture
@@ -165,9 +165,9 @@ def test_the_index_fills_the_spec_tables(seeded, git_repo) -> None:
 def test_reads_catch_up_with_notes_written_elsewhere(seeded, git_repo) -> None:
     ledger, _, _ = seeded
     other = git_repo.commit({"c.py": "z = 1\n"}, "other")
-    line = '{"ts":"2999-01-01T00:00:00.000000Z","v":1,"event":"upgrade_rejected","upgrade_id":"up_1"}'
+    line = f'{{"ts":"{soon()}","v":1,"event":"upgrade_rejected","upgrade_id":"up_2"}}'
     git_repo.git("notes", "--ref=upgrades", "add", "-m", line, other)
-    assert ledger.upgrade("up_1").status == "rejected"
+    assert ledger.upgrade("up_2").status == "rejected"
     assert ledger.index.indexed_tip() == git_repo.head("refs/notes/upgrades")
 
 
@@ -218,7 +218,7 @@ def test_the_ledger_survives_gc_and_travels_with_a_clone(seeded, git_repo, tmp_p
 def test_file_versions_of_a_foreign_event_are_read_from_git(git_repo) -> None:
     commit = git_repo.commit({"pkg/a.py": "x = 1\n"})
     line = (
-        '{"ts":"2999-01-01T00:00:00.000000Z","v":1,"event":"upgrade_executed","upgrade_id":"up_x",'
+        f'{{"ts":"{soon()}","v":1,"event":"upgrade_executed","upgrade_id":"up_x",'
         f'"status":"merged","commit":"{commit}","files":[{{"path":"pkg/a.py","change":"MODIFY"}}]}}'
     )
     git_repo.git("notes", "--ref=upgrades", "add", "-m", line, commit)

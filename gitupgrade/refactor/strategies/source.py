@@ -139,7 +139,7 @@ class Workspace:
 
     def read(self, path: str, module: str | None = None) -> ModuleSource:
         """Decode one file of the work dir."""
-        target = self.workdir / path
+        target = self.inside(path)
         try:
             data = target.read_bytes()
         except OSError as exc:
@@ -152,20 +152,36 @@ class Workspace:
     def write(self, source: ModuleSource, text: str) -> None:
         """Replace the text of an existing file, remembering its original bytes."""
         self._remember(source.path)
-        (self.workdir / source.path).write_bytes(text.encode(source.encoding))
+        self.inside(source.path).write_bytes(text.encode(source.encoding))
 
     def create(self, path: str, text: str, encoding: str = "utf-8") -> None:
         """Create a new module; refuses to overwrite an existing file."""
-        target = self.workdir / path
+        target = self.inside(path)
         if target.exists():
             raise RefusedChange(f"{path} already exists")
         self._remember(path)
         target.write_bytes(text.encode("utf-8" if encoding == "utf-8-sig" else encoding))
 
+    def inside(self, path: str) -> Path:
+        """The file ``path`` of the work dir; refuses one that resolves outside it (symlinks followed).
+
+        Paths come from suggestions, which may come from another clone's ledger: checked
+        when the event is read, and here again at the point of writing.
+        """
+        root = self.workdir.resolve()
+        target = (self.workdir / path).resolve()
+        if (
+            PurePosixPath(path).is_absolute()
+            or not target.is_relative_to(root)
+            or ".git" in target.relative_to(root).parts
+        ):
+            raise RefusedChange(f"{path!r} is outside the work directory")
+        return self.workdir / path
+
     def _remember(self, path: str) -> None:
         if path in self._originals:
             return
-        target = self.workdir / path
+        target = self.inside(path)
         self._originals[path] = target.read_bytes() if target.exists() else None
         self._order.append(path)
 

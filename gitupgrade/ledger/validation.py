@@ -1,0 +1,254 @@
+"""The schema every event read from the notes must follow (version 1), checked before use.
+
+The notes are shared: anyone who can push ``refs/notes/upgrades`` writes lines this
+clone reads. So a line is bounded before it is parsed (length, then nesting depth) and
+its fields are checked by type, size and shape: ids that are safe as ref names and
+printable, commit ids that are hex, repository-relative paths without ``..``, ``.git``
+or control characters, and no timestamp far in the future (it would sort after, and so
+override, every local decision). A line that fails is skipped with one short reason
+(:class:`InvalidLine`), never a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+SCHEMA_VERSION = 1
+# A ledger line is a few KiB; a scan of a large project lists thousands of suggestion ids.
+MAX_LINE_CHARS = 1024 * 1024
+MAX_DEPTH = 16
+MAX_LIST = 10_000
+MAX_TEXT = 64 * 1024
+# Clocks of two clones disagree a little; a line from further ahead is refused.
+FUTURE_SKEW = timedelta(minutes=10)
+
+# Safe as a git ref name component, a file name and a terminal word: no spaces,
+# dots, slashes, control characters or shell metacharacters. New ids have the shape
+# ``upgrade_YYYYMMDD_HHMMSS_<6 hex>`` (manager/ids.py); older writers used other names.
+UPGRADE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+SUGGESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}")
+KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
+COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
+DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}")
+HEX = re.compile(r"[0-9a-f]{16,128}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"[A-Za-z]:")
+_BAD_PARTS = frozenset({"", ".", "..", ".git"})
+
+RISK_LEVELS = ("low", "medium", "high", "critical")
+COMMIT_KEYS = ("commit", "base_commit", "merge_commit", "revert_commit")
+# Keys whose strings are module names a strategy turns into paths.
+MODULE_KEYS = frozenset({"module", "importer", "imported"})
+_PATH_KEYS = frozenset({"path", "paths", "affected_modules", "restored_files", "conflicts"})
+
+
+class InvalidLine(ValueError):
+    """A note line that is not a valid ledger event; ``category`` is its short reason."""
+
+    def __init__(self, category: str, detail: str = "") -> None:
+        super().__init__(f"{category}: {detail}" if detail else category)
+        self.category = category
+
+
+def check_size(line: str) -> None:
+    """Refuse a line too long to be an event, before anything parses it."""
+    if len(line) > MAX_LINE_CHARS:
+        raise InvalidLine("line too long", f"{len(line)} characters, at most {MAX_LINE_CHARS}")
+
+
+def check_event(event: dict[str, Any], now: datetime | None = None) -> None:
+    """Raise :class:`InvalidLine` unless ``event`` follows the schema of its kind."""
+    _walk(event)
+    ts = event.get("ts")
+    if not isinstance(ts, str) or not TIMESTAMP.fullmatch(ts):
+        raise InvalidLine("bad timestamp")
+    if _parse_ts(ts) > (now or datetime.now(UTC)) + FUTURE_SKEW:
+        raise InvalidLine("timestamp in the future", ts)
+    kind = event.get("event")
+    if not isinstance(kind, str) or not KIND.fullmatch(kind):
+        raise InvalidLine("bad event kind")
+    upgrade_id = event.get("upgrade_id")
+    if upgrade_id is not None and not _matches(UPGRADE_ID, upgrade_id):
+        raise InvalidLine("bad id")
+    for key in ("clone", "mac"):
+        if key in event and not _matches(HEX, event[key]):
+            raise InvalidLine(f"bad {key}")
+    for key in COMMIT_KEYS:
+        if event.get(key) is not None and not _matches(COMMIT, event[key]):
+            raise InvalidLine(f"bad {key.replace('_', ' ')}")
+    for key, value in event.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise InvalidLine("text too long", key)
+    check = _BY_KIND.get(kind)
+    if check is not None:
+        check(event)
+
+
+def check_suggestion(suggestion: Any) -> None:
+    """A suggestion carried by an event: the fields the queue and the strategies read."""
+    if not isinstance(suggestion, dict):
+        raise InvalidLine("bad suggestion")
+    if not _matches(SUGGESTION_ID, suggestion.get("id")):
+        raise InvalidLine("bad suggestion id")
+    if not _matches(KIND, suggestion.get("type")):
+        raise InvalidLine("bad suggestion type")
+    for key in ("title", "description"):
+        if not isinstance(suggestion.get(key, ""), str):
+            raise InvalidLine(f"bad suggestion {key}")
+    if suggestion.get("risk_level") not in RISK_LEVELS:
+        raise InvalidLine("bad risk level")
+    if not _is_int(suggestion.get("priority")):
+        raise InvalidLine("bad priority")
+    modules = suggestion.get("affected_modules")
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise InvalidLine("bad affected modules")
+    if not isinstance(suggestion.get("evidence", {}), dict):
+        raise InvalidLine("bad evidence")
+    if not _matches(KIND, suggestion.get("strategy", "rule")):
+        raise InvalidLine("bad strategy")
+
+
+def is_safe_path(path: Any) -> bool:
+    """A repository-relative POSIX path that stays inside the repository and out of ``.git``."""
+    if not isinstance(path, str) or not path or len(path) > 4096 or _CONTROL.search(path):
+        return False
+    if path[0] in "/~" or "\\" in path or _DRIVE.match(path):
+        return False
+    parts = path.split("/")
+    return not _BAD_PARTS.intersection(parts)
+
+
+def _walk(event: dict[str, Any]) -> None:
+    """Depth, list sizes, and every value that becomes a path or a module name, at any depth.
+
+    One iterative pass: a hostile depth cannot exhaust the stack.
+    """
+    stack: list[tuple[Any, int]] = [(event, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidLine("nested too deeply")
+        if isinstance(node, list):
+            if len(node) > MAX_LIST:
+                raise InvalidLine("list too long")
+            stack.extend((item, depth + 1) for item in node if isinstance(item, dict | list))
+            continue
+        for name, value in node.items():
+            if name in _PATH_KEYS or name.endswith("_path"):
+                for item in value if isinstance(value, list) else (value,):
+                    if item is not None and not is_safe_path(item):
+                        raise InvalidLine("path outside the repository", name)
+            elif name in MODULE_KEYS:
+                if value is not None and not _matches(DOTTED, value):
+                    raise InvalidLine("bad module name", name)
+            elif name in ("cycle", "chain") and isinstance(value, list):
+                if not all(not isinstance(v, str) or DOTTED.fullmatch(v) for v in value):
+                    raise InvalidLine("bad module name", name)
+            if isinstance(value, dict | list):
+                stack.append((value, depth + 1))
+
+
+def _scan(event: Mapping[str, Any]) -> None:
+    ids = event.get("suggestion_ids")
+    if not isinstance(ids, list) or not all(isinstance(v, str) for v in ids):
+        raise InvalidLine("bad suggestion ids")
+    queued = event.get("queued")  # upgrade ids, or their count in older notes
+    if not _is_int(queued) and (not isinstance(queued, list) or not all(isinstance(v, str) for v in queued)):
+        raise InvalidLine("bad queued")
+    if not isinstance(event.get("summary"), dict):
+        raise InvalidLine("bad summary")
+    if not _is_int(event.get("filtered")):
+        raise InvalidLine("bad filtered count")
+
+
+def _queued(event: Mapping[str, Any]) -> None:
+    _need_id(event)
+    check_suggestion(event.get("suggestion"))
+    if event.get("priority") is not None and not _is_int(event["priority"]):
+        raise InvalidLine("bad priority")
+    if event.get("target_branch") is not None and not _is_branch(event["target_branch"]):
+        raise InvalidLine("bad branch")
+
+
+def _executed(event: Mapping[str, Any]) -> None:
+    from gitupgrade.ledger.events import EXECUTION_STATUSES, FAILURE_TYPES
+
+    _need_id(event)
+    if event.get("status") not in EXECUTION_STATUSES:
+        raise InvalidLine("bad status")
+    if event.get("failure_type") is not None and event["failure_type"] not in FAILURE_TYPES:
+        raise InvalidLine("bad failure type")
+    branch = event.get("branch")
+    if branch is not None and not _is_branch(branch):
+        raise InvalidLine("bad branch")
+    for key, kind in (("files", list), ("tests", dict), ("quality", dict)):
+        if event.get(key) is not None and not isinstance(event[key], kind):
+            raise InvalidLine(f"bad {key}")
+    if not all(isinstance(f, dict) and is_safe_path(f.get("path")) for f in event.get("files") or ()):
+        raise InvalidLine("path outside the repository", "files")
+    if not isinstance(event.get("detail") or "", str):
+        raise InvalidLine("bad detail")
+
+
+def _merged(event: Mapping[str, Any]) -> None:
+    _need_id(event)
+    if not _matches(COMMIT, event.get("merge_commit")):
+        raise InvalidLine("bad merge commit")
+    if not _is_branch(event.get("target_branch")):
+        raise InvalidLine("bad branch")
+
+
+def _rollback(event: Mapping[str, Any]) -> None:
+    from gitupgrade.ledger.events import ROLLBACK_STATUSES
+
+    _need_id(event)
+    if event.get("status") not in ROLLBACK_STATUSES:
+        raise InvalidLine("bad status")
+
+
+def _need_id(event: Mapping[str, Any]) -> None:
+    if event.get("upgrade_id") is None:
+        raise InvalidLine("bad id", "missing")
+
+
+def _learning(event: Mapping[str, Any]) -> None:
+    if not isinstance(event.get("type"), str):
+        raise InvalidLine("bad type")
+
+
+_BY_KIND: dict[str, Callable[[Mapping[str, Any]], None]] = {
+    "scan": _scan,
+    "upgrade_queued": _queued,
+    "upgrade_executed": _executed,
+    "upgrade_merged": _merged,
+    "upgrade_rejected": _need_id,
+    "upgrade_started": _need_id,
+    "rollback": _rollback,
+    "learning": _learning,
+}
+
+
+def _matches(pattern: re.Pattern[str], value: Any) -> bool:
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_branch(value: Any) -> bool:
+    if not _matches(BRANCH, value):
+        return False
+    return ".." not in value and not value.endswith((".lock", "/", ".")) and "//" not in value and "/." not in value
+
+
+def _parse_ts(ts: str) -> datetime:
+    try:
+        return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidLine("bad timestamp") from None
