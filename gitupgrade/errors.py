@@ -20,14 +20,19 @@ class ExitCode(IntEnum):
 
 
 class GitUpgradeError(Exception):
-    """Base of every error we raise on purpose; ``hint`` says what to do next."""
+    """Base of every error we raise on purpose; ``hint`` says what to do next.
+
+    ``details`` are lines shown under the message (each escaped on its own, so text
+    from outside can never start a line of its own).
+    """
 
     exit_code: ExitCode = ExitCode.FAILURE
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, hint: str | None = None, details: tuple[str, ...] = ()) -> None:
+        super().__init__("\n".join((message, *details)))
         self.message = message
         self.hint = hint
+        self.details = details
 
 
 class UserError(GitUpgradeError):

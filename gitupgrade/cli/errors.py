@@ -122,6 +122,8 @@ def run_guarded(invoke: Any) -> int:
             return _interrupted()
         # One line each: an id or a title from the ledger must not forge a hint line.
         click.echo(f"error: {escape(redact(exc.message))}", err=True)
+        for line in exc.details:
+            click.echo(escape(redact(line)), err=True)
         if exc.hint:
             click.echo(f"hint: {escape(redact(exc.hint))}", err=True)
         return exc.exit_code

