@@ -3,6 +3,9 @@
 One new module per cluster, named after what the cluster is about, holding a mixin class
 with the moved methods unchanged (comments and order kept) and the imports they need;
 the class lists the mixins first among its bases, so every lookup finds the same function.
+What the mixin reads from the host is declared for type checkers (:mod:`.mixin_typing`),
+imports the class no longer needs leave its module (:mod:`.import_edits`), and the files
+are sorted and formatted with the project's own tools when it has them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,20 @@ import libcst as cst
 
 from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
-from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
+from gitupgrade.refactor.strategies.import_edits import import_from, prune_imports
+from gitupgrade.refactor.strategies.mixin_typing import (
+    TypeParameters,
+    annotation_names,
+    declarations,
+    is_annotated,
+    type_parameters,
+)
+from gitupgrade.refactor.strategies.source import (
+    ModuleSource,
+    RefusedChange,
+    Workspace,
+    target_of,
+)
 from gitupgrade.refactor.strategies.syntax import (
     imports_end,
     is_future_import,
@@ -55,6 +71,8 @@ def write_mixins(
     uses = Counter(a for node in methods for a in self_attributes(node))
     common = {m.name.value for m in methods} | {a for a, n in uses.items() if 2 * n > len(methods)}
     imports: list[cst.BaseStatement] = []
+    generic = type_parameters(klass, statements)
+    written: list[str] = []
     for cluster in clusters:
         # shared data attributes say most about a cluster: each counts once per method using it
         vocabulary = [m.name for m in cluster] + [a for m in cluster for a in sorted(m.attrs - common)]
@@ -65,25 +83,29 @@ def write_mixins(
             lambda n: ws.sibling_taken(source, n),
         )
         new_path = source.sibling_path(new_stem)
-        reads = {g for m in cluster for g in m.globals}
+        nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
+        declared = _declared(ws, klass, nodes, {m.name for m in cluster}, mixin)
+        reads = {g for m in cluster for g in m.globals} | _typing_reads(statements, generic, declared)
         needed = copied_imports(statements, reads)
+        needed += [
+            s.node.with_changes(leading_lines=(cst.EmptyLine(),) if i == 0 else ())
+            for i, s in enumerate(generic.definitions)
+        ]
         attrs = sorted({a for m in cluster for a in m.attrs} - {m.name for m in cluster})
-        about = f" (they share {', '.join(attrs[:5])})" if attrs else ""
-        body = module_head(
-            f'"""The {mixin} mixin: methods split out of ``{source.module}.{class_name}``.\n\n'
-            f"Moved unchanged from {source.path}; {class_name} inherits from {mixin},\n"
-            f'so every method is still found on {class_name} and its instances.\n"""\n',
-            future,
-            needed,
-        )
-        hints = sorted({h for m in cluster for h in m.hints})
-        if hints:
-            # names the moved methods only mention in (postponed) annotations
-            body += _type_checking_import(target_of(source, module, stem_of=None), hints, bool(needed or future))
+        about = f" that use {', '.join(f'``{a}``' for a in attrs[:3])}" if attrs else ""
+        body = module_head(f'"""The {mixin} part of {class_name}: its methods{about}."""\n', future, needed)
+        hints = {h for m in cluster for h in m.hints} | annotation_names(declared)
+        extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
+        at = len(body) - len(generic.definitions)
+        body[at:at] = extra
         class_body: list[cst.BaseStatement] = [cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')]
         if slots:
-            class_body.append(cst.parse_statement("__slots__ = ()\n"))
-        nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
+            slotted = cst.parse_statement("__slots__ = ()\n")
+            class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
+        if declared:
+            # the host's attributes as the checker sees them; nothing of it runs
+            block = cst.If(cst.Name("TYPE_CHECKING"), cst.IndentedBlock(body=_spaced_stubs(declared)))
+            class_body.append(block.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
         for i, node in enumerate(nodes):
             moved.add(id(node))
             if i == 0:
@@ -92,14 +114,21 @@ def write_mixins(
                     + tuple(line for line in node.leading_lines if line.comment is not None)
                 )
             class_body.append(node)
+        generic_base = generic.params and generic.pep695 is None
         mixin_class = cst.ClassDef(
             name=cst.Name(mixin),
             body=cst.IndentedBlock(body=class_body),
+            bases=[cst.Arg(cst.parse_expression(f"Generic[{', '.join(generic.params)}]"))] if generic_base else [],
+            type_parameters=generic.pep695,
             leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
         )
         body.append(mixin_class)
-        ws.create(new_path, module.with_changes(body=body, header=()).code, source.encoding)
-        imports.append(cst.parse_statement(f"from {target_of(source, module, new_stem)} import {mixin}\n"))
+        # a PEP 263 cookie must come along: the new file is written in the same encoding
+        cookie = tuple(line for line in module.header if line.comment and "coding" in line.comment.value)
+        ws.create(new_path, module.with_changes(body=body, header=cookie).code, source.encoding, source.newline)
+        written.append(new_path)
+        target = target_of(source, module, new_stem)
+        imports.append(cst.parse_statement(import_from(target, [mixin], ws.style.line_length)))
         mixins.append(mixin)
         outcome.summary.append(
             f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
@@ -108,7 +137,10 @@ def write_mixins(
     remaining = [s for s in klass.body.body if id(s) not in moved]  # type: ignore[union-attr]
     if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
         remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
-    bases = [cst.Arg(value=cst.Name(m), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for m in mixins]
+    # a generic host derives from its mixins with its own parameters: Container[str, int] stays typed
+    spelled = [f"{m}[{', '.join(generic.params)}]" if generic.params else m for m in mixins]
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    bases = [cst.Arg(value=cst.parse_expression(m), comma=comma) for m in spelled]
     old_bases = list(klass.bases)
     if not old_bases:
         bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -123,15 +155,94 @@ def write_mixins(
     if imports:
         imports[0] = imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if at else ())
     body[at:at] = imports
-    ws.write(source, module.with_changes(body=body).code)
+    left = module.with_changes(body=body)
+    # the imports only the moved methods read leave with them
+    left = prune_imports(ws, source, left, {g for c in clusters for m in c for g in m.globals | m.hints})
+    ws.write(source, left.code)
+    ws.tidy([*written, source.path])
     outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
 
 
-def _type_checking_import(target: str, names: list[str], spaced: bool) -> list[cst.BaseStatement]:
-    text = f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from {target} import {', '.join(names)}\n"
-    statements = list(cst.parse_module(text).body)
-    statements[0] = statements[0].with_changes(leading_lines=(cst.EmptyLine(),) if spaced else ())
-    return statements
+def _declared(
+    ws: Workspace, klass: cst.ClassDef, nodes: list[cst.FunctionDef], own: set[str], mixin: str
+) -> list[cst.BaseStatement]:
+    """The host attributes the mixin declares; refuses when a type checker would find one missing."""
+    annotated = any(is_annotated(n) for n in nodes)
+    style = ws.style
+    if style.type_checker is None and not annotated:
+        return []  # untyped code in an unchecked project: declarations would be noise
+    declared, unknown = declarations(klass, nodes, own)
+    if unknown and style.type_checker is not None and (annotated or style.checks_untyped):
+        raise RefusedChange(
+            f"{mixin} would read {', '.join(unknown)} of {klass.name.value}, which it cannot declare "
+            f"for {style.type_checker} (no annotation, annotated parameter or literal gives the type)"
+        )
+    return declared
+
+
+def _spaced_stubs(declared: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """Attribute declarations first, then method stubs a blank line apart (as a formatter puts them)."""
+    out: list[cst.BaseStatement] = []
+    for i, node in enumerate(declared):
+        if isinstance(node, cst.FunctionDef) and i and not _same_property(declared[i - 1], node):
+            node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),))
+        out.append(node)
+    return out
+
+
+def _same_property(before: cst.BaseStatement, node: cst.FunctionDef) -> bool:
+    return isinstance(before, cst.FunctionDef) and before.name.value == node.name.value
+
+
+def _typing_reads(statements: list[TopLevel], generic: TypeParameters, declared: list[cst.BaseStatement]) -> set[str]:
+    """Names the mixin module reads at run time for its generics and declarations (the source's imports)."""
+    reads = {n for s in generic.definitions for n in s.reads}
+    if generic.params and generic.pep695 is None:
+        reads.add("Generic")
+    if declared:
+        reads.add("TYPE_CHECKING")
+    return reads
+
+
+def _typing_imports(
+    ws: Workspace,
+    source: ModuleSource,
+    module: cst.Module,
+    statements: list[TopLevel],
+    names: set[str],
+    reads: set[str],
+    generic: TypeParameters,
+    declared: bool,
+) -> list[cst.BaseStatement]:
+    """``from typing import ...`` for what the source does not import, and the ``if TYPE_CHECKING:`` imports.
+
+    A name the source module imports is imported the same way (strict mypy counts no
+    implicit re-export); a name it defines is imported from it, which only the checker runs.
+    """
+    bound = {n for s in statements if s.kind == "import" for n in s.binds}
+    defined = {n for s in statements if s.kind != "import" for n in s.binds}
+    names = names - reads - set(generic.params)
+    inner: list[cst.BaseStatement] = []
+    for node in copied_imports(statements, names & bound):
+        inner += list(node.body.body) if isinstance(node, cst.If) else [node]  # type: ignore[union-attr]
+    own = sorted((names & defined) - bound)
+    if own:
+        target = target_of(source, module, None)
+        inner.append(cst.parse_statement(import_from(target, own, ws.style.line_length - 4)))
+    typing = [n for n in ("Generic", "TYPE_CHECKING") if n in reads and n not in bound]
+    if inner and "TYPE_CHECKING" not in bound and "TYPE_CHECKING" not in typing:
+        typing.append("TYPE_CHECKING")
+    text = f"from typing import {', '.join(sorted(typing))}\n" if typing else ""
+    if inner:
+        text += "\nif TYPE_CHECKING:\n    pass\n"
+    out = list(cst.parse_module(text).body) if text else []
+    if inner:
+        block = out[-1]
+        assert isinstance(block, cst.If)
+        out[-1] = block.with_changes(body=cst.IndentedBlock(body=[n.with_changes(leading_lines=()) for n in inner]))
+    if out:
+        out[0] = out[0].with_changes(leading_lines=(cst.EmptyLine(),))
+    return out
 
 
 def members_of(klass: cst.ClassDef) -> list[cst.FunctionDef]:

@@ -273,8 +273,10 @@ def module_head(
 ) -> list[cst.BaseStatement]:
     """The first statements of a new module: its docstring (source text), future imports, imports.
 
-    The imports stand one blank line apart from future imports, right under the docstring otherwise.
+    A blank line follows the docstring and the future imports, as black and ruff format put them.
     """
+    if future:
+        future = [future[0].with_changes(leading_lines=(cst.EmptyLine(),)), *future[1:]]
     if imports:
-        imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ()), *imports[1:]]
+        imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),)), *imports[1:]]
     return [*cst.parse_module(docstring).body, *future, *imports]

@@ -1,0 +1,163 @@
+"""Import lines the writers add or leave behind, in the form a project's checkers accept.
+
+A re-export is explicit (``from .new import A as A``) unless ``__all__`` already lists
+the name, so strict mypy, pyright and ruff's F401 count it as an export. An import the
+moved code took with it is removed from the source module when nothing left there reads
+it, unless someone could rely on it being there: a name in ``__all__``, a ``from m import
+x as x``, any import of a package ``__init__``, or a name other modules import from it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+import libcst as cst
+
+from gitupgrade.refactor.strategies.imports import resolve_relative
+from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
+from gitupgrade.refactor.strategies.syntax import (
+    bound_name,
+    imports_needed,
+    is_import,
+    is_type_checking_block,
+    move_leading_lines,
+)
+from gitupgrade.refactor.strategies.toplevel import map_module
+
+
+def import_from(target: str, names: Iterable[str], line_length: int, explicit: set[str] | None = None) -> str:
+    """``from target import names`` (``N as N`` for names in ``explicit``), wrapped to ``line_length``."""
+    spelled = [f"{n} as {n}" if explicit and n in explicit else n for n in names]
+    one_line = f"from {target} import {', '.join(spelled)}"
+    if len(one_line) <= line_length:
+        return f"{one_line}\n"
+    inner = "".join(f"    {n},\n" for n in spelled)
+    return f"from {target} import (\n{inner})\n"
+
+
+def all_names(module: cst.Module) -> set[str] | None:
+    """The strings of the module's ``__all__`` (assigned or extended), or None without one."""
+    found: set[str] | None = None
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                found = found or set()
+                value = small.value
+                elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else ()
+                for element in elements:
+                    if isinstance(element.value, cst.SimpleString):
+                        found.add(element.value.evaluated_value)  # type: ignore[arg-type]
+    return found
+
+
+def explicit_reexports(module: cst.Module, names: Iterable[str]) -> set[str]:
+    """The moved names a re-export must spell ``N as N``: all but those ``__all__`` lists."""
+    listed = all_names(module) or set()
+    return {n for n in names if n not in listed}
+
+
+def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candidates: set[str]) -> cst.Module:
+    """``module`` without the imports of ``candidates`` that nothing left in it reads.
+
+    ``candidates`` are the names the moved code read: an import that was unused before
+    the move is none of ours. Users' reliance (see the module docstring) keeps an import.
+    """
+    if source.is_package or not candidates:
+        return module
+    for _ in range(2):  # a second pass for ``TYPE_CHECKING`` once its block is gone
+        statements = map_module(module)
+        imported = {n for s in statements if s.kind == "import" for n in s.binds}
+        read = {n for s in statements for n in s.reads}
+        unused = (candidates & imported) - read - (all_names(module) or set()) - _self_aliased(module)
+        unused -= imported_elsewhere(ws, source, unused)
+        if not unused:
+            return module
+        body: list[cst.BaseStatement] = []
+        pending: cst.BaseStatement | None = None
+        for statement in module.body:
+            kept = _without(statement, unused)
+            if kept is None:
+                pending = statement if pending is None else pending
+                continue
+            if pending is not None:
+                kept = move_leading_lines(pending, kept)
+                pending = None
+            body.append(kept)
+        module = module.with_changes(body=body)
+        candidates = {"TYPE_CHECKING"} - read
+    return module
+
+
+def _without(statement: cst.BaseStatement, unused: set[str]) -> cst.BaseStatement | None:
+    """The import line or ``TYPE_CHECKING`` block without ``unused`` (None when nothing is left)."""
+    if is_type_checking_block(statement):
+        assert isinstance(statement, cst.If)
+        lines = [_without(line, unused) if is_import(line) else line for line in statement.body.body]
+        kept = [line for line in lines if line is not None]
+        return statement.with_changes(body=statement.body.with_changes(body=kept)) if kept else None
+    if not is_import(statement):
+        return statement
+    assert isinstance(statement, cst.SimpleStatementLine)
+    bound = {bound_name(a) for s in statement.body for a in s.names}  # type: ignore[attr-defined, union-attr]
+    if not bound & unused:
+        return statement
+    narrowed = imports_needed(statement, bound - unused)
+    return narrowed.with_changes(leading_lines=statement.leading_lines) if narrowed is not None else None
+
+
+def _self_aliased(module: cst.Module) -> set[str]:
+    """Names imported as ``x as x``: explicit re-exports by convention."""
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_ImportAlias(self, alias: cst.ImportAlias) -> None:
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                if alias.asname.name.value == cst.Module(body=()).code_for_node(alias.name):
+                    found.add(alias.asname.name.value)
+
+    module.visit(Finder())
+    return found
+
+
+def imported_elsewhere(ws: Workspace, source: ModuleSource, names: set[str]) -> set[str]:
+    """Those of ``names`` another work-dir module imports from ``source`` or reads as ``mod.name``."""
+    found: set[str] = set()
+    if not names:
+        return found
+    for path in ws.python_files():
+        if path == source.path:
+            continue
+        try:
+            text = (ws.workdir / path).read_text(encoding="utf-8", errors="replace")
+            if source.stem not in text:
+                continue
+            tree = ast.parse(text)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        package = ws.module_of(path)
+        if not path.endswith("__init__.py"):
+            package = package.rpartition(".")[0]
+        aliases: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = resolve_relative(package, node.level, node.module)
+                if base == source.module:
+                    found |= {a.name for a in node.names} & names
+                elif base == source.package:
+                    aliases |= {a.asname or a.name for a in node.names if a.name == source.stem}
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == source.module:
+                        aliases.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Attribute) and node.attr in names:
+                if ast.unparse(node.value) in aliases or ast.unparse(node.value) == source.module:
+                    found.add(node.attr)
+    return found

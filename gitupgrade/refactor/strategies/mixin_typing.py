@@ -1,0 +1,255 @@
+"""What a mixin declares so a type checker sees the host's attributes and type parameters on it.
+
+A moved method reads ``self.count`` and calls ``self.keys()``: attributes of the host
+the mixin does not have. Annotating ``self`` with the host does not work: mypy and
+pyright reject a self-type that is not a supertype of the class it is written in (the
+host derives from the mixin, not the other way round). So the mixin declares what it
+reads, with the host's own annotations, inside ``if TYPE_CHECKING:`` (nothing changes
+at run time): ``count: int``, and ``def keys(self) -> list[K]: ...`` stubs for methods.
+A type comes from a class-level annotation, ``self.x: T = ...``, ``self.x = param`` of
+an annotated parameter, or a literal; what has none is reported as unknown.
+
+A generic host keeps its parameters: the mixin is generic in the same type variables
+(``Generic[K, V]`` with copies of their ``TypeVar`` definitions, or the same PEP 695
+parameters) and the host derives from ``Mixin[K, V]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from gitupgrade.refactor.strategies.syntax import dotted, names_in, self_attributes
+from gitupgrade.refactor.strategies.toplevel import TopLevel
+
+_STUB_DECORATORS = {"property", "staticmethod", "classmethod", "overload", "abstractmethod", "cached_property"}
+_TYPE_VARIABLES = {"TypeVar", "ParamSpec", "TypeVarTuple"}
+_OBJECT = set(dir(object)) | {"__dict__", "__slots__", "__module__"}
+_LITERALS = {cst.Integer: "int", cst.Float: "float", cst.Imaginary: "complex"}
+
+
+@dataclass
+class TypeParameters:
+    """The host's type parameters: ``params`` as its bases spell them (``K``, ``V``)."""
+
+    params: list[str] = field(default_factory=list)
+    pep695: cst.TypeParameters | None = None
+    definitions: list[TopLevel] = field(default_factory=list)  # ``K = TypeVar("K")`` to copy
+
+
+def type_parameters(klass: cst.ClassDef, statements: list[TopLevel]) -> TypeParameters:
+    """The type parameters of ``klass`` (empty for a class that is not generic)."""
+    if klass.type_parameters is not None:
+        names = [p.param.name.value for p in klass.type_parameters.params]  # type: ignore[union-attr]
+        return TypeParameters(names, klass.type_parameters)
+    defined = {
+        n: s
+        for s in statements
+        if isinstance(s.node, cst.SimpleStatementLine)
+        and isinstance(s.node.body[0], cst.Assign)
+        and isinstance(s.node.body[0].value, cst.Call)
+        and dotted(s.node.body[0].value.func).rpartition(".")[2] in _TYPE_VARIABLES
+        for n in s.binds
+    }
+    module = cst.Module(body=())
+    order: list[str] = []
+    for arg in klass.bases:
+        value = arg.value
+        if not isinstance(value, cst.Subscript):
+            continue
+        elements = [module.code_for_node(e.slice) for e in value.slice]
+        if dotted(value.value).rpartition(".")[2] in ("Generic", "Protocol"):
+            order = elements  # an explicit order is the order
+            break
+        for element in value.slice:
+            order += [n for n in sorted(names_in(element.slice)) if n in defined and n not in order]
+    return TypeParameters(order, None, _unique(defined[n] for p in order for n in names_in(cst.parse_expression(p))))
+
+
+def _unique(items: Iterable[TopLevel]) -> list[TopLevel]:
+    seen: list[TopLevel] = []
+    for item in items:
+        if all(item is not s for s in seen):
+            seen.append(item)
+    return seen
+
+
+def is_annotated(node: cst.FunctionDef) -> bool:
+    """True when the function has a return or parameter annotation (a checker reads its body)."""
+    params = node.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    return node.returns is not None or any(p.annotation is not None for p in every)
+
+
+def declarations(
+    klass: cst.ClassDef, moved: list[cst.FunctionDef], own: set[str]
+) -> tuple[list[cst.BaseStatement], list[str]]:
+    """Declarations of the host attributes ``moved`` reads (``own`` are the mixin's), and those it cannot type."""
+    body = list(klass.body.body) if isinstance(klass.body, cst.IndentedBlock) else []
+    wanted: set[str] = set()
+    assigned: set[str] = set()
+    for node in moved:
+        if not any(dotted(d.decorator) == "staticmethod" for d in node.decorators):
+            wanted |= self_attributes(node)
+            assigned |= _assigned(node)
+    wanted -= own | _OBJECT
+    found: list[cst.BaseStatement] = []
+    unknown: list[str] = []
+    methods = [s for s in body if isinstance(s, cst.FunctionDef)]
+    for name in sorted(wanted):
+        defs = [m for m in methods if m.name.value == name]
+        if defs:
+            stubs = [_stub(d) for d in defs]
+            if all(s is not None for s in stubs):
+                found += stubs  # type: ignore[arg-type]
+            else:
+                unknown.append(name)
+            continue
+        annotation = _class_annotation(body, name) or _self_annotation(methods, name)
+        if annotation is not None:
+            found.append(cst.SimpleStatementLine([cst.AnnAssign(cst.Name(name), cst.Annotation(annotation))]))
+        elif name not in assigned:
+            unknown.append(name)  # a mixin method that assigns it lets the checker infer it
+    return found, unknown
+
+
+def _stub(node: cst.FunctionDef) -> cst.FunctionDef | None:
+    """``def name(...) -> R: ...`` with the host's signature, or None when it cannot be declared."""
+    for decorator in node.decorators:
+        name = dotted(decorator.decorator)
+        if name.rpartition(".")[2] not in _STUB_DECORATORS and name.partition(".")[0] != node.name.value:
+            return None  # another decorator changes what the name is
+    if not _fully_annotated(node):
+        return None
+    params = node.params
+
+    def blank(p: cst.Param) -> cst.Param:
+        return p.with_changes(default=cst.Ellipsis()) if p.default is not None else p
+
+    params = params.with_changes(
+        params=[blank(p) for p in params.params],
+        kwonly_params=[blank(p) for p in params.kwonly_params],
+        posonly_params=[blank(p) for p in params.posonly_params],
+    )
+    docstring = node.get_docstring(clean=True)
+    summary = docstring.split("\n\n")[0].replace("\n", " ").strip() if docstring else ""
+    text = '"""' + summary.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') + '"""' if summary else None
+    stub_body = cst.SimpleStatementSuite([cst.Expr(cst.SimpleString(text) if text else cst.Ellipsis())])
+    return node.with_changes(body=stub_body, params=params, leading_lines=(), lines_after_decorators=())
+
+
+def _fully_annotated(node: cst.FunctionDef) -> bool:
+    params = node.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+    static = any(dotted(d.decorator) == "staticmethod" for d in node.decorators)
+    return (node.returns is not None or node.name.value == "__init__") and all(
+        p.annotation is not None for p in (every if static else every[1:])
+    )
+
+
+def _class_annotation(body: list[cst.BaseStatement], name: str) -> cst.BaseExpression | None:
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
+                return small.annotation.annotation
+            if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
+            ):
+                return _literal_type(small.value)
+    return None
+
+
+def _self_annotation(methods: list[cst.FunctionDef], name: str) -> cst.BaseExpression | None:
+    """The type of ``self.name`` from its annotated assignment, an annotated parameter, or a literal."""
+    guesses: list[cst.BaseExpression] = []
+    for method in methods:
+        finder = _AssignmentFinder(method, name)
+        method.body.visit(finder)
+        if finder.declared:
+            return finder.declared[0]
+        guesses += finder.guesses
+    return guesses[0] if guesses else None
+
+
+class _AssignmentFinder(cst.CSTVisitor):
+    """Assignments to ``self.<name>`` in one method: annotated ones, and guesses from the others."""
+
+    def __init__(self, method: cst.FunctionDef, name: str) -> None:
+        super().__init__()
+        params = method.params.params or method.params.posonly_params
+        self.me = params[0].name.value if params else ""
+        self.name = name
+        every = [*method.params.params, *method.params.kwonly_params, *method.params.posonly_params]
+        self.annotated = {p.name.value: p.annotation.annotation for p in every if p.annotation is not None}
+        self.declared: list[cst.BaseExpression] = []
+        self.guesses: list[cst.BaseExpression] = []
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self.me and _is_attribute(node.target, self.me, self.name):
+            self.declared.append(node.annotation.annotation)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.me and any(_is_attribute(t.target, self.me, self.name) for t in node.targets):
+            value = node.value
+            guess = self.annotated.get(value.value) if isinstance(value, cst.Name) else _literal_type(value)
+            if guess is not None:
+                self.guesses.append(guess)
+
+
+def _is_attribute(node: cst.BaseExpression, me: str, name: str) -> bool:
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == me
+        and node.attr.value == name
+    )
+
+
+def _literal_type(value: cst.BaseExpression) -> cst.BaseExpression | None:
+    if isinstance(value, cst.Name) and value.value in ("True", "False"):
+        return cst.Name("bool")
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        prefix = value.prefix if isinstance(value, cst.SimpleString) else ""
+        return cst.Name("bytes" if "b" in prefix.lower() else "str")
+    kind = _LITERALS.get(type(value))
+    return cst.Name(kind) if kind else None
+
+
+def _assigned(node: cst.FunctionDef) -> set[str]:
+    """Attributes the method assigns through its first parameter."""
+    params = node.params.params or node.params.posonly_params
+    me = params[0].name.value if params else ""
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
+            value = target.target
+            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == me:
+                found.add(value.attr.value)
+
+    node.body.visit(Finder())
+    return found
+
+
+def annotation_names(nodes: list[cst.BaseStatement]) -> set[str]:
+    """Names read by the annotations and decorators of ``nodes`` (what their imports must bind)."""
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_Annotation(self, node: cst.Annotation) -> bool:
+            found.update(names_in(node))
+            return False
+
+        def visit_Decorator(self, node: cst.Decorator) -> bool:
+            found.update(names_in(node))
+            return False
+
+    for node in nodes:
+        node.visit(Finder())
+    return found
