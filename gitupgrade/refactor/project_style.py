@@ -14,6 +14,7 @@ from __future__ import annotations
 import configparser
 import shutil
 import subprocess
+import sys
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -89,7 +90,8 @@ def tidy(root: Path, style: ProjectStyle, paths: Iterable[str], original: Callab
     paths = sorted(set(paths))
     ran: list[str] = []
     for tool in _tools(style):
-        command = shutil.which(tool.program)
+        # the user's PATH first, then the environment gitupgrade runs in (a virtualenv not activated)
+        command = shutil.which(tool.program) or shutil.which(tool.program, path=str(Path(sys.executable).parent))
         if command is None:
             continue
         existing = [p for p in paths if original(p) is not None]

@@ -27,6 +27,7 @@ from gitupgrade.refactor.strategies.toplevel import TopLevel
 _STUB_DECORATORS = {"property", "staticmethod", "classmethod", "overload", "abstractmethod", "cached_property"}
 _TYPE_VARIABLES = {"TypeVar", "ParamSpec", "TypeVarTuple"}
 _OBJECT = set(dir(object)) | {"__dict__", "__slots__", "__module__"}
+_CONSTRUCTION = {"__init__", "__new__", "__init_subclass__", "__class_getitem__", "__post_init__", "__hash__"}
 _LITERALS = {cst.Integer: "int", cst.Float: "float", cst.Imaginary: "complex"}
 
 
@@ -91,21 +92,25 @@ def declarations(
     body = list(klass.body.body) if isinstance(klass.body, cst.IndentedBlock) else []
     wanted: set[str] = set()
     assigned: set[str] = set()
+    methods = [s for s in body if isinstance(s, cst.FunctionDef)]
+    dunders = {m.name.value for m in methods if _is_protocol(m.name.value)} - own
+    protocol: set[str] = set()
     for node in moved:
         if not any(dotted(d.decorator) == "staticmethod" for d in node.decorators):
             wanted |= self_attributes(node)
             assigned |= _assigned(node)
-    wanted -= own | _OBJECT
+            protocol |= _protocol_used(node, dunders)
+    protocol -= wanted
+    wanted = (wanted | protocol) - own - _OBJECT
     found: list[cst.BaseStatement] = []
     unknown: list[str] = []
-    methods = [s for s in body if isinstance(s, cst.FunctionDef)]
     for name in sorted(wanted):
         defs = [m for m in methods if m.name.value == name]
         if defs:
             stubs = [_stub(d) for d in defs]
             if all(s is not None for s in stubs):
                 found += stubs  # type: ignore[arg-type]
-            else:
+            elif name not in protocol:
                 unknown.append(name)
             continue
         annotation = _class_annotation(body, name) or _self_annotation(methods, name)
@@ -113,7 +118,57 @@ def declarations(
             found.append(cst.SimpleStatementLine([cst.AnnAssign(cst.Name(name), cst.Annotation(annotation))]))
         elif name not in assigned:
             unknown.append(name)  # a mixin method that assigns it lets the checker infer it
-    return found, unknown
+    # attributes first, then the methods, as a class body reads
+    return sorted(found, key=lambda n: isinstance(n, cst.FunctionDef)), unknown
+
+
+def _is_protocol(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__") and name not in _CONSTRUCTION
+
+
+def _protocol_used(node: cst.FunctionDef, dunders: set[str]) -> set[str]:
+    """The host's special methods the method may reach through ``self`` itself (``len(self)``, ``self[k]``).
+
+    A builtin called on ``self`` reaches its own special method, a subscript the item
+    methods, a loop ``__iter__``; ``self`` passed anywhere else may reach any of them.
+    """
+    params = node.params.params or node.params.posonly_params
+    me = params[0].name.value if params else ""
+    used: set[str] = set()
+    understood: set[int] = set()
+
+    def is_me(expr: cst.BaseExpression) -> bool:
+        return isinstance(expr, cst.Name) and expr.value == me
+
+    class Finder(cst.CSTVisitor):
+        def visit_Attribute(self, attribute: cst.Attribute) -> None:
+            if is_me(attribute.value):
+                understood.add(id(attribute.value))  # self.x: an attribute, declared by name
+
+        def visit_Call(self, call: cst.Call) -> None:
+            if isinstance(call.func, cst.Name) and len(call.args) == 1 and is_me(call.args[0].value):
+                used.update({f"__{call.func.value}__"} & dunders or dunders)
+                understood.add(id(call.args[0].value))
+
+        def visit_Subscript(self, subscript: cst.Subscript) -> None:
+            if is_me(subscript.value):
+                used.update({"__getitem__", "__setitem__", "__delitem__"} & dunders)
+                understood.add(id(subscript.value))
+
+        def visit_For(self, loop: cst.For) -> None:
+            if is_me(loop.iter):
+                used.update({"__iter__", "__getitem__"} & dunders)
+                understood.add(id(loop.iter))
+
+        def visit_CompFor(self, loop: cst.CompFor) -> None:
+            self.visit_For(loop)  # type: ignore[arg-type]
+
+        def visit_Name(self, name: cst.Name) -> None:
+            if name.value == me and id(name) not in understood:
+                used.update(dunders)
+
+    node.body.visit(Finder())
+    return used
 
 
 def _stub(node: cst.FunctionDef) -> cst.FunctionDef | None:

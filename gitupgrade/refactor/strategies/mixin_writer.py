@@ -92,13 +92,16 @@ def write_mixins(
             for i, s in enumerate(generic.definitions)
         ]
         attrs = sorted({a for m in cluster for a in m.attrs} - {m.name for m in cluster})
-        about = f" that use {', '.join(f'``{a}``' for a in attrs[:3])}" if attrs else ""
-        body = module_head(f'"""The {mixin} part of {class_name}: its methods{about}."""\n', future, needed)
+        width = ws.style.line_length
+        about = [f" that use {', '.join(f'``{a}``' for a in attrs[:n])}" for n in range(min(len(attrs), 3), 0, -1)]
+        summary = [f"The {mixin} part of {class_name}: its methods{a}." for a in about]
+        body = module_head(_fit([*summary, f"The {mixin} part of {class_name}."], width), future, needed)
         hints = {h for m in cluster for h in m.hints} | annotation_names(declared)
         extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
         at = len(body) - len(generic.definitions)
         body[at:at] = extra
-        class_body: list[cst.BaseStatement] = [cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')]
+        methods_of = [f"Methods of {class_name}{a}." for a in about]
+        class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
         if slots:
             slotted = cst.parse_statement("__slots__ = ()\n")
             class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
@@ -161,6 +164,12 @@ def write_mixins(
     ws.write(source, left.code)
     ws.tidy([*written, source.path])
     outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
+
+
+def _fit(sentences: list[str], width: int) -> str:
+    """The first of ``sentences`` that fits on one docstring line of ``width`` characters."""
+    fitting = [s for s in sentences if len(s) + 6 <= width] or sentences[-1:]
+    return f'"""{fitting[0]}"""\n'
 
 
 def _declared(
