@@ -99,7 +99,9 @@ def write_mixins(
         hints = {h for m in cluster for h in m.hints} | annotation_names(declared)
         extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
         at = len(body) - len(generic.definitions)
-        body[at:at] = extra
+        head = body[:at]
+        extra = _merge_typing(head, extra)
+        body = [*head, *extra, *body[at:]]
         methods_of = [f"Methods of {class_name}{a}." for a in about]
         class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
         if slots:
@@ -107,7 +109,10 @@ def write_mixins(
             class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
         if declared:
             # the host's attributes as the checker sees them; nothing of it runs
-            block = cst.If(cst.Name("TYPE_CHECKING"), cst.IndentedBlock(body=_spaced_stubs(declared)))
+            block = cst.If(
+                cst.Name("TYPE_CHECKING"),
+                cst.IndentedBlock(body=_spaced_stubs(declared, ws.style.formatter is not None)),
+            )
             class_body.append(block.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
         for i, node in enumerate(nodes):
             moved.add(id(node))
@@ -153,6 +158,7 @@ def write_mixins(
         rpar=cst.RightParen() if isinstance(klass.rpar, cst.MaybeSentinel) else klass.rpar,
         body=klass.body.with_changes(body=remaining),
     )
+    new_class = _wrapped_bases(module, new_class, ws.style.line_length)
     body = [new_class if s is klass else s for s in module.body]
     at = imports_end(body)
     if imports:
@@ -164,6 +170,52 @@ def write_mixins(
     ws.write(source, left.code)
     ws.tidy([*written, source.path])
     outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
+
+
+def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.ClassDef:
+    """The class with one base a line when its header no longer fits ``width`` (as black writes it)."""
+    header = module.code_for_node(klass.with_changes(body=cst.SimpleStatementSuite([cst.Pass()]), decorators=()))
+    first = header.lstrip("\n").splitlines()[0]
+    if len(first) <= width:
+        return klass
+    if any(arg.keyword is not None or arg.star for arg in klass.bases) or "#" in first:
+        return klass
+    bases = "".join(f"    {cst.Module(body=()).code_for_node(arg.value)},\n" for arg in klass.bases)
+    template = cst.parse_statement(f"class {klass.name.value}(\n{bases}):\n    pass\n")
+    assert isinstance(template, cst.ClassDef)
+    return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
+
+
+def _merge_typing(head: list[cst.BaseStatement], extra: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """``extra`` with its ``from typing import`` names moved into the module's own such line, if it has one.
+
+    Names in the order isort and ruff give them by default: constants, classes, the rest.
+    """
+    if not extra or not _is_typing_import(extra[0]):
+        return extra
+    for i, statement in enumerate(head):
+        if _is_typing_import(statement) and "(" not in cst.Module(body=[statement]).code:
+            names = {a.name.value for s in (statement, extra[0]) for a in s.body[0].names}  # type: ignore[attr-defined]
+            order = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
+            line = cst.parse_statement(f"from typing import {', '.join(order)}\n")
+            head[i] = line.with_changes(leading_lines=statement.leading_lines)
+            rest = extra[1:]
+            return [rest[0].with_changes(leading_lines=extra[0].leading_lines), *rest[1:]] if rest else []
+    return extra
+
+
+def _is_typing_import(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    return (
+        isinstance(small, cst.ImportFrom)
+        and not small.relative
+        and isinstance(small.module, cst.Name)
+        and small.module.value == "typing"
+        and not isinstance(small.names, cst.ImportStar)
+        and all(a.asname is None and isinstance(a.name, cst.Name) for a in small.names)
+    )
 
 
 def _fit(sentences: list[str], width: int) -> str:
@@ -189,10 +241,16 @@ def _declared(
     return declared
 
 
-def _spaced_stubs(declared: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
-    """Attribute declarations first, then method stubs a blank line apart (as a formatter puts them)."""
+def _spaced_stubs(declared: list[cst.BaseStatement], inline: bool) -> list[cst.BaseStatement]:
+    """Attribute declarations first, then method stubs a blank line apart (as a formatter puts them).
+
+    Without a formatter, a stub's body goes on a line of its own: pycodestyle's E704 (a
+    statement on the same line as ``def``) is only off while a project keeps its defaults.
+    """
     out: list[cst.BaseStatement] = []
     for i, node in enumerate(declared):
+        if isinstance(node, cst.FunctionDef) and not inline and isinstance(node.body, cst.SimpleStatementSuite):
+            node = node.with_changes(body=cst.IndentedBlock([cst.SimpleStatementLine(node.body.body)]))
         if isinstance(node, cst.FunctionDef) and i and not _same_property(declared[i - 1], node):
             node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),))
         out.append(node)
