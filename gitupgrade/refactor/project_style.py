@@ -38,6 +38,8 @@ class ProjectStyle:
     sorter: str | None = None  # "ruff" (its ``I`` rules) or "isort"
     type_checker: str | None = None  # "mypy" or "pyright"
     checks_untyped: bool = False  # the checker reads bodies of unannotated functions too
+    implicit_reexport: bool = True  # the checker counts a plain import as an export (mypy without strict)
+    alias_flagged: bool = False  # ruff's PLC0414 reports ``import x as x`` outside ``__init__.py``
 
     @classmethod
     def read(cls, root: Path) -> ProjectStyle:
@@ -77,7 +79,16 @@ class ProjectStyle:
         untyped = checker == "pyright" or any(
             str((mypy or {}).get(key, "")).lower() in ("true", "1") for key in ("strict", "check_untyped_defs")
         )
-        return cls(min(lengths, default=FORMATTER_LINE_LENGTH), formatter, sorter, checker, untyped)
+        settings = {k.replace("-", "_"): str(v).lower() for k, v in (mypy or {}).items()}
+        implicit = not (
+            settings.get("strict") in ("true", "1")
+            or settings.get("implicit_reexport") in ("false", "0")
+            or settings.get("no_implicit_reexport") in ("true", "1")
+        )
+        ignored = [*ruff.get("ignore", []), *lint.get("ignore", [])]
+        flagged = _selects(selected, "PLC0414") and not _selects(ignored, "PLC0414")
+        length = min(lengths, default=FORMATTER_LINE_LENGTH)
+        return cls(length, formatter, sorter, checker, untyped, implicit, flagged)
 
 
 def tidy(root: Path, style: ProjectStyle, paths: Iterable[str], original: Callable[[str], bytes | None]) -> list[str]:
@@ -152,6 +163,11 @@ def _run(root: Path, args: list[str]) -> subprocess.CompletedProcess[bytes] | No
         return None
     # ruff check exits 1 when a finding is left that --fix cannot fix: the files were still written
     return done if done.returncode in (0, 1) else None
+
+
+def _selects(codes: list[object], code: str) -> bool:
+    """True when one of ruff's rule selectors ``codes`` (``ALL``, ``PL``, ``PLC0414`` ...) covers ``code``."""
+    return any(isinstance(c, str) and (c == "ALL" or code.startswith(c)) for c in codes)
 
 
 def _toml(path: Path) -> dict[str, Any]:

@@ -365,7 +365,18 @@ def test_a_mixin_reading_an_attribute_it_cannot_type_is_refused_in_a_checked_pro
         ),
         (
             {"ruff.toml": 'line-length = 100\n[lint]\nextend-select = ["I"]\n', "mypy.ini": "[mypy]\nstrict = True\n"},
-            ProjectStyle(line_length=100, formatter="ruff", sorter="ruff", type_checker="mypy", checks_untyped=True),
+            ProjectStyle(
+                line_length=100,
+                formatter="ruff",
+                sorter="ruff",
+                type_checker="mypy",
+                checks_untyped=True,
+                implicit_reexport=False,
+            ),
+        ),
+        (
+            {"pyproject.toml": '[tool.ruff.lint]\nselect = ["ALL"]\nignore = ["D"]\n'},
+            ProjectStyle(formatter="ruff", sorter="ruff", alias_flagged=True),
         ),
         (
             {
@@ -382,7 +393,7 @@ def test_a_mixin_reading_an_attribute_it_cannot_type_is_refused_in_a_checked_pro
             ProjectStyle(formatter="black", type_checker="mypy"),
         ),
     ],
-    ids=["nothing", "flake8-default", "flake8-100", "black-isort", "ruff-mypy-strict", "pre-commit"],
+    ids=["nothing", "flake8-default", "flake8-100", "black-isort", "ruff-mypy-strict", "ruff-all", "pre-commit"],
 )
 def test_the_project_style_is_read_from_its_settings(
     tmp_path: Path, files: dict[str, str], expected: ProjectStyle

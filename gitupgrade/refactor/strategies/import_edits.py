@@ -26,14 +26,22 @@ from gitupgrade.refactor.strategies.syntax import (
 from gitupgrade.refactor.strategies.toplevel import map_module
 
 
-def import_from(target: str, names: Iterable[str], line_length: int, explicit: set[str] | None = None) -> str:
-    """``from target import names`` (``N as N`` for names in ``explicit``), wrapped to ``line_length``."""
-    spelled = [f"{n} as {n}" if explicit and n in explicit else n for n in names]
+def import_from(
+    target: str, names: Iterable[str], line_length: int, explicit: set[str] | None = None, alias: bool = True
+) -> str:
+    """``from target import names``, wrapped to ``line_length``; the ``explicit`` names marked as re-exports.
+
+    A re-export is ``N as N``, or with ``alias`` False (a project whose ruff reports
+    redundant aliases, PLC0414) the line carries ``# noqa: F401``.
+    """
+    explicit = explicit or set()
+    spelled = [f"{n} as {n}" if alias and n in explicit else n for n in names]
+    noqa = "  # noqa: F401" if explicit and not alias else ""
     one_line = f"from {target} import {', '.join(spelled)}"
-    if len(one_line) <= line_length:
-        return f"{one_line}\n"
+    if len(one_line) + len(noqa) <= line_length:
+        return f"{one_line}{noqa}\n"
     inner = "".join(f"    {n},\n" for n in spelled)
-    return f"from {target} import (\n{inner})\n"
+    return f"from {target} import ({noqa}\n{inner})\n"
 
 
 def all_names(module: cst.Module) -> set[str] | None:
@@ -58,10 +66,14 @@ def all_names(module: cst.Module) -> set[str] | None:
     return found
 
 
-def explicit_reexports(module: cst.Module, names: Iterable[str]) -> set[str]:
-    """The moved names a re-export must spell ``N as N``: all but those ``__all__`` lists."""
+def explicit_reexports(module: cst.Module, names: Iterable[str], used: set[str], implicit: bool) -> set[str]:
+    """The moved names a re-export must mark as one: not in ``__all__``, and unused or checked strictly.
+
+    ``used`` are the names the code left in the module reads (no linter calls them unused);
+    ``implicit`` says the project's type checker counts a plain import as an export.
+    """
     listed = all_names(module) or set()
-    return {n for n in names if n not in listed}
+    return {n for n in names if n not in listed and (n not in used or not implicit)}
 
 
 def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candidates: set[str]) -> cst.Module:
@@ -77,7 +89,11 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
         imported = {n for s in statements if s.kind == "import" for n in s.binds}
         read = {n for s in statements for n in s.reads}
         unused = (candidates & imported) - read - (all_names(module) or set()) - _self_aliased(module)
-        unused -= imported_elsewhere(ws, source, unused)
+        relied_on = imported_elsewhere(ws, source, unused)
+        if relied_on and not ws.style.alias_flagged:
+            # now only a re-export: say so, or linters call it unused
+            module = module.visit(_MarkReexported(relied_on))
+        unused -= relied_on
         if not unused:
             return module
         body: list[cst.BaseStatement] = []
@@ -161,3 +177,22 @@ def imported_elsewhere(ws: Workspace, source: ModuleSource, names: set[str]) -> 
                 if ast.unparse(node.value) in aliases or ast.unparse(node.value) == source.module:
                     found.add(node.attr)
     return found
+
+
+class _MarkReexported(cst.CSTTransformer):
+    """``from m import x`` becomes ``from m import x as x`` for the names given (module level only)."""
+
+    def __init__(self, names: set[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_ImportAlias(self, original: cst.ImportAlias, updated: cst.ImportAlias) -> cst.ImportAlias:
+        if updated.asname is None and isinstance(updated.name, cst.Name) and updated.name.value in self.names:
+            return updated.with_changes(asname=cst.AsName(name=cst.Name(updated.name.value)))
+        return updated

@@ -39,6 +39,7 @@ from gitupgrade.refactor.strategies.syntax import (
 )
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
+    carried_header,
     copied_imports,
     module_head,
 )
@@ -131,9 +132,9 @@ def write_mixins(
             leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
         )
         body.append(mixin_class)
-        # a PEP 263 cookie must come along: the new file is written in the same encoding
-        cookie = tuple(line for line in module.header if line.comment and "coding" in line.comment.value)
-        ws.create(new_path, module.with_changes(body=body, header=cookie).code, source.encoding, source.newline)
+        # the cookie (the new file is written in the same encoding), the licence, file pragmas
+        header = carried_header(module)
+        ws.create(new_path, module.with_changes(body=body, header=header).code, source.encoding, source.newline)
         written.append(new_path)
         target = target_of(source, module, new_stem)
         imports.append(cst.parse_statement(import_from(target, [mixin], ws.style.line_length)))

@@ -24,6 +24,7 @@ from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, targe
 from gitupgrade.refactor.strategies.syntax import imports_end, is_future_import
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
+    carried_header,
     copied_imports,
     module_head,
 )
@@ -47,6 +48,9 @@ def split_module(
     created: set[str] = set()
     width = ws.style.line_length
     moved_reads: set[str] = set()
+    moving = {s.index for i in accepted for s in plan[i].statements}
+    # what the code left behind reads needs no marking as a re-export (no linter calls it unused)
+    used = {n for s in statements if s.index not in moving and s.kind != "import" for n in s.reads}
     for i in accepted:
         group = plan[i]
         names = group.names
@@ -72,14 +76,15 @@ def split_module(
             if k == 0:
                 node = node.with_changes(leading_lines=_spaced(node.leading_lines, 2 if body else 0))
             body.append(node)
-        # a PEP 263 cookie must come along: the new file is written in the same encoding
-        cookie = tuple(line for line in module.header if line.comment and "coding" in line.comment.value)
-        new_module = module.with_changes(body=body, header=cookie)
+        # the cookie (the new file is written in the same encoding), the licence, file pragmas
+        new_module = module.with_changes(body=body, header=carried_header(module))
         ws.create(new_path, new_module.code, source.encoding, source.newline)
         written.append(new_path)
         moved_indexes.update(s.index for s in group.statements)
         targets[i] = target_of(source, module, new_stem)
-        reexports.append(_reexport(targets[i], names, explicit_reexports(module, names), width, not reexports))
+        explicit = explicit_reexports(module, names, used, ws.style.implicit_reexport)
+        line = import_from(targets[i], names, width, explicit, alias=not ws.style.alias_flagged)
+        reexports.append(_reexport(line, not reexports, ws.style.sorter is None))
         outcome.summary.append(
             f"moved {len(names)} definitions ({', '.join(names[:6])}{' ...' if len(names) > 6 else ''}) to {new_path}"
         )
@@ -105,12 +110,13 @@ def _lead(statements: list[TopLevel]) -> str:
     return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
 
 
-def _reexport(target: str, names: list[str], explicit: set[str], width: int, first: bool) -> cst.BaseStatement:
-    line = cst.parse_statement(import_from(target, names, width, explicit))
+def _reexport(line: str, first: bool, comment: bool) -> cst.BaseStatement:
+    """A re-export line; the first stands apart and says why it is there (unless a sorter would move that)."""
+    statement = cst.parse_statement(line)
     if not first:
-        return line
-    comment = cst.Comment("# re-exported so existing imports keep working")
-    return line.with_changes(leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
+        return statement
+    why = cst.Comment("# re-exported so existing imports keep working")
+    return statement.with_changes(leading_lines=(cst.EmptyLine(), *([cst.EmptyLine(comment=why)] if comment else [])))
 
 
 def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:

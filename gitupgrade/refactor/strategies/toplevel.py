@@ -7,6 +7,7 @@ module-level ``x``; annotations, string annotations and decorators count as read
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -280,3 +281,19 @@ def module_head(
     if imports:
         imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),)), *imports[1:]]
     return [*cst.parse_module(docstring).body, *future, *imports]
+
+
+# Header comments a new module needs as much as its source: the encoding it is written in,
+# the licence (ruff's CPY001 asks for it), file-level pragmas that cover the moved lines.
+_CARRIED = re.compile(
+    r"coding[:=]|copyright|spdx-|licen[cs]e|^#\s*(mypy|pyright|ruff|flake8|pylint|type|isort)\s*:", re.I
+)
+
+
+def carried_header(module: cst.Module) -> tuple[cst.EmptyLine, ...]:
+    """The header lines of ``module`` a module split off it keeps: cookie, licence, pragmas."""
+    lines = list(module.header)
+    kept = [line for line in lines if line.comment is not None and _CARRIED.search(line.comment.value)]
+    if kept and lines[-1].comment is None:
+        kept.append(cst.EmptyLine())  # the source sets its header apart from the docstring
+    return tuple(kept)
