@@ -12,12 +12,13 @@ failing tool leaves the text as the writers made it, never fails the refactoring
 from __future__ import annotations
 
 import configparser
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,29 @@ class ProjectStyle:
     alias_flagged: bool = False  # ruff's PLC0414 reports ``import x as x`` outside ``__init__.py``
 
     @classmethod
-    def read(cls, root: Path) -> ProjectStyle:
-        """The style of the project checked out at ``root`` (defaults where it says nothing)."""
+    def read(cls, root: Path, probe: str = ".") -> ProjectStyle:
+        """The style of the project checked out at ``root`` (defaults where it says nothing).
+
+        When the project configures ruff and ruff is installed, ruff itself says which of
+        its rules apply to ``probe`` (a file of the project) and its line length: its
+        defaults change between versions, and ``ALL``, prefixes, ``extend-select`` and
+        ``ignore`` resolve exactly as the project's own ``ruff check`` resolves them.
+        """
+        style = cls.from_settings(root)
+        rules = _ruff_rules(root, probe) if style.formatter == "ruff" or style.sorter == "ruff" else None
+        if rules is None:
+            return style
+        enabled, length = rules
+        return replace(
+            style,
+            line_length=min(length, style.line_length),
+            sorter="ruff" if "I001" in enabled else style.sorter if style.sorter != "ruff" else None,
+            alias_flagged="PLC0414" in enabled,
+        )
+
+    @classmethod
+    def from_settings(cls, root: Path) -> ProjectStyle:
+        """The style as the settings files spell it."""
         pyproject = _toml(root / "pyproject.toml").get("tool", {})
         ruff = pyproject.get("ruff") or _toml(root / "ruff.toml") or _toml(root / ".ruff.toml")
         hooks = _pre_commit_hooks(root / ".pre-commit-config.yaml")
@@ -101,8 +123,7 @@ def tidy(root: Path, style: ProjectStyle, paths: Iterable[str], original: Callab
     paths = sorted(set(paths))
     ran: list[str] = []
     for tool in _tools(style):
-        # the user's PATH first, then the environment gitupgrade runs in (a virtualenv not activated)
-        command = shutil.which(tool.program) or shutil.which(tool.program, path=str(Path(sys.executable).parent))
+        command = _program(tool.program)
         if command is None:
             continue
         existing = [p for p in paths if original(p) is not None]
@@ -163,6 +184,29 @@ def _run(root: Path, args: list[str]) -> subprocess.CompletedProcess[bytes] | No
         return None
     # ruff check exits 1 when a finding is left that --fix cannot fix: the files were still written
     return done if done.returncode in (0, 1) else None
+
+
+def _ruff_rules(root: Path, probe: str) -> tuple[set[str], int] | None:
+    """The rule codes ruff enforces on ``probe`` and its line length, or None without ruff."""
+    command = _program("ruff")
+    if command is None:
+        return None
+    try:
+        done = subprocess.run(
+            [command, "check", "--show-settings", probe], cwd=root, capture_output=True, text=True, timeout=_TIMEOUT
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    enabled = re.search(r"^linter\.rules\.enabled = \[(.*?)^\]", done.stdout, re.M | re.S)
+    length = re.search(r"^linter\.line_length = (\d+)", done.stdout, re.M)
+    if done.returncode != 0 or enabled is None or length is None:
+        return None
+    return set(re.findall(r"\(([A-Z]+[0-9]+)\)", enabled.group(1))), int(length.group(1))
+
+
+def _program(name: str) -> str | None:
+    """The tool on the user's PATH, else beside the Python running gitupgrade (a virtualenv not activated)."""
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
 
 
 def _selects(codes: list[object], code: str) -> bool:

@@ -400,4 +400,19 @@ def test_the_project_style_is_read_from_its_settings(
 ) -> None:
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    assert ProjectStyle.read(tmp_path) == expected
+    assert ProjectStyle.from_settings(tmp_path) == expected
+
+
+@pytest.mark.parametrize(
+    ("lint", "sorter", "flagged"),
+    [('select = ["E", "F", "I"]', "ruff", False), ('select = ["ALL"]\nignore = ["I001"]', None, True)],
+)
+def test_ruff_itself_says_which_of_its_rules_apply(
+    tmp_path: Path, user_python: None, lint: str, sorter: str | None, flagged: bool
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.ruff]\nline-length = 100\n\n[tool.ruff.lint]\n{lint}\n")
+    (tmp_path / "mod.py").write_text("x = 1\n")
+
+    style = ProjectStyle.read(tmp_path, "mod.py")
+
+    assert (style.line_length, style.sorter, style.alias_flagged) == (100, sorter, flagged)

@@ -1,11 +1,12 @@
 """Import lines the writers add or leave behind, in the form a project's checkers accept.
 
-A re-export is explicit (``from .new import A as A``) unless ``__all__`` already lists
-the name, so strict mypy, pyright and ruff's F401 count it as an export. An import the
-moved code took with it is removed from the source module when nothing left there reads
-it, unless someone could rely on it being there: a name in ``__all__``, a ``from m import
-x as x``, any import of a package ``__init__``, or a name other modules import from it.
-"""
+A re-export is marked as one (``from .new import A as A``, or ``# noqa: F401`` where the
+project's ruff reports redundant aliases) when ``__all__`` does not list it and either
+nothing left in the module reads it or the type checker counts no implicit re-export.
+An import the moved code took with it is removed from the source module when nothing
+left there reads it, unless someone could rely on it being there: a name in ``__all__``,
+a ``from m import x as x``, or a name other modules import from it (then it is marked as
+a re-export); in a package ``__init__`` every such import stays, marked as a re-export."""
 
 from __future__ import annotations
 
@@ -82,8 +83,15 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
     ``candidates`` are the names the moved code read: an import that was unused before
     the move is none of ours. Users' reliance (see the module docstring) keeps an import.
     """
-    if source.is_package or not candidates:
+    if not candidates:
         return module
+    if source.is_package:
+        # a package's imports are its API: what the move left unused stays, marked as re-exported
+        statements = map_module(module)
+        imported = {n for s in statements if s.kind == "import" for n in s.binds}
+        read = {n for s in statements for n in s.reads}
+        unused = (candidates & imported) - read - (all_names(module) or set())
+        return module.visit(_MarkReexported(unused)) if unused else module
     for _ in range(2):  # a second pass for ``TYPE_CHECKING`` once its block is gone
         statements = map_module(module)
         imported = {n for s in statements if s.kind == "import" for n in s.binds}

@@ -83,7 +83,7 @@ def split_module(
         moved_indexes.update(s.index for s in group.statements)
         targets[i] = target_of(source, module, new_stem)
         explicit = explicit_reexports(module, names, used, ws.style.implicit_reexport)
-        line = import_from(targets[i], names, width, explicit, alias=not ws.style.alias_flagged)
+        line = import_from(targets[i], names, width, explicit, alias=source.is_package or not ws.style.alias_flagged)
         reexports.append(_reexport(line, not reexports, ws.style.sorter is None))
         outcome.summary.append(
             f"moved {len(names)} definitions ({', '.join(names[:6])}{' ...' if len(names) > 6 else ''}) to {new_path}"

@@ -111,6 +111,7 @@ class Workspace:
         self._originals: dict[str, bytes | None] = {}
         self._order: list[str] = []
         self._style: ProjectStyle | None = None
+        self._first_read = "."
 
     # -- module names -----------------------------------------------------------------
     @classmethod
@@ -160,6 +161,8 @@ class Workspace:
         if b"@generated" in data[:2048]:
             raise RefusedChange(f"{path} is generated (@generated marker)")
         text, encoding = decode(data)
+        if self._first_read == ".":
+            self._first_read = path  # the module the strategy works on: its style is the one that counts
         return ModuleSource(path, module or self.module_of(path), text, encoding)
 
     def write(self, source: ModuleSource, text: str) -> None:
@@ -186,7 +189,7 @@ class Workspace:
     def style(self) -> ProjectStyle:
         """The project's style settings (read once per workspace)."""
         if self._style is None:
-            self._style = ProjectStyle.read(self.workdir)
+            self._style = ProjectStyle.read(self.workdir, self._first_read)
         return self._style
 
     def original(self, path: str) -> bytes | None:
