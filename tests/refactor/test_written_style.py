@@ -416,3 +416,51 @@ def test_ruff_itself_says_which_of_its_rules_apply(
     style = ProjectStyle.read(tmp_path, "mod.py")
 
     assert (style.line_length, style.sorter, style.alias_flagged) == (100, sorter, flagged)
+
+
+def test_a_package_init_keeps_what_it_imports_from_itself_as_a_reexport(project: Project) -> None:
+    project.write(
+        {
+            "cache/__init__.py": '''
+                """Caches."""
+
+                import collections
+                import json
+
+                from . import keys
+
+                __all__ = ["Cache", "dump"]
+
+
+                class Cache:
+                    def __init__(self):
+                        self.data = collections.OrderedDict()
+
+                    def size(self):
+                        return len(self.data)
+
+
+                def dump(cache):
+                    return json.dumps(keys.hashkey(*cache.data))
+
+
+                def load(text):
+                    return json.loads(text)
+
+
+                def reload(cache):
+                    return load(dump(cache))
+                ''',
+            "cache/keys.py": "def hashkey(*args):\n    return args\n",
+        }
+    )
+    evidence = {"path": "cache/__init__.py", "module": "cache", "lines": 600, "definitions": 50}
+
+    result = project.apply(suggestion("god_module", ("cache/__init__.py",), evidence), god_module_max_definitions=3)
+
+    assert result.status is Status.APPLIED, result.reason
+    init = project.read("cache/__init__.py")
+    # json was read by the moved functions only: gone; keys is the package's own: kept, marked re-exported
+    assert "import json" not in init and "from . import keys as keys\n" in init
+    assert "import collections\n" in init  # Cache, which stays, reads it
+    assert project.imports("cache") == ""

@@ -6,7 +6,8 @@ nothing left in the module reads it or the type checker counts no implicit re-ex
 An import the moved code took with it is removed from the source module when nothing
 left there reads it, unless someone could rely on it being there: a name in ``__all__``,
 a ``from m import x as x``, or a name other modules import from it (then it is marked as
-a re-export); in a package ``__init__`` every such import stays, marked as a re-export."""
+a re-export); in a package ``__init__`` what it imports from itself stays, marked as a
+re-export."""
 
 from __future__ import annotations
 
@@ -86,12 +87,14 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
     if not candidates:
         return module
     if source.is_package:
-        # a package's imports are its API: what the move left unused stays, marked as re-exported
+        # what a package imports from itself is its API: left unused, it stays, marked as re-exported
         statements = map_module(module)
         imported = {n for s in statements if s.kind == "import" for n in s.binds}
         read = {n for s in statements for n in s.reads}
-        unused = (candidates & imported) - read - (all_names(module) or set())
-        return module.visit(_MarkReexported(unused)) if unused else module
+        own = _own_imports(module, source.module) & candidates & imported
+        unused = own - read - (all_names(module) or set())
+        module = module.visit(_MarkReexported(unused)) if unused else module
+        candidates -= own
     for _ in range(2):  # a second pass for ``TYPE_CHECKING`` once its block is gone
         statements = map_module(module)
         imported = {n for s in statements if s.kind == "import" for n in s.binds}
@@ -184,6 +187,25 @@ def imported_elsewhere(ws: Workspace, source: ModuleSource, names: set[str]) -> 
             elif isinstance(node, ast.Attribute) and node.attr in names:
                 if ast.unparse(node.value) in aliases or ast.unparse(node.value) == source.module:
                     found.add(node.attr)
+    return found
+
+
+def _own_imports(module: cst.Module, package: str) -> set[str]:
+    """Names the module-level imports bind from ``package`` itself (relative or spelled out)."""
+    found: set[str] = set()
+    for statement in module.body:
+        if not is_import(statement):
+            continue
+        for small in statement.body:  # type: ignore[attr-defined]
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                origin = cst.Module(body=()).code_for_node(small.module) if small.module else ""
+                if small.relative or origin == package or origin.startswith(f"{package}."):
+                    found |= {bound_name(a) for a in small.names}
+            elif isinstance(small, cst.Import):
+                for alias in small.names:
+                    origin = cst.Module(body=()).code_for_node(alias.name)
+                    if origin.startswith(f"{package}."):
+                        found.add(bound_name(alias))
     return found
 
 
