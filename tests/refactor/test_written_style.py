@@ -464,3 +464,18 @@ def test_a_package_init_keeps_what_it_imports_from_itself_as_a_reexport(project:
     assert "import json" not in init and "from . import keys as keys\n" in init
     assert "import collections\n" in init  # Cache, which stays, reads it
     assert project.imports("cache") == ""
+
+
+def test_a_helper_moved_out_before_its_readers_became_mixins_stays_reexported(project: Project) -> None:
+    # Report's add_rows reads _format_row: the helper leaves for a module first, then
+    # add_rows for a mixin; report.py still re-exports the helper for its users
+    from tests.refactor.test_god_class import REPORT
+
+    project.write({"shop/__init__.py": "", "shop/report.py": REPORT})
+    evidence = {"path": "shop/report.py", "module": "shop.report", "class": "Report"}
+
+    result = project.apply(suggestion("god_class", ("shop/report.py",), evidence), god_class_max_methods=3)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert "from shop.separator import SEPARATOR, _format_row as _format_row\n" in project.read("shop/report.py")
+    assert project.imports("shop.report") == ""

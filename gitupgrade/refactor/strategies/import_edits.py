@@ -100,7 +100,8 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
         imported = {n for s in statements if s.kind == "import" for n in s.binds}
         read = {n for s in statements for n in s.reads}
         unused = (candidates & imported) - read - (all_names(module) or set()) - _self_aliased(module)
-        relied_on = imported_elsewhere(ws, source, unused)
+        # a definition moved earlier in this refactoring is re-exported for the module's users
+        relied_on = (unused & _from_created(ws, source, module)) | imported_elsewhere(ws, source, unused)
         if relied_on and not ws.style.alias_flagged:
             # now only a re-export: say so, or linters call it unused
             module = module.visit(_MarkReexported(relied_on))
@@ -187,6 +188,22 @@ def imported_elsewhere(ws: Workspace, source: ModuleSource, names: set[str]) -> 
             elif isinstance(node, ast.Attribute) and node.attr in names:
                 if ast.unparse(node.value) in aliases or ast.unparse(node.value) == source.module:
                     found.add(node.attr)
+    return found
+
+
+def _from_created(ws: Workspace, source: ModuleSource, module: cst.Module) -> set[str]:
+    """Names the module imports from modules this refactoring created (its re-exports)."""
+    found: set[str] = set()
+    for statement in module.body:
+        if not is_import(statement):
+            continue
+        for small in statement.body:  # type: ignore[attr-defined]
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            name = cst.Module(body=()).code_for_node(small.module) if small.module else None
+            path = ws.path_of(resolve_relative(source.package, len(small.relative), name))
+            if path is not None and ws.original(path) is None:
+                found |= {bound_name(a) for a in small.names}
     return found
 
 
