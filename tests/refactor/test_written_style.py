@@ -479,3 +479,36 @@ def test_a_helper_moved_out_before_its_readers_became_mixins_stays_reexported(pr
     assert result.status is Status.APPLIED, result.reason
     assert "from shop.separator import SEPARATOR, _format_row as _format_row\n" in project.read("shop/report.py")
     assert project.imports("shop.report") == ""
+
+
+def test_what_a_mixin_reads_from_the_hosts_base_class_is_declared_from_the_base(project: Project) -> None:
+    base = '''
+        class Base:
+            """Named things."""
+
+            label: str
+
+            def title(self, suffix: str = "") -> str:
+                """What it is called."""
+                return self.label + suffix
+
+
+        class Container'''
+    project.write(
+        {
+            "pyproject.toml": "[tool.mypy]\nstrict = true\n",
+            "store/__init__.py": "",
+            "store/container.py": CONTAINER.replace("\nclass Container", textwrap.dedent(base), 1)
+            .replace("class Container(Generic[K, V]):", "class Container(Base, Generic[K, V]):")
+            .replace("return self._history[-1] if", "self.title(self.label)\n        return self._history[-1] if"),
+        }
+    )
+    evidence = {"path": "store/container.py", "module": "store.container", "class": "Container"}
+
+    result = project.apply(suggestion("god_class", ("store/container.py",), evidence), god_class_max_methods=8)
+
+    assert result.status is Status.APPLIED, result.reason
+    history = next(project.read(c.path) for c in result.changes if "history" in c.path)
+    assert "        label: str\n" in history and "        def title(self, suffix: str = ...) -> str:\n" in history
+    checked = _tool(project.root, "mypy", "--cache-dir", os.devnull, "store")
+    assert checked == (0, "Success: no issues found in 4 source files\n"), checked

@@ -16,7 +16,7 @@ parameters) and the host derives from ``Mixin[K, V]``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -86,9 +86,16 @@ def is_annotated(node: cst.FunctionDef) -> bool:
 
 
 def declarations(
-    klass: cst.ClassDef, moved: list[cst.FunctionDef], own: set[str]
+    klass: cst.ClassDef,
+    moved: list[cst.FunctionDef],
+    own: set[str],
+    ancestors: Sequence[cst.ClassDef] = (),
 ) -> tuple[list[cst.BaseStatement], list[str]]:
-    """Declarations of the host attributes ``moved`` reads (``own`` are the mixin's), and those it cannot type."""
+    """Declarations of the host attributes ``moved`` reads (``own`` are the mixin's), and those it cannot type.
+
+    What the host does not define is looked up in ``ancestors``: its base classes defined
+    in the same module, nearest first.
+    """
     body = list(klass.body.body) if isinstance(klass.body, cst.IndentedBlock) else []
     wanted: set[str] = set()
     assigned: set[str] = set()
@@ -105,21 +112,49 @@ def declarations(
     found: list[cst.BaseStatement] = []
     unknown: list[str] = []
     for name in sorted(wanted):
-        defs = [m for m in methods if m.name.value == name]
-        if defs:
-            stubs = [_stub(d) for d in defs]
-            if all(s is not None for s in stubs):
-                found += stubs  # type: ignore[arg-type]
-            elif name not in protocol:
-                unknown.append(name)
-            continue
-        annotation = _class_annotation(body, name) or _self_annotation(methods, name)
-        if annotation is not None:
-            found.append(cst.SimpleStatementLine([cst.AnnAssign(cst.Name(name), cst.Annotation(annotation))]))
-        elif name not in assigned:
-            unknown.append(name)  # a mixin method that assigns it lets the checker infer it
+        declared = None
+        for cls in (klass, *ancestors):
+            declared = _declaration(cls, name)
+            if declared is not None:
+                break
+        if declared:
+            found += declared
+        elif declared is None and name in assigned:
+            continue  # a mixin method that assigns it lets the checker infer it
+        elif name not in protocol:
+            unknown.append(name)
     # attributes first, then the methods, as a class body reads
     return sorted(found, key=lambda n: isinstance(n, cst.FunctionDef)), unknown
+
+
+def _declaration(cls: cst.ClassDef, name: str) -> list[cst.BaseStatement] | None:
+    """How ``name`` of ``cls`` is declared: stubs, an annotation; [] when it cannot be, None when absent."""
+    body = list(cls.body.body) if isinstance(cls.body, cst.IndentedBlock) else []
+    methods = [s for s in body if isinstance(s, cst.FunctionDef)]
+    defs = [m for m in methods if m.name.value == name]
+    if defs:
+        stubs = [_stub(d) for d in defs]
+        return [s for s in stubs if s is not None] if all(s is not None for s in stubs) else []
+    annotation = _class_annotation(body, name) or _self_annotation(methods, name)
+    if annotation is None:
+        return None
+    return [cst.SimpleStatementLine([cst.AnnAssign(cst.Name(name), cst.Annotation(annotation))])]
+
+
+def ancestors_in(klass: cst.ClassDef, module: cst.Module) -> list[cst.ClassDef]:
+    """The base classes of ``klass`` defined in ``module``, nearest first (each once)."""
+    classes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    found: list[cst.ClassDef] = []
+    todo = [klass]
+    while todo:
+        current = todo.pop(0)
+        for arg in current.bases:
+            value = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
+            base = classes.get(dotted(value))
+            if base is not None and base is not klass and all(base is not f for f in found):
+                found.append(base)
+                todo.append(base)
+    return found
 
 
 def _is_protocol(name: str) -> bool:

@@ -20,6 +20,7 @@ from gitupgrade.refactor.strategies.base import Outcome
 from gitupgrade.refactor.strategies.import_edits import import_from, prune_imports
 from gitupgrade.refactor.strategies.mixin_typing import (
     TypeParameters,
+    ancestors_in,
     annotation_names,
     declarations,
     is_annotated,
@@ -85,7 +86,7 @@ def write_mixins(
         )
         new_path = source.sibling_path(new_stem)
         nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
-        declared = _declared(ws, klass, nodes, {m.name for m in cluster}, mixin)
+        declared = _declared(ws, module, klass, nodes, {m.name for m in cluster}, mixin)
         reads = {g for m in cluster for g in m.globals} | _typing_reads(statements, generic, declared)
         needed = copied_imports(statements, reads)
         needed += [
@@ -226,14 +227,14 @@ def _fit(sentences: list[str], width: int) -> str:
 
 
 def _declared(
-    ws: Workspace, klass: cst.ClassDef, nodes: list[cst.FunctionDef], own: set[str], mixin: str
+    ws: Workspace, module: cst.Module, klass: cst.ClassDef, nodes: list[cst.FunctionDef], own: set[str], mixin: str
 ) -> list[cst.BaseStatement]:
     """The host attributes the mixin declares; refuses when a type checker would find one missing."""
     annotated = any(is_annotated(n) for n in nodes)
     style = ws.style
     if style.type_checker is None and not annotated:
         return []  # untyped code in an unchecked project: declarations would be noise
-    declared, unknown = declarations(klass, nodes, own)
+    declared, unknown = declarations(klass, nodes, own, ancestors_in(klass, module))
     if unknown and style.type_checker is not None and (annotated or style.checks_untyped):
         raise RefusedChange(
             f"{mixin} would read {', '.join(unknown)} of {klass.name.value}, which it cannot declare "
