@@ -102,7 +102,7 @@ def write_mixins(
         extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
         at = len(body) - len(generic.definitions)
         head = body[:at]
-        extra = _merge_typing(head, extra)
+        extra = _merge_typing(head, extra, width)
         body = [*head, *extra, *body[at:]]
         methods_of = [f"Methods of {class_name}{a}." for a in about]
         class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
@@ -188,7 +188,7 @@ def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.C
     return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
 
 
-def _merge_typing(head: list[cst.BaseStatement], extra: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+def _merge_typing(head: list[cst.BaseStatement], extra: list[cst.BaseStatement], width: int) -> list[cst.BaseStatement]:
     """``extra`` with its ``from typing import`` names moved into the module's own such line, if it has one.
 
     Names in the order isort and ruff give them by default: constants, classes, the rest.
@@ -196,10 +196,10 @@ def _merge_typing(head: list[cst.BaseStatement], extra: list[cst.BaseStatement])
     if not extra or not _is_typing_import(extra[0]):
         return extra
     for i, statement in enumerate(head):
-        if _is_typing_import(statement) and "(" not in cst.Module(body=[statement]).code:
+        if _is_typing_import(statement):
             names = {a.name.value for s in (statement, extra[0]) for a in s.body[0].names}  # type: ignore[attr-defined]
             order = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
-            line = cst.parse_statement(f"from typing import {', '.join(order)}\n")
+            line = cst.parse_statement(import_from("typing", order, width))
             head[i] = line.with_changes(leading_lines=statement.leading_lines)
             rest = extra[1:]
             return [rest[0].with_changes(leading_lines=extra[0].leading_lines), *rest[1:]] if rest else []
