@@ -78,6 +78,40 @@ def explicit_reexports(module: cst.Module, names: Iterable[str], used: set[str],
     return {n for n in names if n not in listed and (n not in used or not implicit)}
 
 
+def merge_typing_import(
+    head: list[cst.BaseStatement], extra: list[cst.BaseStatement], width: int
+) -> list[cst.BaseStatement]:
+    """``extra`` with its ``from typing import`` names moved into the module's own such line, if it has one.
+
+    Names in the order isort and ruff give them by default: constants, classes, the rest.
+    """
+    if not extra or not _is_typing_import(extra[0]):
+        return extra
+    for i, statement in enumerate(head):
+        if _is_typing_import(statement):
+            names = {a.name.value for s in (statement, extra[0]) for a in s.body[0].names}  # type: ignore[attr-defined]
+            order = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
+            line = cst.parse_statement(import_from("typing", order, width))
+            head[i] = line.with_changes(leading_lines=statement.leading_lines)
+            rest = extra[1:]
+            return [rest[0].with_changes(leading_lines=extra[0].leading_lines), *rest[1:]] if rest else []
+    return extra
+
+
+def _is_typing_import(statement: cst.BaseStatement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    return (
+        isinstance(small, cst.ImportFrom)
+        and not small.relative
+        and isinstance(small.module, cst.Name)
+        and small.module.value == "typing"
+        and not isinstance(small.names, cst.ImportStar)
+        and all(a.asname is None and isinstance(a.name, cst.Name) for a in small.names)
+    )
+
+
 def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candidates: set[str]) -> cst.Module:
     """``module`` without the imports of ``candidates`` that nothing left in it reads.
 

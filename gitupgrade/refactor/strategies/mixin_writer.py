@@ -17,7 +17,11 @@ import libcst as cst
 
 from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
-from gitupgrade.refactor.strategies.import_edits import import_from, prune_imports
+from gitupgrade.refactor.strategies.import_edits import (
+    import_from,
+    merge_typing_import,
+    prune_imports,
+)
 from gitupgrade.refactor.strategies.mixin_typing import (
     TypeParameters,
     ancestors_in,
@@ -102,7 +106,7 @@ def write_mixins(
         extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
         at = len(body) - len(generic.definitions)
         head = body[:at]
-        extra = _merge_typing(head, extra, width)
+        extra = merge_typing_import(head, extra, width)
         body = [*head, *extra, *body[at:]]
         methods_of = [f"Methods of {class_name}{a}." for a in about]
         class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
@@ -186,38 +190,6 @@ def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.C
     template = cst.parse_statement(f"class {klass.name.value}(\n{bases}):\n    pass\n")
     assert isinstance(template, cst.ClassDef)
     return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
-
-
-def _merge_typing(head: list[cst.BaseStatement], extra: list[cst.BaseStatement], width: int) -> list[cst.BaseStatement]:
-    """``extra`` with its ``from typing import`` names moved into the module's own such line, if it has one.
-
-    Names in the order isort and ruff give them by default: constants, classes, the rest.
-    """
-    if not extra or not _is_typing_import(extra[0]):
-        return extra
-    for i, statement in enumerate(head):
-        if _is_typing_import(statement):
-            names = {a.name.value for s in (statement, extra[0]) for a in s.body[0].names}  # type: ignore[attr-defined]
-            order = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
-            line = cst.parse_statement(import_from("typing", order, width))
-            head[i] = line.with_changes(leading_lines=statement.leading_lines)
-            rest = extra[1:]
-            return [rest[0].with_changes(leading_lines=extra[0].leading_lines), *rest[1:]] if rest else []
-    return extra
-
-
-def _is_typing_import(statement: cst.BaseStatement) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return False
-    small = statement.body[0]
-    return (
-        isinstance(small, cst.ImportFrom)
-        and not small.relative
-        and isinstance(small.module, cst.Name)
-        and small.module.value == "typing"
-        and not isinstance(small.names, cst.ImportStar)
-        and all(a.asname is None and isinstance(a.name, cst.Name) for a in small.names)
-    )
 
 
 def _fit(sentences: list[str], width: int) -> str:
