@@ -97,7 +97,8 @@ def write_mixins(
             s.node.with_changes(leading_lines=(cst.EmptyLine(),) if i == 0 else ())
             for i, s in enumerate(generic.definitions)
         ]
-        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name for m in cluster})
+        # the data the methods share says what they are about; the host's methods they call do not
+        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name.value for m in methods})
         width = ws.style.line_length
         about = [f" that use {', '.join(f'``{a}``' for a in attrs[:n])}" for n in range(min(len(attrs), 3), 0, -1)]
         summary = [f"The {mixin} part of {class_name}: its methods{a}." for a in about]
