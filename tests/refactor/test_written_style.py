@@ -512,3 +512,23 @@ def test_what_a_mixin_reads_from_the_hosts_base_class_is_declared_from_the_base(
     assert "        label: str\n" in history and "        def title(self, suffix: str = ...) -> str:\n" in history
     checked = _tool(project.root, "mypy", "--cache-dir", os.devnull, "store")
     assert checked == (0, "Success: no issues found in 4 source files\n"), checked
+
+
+def test_a_final_host_attribute_is_declared_as_a_read_only_property(project: Project) -> None:
+    container = CONTAINER.replace("from typing import Generic, TypeVar", "from typing import Final, Generic, TypeVar")
+    container = container.replace(
+        '    """Values by key, with listeners and a history of changes."""\n',
+        '    """Values by key, with listeners and a history of changes."""\n\n    LIMIT: Final = 10\n',
+    ).replace("return self._history[-1] if", "return self._history[-self.LIMIT] if")
+    project.write(
+        {"pyproject.toml": "[tool.mypy]\nstrict = true\n", "store/__init__.py": "", "store/container.py": container}
+    )
+    evidence = {"path": "store/container.py", "module": "store.container", "class": "Container"}
+
+    result = project.apply(suggestion("god_class", ("store/container.py",), evidence), god_class_max_methods=8)
+
+    assert result.status is Status.APPLIED, result.reason
+    history = next(project.read(c.path) for c in result.changes if "history" in c.path)
+    assert "        @property\n        def LIMIT(self) -> int:\n" in history
+    checked = _tool(project.root, "mypy", "--cache-dir", os.devnull, "store")
+    assert checked == (0, "Success: no issues found in 4 source files\n"), checked

@@ -138,7 +138,23 @@ def _declaration(cls: cst.ClassDef, name: str) -> list[cst.BaseStatement] | None
     annotation = _class_annotation(body, name) or _self_annotation(methods, name)
     if annotation is None:
         return None
+    if _is_final(body, name):
+        # a Final attribute may override a read-only property, not a writable declaration
+        text = f"@property\ndef {name}(self) -> {cst.Module(body=()).code_for_node(annotation)}: ...\n"
+        return [cst.parse_statement(text)]
     return [cst.SimpleStatementLine([cst.AnnAssign(cst.Name(name), cst.Annotation(annotation))])]
+
+
+def _is_final(body: list[cst.BaseStatement], name: str) -> bool:
+    return any(
+        isinstance(small, cst.AnnAssign)
+        and isinstance(small.target, cst.Name)
+        and small.target.value == name
+        and "Final" in names_in(small.annotation)
+        for statement in body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+    )
 
 
 def ancestors_in(klass: cst.ClassDef, module: cst.Module) -> list[cst.ClassDef]:
@@ -247,12 +263,22 @@ def _class_annotation(body: list[cst.BaseStatement], name: str) -> cst.BaseExpre
             continue
         for small in statement.body:
             if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name:
-                return small.annotation.annotation
+                return _without_final(small.annotation.annotation, small.value)
             if isinstance(small, cst.Assign) and any(
                 isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets
             ):
                 return _literal_type(small.value)
     return None
+
+
+def _without_final(annotation: cst.BaseExpression, value: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    """``Final[T]`` declares as ``T`` (a ``Final`` needs its value); bare ``Final`` as its literal's type."""
+    if isinstance(annotation, cst.Subscript) and dotted(annotation.value).rpartition(".")[2] == "Final":
+        inner = annotation.slice[0].slice
+        return inner.value if isinstance(inner, cst.Index) else None
+    if dotted(annotation).rpartition(".")[2] == "Final":
+        return _literal_type(value) if value is not None else None
+    return annotation
 
 
 def _self_annotation(methods: list[cst.FunctionDef], name: str) -> cst.BaseExpression | None:
