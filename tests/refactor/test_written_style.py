@@ -532,3 +532,23 @@ def test_a_final_host_attribute_is_declared_as_a_read_only_property(project: Pro
     assert "        @property\n        def LIMIT(self) -> int:\n" in history
     checked = _tool(project.root, "mypy", "--cache-dir", os.devnull, "store")
     assert checked == (0, "Success: no issues found in 4 source files\n"), checked
+
+
+def test_an_import_that_a_test_outside_the_source_root_takes_from_the_module_stays(project: Project) -> None:
+    project.write(
+        {
+            "src/shop/__init__.py": "",
+            "src/shop/core.py": SHOP,
+            "tests/test_shop.py": SHOP_TESTS.replace(
+                "from shop import core\n", "from shop import core\nfrom shop.core import re\n"
+            ),
+        }
+    )
+    evidence = {"path": "src/shop/core.py", "module": "shop.core", "lines": 600, "definitions": 50}
+
+    result = project.apply(suggestion("god_module", ("src/shop/core.py",), evidence), god_module_max_definitions=5)
+
+    assert result.status is Status.APPLIED, result.reason
+    core = project.read("src/shop/core.py")
+    # the moved SKU_RE took the last use of re; tests/test_shop.py imports it from here: kept, as a re-export
+    assert "import re as re\n" in core and "import json\n" in core
