@@ -552,3 +552,18 @@ def test_an_import_that_a_test_outside_the_source_root_takes_from_the_module_sta
     core = project.read("src/shop/core.py")
     # the moved SKU_RE took the last use of re; tests/test_shop.py imports it from here: kept, as a re-export
     assert "import re as re\n" in core and "import json\n" in core
+
+
+def test_a_host_whose_type_variable_is_bound_to_a_class_of_its_module_is_refused(project: Project) -> None:
+    container = CONTAINER.replace('K = TypeVar("K")', 'class Key:\n    """A key."""\n\n\nK = TypeVar("K", bound=Key)')
+    project.write({"store/__init__.py": "", "store/container.py": container})
+    before = project.snapshot()
+    evidence = {"path": "store/container.py", "module": "store.container", "class": "Container"}
+
+    result = project.apply(suggestion("god_class", ("store/container.py",), evidence), god_class_max_methods=8)
+
+    assert (result.status, result.reason) == (
+        Status.REFUSED,
+        "the type variables of Container read Key from its module",
+    )
+    assert project.snapshot() == before

@@ -56,17 +56,21 @@ def type_parameters(klass: cst.ClassDef, statements: list[TopLevel]) -> TypePara
     }
     module = cst.Module(body=())
     order: list[str] = []
+    used: set[str] = set()
     for arg in klass.bases:
         value = arg.value
         if not isinstance(value, cst.Subscript):
             continue
-        elements = [module.code_for_node(e.slice) for e in value.slice]
         if dotted(value.value).rpartition(".")[2] in ("Generic", "Protocol"):
-            order = elements  # an explicit order is the order
+            # an explicit order is the order (``*Ts`` spelled as written)
+            order = [module.code_for_node(e.slice) for e in value.slice]
+            used = {n for e in value.slice for n in names_in(e.slice)}
             break
         for element in value.slice:
             order += [n for n in sorted(names_in(element.slice)) if n in defined and n not in order]
-    return TypeParameters(order, None, _unique(defined[n] for p in order for n in names_in(cst.parse_expression(p))))
+        used = set(order)
+    definitions = sorted((defined[n] for n in used if n in defined), key=lambda s: s.index)
+    return TypeParameters(order, None, _unique(definitions))
 
 
 def _unique(items: Iterable[TopLevel]) -> list[TopLevel]:

@@ -10,6 +10,7 @@ are sorted and formatted with the project's own tools when it has them.
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,11 @@ def write_mixins(
     common = {m.name.value for m in methods} | {a for a, n in uses.items() if 2 * n > len(methods)}
     imports: list[cst.BaseStatement] = []
     generic = type_parameters(klass, statements)
+    imported = {n for s in statements if s.kind == "import" for n in s.binds}
+    needs = {n for s in generic.definitions for n in s.reads} - imported - set(dir(builtins))
+    if needs:
+        # ``T = TypeVar("T", bound=Node)`` copied beside the mixin would need Node from the module
+        raise RefusedChange(f"the type variables of {klass.name.value} read {', '.join(sorted(needs))} from its module")
     written: list[str] = []
     for cluster in clusters:
         # shared data attributes say most about a cluster: each counts once per method using it
@@ -188,7 +194,10 @@ def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.C
     if any(arg.keyword is not None or arg.star for arg in klass.bases) or "#" in first:
         return klass
     bases = "".join(f"    {cst.Module(body=()).code_for_node(arg.value)},\n" for arg in klass.bases)
-    template = cst.parse_statement(f"class {klass.name.value}(\n{bases}):\n    pass\n")
+    try:
+        template = cst.parse_statement(f"class {klass.name.value}(\n{bases}):\n    pass\n")
+    except cst.ParserSyntaxError:
+        return klass  # bases spelled across lines with comments: left as they are
     assert isinstance(template, cst.ClassDef)
     return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
 
