@@ -214,8 +214,8 @@ def _declared(
     """The host attributes the mixin declares; refuses when a type checker would find one missing."""
     annotated = any(is_annotated(n) for n in nodes)
     style = ws.style
-    if style.type_checker is None and not annotated:
-        return []  # untyped code in an unchecked project: declarations would be noise
+    if not annotated and not style.checks_untyped:
+        return []  # no checker reads these bodies: declarations would be noise
     declared, unknown = declarations(klass, nodes, own, ancestors_in(klass, module))
     if unknown and style.type_checker is not None and (annotated or style.checks_untyped):
         raise RefusedChange(
