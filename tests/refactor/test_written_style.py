@@ -567,3 +567,21 @@ def test_a_host_whose_type_variable_is_bound_to_a_class_of_its_module_is_refused
         "the type variables of Container read Key from its module",
     )
     assert project.snapshot() == before
+
+
+def test_a_type_checking_block_left_empty_goes_with_its_flag(project: Project) -> None:
+    shop = SHOP.replace(
+        "from decimal import Decimal\n",
+        "from decimal import Decimal\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from re import Pattern\n",
+    ).replace('SKU_RE = re.compile(r"^[A-Z]{3}-\\d+$")', 'SKU_RE: "Pattern[str]" = re.compile(r"^[A-Z]{3}-\\d+$")')
+    project.write({"shop/__init__.py": "", "shop/core.py": shop})
+    evidence = {"path": "shop/core.py", "module": "shop.core", "lines": 600, "definitions": 50}
+
+    result = project.apply(suggestion("god_module", ("shop/core.py",), evidence), god_module_max_definitions=5)
+
+    assert result.status is Status.APPLIED, result.reason
+    core = project.read("shop/core.py")
+    assert "TYPE_CHECKING" not in core and "Pattern" not in core and "import re\n" not in core
+    moved = next(project.read(c.path) for c in result.changes if c.path != "shop/core.py")
+    assert "if TYPE_CHECKING:\n    from re import Pattern\n" in moved
+    assert project.imports("shop.core") == ""

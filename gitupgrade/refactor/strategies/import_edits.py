@@ -128,7 +128,7 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
         own = _own_imports(module, source.module) & candidates & imported
         unused = own - read - (all_names(module) or set())
         module = module.visit(_MarkReexported(unused)) if unused else module
-        candidates -= own
+        candidates = candidates - own
     for _ in range(2):  # a second pass for ``TYPE_CHECKING`` once its block is gone
         statements = map_module(module)
         imported = {n for s in statements if s.kind == "import" for n in s.binds}
@@ -144,8 +144,10 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
             return module
         body: list[cst.BaseStatement] = []
         pending: cst.BaseStatement | None = None
+        emptied = False
         for statement in module.body:
             kept = _without(statement, unused)
+            emptied = emptied or (kept is None and is_type_checking_block(statement))
             if kept is None:
                 pending = statement if pending is None else pending
                 continue
@@ -154,7 +156,9 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
                 pending = None
             body.append(kept)
         module = module.with_changes(body=body)
-        candidates = {"TYPE_CHECKING"} - read
+        if not emptied:
+            return module
+        candidates = {"TYPE_CHECKING"}  # its block is gone: the flag may be unused now
     return module
 
 
