@@ -3,10 +3,14 @@
 One new module per cluster, named after what the cluster is about, holding a mixin class
 with the moved methods unchanged (comments and order kept) and the imports they need;
 the class lists the mixins first among its bases, so every lookup finds the same function.
+What the mixin reads from the host is declared for type checkers (:mod:`.mixin_typing`),
+imports the class no longer needs leave its module (:mod:`.import_edits`), and the files
+are sorted and formatted with the project's own tools when it has them.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -14,7 +18,25 @@ import libcst as cst
 
 from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
-from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
+from gitupgrade.refactor.strategies.import_edits import (
+    import_from,
+    merge_typing_import,
+    prune_imports,
+)
+from gitupgrade.refactor.strategies.mixin_typing import (
+    TypeParameters,
+    ancestors_in,
+    annotation_names,
+    declarations,
+    is_annotated,
+    type_parameters,
+)
+from gitupgrade.refactor.strategies.source import (
+    ModuleSource,
+    RefusedChange,
+    Workspace,
+    target_of,
+)
 from gitupgrade.refactor.strategies.syntax import (
     imports_end,
     is_future_import,
@@ -23,6 +45,7 @@ from gitupgrade.refactor.strategies.syntax import (
 )
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
+    carried_header,
     copied_imports,
     module_head,
 )
@@ -55,6 +78,13 @@ def write_mixins(
     uses = Counter(a for node in methods for a in self_attributes(node))
     common = {m.name.value for m in methods} | {a for a, n in uses.items() if 2 * n > len(methods)}
     imports: list[cst.BaseStatement] = []
+    generic = type_parameters(klass, statements)
+    imported = {n for s in statements if s.kind == "import" for n in s.binds}
+    needs = {n for s in generic.definitions for n in s.reads} - imported - set(dir(builtins))
+    if needs:
+        # ``T = TypeVar("T", bound=Node)`` copied beside the mixin would need Node from the module
+        raise RefusedChange(f"the type variables of {klass.name.value} read {', '.join(sorted(needs))} from its module")
+    written: list[str] = []
     for cluster in clusters:
         # shared data attributes say most about a cluster: each counts once per method using it
         vocabulary = [m.name for m in cluster] + [a for m in cluster for a in sorted(m.attrs - common)]
@@ -65,25 +95,38 @@ def write_mixins(
             lambda n: ws.sibling_taken(source, n),
         )
         new_path = source.sibling_path(new_stem)
-        reads = {g for m in cluster for g in m.globals}
-        needed = copied_imports(statements, reads)
-        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name for m in cluster})
-        about = f" (they share {', '.join(attrs[:5])})" if attrs else ""
-        body = module_head(
-            f'"""The {mixin} mixin: methods split out of ``{source.module}.{class_name}``.\n\n'
-            f"Moved unchanged from {source.path}; {class_name} inherits from {mixin},\n"
-            f'so every method is still found on {class_name} and its instances.\n"""\n',
-            future,
-            needed,
-        )
-        hints = sorted({h for m in cluster for h in m.hints})
-        if hints:
-            # names the moved methods only mention in (postponed) annotations
-            body += _type_checking_import(target_of(source, module, stem_of=None), hints, bool(needed or future))
-        class_body: list[cst.BaseStatement] = [cst.parse_statement(f'"""Methods of {class_name}{about}."""\n')]
-        if slots:
-            class_body.append(cst.parse_statement("__slots__ = ()\n"))
         nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
+        declared = _declared(ws, module, klass, nodes, {m.name for m in cluster}, mixin)
+        reads = {g for m in cluster for g in m.globals} | _typing_reads(statements, generic, declared)
+        needed = copied_imports(statements, reads)
+        needed += [
+            s.node.with_changes(leading_lines=(cst.EmptyLine(),) if i == 0 else ())
+            for i, s in enumerate(generic.definitions)
+        ]
+        # the data the methods share says what they are about; the host's methods they call do not
+        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name.value for m in methods})
+        width = ws.style.line_length
+        about = [f" that use {', '.join(f'``{a}``' for a in attrs[:n])}" for n in range(min(len(attrs), 3), 0, -1)]
+        summary = [f"The {mixin} part of {class_name}: its methods{a}." for a in about]
+        body = module_head(_fit([*summary, f"The {mixin} part of {class_name}."], width), future, needed)
+        hints = {h for m in cluster for h in m.hints} | annotation_names(declared)
+        extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
+        at = len(body) - len(generic.definitions)
+        head = body[:at]
+        extra = merge_typing_import(head, extra, width)
+        body = [*head, *extra, *body[at:]]
+        methods_of = [f"Methods of {class_name}{a}." for a in about]
+        class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
+        if slots:
+            slotted = cst.parse_statement("__slots__ = ()\n")
+            class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
+        if declared:
+            # the host's attributes as the checker sees them; nothing of it runs
+            block = cst.If(
+                cst.Name("TYPE_CHECKING"),
+                cst.IndentedBlock(body=_spaced_stubs(declared, ws.style.formatter is not None)),
+            )
+            class_body.append(block.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
         for i, node in enumerate(nodes):
             moved.add(id(node))
             if i == 0:
@@ -92,14 +135,21 @@ def write_mixins(
                     + tuple(line for line in node.leading_lines if line.comment is not None)
                 )
             class_body.append(node)
+        generic_base = generic.params and generic.pep695 is None
         mixin_class = cst.ClassDef(
             name=cst.Name(mixin),
             body=cst.IndentedBlock(body=class_body),
+            bases=[cst.Arg(cst.parse_expression(f"Generic[{', '.join(generic.params)}]"))] if generic_base else [],
+            type_parameters=generic.pep695,
             leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
         )
         body.append(mixin_class)
-        ws.create(new_path, module.with_changes(body=body, header=()).code, source.encoding)
-        imports.append(cst.parse_statement(f"from {target_of(source, module, new_stem)} import {mixin}\n"))
+        # the cookie (the new file is written in the same encoding), the licence, file pragmas
+        header = carried_header(module)
+        ws.create(new_path, module.with_changes(body=body, header=header).code, source.encoding, source.newline)
+        written.append(new_path)
+        target = target_of(source, module, new_stem)
+        imports.append(cst.parse_statement(import_from(target, [mixin], ws.style.line_length)))
         mixins.append(mixin)
         outcome.summary.append(
             f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
@@ -108,7 +158,10 @@ def write_mixins(
     remaining = [s for s in klass.body.body if id(s) not in moved]  # type: ignore[union-attr]
     if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
         remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
-    bases = [cst.Arg(value=cst.Name(m), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for m in mixins]
+    # a generic host derives from its mixins with its own parameters: Container[str, int] stays typed
+    spelled = [f"{m}[{', '.join(generic.params)}]" if generic.params else m for m in mixins]
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    bases = [cst.Arg(value=cst.parse_expression(m), comma=comma) for m in spelled]
     old_bases = list(klass.bases)
     if not old_bases:
         bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -118,20 +171,129 @@ def write_mixins(
         rpar=cst.RightParen() if isinstance(klass.rpar, cst.MaybeSentinel) else klass.rpar,
         body=klass.body.with_changes(body=remaining),
     )
+    new_class = _wrapped_bases(module, new_class, ws.style.line_length)
     body = [new_class if s is klass else s for s in module.body]
     at = imports_end(body)
     if imports:
         imports[0] = imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if at else ())
     body[at:at] = imports
-    ws.write(source, module.with_changes(body=body).code)
+    left = module.with_changes(body=body)
+    # the imports only the moved methods read leave with them
+    left = prune_imports(ws, source, left, {g for c in clusters for m in c for g in m.globals | m.hints})
+    ws.write(source, left.code)
+    ws.tidy([*written, source.path])
     outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
 
 
-def _type_checking_import(target: str, names: list[str], spaced: bool) -> list[cst.BaseStatement]:
-    text = f"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from {target} import {', '.join(names)}\n"
-    statements = list(cst.parse_module(text).body)
-    statements[0] = statements[0].with_changes(leading_lines=(cst.EmptyLine(),) if spaced else ())
-    return statements
+def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.ClassDef:
+    """The class with one base a line when its header no longer fits ``width`` (as black writes it)."""
+    header = module.code_for_node(klass.with_changes(body=cst.SimpleStatementSuite([cst.Pass()]), decorators=()))
+    first = header.lstrip("\n").splitlines()[0]
+    if len(first) <= width:
+        return klass
+    if any(arg.keyword is not None or arg.star for arg in klass.bases) or "#" in first:
+        return klass
+    bases = "".join(f"    {cst.Module(body=()).code_for_node(arg.value)},\n" for arg in klass.bases)
+    try:
+        template = cst.parse_statement(f"class {klass.name.value}(\n{bases}):\n    pass\n")
+    except cst.ParserSyntaxError:
+        return klass  # bases spelled across lines with comments: left as they are
+    assert isinstance(template, cst.ClassDef)
+    return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
+
+
+def _fit(sentences: list[str], width: int) -> str:
+    """The first of ``sentences`` that fits on one docstring line of ``width`` characters."""
+    fitting = [s for s in sentences if len(s) + 6 <= width] or sentences[-1:]
+    return f'"""{fitting[0]}"""\n'
+
+
+def _declared(
+    ws: Workspace, module: cst.Module, klass: cst.ClassDef, nodes: list[cst.FunctionDef], own: set[str], mixin: str
+) -> list[cst.BaseStatement]:
+    """The host attributes the mixin declares; refuses when a type checker would find one missing."""
+    annotated = any(is_annotated(n) for n in nodes)
+    style = ws.style
+    if not annotated and not style.checks_untyped:
+        return []  # no checker reads these bodies: declarations would be noise
+    declared, unknown = declarations(klass, nodes, own, ancestors_in(klass, module))
+    if unknown and style.type_checker is not None and (annotated or style.checks_untyped):
+        raise RefusedChange(
+            f"{mixin} would read {', '.join(unknown)} of {klass.name.value}, which it cannot declare "
+            f"for {style.type_checker} (no annotation, annotated parameter or literal gives the type)"
+        )
+    return declared
+
+
+def _spaced_stubs(declared: list[cst.BaseStatement], inline: bool) -> list[cst.BaseStatement]:
+    """Attribute declarations first, then method stubs a blank line apart (as a formatter puts them).
+
+    Without a formatter, a stub's body goes on a line of its own: pycodestyle's E704 (a
+    statement on the same line as ``def``) is only off while a project keeps its defaults.
+    """
+    out: list[cst.BaseStatement] = []
+    for i, node in enumerate(declared):
+        if isinstance(node, cst.FunctionDef) and not inline and isinstance(node.body, cst.SimpleStatementSuite):
+            node = node.with_changes(body=cst.IndentedBlock([cst.SimpleStatementLine(node.body.body)]))
+        if isinstance(node, cst.FunctionDef) and i and not _same_property(declared[i - 1], node):
+            node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),))
+        out.append(node)
+    return out
+
+
+def _same_property(before: cst.BaseStatement, node: cst.FunctionDef) -> bool:
+    return isinstance(before, cst.FunctionDef) and before.name.value == node.name.value
+
+
+def _typing_reads(statements: list[TopLevel], generic: TypeParameters, declared: list[cst.BaseStatement]) -> set[str]:
+    """Names the mixin module reads at run time for its generics and declarations (the source's imports)."""
+    reads = {n for s in generic.definitions for n in s.reads}
+    if generic.params and generic.pep695 is None:
+        reads.add("Generic")
+    if declared:
+        reads.add("TYPE_CHECKING")
+    return reads
+
+
+def _typing_imports(
+    ws: Workspace,
+    source: ModuleSource,
+    module: cst.Module,
+    statements: list[TopLevel],
+    names: set[str],
+    reads: set[str],
+    generic: TypeParameters,
+    declared: bool,
+) -> list[cst.BaseStatement]:
+    """``from typing import ...`` for what the source does not import, and the ``if TYPE_CHECKING:`` imports.
+
+    A name the source module imports is imported the same way (strict mypy counts no
+    implicit re-export); a name it defines is imported from it, which only the checker runs.
+    """
+    bound = {n for s in statements if s.kind == "import" for n in s.binds}
+    defined = {n for s in statements if s.kind != "import" for n in s.binds}
+    names = names - reads - set(generic.params)
+    inner: list[cst.BaseStatement] = []
+    for node in copied_imports(statements, names & bound):
+        inner += list(node.body.body) if isinstance(node, cst.If) else [node]  # type: ignore[union-attr]
+    own = sorted((names & defined) - bound)
+    if own:
+        target = target_of(source, module, None)
+        inner.append(cst.parse_statement(import_from(target, own, ws.style.line_length - 4)))
+    typing = [n for n in ("Generic", "TYPE_CHECKING") if n in reads and n not in bound]
+    if inner and "TYPE_CHECKING" not in bound and "TYPE_CHECKING" not in typing:
+        typing.append("TYPE_CHECKING")
+    text = f"from typing import {', '.join(sorted(typing))}\n" if typing else ""
+    if inner:
+        text += "\nif TYPE_CHECKING:\n    pass\n"
+    out = list(cst.parse_module(text).body) if text else []
+    if inner:
+        block = out[-1]
+        assert isinstance(block, cst.If)
+        out[-1] = block.with_changes(body=cst.IndentedBlock(body=[n.with_changes(leading_lines=()) for n in inner]))
+    if out:
+        out[0] = out[0].with_changes(leading_lines=(cst.EmptyLine(),))
+    return out
 
 
 def members_of(klass: cst.ClassDef) -> list[cst.FunctionDef]:

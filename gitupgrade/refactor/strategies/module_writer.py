@@ -3,7 +3,9 @@
 One new module per group, named after what the group is about, holding the moved
 statements unchanged (comments and order kept) and the imports they need; the original
 imports every moved name back at the end of its import block, so ``from mod import X``,
-``mod.X`` and ``__all__`` keep working.
+``mod.X`` and ``__all__`` keep working. The re-exports are explicit (``X as X`` unless
+``__all__`` lists ``X``), imports only the moved code read leave the original, and the
+files are sorted and formatted with the project's own tools when it has them.
 """
 
 from __future__ import annotations
@@ -13,10 +15,16 @@ import libcst as cst
 from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
 from gitupgrade.refactor.strategies.definition_groups import Group
+from gitupgrade.refactor.strategies.import_edits import (
+    explicit_reexports,
+    import_from,
+    prune_imports,
+)
 from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
 from gitupgrade.refactor.strategies.syntax import imports_end, is_future_import
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
+    carried_header,
     copied_imports,
     module_head,
 )
@@ -36,7 +44,13 @@ def split_module(
     moved_indexes: set[int] = set()
     reexports: list[cst.BaseStatement] = []
     targets: dict[int, str] = {}
+    written: list[str] = []
     created: set[str] = set()
+    width = ws.style.line_length
+    moved_reads: set[str] = set()
+    moving = {s.index for i in accepted for s in plan[i].statements}
+    # what the code left behind reads needs no marking as a re-export (no linter calls it unused)
+    used = {n for s in statements if s.index not in moving and s.kind != "import" for n in s.reads}
     for i in accepted:
         group = plan[i]
         names = group.names
@@ -49,28 +63,28 @@ def split_module(
         created.add(new_stem)
         new_path = source.sibling_path(new_stem)
         reads = {n for s in group.statements for n in s.reads}
+        moved_reads |= reads
         imports = copied_imports(statements, reads)
         # names of groups moved before it come from their new modules, never from the original
-        imports += [_import_from(targets[j], [n for n in plan[j].names if n in reads]) for j in group.reads_from]
-        body = module_head(
-            f'"""{_title(names)}, split out of ``{source.module}``.\n\n'
-            f"Moved unchanged from {source.path}, which re-exports every name defined here\n"
-            f'so that existing imports keep working.\n"""\n',
-            future,
-            imports,
-        )
+        imports += [
+            cst.parse_statement(import_from(targets[j], [n for n in plan[j].names if n in reads], width))
+            for j in group.reads_from
+        ]
+        body = module_head(_docstring(names, _lead(group.statements), source.module, width), future, imports)
         for k, statement in enumerate(group.statements):
             node = statement.node
             if k == 0:
                 node = node.with_changes(leading_lines=_spaced(node.leading_lines, 2 if body else 0))
             body.append(node)
-        # a PEP 263 cookie must come along: the new file is written in the same encoding
-        cookie = tuple(line for line in module.header if line.comment and "coding" in line.comment.value)
-        new_module = module.with_changes(body=body, header=cookie)
-        ws.create(new_path, new_module.code, source.encoding)
+        # the cookie (the new file is written in the same encoding), the licence, file pragmas
+        new_module = module.with_changes(body=body, header=carried_header(module))
+        ws.create(new_path, new_module.code, source.encoding, source.newline)
+        written.append(new_path)
         moved_indexes.update(s.index for s in group.statements)
         targets[i] = target_of(source, module, new_stem)
-        reexports.append(_reexport(targets[i], names, new_path))
+        explicit = explicit_reexports(module, names, used, ws.style.implicit_reexport)
+        line = import_from(targets[i], names, width, explicit, alias=source.is_package or not ws.style.alias_flagged)
+        reexports.append(_reexport(line, not reexports, ws.style.sorter is None))
         outcome.summary.append(
             f"moved {len(names)} definitions ({', '.join(names[:6])}{' ...' if len(names) > 6 else ''}) to {new_path}"
         )
@@ -82,7 +96,9 @@ def split_module(
         follower = body[at + len(reexports)]
         if not follower.leading_lines:
             body[at + len(reexports)] = follower.with_changes(leading_lines=(cst.EmptyLine(),))
-    ws.write(source, module.with_changes(body=body).code)
+    left = prune_imports(ws, source, module.with_changes(body=body), moved_reads)
+    ws.write(source, left.code)
+    ws.tidy([*written, source.path])
     outcome.summary.append(f"{source.path} re-exports every moved name")
 
 
@@ -94,17 +110,13 @@ def _lead(statements: list[TopLevel]) -> str:
     return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
 
 
-def _import_from(target: str, names: list[str]) -> cst.BaseStatement:
-    one_line = f"from {target} import {', '.join(names)}"
-    if len(one_line) <= 88:
-        return cst.parse_statement(f"{one_line}\n")
-    inner = "".join(f"    {n},\n" for n in names)
-    return cst.parse_statement(f"from {target} import (\n{inner})\n")
-
-
-def _reexport(target: str, names: list[str], new_path: str) -> cst.BaseStatement:
-    comment = cst.Comment(f"# moved to {new_path}; re-exported so existing imports keep working")
-    return _import_from(target, names).with_changes(leading_lines=(cst.EmptyLine(), cst.EmptyLine(comment=comment)))
+def _reexport(line: str, first: bool, comment: bool) -> cst.BaseStatement:
+    """A re-export line; the first stands apart and says why it is there (unless a sorter would move that)."""
+    statement = cst.parse_statement(line)
+    if not first:
+        return statement
+    why = cst.Comment("# re-exported so existing imports keep working")
+    return statement.with_changes(leading_lines=(cst.EmptyLine(), *([cst.EmptyLine(comment=why)] if comment else [])))
 
 
 def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:
@@ -114,6 +126,27 @@ def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) 
     return (*([cst.EmptyLine()] * blank), *comments)
 
 
-def _title(names: list[str]) -> str:
-    words = naming.dominant_words(names, count=2, recurring=True) or ["helper"]
-    return " and ".join(words).capitalize() + " code"
+def _docstring(names: list[str], lead: str, module: str, width: int) -> str:
+    """One sentence naming what moved, on one line of at most ``width`` characters."""
+    public = [n for n in names if not n.startswith("_")] or names
+    spelled = [f"``{n}``" for n in public]
+    options = []
+    if lead and len(names) > 1:
+        options.append(f"``{lead}`` and what it needs")
+    elif lead:
+        options.append(f"``{lead}``")
+    for count in range(min(len(spelled), 4), 0, -1):
+        shown = spelled[:count]
+        rest = len(names) - count
+        if rest:
+            options.append(f"{', '.join(shown)} and {rest} more definition{'s' if rest > 1 else ''}")
+        elif count > 1:
+            options.append(f"{', '.join(shown[:-1])} and {shown[-1]}")
+        else:
+            options.append(shown[0])
+    options.append("Definitions")
+    for what in options:
+        text = f'"""{what[0].upper() if what[0].isalpha() else what[0]}{what[1:]}, split out of ``{module}``."""'
+        if len(text) <= width:
+            return text + "\n"
+    return f'"""Definitions split out of ``{module.rpartition(".")[2]}``."""\n'

@@ -10,12 +10,14 @@ modules take the newline style of the module they came from.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
+from gitupgrade.refactor.project_style import ProjectStyle, tidy
 from gitupgrade.refactor.result import ChangeKind, FileChange
 
 
@@ -90,6 +92,16 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
+_LONE_LF = re.compile(r"(?<!\r)\n")
+
+
+def with_newline(text: str, newline: str) -> str:
+    """``text`` with every line ending in ``newline``."""
+    if newline == "\n":
+        return text.replace("\r\n", "\n")
+    return _LONE_LF.sub("\r\n", text)
+
+
 class Workspace:
     """The files of ``workdir`` a strategy reads and writes, with an undo log."""
 
@@ -98,6 +110,8 @@ class Workspace:
         self.source_root = source_root.strip("/")
         self._originals: dict[str, bytes | None] = {}
         self._order: list[str] = []
+        self._style: ProjectStyle | None = None
+        self._first_read = "."
 
     # -- module names -----------------------------------------------------------------
     @classmethod
@@ -147,19 +161,27 @@ class Workspace:
         if b"@generated" in data[:2048]:
             raise RefusedChange(f"{path} is generated (@generated marker)")
         text, encoding = decode(data)
+        if self._first_read == ".":
+            self._first_read = path  # the module the strategy works on: its style is the one that counts
         return ModuleSource(path, module or self.module_of(path), text, encoding)
 
     def write(self, source: ModuleSource, text: str) -> None:
-        """Replace the text of an existing file, remembering its original bytes."""
+        """Replace the text of an existing file, remembering its original bytes.
+
+        A file whose every line ends in CRLF keeps CRLF on the lines we wrote too.
+        """
         self._remember(source.path)
+        if source.newline == "\r\n" and not _LONE_LF.search(source.text):
+            text = with_newline(text, "\r\n")
         self.inside(source.path).write_bytes(text.encode(source.encoding))
 
-    def create(self, path: str, text: str, encoding: str = "utf-8") -> None:
-        """Create a new module; refuses to overwrite an existing file."""
+    def create(self, path: str, text: str, encoding: str = "utf-8", newline: str = "\n") -> None:
+        """Create a new module with ``newline`` line endings; refuses to overwrite an existing file."""
         target = self.inside(path)
         if target.exists():
             raise RefusedChange(f"{path} already exists")
         self._remember(path)
+        text = with_newline(text, newline)
         target.write_bytes(text.encode("utf-8" if encoding == "utf-8-sig" else encoding))
 
     def inside(self, path: str) -> Path:
@@ -177,6 +199,25 @@ class Workspace:
         ):
             raise RefusedChange(f"{path!r} is outside the work directory")
         return self.workdir / path
+
+    # -- the project's style ----------------------------------------------------------
+    @property
+    def style(self) -> ProjectStyle:
+        """The project's style settings (read once per workspace)."""
+        if self._style is None:
+            self._style = ProjectStyle.read(self.workdir, self._first_read)
+        return self._style
+
+    def original(self, path: str) -> bytes | None:
+        """The bytes of ``path`` before this workspace changed it (None when it created it)."""
+        if path in self._originals:
+            return self._originals[path]
+        target = self.workdir / path
+        return target.read_bytes() if target.exists() else None
+
+    def tidy(self, paths: list[str]) -> list[str]:
+        """Sort imports and format ``paths`` with the project's own tools; the tools that ran."""
+        return tidy(self.workdir, self.style, paths, self.original)
 
     def _remember(self, path: str) -> None:
         if path in self._originals:

@@ -7,6 +7,7 @@ module-level ``x``; annotations, string annotations and decorators count as read
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -273,8 +274,26 @@ def module_head(
 ) -> list[cst.BaseStatement]:
     """The first statements of a new module: its docstring (source text), future imports, imports.
 
-    The imports stand one blank line apart from future imports, right under the docstring otherwise.
+    A blank line follows the docstring and the future imports, as black and ruff format put them.
     """
+    if future:
+        future = [future[0].with_changes(leading_lines=(cst.EmptyLine(),)), *future[1:]]
     if imports:
-        imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),) if future else ()), *imports[1:]]
+        imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),)), *imports[1:]]
     return [*cst.parse_module(docstring).body, *future, *imports]
+
+
+# Header comments a new module needs as much as its source: the encoding it is written in,
+# the licence (ruff's CPY001 asks for it), file-level pragmas that cover the moved lines.
+_CARRIED = re.compile(
+    r"coding[:=]|copyright|spdx-|licen[cs]e|^#\s*(mypy|pyright|ruff|flake8|pylint|type|isort)\s*:", re.I
+)
+
+
+def carried_header(module: cst.Module) -> tuple[cst.EmptyLine, ...]:
+    """The header lines of ``module`` a module split off it keeps: cookie, licence, pragmas."""
+    lines = list(module.header)
+    kept = [line for line in lines if line.comment is not None and _CARRIED.search(line.comment.value)]
+    if kept and lines[-1].comment is None:
+        kept.append(cst.EmptyLine())  # the source sets its header apart from the docstring
+    return tuple(kept)

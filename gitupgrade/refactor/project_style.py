@@ -1,0 +1,256 @@
+"""The project's own code style, read once from its settings, and its tools run on what we wrote.
+
+Code an upgrade writes is reviewed with the project's tools: its line length, its import
+order (ruff's ``I`` rules or isort) and its formatter (ruff format or black). The settings
+come from ``pyproject.toml``, ``ruff.toml``, ``setup.cfg``, ``tox.ini``, ``.flake8``,
+``.isort.cfg``, ``mypy.ini`` and ``.pre-commit-config.yaml``. A tool runs on the touched
+files only when it is installed and the files it would touch were clean under it before
+the upgrade (a project that is not formatted is not formatted by us); a missing or
+failing tool leaves the text as the writers made it, never fails the refactoring.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# What black and ruff use without a setting, and what flake8/pycodestyle use.
+FORMATTER_LINE_LENGTH = 88
+PEP8_LINE_LENGTH = 79
+_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class ProjectStyle:
+    """What the project's settings say about code written into it."""
+
+    line_length: int = FORMATTER_LINE_LENGTH
+    formatter: str | None = None  # "ruff" or "black"
+    sorter: str | None = None  # "ruff" (its ``I`` rules) or "isort"
+    type_checker: str | None = None  # "mypy" or "pyright"
+    checks_untyped: bool = False  # the checker reads bodies of unannotated functions too
+    implicit_reexport: bool = True  # the checker counts a plain import as an export (mypy without strict)
+    alias_flagged: bool = False  # ruff's PLC0414 reports ``import x as x`` outside ``__init__.py``
+
+    @classmethod
+    def read(cls, root: Path, probe: str = ".") -> ProjectStyle:
+        """The style of the project checked out at ``root`` (defaults where it says nothing).
+
+        When the project configures ruff and ruff is installed, ruff itself says which of
+        its rules apply to ``probe`` (a file of the project) and its line length: its
+        defaults change between versions, and ``ALL``, prefixes, ``extend-select`` and
+        ``ignore`` resolve exactly as the project's own ``ruff check`` resolves them.
+        """
+        style = cls.from_settings(root)
+        rules = _ruff_rules(root, probe) if style.formatter == "ruff" or style.sorter == "ruff" else None
+        if rules is None:
+            return style
+        enabled, length = rules
+        return replace(
+            style,
+            line_length=min(length, style.line_length),
+            sorter="ruff" if "I001" in enabled else style.sorter if style.sorter != "ruff" else None,
+            alias_flagged="PLC0414" in enabled,
+        )
+
+    @classmethod
+    def from_settings(cls, root: Path) -> ProjectStyle:
+        """The style as the settings files spell it."""
+        pyproject = _toml(root / "pyproject.toml").get("tool", {})
+        ruff = pyproject.get("ruff") or _toml(root / "ruff.toml") or _toml(root / ".ruff.toml")
+        hooks = _pre_commit_hooks(root / ".pre-commit-config.yaml")
+        cfg = _ini(root / "setup.cfg", root / "tox.ini", root / ".flake8", root / ".isort.cfg", root / "mypy.ini")
+        lengths: list[int] = []
+        if ruff or "ruff" in hooks or "ruff-format" in hooks:
+            lengths.append(_int(ruff.get("line-length"), FORMATTER_LINE_LENGTH))
+        if "black" in pyproject or "black" in hooks:
+            lengths.append(_int(pyproject.get("black", {}).get("line-length"), FORMATTER_LINE_LENGTH))
+        if "flake8" in cfg or "flake8" in hooks or "pycodestyle" in cfg:
+            section = cfg.get("flake8") or cfg.get("pycodestyle") or {}
+            lengths.append(_int(section.get("max-line-length") or section.get("max_line_length"), PEP8_LINE_LENGTH))
+        isort = pyproject.get("isort") or cfg.get("isort") or cfg.get("settings")
+        if isort and isort.get("line_length"):
+            lengths.append(_int(isort.get("line_length"), FORMATTER_LINE_LENGTH))
+        formatter = None
+        if "black" in pyproject or "black" in hooks:
+            formatter = "black"
+        elif ruff or "ruff-format" in hooks:
+            # a ruff project is formatted with ruff format when its files already are (checked per run)
+            formatter = "ruff"
+        lint = ruff.get("lint", {}) if isinstance(ruff.get("lint"), dict) else {}
+        selected = [*ruff.get("select", []), *ruff.get("extend-select", [])]
+        selected += [*lint.get("select", []), *lint.get("extend-select", [])]
+        sorter = None
+        if any(code in ("I", "I001", "ALL") for code in selected):
+            sorter = "ruff"
+        elif isort is not None or "isort" in hooks:
+            sorter = "isort"
+        mypy = pyproject.get("mypy") or cfg.get("mypy")
+        pyright = pyproject.get("pyright") is not None or (root / "pyrightconfig.json").is_file()
+        checker = "mypy" if mypy is not None or "mypy" in hooks else ("pyright" if pyright else None)
+        untyped = checker == "pyright" or any(
+            str((mypy or {}).get(key, "")).lower() in ("true", "1") for key in ("strict", "check_untyped_defs")
+        )
+        settings = {k.replace("-", "_"): str(v).lower() for k, v in (mypy or {}).items()}
+        implicit = not (
+            settings.get("strict") in ("true", "1")
+            or settings.get("implicit_reexport") in ("false", "0")
+            or settings.get("no_implicit_reexport") in ("true", "1")
+        )
+        ignored = [*ruff.get("ignore", []), *lint.get("ignore", [])]
+        flagged = _selects(selected, "PLC0414") and not _selects(ignored, "PLC0414")
+        length = min(lengths, default=FORMATTER_LINE_LENGTH)
+        return cls(length, formatter, sorter, checker, untyped, implicit, flagged)
+
+
+def tidy(root: Path, style: ProjectStyle, paths: Iterable[str], original: Callable[[str], bytes | None]) -> list[str]:
+    """Sort imports and format ``paths`` (relative to ``root``) with the project's tools.
+
+    ``original`` gives a file's bytes before the upgrade (None for a file it created). Each
+    tool runs only when installed and every touched file that existed was clean under it,
+    so it changes what we wrote and nothing else. Returns the tools that ran.
+    """
+    paths = sorted(set(paths))
+    ran: list[str] = []
+    for tool in _tools(style):
+        command = _program(tool.program)
+        if command is None:
+            continue
+        existing = [p for p in paths if original(p) is not None]
+        if not all(_clean(root, command, tool, p, original(p) or b"") for p in existing):
+            continue
+        if _run(root, [command, *tool.fix, *paths]) is not None:
+            ran.append(tool.name)
+    return ran
+
+
+@dataclass(frozen=True)
+class _Tool:
+    name: str
+    program: str
+    fix: tuple[str, ...]  # rewrite files in place
+    stdin: tuple[str, ...]  # format stdin to stdout ({path} is the file's path)
+    check: bool = False  # ``stdin`` is a check: clean when it exits 0 (else: when the output is the input)
+
+
+def _tools(style: ProjectStyle) -> list[_Tool]:
+    tools = []
+    if style.sorter == "ruff":
+        select = ("check", "--select", "I", "--force-exclude", "--quiet")
+        tools.append(
+            _Tool("ruff isort", "ruff", (*select, "--fix"), (*select, "--stdin-filename", "{path}", "-"), True)
+        )
+    elif style.sorter == "isort":
+        tools.append(_Tool("isort", "isort", ("--quiet",), ("--quiet", "--filename", "{path}", "-")))
+    if style.formatter == "ruff":
+        tools.append(
+            _Tool(
+                "ruff format",
+                "ruff",
+                ("format", "--force-exclude", "--quiet"),
+                ("format", "--stdin-filename", "{path}", "-"),
+            )
+        )
+    elif style.formatter == "black":
+        tools.append(_Tool("black", "black", ("--quiet",), ("--quiet", "--stdin-filename", "{path}", "-")))
+    return tools
+
+
+def _clean(root: Path, command: str, tool: _Tool, path: str, data: bytes) -> bool:
+    args = [command, *(a.replace("{path}", path) for a in tool.stdin)]
+    try:
+        done = subprocess.run(args, cwd=root, input=data, capture_output=True, timeout=_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    if tool.check:
+        return done.returncode == 0
+    return done.returncode == 0 and done.stdout == data
+
+
+def _run(root: Path, args: list[str]) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        done = subprocess.run(args, cwd=root, capture_output=True, timeout=_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # ruff check exits 1 when a finding is left that --fix cannot fix: the files were still written
+    return done if done.returncode in (0, 1) else None
+
+
+def _ruff_rules(root: Path, probe: str) -> tuple[set[str], int] | None:
+    """The rule codes ruff enforces on ``probe`` and its line length, or None without ruff."""
+    command = _program("ruff")
+    if command is None:
+        return None
+    try:
+        done = subprocess.run(
+            [command, "check", "--show-settings", probe], cwd=root, capture_output=True, text=True, timeout=_TIMEOUT
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    enabled = re.search(r"^linter\.rules\.enabled = \[(.*?)^\]", done.stdout, re.M | re.S)
+    length = re.search(r"^linter\.line_length = (\d+)", done.stdout, re.M)
+    if done.returncode != 0 or enabled is None or length is None:
+        return None
+    return set(re.findall(r"\(([A-Z]+[0-9]+)\)", enabled.group(1))), int(length.group(1))
+
+
+def _program(name: str) -> str | None:
+    """The tool on the user's PATH, else beside the Python running gitupgrade (a virtualenv not activated)."""
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+
+
+def _selects(codes: list[object], code: str) -> bool:
+    """True when one of ruff's rule selectors ``codes`` (``ALL``, ``PL``, ``PLC0414`` ...) covers ``code``."""
+    return any(isinstance(c, str) and (c == "ALL" or code.startswith(c)) for c in codes)
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _ini(*paths: Path) -> dict[str, dict[str, str]]:
+    """The sections of the ini-style files that hold tool settings (first file wins per section)."""
+    found: dict[str, dict[str, str]] = {}
+    for path in paths:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, configparser.Error):
+            continue
+        for section in parser.sections():
+            name = section.removeprefix("tool:")
+            if name == "settings" and path.name != ".isort.cfg":
+                continue
+            found.setdefault("isort" if name == "settings" else name, dict(parser[section]))
+    return found
+
+
+def _pre_commit_hooks(path: Path) -> set[str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return set()
+    repos = data.get("repos", []) if isinstance(data, dict) else []
+    hooks = {h.get("id") for r in repos if isinstance(r, dict) for h in r.get("hooks", []) if isinstance(h, dict)}
+    # ruff's pre-commit hook was named ``ruff`` before ``ruff-check``
+    return {"ruff" if h == "ruff-check" else h for h in hooks if isinstance(h, str)}
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
