@@ -11,12 +11,17 @@ bases: attribute lookup finds the same functions, ``self`` is the same object.
 A method stays in the class when moving it could change what it means: ``super()``
 used other than as ``super().name``, or finding a method moved to another mixin; the
 ``__class__`` cell; name-mangled ``__names``; construction (``__init__``, ``__new__``
-...); ``__hash__`` beside ``__eq__``; names the class body reads; module names patched
-elsewhere; module-level names that would need an import back into the original module
-(the class itself included). Module-level helpers that keep methods in the class leave
-first for a module of their own when the class would otherwise stay too big. Enum,
-NamedTuple, TypedDict, Protocol, classes with a metaclass or registering decorators are
-refused.
+...); names the class body reads; module names patched elsewhere; module-level names
+that would need an import back into the original module (the class itself included).
+A method tied to one that stays (``__hash__`` to ``__eq__``, ``__radd__`` to ``__add__``,
+a property to its helpers, see :mod:`.concepts`) stays with it. Module-level helpers
+that keep methods in the class leave first for a module of their own when the class
+would otherwise stay too big. Enum, NamedTuple, TypedDict, Protocol, classes with a
+metaclass or registering decorators, and deprecated classes are refused.
+
+Only groups a person would name move: each is scored for cohesion (shared state and
+meaning, less its links to what stays) and must have a name from its concept; a group
+below the threshold or without a name stays, with the reason.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from libcst.metadata import (
 )
 
 from gitupgrade.refactor.result import ChangeKind
-from gitupgrade.refactor.strategies import hazards
+from gitupgrade.refactor.strategies import concepts, hazards, naming
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
 from gitupgrade.refactor.strategies.definition_groups import Graph, Group
 from gitupgrade.refactor.strategies.group_hazards import (
@@ -95,6 +100,8 @@ class Member:
     module_reads: set[str] = field(default_factory=set)  # names its module defines, not imports
     super_names: set[str] = field(default_factory=set)  # N of each super().N
     opaque_super: bool = False  # super() used otherwise: it may look up any name
+    ties: set[str] = field(default_factory=set)  # protocol partners and twins: one side of a split
+    affinity: set[str] = field(default_factory=set)  # its section and handler prefix
     start: int = 0
     end: int = 0
 
@@ -134,14 +141,20 @@ def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, lim
     True when the class was over ``limits`` (the written files are then worth measuring).
     """
     view = ClassView.read(ws, path, dotted_name, class_name)
-    clusters, short = view.plan(limits)
+    notes: list[str] = []
+    clusters, short = view.plan(limits, notes)
     if short and extract_helpers(ws, view, outcome):
         # the helpers its methods read now come from a module of their own: plan again
         view = ClassView.read(ws, path, dotted_name, class_name)
-        clusters, short = view.plan(limits)
-    for group in components(view.members)[1:]:
+        notes = []
+        clusters, short = view.plan(limits, notes)
+    outcome.refusals += notes
+    groups = components(view.members)
+    for group in groups:
         outcome.refusals += [
-            f"{class_name}.{m.name} stays: {m.pinned}" for m in group if m.pinned and m.name not in CONSTRUCTION
+            f"{class_name}.{m.name} stays: {m.pinned}"
+            for m in group
+            if m.pinned and m.name not in CONSTRUCTION and (group is not groups[0] or m.pinned.startswith("tied to "))
         ]
     moving: list[list[Member]] = []
     for movable in clusters:
@@ -163,7 +176,8 @@ def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, lim
             + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
         )
     moving.sort(key=lambda cluster: min(m.start for m in cluster))  # bases in source order
-    write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
+    names = view.names(ws, moving)
+    write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome, names)
     return not fits(view.members, view.lines, [], limits)
 
 
@@ -177,6 +191,7 @@ class ClassView:
     statements: list[TopLevel]
     members: list[Member]
     patched: set[str]
+    sections: dict[str, str] = field(default_factory=dict)  # method -> its section heading
 
     @classmethod
     def read(cls, ws: Workspace, path: str, module_name: str, class_name: str) -> ClassView:
@@ -187,7 +202,7 @@ class ClassView:
         if len(found) != 1:
             raise RefusedChange(f"class {class_name} is not defined exactly once at module level")
         klass = found[0]
-        refusal = class_hazard(klass)
+        refusal = concepts.deprecation(klass, module) or class_hazard(klass)
         if refusal:
             raise RefusedChange(refusal)
         if hazards.has_star_import(module):
@@ -197,18 +212,59 @@ class ClassView:
         members = collect_members(module, klass, statements)
         patched = hazards.patched_names(ws, source.module, skip=source.path)
         lazy = "annotations" in _future_names(module) and not hazards.runtime_annotation_reader(source.text)
+        tie_members(klass, members)
         pin_members(klass, members, statements, patched, lazy)
-        return cls(source, module, klass, statements, members, patched)
+        propagate_pins(members)
+        return cls(source, module, klass, statements, members, patched, concepts.sections(klass))
 
-    def plan(self, limits: Limits) -> tuple[list[list[Member]], str]:
+    def plan(self, limits: Limits, notes: list[str] | None = None) -> tuple[list[list[Member]], str]:
         """The clusters to move (see :func:`plan_mixins`), none relying on super() across mixins."""
         while True:
-            clusters, short = plan_mixins(self.members, self.lines, limits)
+            found: list[str] = []
+            clusters, short = plan_mixins(self.members, self.lines, limits, self.judge, found)
             conflicts = super_conflicts(self.members, clusters)
             if not conflicts:
+                if notes is not None:
+                    notes += found
                 return clusters, short
             for member in self.members:
                 member.pinned = member.pinned or conflicts.get(member.name, "")
+            propagate_pins(self.members)
+
+    def judge(self, group: list[Member]) -> str:
+        """Why ``group`` may not become a mixin ('' when it may): its cohesion, then its name."""
+        class_name = self.klass.name.value
+        score = concepts.cohesion(group, self.members, avoid=[class_name])
+        reason = score.refusal([m.name for m in group])
+        if reason:
+            return f"{class_name}: {reason}"
+        try:
+            naming.concept_words(group, self.members, class_name, self.sections)
+        except naming.NoName as exc:
+            return f"{class_name}: {exc}"
+        return ""
+
+    def names(self, ws: Workspace, clusters: list[list[Member]]) -> list[tuple[str, str]]:
+        """The mixin class and module name of each cluster, from its concept; refuses when one has none."""
+        class_name = self.klass.name.value
+        defined = {s.name.value for s in self.module.body if isinstance(s, (cst.ClassDef, cst.FunctionDef))}
+        reserved = naming.reserved_names(ws, self.source)
+        chosen: list[tuple[str, str]] = []
+        for cluster in clusters:
+            try:
+                concept = naming.concept_words(cluster, self.members, class_name, self.sections)
+                chosen.append(
+                    naming.concept_mixin(
+                        concept,
+                        class_name,
+                        self.source.stem,
+                        lambda n: n in defined or n in {c for c, _ in chosen},
+                        lambda n: n in reserved or n in {m for _, m in chosen} or ws.sibling_taken(self.source, n),
+                    )
+                )
+            except naming.NoName as exc:
+                raise RefusedChange(f"{class_name}: {exc}") from None
+        return chosen
 
     @property
     def lines(self) -> int:
@@ -316,7 +372,8 @@ def pin_members(
     imported = {n for s in statements if s.kind == "import" for n in s.binds}
     class_reads = _class_body_reads(klass)
     class_names = _class_body_names(klass)
-    defines_eq = any(m.name == "__eq__" for m in members)
+    # ``__hash__ = None`` or ``__radd__ = __add__`` in the body: their protocol partners stay beside them
+    set_in_body = {concepts.FAMILY_OF[n]: n for n in class_names - {m.name for m in members} if n in concepts.FAMILY_OF}
     for member in members:
         signature = {
             n for node in member.nodes for part in _evaluated_at_definition(node, not lazy) for n in names_in(part)
@@ -332,9 +389,8 @@ def pin_members(
         member.opaque_super = supers is None
         if member.name in CONSTRUCTION:
             member.pinned = "it builds the instance or the class"
-        elif member.name == "__hash__" and defines_eq:
-            # a class body defining __eq__ without __hash__ gets __hash__ = None implicitly
-            member.pinned = "the class defines __eq__, which would set __hash__ to None"
+        elif concepts.FAMILY_OF.get(member.name) in set_in_body:
+            member.pinned = f"the class body sets {set_in_body[concepts.FAMILY_OF[member.name]]} beside it"
         elif supers is None:
             member.pinned = "super() is used other than as super().name"
         elif "__class__" in bare_names(member.nodes):
@@ -365,6 +421,35 @@ def pin_members(
                         continue  # @prop.setter travels with prop
                     if not is_pure_decorator(name, set()):
                         member.pinned = f"decorated with {name or 'an expression'}, which may register it"
+
+
+def tie_members(klass: cst.ClassDef, members: list[Member]) -> None:
+    """Give each member its ties (protocol partners, twins, property helpers) and affinity (section, prefix)."""
+    properties = [m.name for m in members if any(concepts.is_property(n) for n in m.nodes)]
+    found = concepts.ties([m.name for m in members], properties)
+    sections = concepts.sections(klass)
+    for member in members:
+        if member.name in CONSTRUCTION:
+            continue
+        member.ties = found.get(member.name, set())
+        section = sections.get(member.name, "")
+        prefix = concepts.handler_prefix(member.name)
+        member.affinity = {f"#{section}"} if section else set()
+        member.affinity |= {prefix} if prefix else set()
+
+
+def propagate_pins(members: list[Member]) -> None:
+    """A member tied to one that stays stays too: ``__exit__`` beside ``__enter__``."""
+    changed = True
+    while changed:
+        changed = False
+        for member in members:
+            if member.pinned:
+                continue
+            partner = next((m for m in members if m.pinned and m is not member and m.ties & member.ties), None)
+            if partner is not None:
+                member.pinned = f"tied to {partner.name}, which stays"
+                changed = True
 
 
 def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:

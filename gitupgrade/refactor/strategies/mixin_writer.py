@@ -39,8 +39,12 @@ def write_mixins(
     statements: list[TopLevel],
     clusters: list[list[Member]],
     outcome: Outcome,
+    names: list[tuple[str, str]] | None = None,
 ) -> None:
-    """Create one mixin module per cluster and make the class inherit from the mixins."""
+    """Create one mixin module per cluster and make the class inherit from the mixins.
+
+    ``names``: the mixin class and module name of each cluster, when the planner chose them.
+    """
     class_name = klass.name.value
     stem = source.stem
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
@@ -55,15 +59,18 @@ def write_mixins(
     uses = Counter(a for node in methods for a in self_attributes(node))
     common = {m.name.value for m in methods} | {a for a, n in uses.items() if 2 * n > len(methods)}
     imports: list[cst.BaseStatement] = []
-    for cluster in clusters:
+    for at, cluster in enumerate(clusters):
         # shared data attributes say most about a cluster: each counts once per method using it
         vocabulary = [m.name for m in cluster] + [a for m in cluster for a in sorted(m.attrs - common)]
-        mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
-        words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
-        new_stem = naming.unique(
-            f"{stem.lstrip('_')}_{'_'.join(words)}",
-            lambda n: ws.sibling_taken(source, n),
-        )
+        if names:
+            mixin, new_stem = names[at]
+        else:
+            mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
+            words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
+            new_stem = naming.unique(
+                f"{stem.lstrip('_')}_{'_'.join(words)}",
+                lambda n: ws.sibling_taken(source, n),
+            )
         new_path = source.sibling_path(new_stem)
         reads = {g for m in cluster for g in m.globals}
         needed = copied_imports(statements, reads)

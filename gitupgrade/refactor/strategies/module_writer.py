@@ -37,14 +37,16 @@ def split_module(
     reexports: list[cst.BaseStatement] = []
     targets: dict[int, str] = {}
     created: set[str] = set()
+    # a module named like a name the package binds would shadow it (``import pkg.name``)
+    reserved = naming.reserved_names(ws, source)
     for i in accepted:
         group = plan[i]
         names = group.names
         new_stem = naming.module_name(
             names,
             source.stem,
-            lambda n: n in created or ws.sibling_taken(source, n),
-            lead=_lead(group.statements),
+            lambda n: n in created or n in reserved or ws.sibling_taken(source, n),
+            lead=lead_of(group.statements),
         )
         created.add(new_stem)
         new_path = source.sibling_path(new_stem)
@@ -53,7 +55,7 @@ def split_module(
         # names of groups moved before it come from their new modules, never from the original
         imports += [_import_from(targets[j], [n for n in plan[j].names if n in reads]) for j in group.reads_from]
         body = module_head(
-            f'"""{_title(names)}, split out of ``{source.module}``.\n\n'
+            f'"""{naming.module_title(names, lead_of(group.statements))}, split out of ``{source.module}``.\n\n'
             f"Moved unchanged from {source.path}, which re-exports every name defined here\n"
             f'so that existing imports keep working.\n"""\n',
             future,
@@ -86,7 +88,7 @@ def split_module(
     outcome.summary.append(f"{source.path} re-exports every moved name")
 
 
-def _lead(statements: list[TopLevel]) -> str:
+def lead_of(statements: list[TopLevel]) -> str:
     """The public class or function that makes up most of the group's lines, or ''."""
     size = {s.name: s.end - s.start + 1 for s in statements}
     public = [s.name for s in statements if s.is_definition and not s.name.startswith("_")]
@@ -112,8 +114,3 @@ def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) 
     while comments and comments[0].comment is None:
         comments.pop(0)
     return (*([cst.EmptyLine()] * blank), *comments)
-
-
-def _title(names: list[str]) -> str:
-    words = naming.dominant_words(names, count=2, recurring=True) or ["helper"]
-    return " and ".join(words).capitalize() + " code"

@@ -1,19 +1,41 @@
 """Names for split-off modules and mixins, derived from what the moved code is about.
 
-A group of ``place_order``, ``cancel_order``, ``OrderEvent`` becomes ``order_events.py``
-or ``OrderEventsMixin``: the most frequent meaningful words of the group's names (and,
-for classes, of the attributes the methods share), never ``part1``.
+A group of ``place_order``, ``cancel_order``, ``OrderEvent`` becomes ``order_events.py``;
+the methods owning ``self._listeners`` become ``ListenersMixin``, ``__eq__`` with
+``__hash__`` ``ComparisonMixin``. A name comes from the concept (the protocol, the
+section comment, the state the group owns, a word most of its names share) and is never
+a test-discovery name, a stdlib module, a name the package already binds, a numbered
+suffix (``helpers2``) or a generic ``_helpers``: when no good name exists the group is
+refused with the reason. New modules of a private module (``_name.py``) are private.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
+
+import libcst as cst
+
+from gitupgrade.refactor.strategies.source import RefusedChange
+
+if TYPE_CHECKING:
+    from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
+
+
+class Concept(Protocol):
+    """What naming needs of a class member."""
+
+    name: str
+    attrs: set[str]
+    ties: set[str]
+
 
 # Words that say how, not what: they never name a group.
-_FILLER = {
+FILLER = {
     "get",
     "set",
     "is",
@@ -58,6 +80,18 @@ _FILLER = {
     "data",
     "item",
     "items",
+    # dunder attributes (``__class__``, ``__dict__``) and words that name no concept
+    "class",
+    "dict",
+    "doc",
+    "module",
+    "slots",
+    "weakref",
+    "mixin",
+    "support",
+    "misc",
+    "other",
+    "stuff",
 }
 
 
@@ -78,7 +112,7 @@ def dominant_words(
     has none.
     """
     names = list(names)
-    skip = _FILLER | {w for a in avoid for w in words(a)}
+    skip = FILLER | {w for a in avoid for w in words(a)}
     tally: Counter[str] = Counter()
     first: dict[str, int] = {}
     spelled: dict[str, Counter[str]] = {}
@@ -107,26 +141,34 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+class NoName(RefusedChange):
+    """No name says what a group is about; the message says why."""
+
+
 def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool], lead: str = "") -> str:
-    """A module name (no ``.py``) for a group split off module ``stem``.
+    """A module name (no ``.py``) for a group split off module ``stem``; raises :class:`NoName`.
 
     ``lead``: the definition the group is mostly made of (``IndexedSet`` with its private
-    constants): the module is named after it, ``indexed_set``.
+    constants): the module is named after it, ``indexed_set``. Otherwise the words most of
+    the group's names share. A private module's new modules are private.
     """
+    names = list(names)
+    private = "_" if stem.startswith("_") else ""
     base = "_".join(words(lead))
-    if base and base != stem and not keyword.iskeyword(base) and not taken(base):
-        return base
+    if base and private + base != stem and not _refused_module(private + base, taken):
+        return private + base
     chosen = dominant_words(names, avoid=[stem], recurring=True)
     if not chosen:
-        return unique(f"{stem}_helpers", taken)
-    base = "_".join(chosen)
-    if base == stem or keyword.iskeyword(base) or taken(base):
-        base = f"{stem}_{base}"
-    return unique(base, taken)
+        shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+        raise NoName(f"no name says what {shown} are about (no leading definition, no word most names share)")
+    for candidate in (private + "_".join(chosen), f"{stem}_{'_'.join(chosen)}"):
+        if candidate != stem and not _refused_module(candidate, taken):
+            return candidate
+    raise NoName(f"{private}{'_'.join(chosen)} is taken, shadows a name or would be collected as a test")
 
 
 def mixin_name(names: Iterable[str], class_name: str, taken: Callable[[str], bool]) -> str:
-    """A mixin class name for methods split off ``class_name``: ``<Class><Words>Mixin``."""
+    """A mixin class name for methods split off ``class_name``: ``<Class><Words>Mixin`` (legacy form)."""
     chosen = dominant_words(names, avoid=[class_name]) or ["support"]
     base = class_name.lstrip("_") + "".join(w.capitalize() for w in chosen) + "Mixin"
     candidate, n = base, 2
@@ -135,9 +177,151 @@ def mixin_name(names: Iterable[str], class_name: str, taken: Callable[[str], boo
     return candidate
 
 
+def concept_words(
+    group: Iterable[Concept], members: Iterable[Concept], class_name: str, sections: dict[str, str]
+) -> list[str]:
+    """The words naming what a group of methods is about; raises :class:`NoName`.
+
+    In this order: the protocol most of them implement (``Comparison``), the section
+    comment all of them sit under, the attribute most of them use and nothing that stays
+    does (``_listeners``), the word most of their names share.
+    """
+    group, members = list(group), list(members)
+    n = len(group)
+    half = max(2, (n + 1) // 2)
+    labels = Counter(label for m in group for label in {_family(t) for t in m.ties} if label)
+    if labels:
+        label, count = labels.most_common(1)[0]
+        if 2 * count >= n:
+            return words(label)
+    titled = {sections.get(m.name, "") for m in group}
+    if len(titled) == 1 and "" not in titled:
+        chosen = [w for w in words(titled.pop()) if w not in FILLER and len(w) > 2][:2]
+        if chosen:
+            return chosen
+    inside = {m.name for m in group}
+    every = {m.name for m in members}
+    outside: set[str] = set()
+    for m in members:
+        if m.name not in inside and m.name not in _CONSTRUCTION:
+            outside |= m.attrs
+    owned = Counter(a for m in group for a in m.attrs - every - outside if not a.startswith("__"))
+    for attr, count in sorted(owned.items(), key=lambda kv: (-kv[1], kv[0])):
+        chosen = [w for w in words(attr) if w not in FILLER and len(w) > 2 and w not in words(class_name)]
+        if count >= half and chosen:
+            return chosen[-2:]
+    tally: Counter[str] = Counter()
+    skip = FILLER | set(words(class_name))
+    for m in group:
+        tally.update({w for w in words(m.name) if len(w) > 2 and w not in skip and not w.isdigit()})
+    if tally:
+        word, count = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if count >= half:
+            return [word]
+    shown = ", ".join(m.name for m in group[:4]) + (" ..." if n > 4 else "")
+    raise NoName(
+        f"no name says what {shown} are about (no protocol, section, state they own or word most of them share)"
+    )
+
+
+def concept_mixin(
+    chosen: list[str],
+    class_name: str,
+    stem: str,
+    class_taken: Callable[[str], bool],
+    module_taken: Callable[[str], bool],
+) -> tuple[str, str]:
+    """The mixin class and module names for a concept: (``ListenersMixin``, ``events_listeners``).
+
+    The class gets the host's name in front only when the plain name is taken in the module.
+    """
+    concept = "".join(w.capitalize() for w in chosen)
+    mixin = next((c for c in (f"{concept}Mixin", f"{class_name.lstrip('_')}{concept}Mixin") if not class_taken(c)), "")
+    if not mixin or mixin.startswith("Test"):
+        raise NoName(f"{concept}Mixin is taken in the module or would be collected as a test")
+    module = f"{stem}_{'_'.join(chosen)}"
+    if _refused_module(module, module_taken):
+        raise NoName(f"{module}.py is taken, shadows a name or would be collected as a test")
+    return mixin, module
+
+
+def _family(token: str) -> str:
+    # concepts reads this module's words: imported here, where both are loaded
+    from gitupgrade.refactor.strategies.concepts import family_label
+
+    return family_label(token)
+
+
+_CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
+
+
+def _refused_module(stem: str, taken: Callable[[str], bool]) -> bool:
+    """True for a module name a reviewer would not keep or Python would read otherwise."""
+    bare = stem.lstrip("_")
+    return (
+        not stem.isidentifier()
+        or keyword.iskeyword(stem)
+        or bare.startswith("test")
+        or bare.endswith("_test")
+        or bare.endswith("_tests")
+        or stem in sys.stdlib_module_names
+        or bool(re.search(r"\d$", stem))
+        or taken(stem)
+    )
+
+
+def reserved_names(ws: Workspace, source: ModuleSource) -> set[str]:
+    """Names the package ``__init__`` beside ``source`` binds: a new module named so would shadow one."""
+    init = source.sibling_path("__init__")
+    if not ws.exists(init):
+        return set()
+    try:
+        module = cst.parse_module(ws.read(init).text)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, ValueError):
+        return set()
+    found: set[str] = set()
+
+    class Binder(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            found.add(node.name.value)
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            found.add(node.name.value)
+            return False
+
+        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+            bound = node.asname.name if node.asname else node.name
+            code = cst.Module(body=[]).code_for_node(bound)
+            found.add(code.split(".")[0])
+
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)  # assignment targets, __all__ entries are strings (below)
+
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            value = node.evaluated_value
+            if isinstance(value, str) and value.isidentifier():
+                found.add(value)
+
+    module.visit(Binder())
+    return found
+
+
 def unique(base: str, taken: Callable[[str], bool]) -> str:
     """``base``, or ``base_2``, ``base_3`` ... when taken."""
     candidate, n = base, 2
     while taken(candidate):
         candidate, n = f"{base}_{n}", n + 1
     return candidate
+
+
+def module_title(names: list[str], lead: str = "") -> str:
+    """The first line of a new module's docstring: what it holds, by name, never a list of words."""
+    if lead:
+        rest = len(names) - 1
+        return f"``{lead}``" + (f" and the {rest} definitions it works with" if rest > 1 else "")
+    shown = [f"``{n}``" for n in names[:3]] if len(names) > 4 else [f"``{n}``" for n in names]
+    more = len(names) - len(shown)
+    if more > 0:
+        return ", ".join(shown) + f" and {more} related definitions"
+    return " and ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]
