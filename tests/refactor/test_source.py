@@ -89,7 +89,10 @@ def test_names_come_from_dominant_words() -> None:
     names = ["place_order_event", "cancel_order_event", "OrderEvent", "order_events_since"]
     assert dominant_words(names) == ["order", "event"]
     assert module_name(names, "orderbook", lambda n: False) == "order_event"
-    assert module_name(names, "orderbook", lambda n: n == "order_event") == "orderbook_order_event"
+    # orderbook_order_event would stutter: a taken name is refused, not prefixed or numbered
+    assert module_name(names, "book", lambda n: n == "order_event") == "book_order_event"
+    with pytest.raises(NoName, match="order_event is taken"):
+        module_name(names, "orderbook", lambda n: n == "order_event")
     assert (
         mixin_name(["emit", "listeners", "emit_later", "listeners"], "Bus", lambda n: False) == "BusEmitListenersMixin"
     )

@@ -122,10 +122,12 @@ class GodClassStrategy(RuleStrategy):
             int(config_value(config, "refactor.min_group_size", 3)),
         )
         outcome = Outcome()
-        if split_class(ws, path, evidence["module"], class_name, limits, outcome):
-            # it was a god class: it must not stay one
+        if split_class(ws, path, evidence["module"], class_name, limits, outcome, partial_ok=True):
+            # it was a god class: it must not stay one, unless what stays has no group worth a mixin
             for change in ws.changes():
                 created = change.kind is ChangeKind.CREATE
+                if outcome.partial and change.path == path:
+                    continue
                 text = ws.read(change.path).text
                 reason = exceeded(
                     change.path, text, config, module=created, classes=_class_names(text) if created else [class_name]
@@ -135,10 +137,21 @@ class GodClassStrategy(RuleStrategy):
         return outcome
 
 
-def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, limits: Limits, outcome: Outcome) -> bool:
+def split_class(
+    ws: Workspace,
+    path: str,
+    dotted_name: str,
+    class_name: str,
+    limits: Limits,
+    outcome: Outcome,
+    partial_ok: bool = False,
+) -> bool:
     """Move method clusters of the class into mixins until it fits ``limits``, or refuse.
 
-    True when the class was over ``limits`` (the written files are then worth measuring).
+    ``partial_ok``: when the groups that would bring the class under its limits were judged
+    unfit (no cohesion, no name), the cohesive groups still move and ``outcome.partial``
+    says the class stays over its limits. True when the class was over ``limits`` (the
+    written files are then worth measuring).
     """
     view = ClassView.read(ws, path, dotted_name, class_name)
     notes: list[str] = []
@@ -170,6 +183,11 @@ def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, lim
     if conflicts:
         # a cluster that stays may hold a super() call that now finds a moved method
         short = short or "; ".join(conflicts.values())
+    if short and partial_ok and notes and moving and not conflicts:
+        # a reviewer takes the groups a person would name; the rest has none worth a mixin
+        outcome.partial = True
+        outcome.refusals.insert(0, f"{class_name} stays over its limits: {short}")
+        short = ""
     if short or not moving:
         raise RefusedChange(
             (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")

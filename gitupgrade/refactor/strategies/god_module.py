@@ -72,6 +72,8 @@ class GodModuleStrategy(RuleStrategy):
             ws.restore()
             outcome = self._split(ws, evidence["path"], evidence["module"], limits, config, over_by + 2)
         for change in ws.changes() if outcome.over else ():
+            if outcome.partial and change.path == evidence["path"]:
+                continue  # what stays has no group worth a module: it may stay over its limits
             reason = exceeded(change.path, ws.read(change.path).text, config)
             if reason:
                 raise RefusedChange(f"the split falls short: {reason}")
@@ -104,7 +106,10 @@ class GodModuleStrategy(RuleStrategy):
             raise RefusedChange(plan.short)
         accepted = accepted_groups(ws, source, module, statements, plan, outcome)
         if outcome.over and len(accepted) < len(plan.groups):
-            raise RefusedChange("; ".join(outcome.refusals))
+            if outcome.unsafe or not accepted or outcome.slimmed:
+                raise RefusedChange("; ".join(outcome.refusals))
+            # the groups left are refused for want of a concept, not for safety: the cohesive ones move
+            outcome.partial = True
         if not accepted and not outcome.slimmed:
             if outcome.refusals:
                 raise RefusedChange("; ".join(outcome.refusals))
@@ -128,7 +133,12 @@ class GodModuleStrategy(RuleStrategy):
 
 
 def accepted_groups(
-    ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel], plan: Plan, outcome: Outcome
+    ws: Workspace,
+    source: ModuleSource,
+    module: cst.Module,
+    statements: list[TopLevel],
+    plan: Plan,
+    outcome: _ModuleOutcome,
 ) -> list[int]:
     """Indexes of the planned groups that may move; why the others stay goes to ``outcome``."""
     rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
@@ -147,7 +157,10 @@ def accepted_groups(
                 if j not in accepted
             ),
             None,
-        ) or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
+        )
+        if not reason:
+            reason = group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
+            outcome.unsafe = outcome.unsafe or bool(reason)
         if not reason:
             reason = group_cohesion(group)
         if not reason:
@@ -181,12 +194,21 @@ def group_cohesion(group: Group) -> str:
     binders = {n: s.index for s in group.statements for n in s.binds}
     linked = {s.index for s in group.statements if any(binders.get(n, s.index) != s.index for n in s.reads)}
     linked |= {binders[n] for s in group.statements for n in s.reads if binders.get(n, s.index) != s.index}
+    # classes deriving from one base (``FIFOCache``, ``LRUCache`` of ``Cache``) are one family
+    bases: dict[str, list[int]] = {}
+    for s in group.statements:
+        if isinstance(s.node, cst.ClassDef):
+            for base in s.node.bases:
+                bases.setdefault(cst.Module(body=[]).code_for_node(base.value), []).append(s.index)
+    linked |= {i for family in bases.values() if len(family) > 1 for i in family}
     connected = len(linked) / len(group.statements)
     names = [n for s in group.statements for n in sorted(s.binds)[:1]]
     shared = naming.dominant_words(names, recurring=True, count=1)
     affinity = 0.0
     if shared:
-        affinity = sum(1 for n in names if shared[0] in naming.words(n) or naming.words(n)[-1:] == shared) / len(names)
+        # ``cached``, ``cachedmethod`` and ``_make_cache_key`` share a word
+        stem = shared[0][:5]
+        affinity = sum(1 for n in names if any(w.startswith(stem) for w in naming.words(n))) / len(names)
     score = round(0.6 * connected + 0.4 * affinity, 2)
     if score >= concepts.COHESION_THRESHOLD:
         return ""
@@ -199,6 +221,7 @@ def group_cohesion(group: Group) -> str:
 @dataclass
 class _ModuleOutcome(Outcome):
     over: bool = False  # the module was over its limits: the split must bring it under
+    unsafe: bool = False  # a group stays because moving it could change behaviour
     slimmed: bool = False  # its largest class shed mixins first
 
 

@@ -92,6 +92,9 @@ def lead_of(statements: list[TopLevel]) -> str:
     """The public class or function that makes up most of the group's lines, or ''."""
     size = {s.name: s.end - s.start + 1 for s in statements}
     public = [s.name for s in statements if s.is_definition and not s.name.startswith("_")]
+    classes = [s for s in statements if isinstance(s.node, cst.ClassDef) and not s.name.startswith("_")]
+    if len(classes) > 1:
+        return ""  # peers (``FIFOCache``, ``LRUCache``): one of them does not name the others
     biggest = max(public, key=size.__getitem__, default="")
     return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
 

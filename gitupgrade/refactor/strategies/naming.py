@@ -112,13 +112,23 @@ def dominant_words(
     has none.
     """
     names = list(names)
-    skip = FILLER | {w for a in avoid for w in words(a)}
+    avoided = {w for a in avoid for w in words(a)}
+    skip = FILLER | avoided
     tally: Counter[str] = Counter()
     first: dict[str, int] = {}
     spelled: dict[str, Counter[str]] = {}
+    split = {name: [w for w in dict.fromkeys(words(name)) if len(w) >= 3 and not w.isdigit()] for name in names}
+    seen = {w for ws in split.values() for w in ws}
     for name in names:
-        for word in dict.fromkeys(words(name)):
-            if len(word) < 3 or word in skip or word.isdigit():
+        for word in split[name]:
+            # ``cachedmethod`` is about ``cached``, ``popall`` about ``pop``
+            # (a plural is the same word: ``_stem`` below keeps its spelling)
+            word = min(
+                (w for w in seen if word.startswith(w) and len(word) - len(w) >= 3 and w not in skip),
+                key=len,
+                default=word,
+            )
+            if word in skip or same_word(word, avoided):
                 continue
             # ``price`` and ``prices`` are one word: a name must not say it twice
             stem = _stem(word)
@@ -137,6 +147,15 @@ def dominant_words(
     return [max(spelled[stem], key=lambda w: (spelled[stem][w], len(w))) for stem in chosen]
 
 
+def same_word(word: str, others: Iterable[str]) -> bool:
+    """True when ``word`` is one of ``others`` or a form of one (``parse`` of ``parser``)."""
+    return any(
+        word == o
+        or (min(len(word), len(o)) >= 4 and abs(len(word) - len(o)) <= 2 and (o.startswith(word) or word.startswith(o)))
+        for o in others
+    )
+
+
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
@@ -153,7 +172,13 @@ def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool], l
     the group's names share. A private module's new modules are private.
     """
     names = list(names)
-    private = "_" if stem.startswith("_") else ""
+    # internals stay internal: a private module's, or a group of private names, goes to a private module
+    private = "_" if stem.startswith("_") or all(n.startswith("_") for n in names) else ""
+    if names and all(re.fullmatch(r"_*[A-Z][A-Z0-9_]*", n) for n in names):
+        # sentinels and constants both sides need (``_MISSING``, ``PREV``, ``NEXT``) say what they are
+        for candidate in (f"{private}{stem.lstrip('_')}_constants", f"_{stem.lstrip('_')}_constants"):
+            if not _refused_module(candidate, taken):
+                return candidate
     base = "_".join(words(lead))
     if base and private + base != stem and not _refused_module(private + base, taken):
         return private + base
@@ -161,7 +186,11 @@ def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool], l
     if not chosen:
         shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
         raise NoName(f"no name says what {shown} are about (no leading definition, no word most names share)")
-    for candidate in (private + "_".join(chosen), f"{stem}_{'_'.join(chosen)}"):
+    candidates = [private + "_".join(chosen)]
+    if not any(w.startswith(c) or c.startswith(w) for w in words(stem) for c in chosen):
+        # ``orderbook_events``, never ``cachetools_cache``
+        candidates.append(f"{stem}_{'_'.join(chosen)}")
+    for candidate in candidates:
         if candidate != stem and not _refused_module(candidate, taken):
             return candidate
     raise NoName(f"{private}{'_'.join(chosen)} is taken, shadows a name or would be collected as a test")
@@ -199,25 +228,23 @@ def concept_words(
         chosen = [w for w in words(titled.pop()) if w not in FILLER and len(w) > 2][:2]
         if chosen:
             return chosen
-    inside = {m.name for m in group}
     every = {m.name for m in members}
-    outside: set[str] = set()
+    users: Counter[str] = Counter()
     for m in members:
-        if m.name not in inside and m.name not in _CONSTRUCTION:
-            outside |= m.attrs
-    owned = Counter(a for m in group for a in m.attrs - every - outside if not a.startswith("__"))
-    for attr, count in sorted(owned.items(), key=lambda kv: (-kv[1], kv[0])):
-        chosen = [w for w in words(attr) if w not in FILLER and len(w) > 2 and w not in words(class_name)]
-        if count >= half and chosen:
+        if m.name not in _CONSTRUCTION:
+            users.update(m.attrs - every)
+    owned = Counter(a for m in group for a in m.attrs - every if not a.startswith("__"))
+    # the most used first; between equals the one fewest others use
+    for attr, count in sorted(owned.items(), key=lambda kv: (-kv[1], users[kv[0]], kv[0])):
+        # the state the group owns: most of the group uses it, and most of its users are in the group
+        chosen = [w for w in words(attr) if w not in FILLER and len(w) > 2 and not same_word(w, words(class_name))]
+        if count >= half and 2 * count >= users[attr] and chosen:
             return chosen[-2:]
-    tally: Counter[str] = Counter()
-    skip = FILLER | set(words(class_name))
-    for m in group:
-        tally.update({w for w in words(m.name) if len(w) > 2 and w not in skip and not w.isdigit()})
-    if tally:
-        word, count = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        if count >= half:
-            return [word]
+    common = dominant_words([m.name for m in group], avoid=[class_name], count=2, recurring=True)
+    tallies = [sum(1 for m in group if any(w.startswith(c[:4]) for w in words(m.name))) for c in common]
+    common = [c for c, t in zip(common, tallies, strict=True) if t >= half]
+    if common:
+        return common
     shown = ", ".join(m.name for m in group[:4]) + (" ..." if n > 4 else "")
     raise NoName(
         f"no name says what {shown} are about (no protocol, section, state they own or word most of them share)"
