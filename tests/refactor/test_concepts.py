@@ -321,3 +321,31 @@ def test_a_private_module_gets_private_mixin_modules(project: Project) -> None:
         "shop/_conn_sending.py",
     ]
     assert project.pytest() == (1, 0)
+
+
+def test_a_mixin_is_named_after_its_concept() -> None:
+    from gitupgrade.refactor.strategies.god_class import Member
+    from gitupgrade.refactor.strategies.naming import concept_words
+
+    def member(name: str, attrs: set[str] = frozenset(), ties: set[str] = frozenset()) -> Member:
+        return Member(name, [], attrs=set(attrs), ties=set(ties))
+
+    host = [member("__init__", {"_listeners", "_queue"}), member("run", {"_queue"})]
+    # the state it owns
+    listeners = [member("subscribe", {"_listeners"}), member("notify", {"_listeners"}), member("drop", {"_listeners"})]
+    assert concept_words(listeners, host + listeners, "Bus", {}) == ["listeners"]
+    # the protocol
+    pickling = [member("__getstate__", ties={"~pickling"}), member("__setstate__", ties={"~pickling"})]
+    assert concept_words(pickling, host + pickling, "Bus", {}) == ["pickling"]
+    # the section comment
+    sending = [member("push"), member("flush"), member("emit")]
+    assert concept_words(sending, host + sending, "Bus", dict.fromkeys(["push", "flush", "emit"], "Sending")) == [
+        "sending"
+    ]
+    # the common words, never a word of the class's own name (parse of InlineParser)
+    auto = [member("parse_auto_link"), member("parse_auto_email"), member("_add_auto_link")]
+    assert concept_words(auto, host + auto, "InlineParser", {}) == ["auto", "link"]
+    # handler verbs say how a visitor is called, not what the group is about
+    visits = [member("visit_date"), member("depart_date"), member("visit_author"), member("depart_author")]
+    with pytest.raises(NoName, match="no name says what visit_date, depart_date, visit_author, depart_author are"):
+        concept_words(visits, host + visits, "HTMLTranslator", {})

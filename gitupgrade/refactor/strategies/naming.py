@@ -240,9 +240,11 @@ def concept_words(
         chosen = [w for w in words(attr) if w not in FILLER and len(w) > 2 and not same_word(w, words(class_name))]
         if count >= half and 2 * count >= users[attr] and chosen:
             return chosen[-2:]
-    common = dominant_words([m.name for m in group], avoid=[class_name], count=2, recurring=True)
+    # handler verbs (``visit_x``/``depart_x``) are how a translator is called, not what a group is about
+    common = dominant_words([m.name for m in group], avoid=[class_name, *_HANDLER_VERBS], count=2, recurring=True)
     tallies = [sum(1 for m in group if any(w.startswith(c[:4]) for w in words(m.name))) for c in common]
-    common = [c for c, t in zip(common, tallies, strict=True) if t >= half]
+    # a word most of a group shares still leaves a third that is about something else
+    common = [c for c, t in zip(common, tallies, strict=True) if 3 * t >= 2 * n and t >= 2]
     if common:
         return common
     shown = ", ".join(m.name for m in group[:4]) + (" ..." if n > 4 else "")
@@ -278,6 +280,8 @@ def _family(token: str) -> str:
 
     return family_label(token)
 
+
+_HANDLER_VERBS = ("on", "handle", "visit", "leave", "depart", "do")
 
 _CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
 
