@@ -298,6 +298,12 @@ def test_names_a_reviewer_would_not_keep_are_never_made() -> None:
     # never a numbered suffix: a name that is taken is refused, not numbered
     with pytest.raises(NoName, match="is taken"):
         module_name(["parse_a", "parse_b", "parse_c"], "core", lambda n: n in {"parse", "core_parse"})
+    # nor a builtin's, nor a word only some of the group says (found on pycparser: array_attribute.py)
+    assert module_name(["any_of", "any_match", "any_value"], "checks", free) == "checks_any"
+    with pytest.raises(NoName, match="no name says what ArrayDecl, ArrayRef, ArrayDesignator, Constant ..."):
+        module_name(["ArrayDecl", "ArrayRef", "ArrayDesignator", "Constant", "Goto", "If"], "c_ast", free)
+    with pytest.raises(NoName, match="no name says what _ValueT_contra are about"):
+        module_name(["_ValueT_contra"], "types", free)
     assert concept_mixin(["lines"], "Order", "order", free, free) == ("LinesMixin", "order_lines")
     assert concept_mixin(["lines"], "Order", "_order", lambda n: n == "LinesMixin", free) == (
         "OrderLinesMixin",
