@@ -142,6 +142,8 @@ def dominant_words(
     # a runner-up word much rarer than the leader would make the name say less, not more
     chosen = ranked[:1]
     for word in ranked[1:count]:
+        if word[:5] == ranked[0][:5]:
+            continue  # ``cache`` beside ``cached`` would say it twice
         if tally[word] >= 2 and 2 * tally[word] >= tally[ranked[0]]:
             chosen.append(word)
     # the commoner spelling; on a tie the plural, which reads better as a module name
