@@ -499,6 +499,18 @@ def test_a_new_module_never_shadows_a_name_its_package_binds(project: Project) -
     assert project.pytest() == (1, 0)
 
 
+def test_a_new_module_never_shadows_a_name_the_package_star_imports(project: Project) -> None:
+    # found on toolz: __init__ does ``from .itertoolz import *``; toolz/get.py would replace toolz.get
+    _shop(project)
+    project.write({"shop/__init__.py": "from .helpers import *\n", "shop/helpers.py": "def sku():\n    return 1\n"})
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert [c.path for c in result.changes] == ["shop/core_sku.py", "shop/core.py"]
+    assert project.pytest() == (1, 0)
+
+
 def test_a_private_module_gets_private_new_modules(project: Project) -> None:
     tests = TESTS.replace("shop.core", "shop._core").replace("from shop import core", "from shop import _core as core")
     project.write({"shop/__init__.py": "", "shop/_core.py": CORE, "tests/test_shop.py": tests})

@@ -319,14 +319,37 @@ def _refused_module(stem: str, taken: Callable[[str], bool]) -> bool:
 
 
 def reserved_names(ws: Workspace, source: ModuleSource) -> set[str]:
-    """Names the package ``__init__`` beside ``source`` binds: a new module named so would shadow one."""
+    """Names the package ``__init__`` beside ``source`` binds: a new module named so would shadow one.
+
+    A star import there (``from .itertoolz import *``, found on toolz) binds every public
+    name of that sibling module too: ``import toolz.get`` would replace ``toolz.get``.
+    """
     init = source.sibling_path("__init__")
-    if not ws.exists(init):
+    module = _parsed(ws, init)
+    if module is None:
         return set()
+    found = _bound(module)
+    for statement in module.body:
+        for small in getattr(statement, "body", ()) if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar) and small.module:
+                last = cst.Module(body=[]).code_for_node(small.module).rpartition(".")[2]
+                sibling = _parsed(ws, source.sibling_path(last))
+                if sibling is not None:
+                    found |= {n for n in _bound(sibling) if not n.startswith("_")}
+    return found
+
+
+def _parsed(ws: Workspace, path: str) -> cst.Module | None:
+    if not ws.exists(path):
+        return None
     try:
-        module = cst.parse_module(ws.read(init).text)
+        return cst.parse_module(ws.read(path).text)
     except (cst.ParserSyntaxError, UnicodeDecodeError, ValueError):
-        return set()
+        return None
+
+
+def _bound(module: cst.Module) -> set[str]:
+    """Names a module may bind: definitions, imports, assigned names, ``__all__`` strings (a superset)."""
     found: set[str] = set()
 
     class Binder(cst.CSTVisitor):
@@ -344,7 +367,7 @@ def reserved_names(ws: Workspace, source: ModuleSource) -> set[str]:
             found.add(code.split(".")[0])
 
         def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)  # assignment targets, __all__ entries are strings (below)
+            found.add(node.value)  # assignment targets, and names read: a few more never hurt
 
         def visit_SimpleString(self, node: cst.SimpleString) -> None:
             value = node.evaluated_value
