@@ -93,6 +93,12 @@ FILLER = {
     "misc",
     "other",
     "stuff",
+    # containers say how state is held, not what it is about (found on IndexedSet: MapMixin)
+    "map",
+    "list",
+    "tuple",
+    "state",
+    "info",
 }
 
 
