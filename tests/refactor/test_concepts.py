@@ -225,6 +225,13 @@ def test_a_property_stays_with_its_helper(project: Project) -> None:
             "Box is deprecated (its docstring says so): it is going away, not worth splitting",
         ),
         (
+            (
+                "class Box:\n        def __init__(self, w):\n",
+                'class Box:\n        """A box.\n\n        .. deprecated:: 2.0\n        """\n\n        def __init__(self, w):\n',
+            ),
+            "Box is deprecated (its docstring says so): it is going away, not worth splitting",
+        ),
+        (
             ("self.w = w\n", 'warnings.warn("use Crate", DeprecationWarning)\n            self.w = w\n'),
             "Box is deprecated (__init__ warns with a DeprecationWarning): it is going away, not worth splitting",
         ),
@@ -271,6 +278,20 @@ MISC = '''
         def epsilon(self):
             return self.e
     '''
+
+
+def test_a_class_documenting_a_deprecated_argument_is_not_deprecated(project: Project) -> None:
+    text = PROPS.replace(
+        "class Box:\n        def __init__(self, w):\n",
+        'class Box:\n        """A box.\n\n        The ``unit`` argument is deprecated.\n        """\n\n        def __init__(self, w):\n',
+    )
+    tests = "from shop.box import Box\n\n\ndef test_box():\n    assert Box(2).size == '2cm'\n"
+    project.write({"shop/__init__.py": "", "shop/box.py": text, "tests/test_box.py": tests})
+
+    result = project.apply(_god("shop/box.py", "shop.box", "Box"), god_class_max_methods=6)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.pytest() == (1, 0)
 
 
 def test_a_grab_bag_of_unrelated_methods_is_refused_with_its_cohesion(project: Project) -> None:

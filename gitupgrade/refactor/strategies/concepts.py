@@ -295,7 +295,9 @@ def deprecation(klass: cst.ClassDef, module: cst.Module) -> str:
         if spelled.rpartition(".")[2] == "deprecated":
             return f"{name} is deprecated (@{spelled}): it is going away, not worth splitting"
     docstring = klass.get_docstring() or ""
-    if "deprecated" in docstring.lower():
+    # the summary paragraph or a Sphinx directive: "the x argument is deprecated" is about an argument
+    summary = docstring.split("\n\n")[0].lower()
+    if "deprecated" in summary or re.search(r"^\s*\.\. deprecated::", docstring, re.MULTILINE):
         return f"{name} is deprecated (its docstring says so): it is going away, not worth splitting"
     body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
     for statement in body:
