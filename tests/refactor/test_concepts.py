@@ -372,6 +372,9 @@ def test_a_mixin_is_named_after_its_concept() -> None:
     # the common words, never a word of the class's own name (parse of InlineParser)
     auto = [member("parse_auto_link"), member("parse_auto_email"), member("_add_auto_link")]
     assert concept_words(auto, host + auto, "InlineParser", {}) == ["auto", "link"]
+    # twins name the group together
+    rw = [member("read", ties={"~twin::read/write"}), member("write", ties={"~twin::read/write"}), member("writelines")]
+    assert concept_words(rw, host + rw, "Spooled", {}) == ["read", "write"]
     # handler verbs say how a visitor is called, not what the group is about
     visits = [member("visit_date"), member("depart_date"), member("visit_author"), member("depart_author")]
     with pytest.raises(NoName, match="no name says what visit_date, depart_date, visit_author, depart_author are"):

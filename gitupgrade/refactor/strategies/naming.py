@@ -259,6 +259,13 @@ def concept_words(
         chosen = [w for w in words(attr) if w not in FILLER and len(w) > 2 and not same_word(w, words(class_name))]
         if count >= half and 2 * count >= users[attr] and chosen:
             return chosen[-2:]
+    # twins that make the group: ``read``/``write`` with ``writelines`` -> ReadWrite
+    pairs = Counter(t.rpartition(":")[2] for m in group for t in m.ties if t.startswith("~twin:"))
+    for pair, _ in pairs.most_common(1):
+        both = pair.split("/")
+        covered = sum(1 for m in group if any(w.startswith(b) for b in both for w in words(m.name)))
+        if not set(both) & set(_HANDLER_VERBS) and 3 * covered >= 2 * n:
+            return sorted(both, key=lambda b: min(i for i, m in enumerate(group) if b in words(m.name)))
     # handler verbs (``visit_x``/``depart_x``) are how a translator is called, not what a group is about
     common = dominant_words([m.name for m in group], avoid=[class_name, *_HANDLER_VERBS], count=2, recurring=True)
     tallies = [sum(1 for m in group if any(w.startswith(c[:4]) for w in words(m.name))) for c in common]
