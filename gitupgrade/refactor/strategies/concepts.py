@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -118,6 +118,46 @@ class Method(Protocol):
     attrs: set[str]
     ties: set[str]
     affinity: set[str]
+
+
+class Member(Method, Protocol):
+    """What tying and pinning need of a class member."""
+
+    nodes: list[cst.FunctionDef]
+    pinned: str
+
+
+def tie_members(klass: cst.ClassDef, members: Sequence[Member], skip: Iterable[str] = ()) -> None:
+    """Give each member its ties (protocol partners, twins, property helpers) and affinity (section, prefix).
+
+    ``skip``: members that build the instance or the class, tied to nothing.
+    """
+    skipped = set(skip)
+    properties = [m.name for m in members if any(is_property(n) for n in m.nodes)]
+    found = ties([m.name for m in members], properties)
+    titles = sections(klass)
+    for member in members:
+        if member.name in skipped:
+            continue
+        member.ties = found.get(member.name, set())
+        section = titles.get(member.name, "")
+        prefix = handler_prefix(member.name)
+        member.affinity = {f"#{section}"} if section else set()
+        member.affinity |= {prefix} if prefix else set()
+
+
+def propagate_pins(members: Sequence[Member]) -> None:
+    """A member tied to one that stays stays too: ``__exit__`` beside ``__enter__``."""
+    changed = True
+    while changed:
+        changed = False
+        for member in members:
+            if member.pinned:
+                continue
+            partner = next((m for m in members if m.pinned and m is not member and m.ties & member.ties), None)
+            if partner is not None:
+                member.pinned = f"tied to {partner.name}, which stays"
+                changed = True
 
 
 def family_label(key: str) -> str:

@@ -230,9 +230,9 @@ class ClassView:
         members = collect_members(module, klass, statements)
         patched = hazards.patched_names(ws, source.module, skip=source.path)
         lazy = "annotations" in _future_names(module) and not hazards.runtime_annotation_reader(source.text)
-        tie_members(klass, members)
+        concepts.tie_members(klass, members, skip=CONSTRUCTION)
         pin_members(klass, members, statements, patched, lazy)
-        propagate_pins(members)
+        concepts.propagate_pins(members)
         return cls(source, module, klass, statements, members, patched, concepts.sections(klass))
 
     def plan(self, limits: Limits, notes: list[str] | None = None) -> tuple[list[list[Member]], str]:
@@ -247,7 +247,7 @@ class ClassView:
                 return clusters, short
             for member in self.members:
                 member.pinned = member.pinned or conflicts.get(member.name, "")
-            propagate_pins(self.members)
+            concepts.propagate_pins(self.members)
 
     def judge(self, group: list[Member]) -> str:
         """Why ``group`` may not become a mixin ('' when it may): its cohesion, then its name."""
@@ -439,35 +439,6 @@ def pin_members(
                         continue  # @prop.setter travels with prop
                     if not is_pure_decorator(name, set()):
                         member.pinned = f"decorated with {name or 'an expression'}, which may register it"
-
-
-def tie_members(klass: cst.ClassDef, members: list[Member]) -> None:
-    """Give each member its ties (protocol partners, twins, property helpers) and affinity (section, prefix)."""
-    properties = [m.name for m in members if any(concepts.is_property(n) for n in m.nodes)]
-    found = concepts.ties([m.name for m in members], properties)
-    sections = concepts.sections(klass)
-    for member in members:
-        if member.name in CONSTRUCTION:
-            continue
-        member.ties = found.get(member.name, set())
-        section = sections.get(member.name, "")
-        prefix = concepts.handler_prefix(member.name)
-        member.affinity = {f"#{section}"} if section else set()
-        member.affinity |= {prefix} if prefix else set()
-
-
-def propagate_pins(members: list[Member]) -> None:
-    """A member tied to one that stays stays too: ``__exit__`` beside ``__enter__``."""
-    changed = True
-    while changed:
-        changed = False
-        for member in members:
-            if member.pinned:
-                continue
-            partner = next((m for m in members if m.pinned and m is not member and m.ties & member.ties), None)
-            if partner is not None:
-                member.pinned = f"tied to {partner.name}, which stays"
-                changed = True
 
 
 def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:
