@@ -39,6 +39,8 @@ UPGRADE_TYPES: tuple[UpgradeType, ...] = (
         rule="circular_import",
         default_risk="low",
         strategy=f"{_STRATEGIES}.circular_import:CircularImportStrategy",
+        # cycles that import fine are report-only: never queued
+        precheck=f"{_STRATEGIES}.circular_import:precheck",
         report_key="circular_imports",
     ),
     UpgradeType(

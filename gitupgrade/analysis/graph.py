@@ -171,7 +171,11 @@ def build_graph(facts: Iterable[ModuleFacts], index: ModuleIndex) -> ImportGraph
         importer = index.name_of[module.path]
         for imp in module.imports:
             for target in index.resolve(module.path, imp):
-                unsafe = imp.kind == "module" and (imp.module_level_use or not target.imports_module)
+                # a package importing its own submodule runs it to the end first: never a hazard
+                own_submodule = module.path.endswith("__init__.py") and target.imported.startswith(f"{importer}.")
+                unsafe = (
+                    imp.kind == "module" and (imp.module_level_use or not target.imports_module) and not own_submodule
+                )
                 edges.append(
                     Edge(
                         importer,

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 DOC_DIRS = ("docs", "doc")
+# Docs are read for names only; a project with more files than this is read in part.
+_MAX_DOC_FILES = 2000
 _KINDS = "module|class|exception|function|data|method|attribute|decorator"
 # ``.. autoclass:: pkg.Name(args) -> result``: the signature, when given, is not part of the target
 _DIRECTIVE = re.compile(
@@ -29,6 +31,23 @@ _CONTEXT = re.compile(r"^\s*\.\.\s+(?:py:)?(?:currentmodule|module)::\s*(?P<modu
 _OPTION = re.compile(r"^(?P<indent>\s+):(?P<name>[\w-]+):\s*(?P<value>.*?)\s*$")
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*?)\s*$")
 _MAX_DIRECTIVES = 2000
+
+
+def documented_values(workdir: Path, values: dict[str, list[str]]) -> list[str]:
+    """The ``module.NAME`` of ``values`` (per module) that the docs or README name: settings users are told of."""
+    texts = [p for folder in DOC_DIRS if (workdir / folder).is_dir() for p in sorted((workdir / folder).rglob("*"))]
+    texts += sorted(workdir.glob("README*"))
+    wanted = {f"{module}.{name}" for module, names in values.items() for name in names}
+    found: set[str] = set()
+    for path in texts[:_MAX_DOC_FILES]:
+        if path.suffix not in (".rst", ".md", ".txt", "") or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found |= {dotted for dotted in wanted if dotted in text}
+    return sorted(found)
 
 
 def find_directives(workdir: Path) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,9 @@ compared and any difference fails the upgrade as ``api_change``:
 - a submodule that the package attribute of the same name now hides, or that rebinds it;
 - a function that moved to another module while it reads an overridable public value of
   its old module as a global (``pkg.mod.CHAR = "#"`` no longer reaches it); reading it
-  through the old module's attribute at call time is the deliberate, safe form;
+  through the old module's attribute at call time is the deliberate, safe form. An
+  UPPER_CASE value counts only when the docs or README name it: otherwise it is a
+  constant by convention, not a setting;
 - the import path a class pickles under, when the project pickles anything;
 - members a Sphinx ``auto*`` directive of the docs no longer renders (see :mod:`.autodoc`).
 
@@ -29,7 +31,7 @@ from typing import Any
 
 from gitupgrade.config import Config
 from gitupgrade.manager import surface_probe
-from gitupgrade.manager.autodoc import find_directives
+from gitupgrade.manager.autodoc import documented_values, find_directives
 from gitupgrade.manager.staging import Staging
 from gitupgrade.manager.testrun import command_env, python_roots, run_command
 from gitupgrade.manager.validation import Validator, Verdict
@@ -124,6 +126,8 @@ def take_snapshot(workdir: Path, state_dir: Path, timeout: float, python: str = 
     except (OSError, ValueError):
         last = result.output.strip().splitlines()[-1:] or ["(no output)"]
         return f"the snapshot failed (exit {result.exit_code}): {last[0]}"
+    # An UPPER_CASE value is a constant by convention, not a setting, unless the docs name it.
+    snapshot["documented"] = documented_values(workdir, snapshot.get("overridable", {}))
     return snapshot
 
 
@@ -282,7 +286,10 @@ def _overrides(before: Snapshot, after: Snapshot) -> Iterator[str]:
         if new is None or new["globals"] == home:
             continue
         public = set(before["overridable"].get(home, ()))
+        documented = set(before.get("documented", ()))
         for name in info["reads"]:
+            if name.isupper() and f"{home}.{name}" not in documented:
+                continue  # a constant by convention: users are not meant to set it
             key = (home, name, new["globals"], path.rpartition(".")[2])
             if name in public and name not in new["attrs"] and key not in seen:
                 seen.add(key)

@@ -106,8 +106,11 @@ def edge(importer: str, imported: str, line: int, names: list[str], statement: s
     }
 
 
-def cycle(chain: list[dict[str, Any]], cut: list[dict[str, Any]] | None = None) -> Suggestion:
-    """A circular_import suggestion for ``chain`` (cut = first edge unless given)."""
+def cycle(chain: list[dict[str, Any]], cut: list[dict[str, Any]] | None = None, unsafe: bool = True) -> Suggestion:
+    """A circular_import suggestion for ``chain`` (cut = first edge unless given).
+
+    ``unsafe``: a name is taken from a module still importing (the cycles worth breaking).
+    """
     modules = [e["importer"] for e in chain]
     paths = [e["importer_path"] for e in chain]
     return suggestion(
@@ -116,7 +119,7 @@ def cycle(chain: list[dict[str, Any]], cut: list[dict[str, Any]] | None = None) 
         {
             "cycle": modules,
             "paths": paths,
-            "unsafe": False,
+            "unsafe": unsafe,
             "chain": chain,
             "cut": cut if cut is not None else chain[:1],
         },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from gitupgrade.refactor import ChangeKind, FileChange, Status
 from tests.refactor.helpers import Project, cycle, edge
 
@@ -195,3 +197,53 @@ def test_cut_that_leaves_another_import_of_the_module_refuses(project: Project) 
         "annotations under TYPE_CHECKING; deferred into make is not enough: "
         "other module-level imports still make it"
     )
+
+
+# the package imports its own submodule, which imports the package back for a function:
+# importing pkg runs pkg.core to the end first, and pkg.core binds only the module object
+PACKAGE_CYCLE = {
+    "pkg/__init__.py": '"""The package."""\nfrom pkg.core import Thing\n\n\ndef helper():\n    return 1\n',
+    "pkg/core.py": '"""Core."""\nimport pkg\n\n\nclass Thing:\n    def value(self):\n        return pkg.helper()\n',
+    "tests/test_pkg.py": "from pkg import Thing\n\n\ndef test_thing():\n    assert Thing().value() == 1\n",
+    "config.yaml": "self_upgrading:\n  validation:\n    test_command: python -m pytest -q -p no:cacheprovider tests\n",
+}
+
+
+def test_a_package_submodule_cycle_that_imports_fine_is_report_only(run_cli, git_repo) -> None:
+    git_repo.commit(PACKAGE_CYCLE)
+    base = git_repo.head()
+
+    scanned = run_cli("scan", "--json", cwd=git_repo.path)
+
+    assert scanned.exit_code == 0, scanned.stderr
+    report = json.loads(scanned.stdout)
+    (found,) = report["global_issues"]["circular_imports"]
+    assert (found["cycle"], found["unsafe"]) == (["pkg", "pkg.core"], False)
+    assert report["queue"] == {
+        "queued": [],
+        "filtered": [
+            {
+                "suggestion_id": found["suggestion_id"],
+                "reason": "report-only: the cycle imports fine (only module objects are bound while it imports); "
+                "deferring its imports would hide a dependency, not fix a failure",
+            }
+        ],
+    }
+    ran = run_cli("run", "--json", cwd=git_repo.path)
+    assert ran.exit_code == 0, ran.stderr
+    assert json.loads(ran.stdout)["upgrades"] == []
+    assert git_repo.head() == base
+
+
+def test_the_strategy_refuses_a_cycle_that_imports_fine(project: Project) -> None:
+    project.write({k: v for k, v in PACKAGE_CYCLE.items() if k != "config.yaml"})
+    before = project.snapshot()
+    chain = [edge("pkg", "pkg.core", 2, ["Thing"]), edge("pkg.core", "pkg", 2, ["pkg"])]
+    chain[0]["importer_path"] = "pkg/__init__.py"
+    chain[1]["imported_path"] = "pkg/__init__.py"
+
+    result = project.apply(cycle(chain, unsafe=False))
+
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("report-only: the cycle imports fine")
+    assert project.snapshot() == before

@@ -429,7 +429,7 @@ def test_a_package_init_keeps_what_it_imports_from_itself_as_a_reexport(project:
 
                 from . import keys
 
-                __all__ = ["Cache", "dump"]
+                __all__ = ["Cache", "dump_snapshot"]
 
 
                 class Cache:
@@ -440,16 +440,16 @@ def test_a_package_init_keeps_what_it_imports_from_itself_as_a_reexport(project:
                         return len(self.data)
 
 
-                def dump(cache):
+                def dump_snapshot(cache):
                     return json.dumps(keys.hashkey(*cache.data))
 
 
-                def load(text):
+                def load_snapshot(text):
                     return json.loads(text)
 
 
-                def reload(cache):
-                    return load(dump(cache))
+                def reload_snapshot(cache):
+                    return load_snapshot(dump_snapshot(cache))
                 ''',
             "cache/keys.py": "def hashkey(*args):\n    return args\n",
         }

@@ -21,6 +21,8 @@ class Outcome:
 
     summary: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
+    # the cohesive groups moved; what stays over the limits has no group worth moving
+    partial: bool = False
 
 
 def config_value(config: Config | None, dotted: str, default: Any) -> Any:

@@ -7,6 +7,11 @@ annotations, refused when something evaluates annotations at run time), names re
 only inside functions are imported inside those functions. A name read at import
 time (module level, class bodies, defaults, decorators), re-exported, or rebound
 refuses the edge. The local rescan must show the cycle gone.
+
+Only cycles that fail or are fragile at import time (the scan's *unsafe* ones: a name,
+not a module, is taken from a module still importing) are fixed. A cycle that imports
+fine, such as a package and its own submodules binding only module objects, is
+report-only: deferring its imports would hide a dependency for no failure it prevents.
 """
 
 from __future__ import annotations
@@ -62,6 +67,9 @@ class CircularImportStrategy(RuleStrategy):
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
+        benign = precheck(suggestion)
+        if benign:
+            raise RefusedChange(benign)
         modules = list(evidence["cycle"])
         outcome = Outcome()
         before = analyzer_cycles(ws, config)
@@ -98,6 +106,16 @@ class CircularImportStrategy(RuleStrategy):
             if new:
                 raise RefusedChange(f"the change makes a new cycle: {', '.join(sorted(new[0]))}")
         return outcome
+
+
+def precheck(suggestion: Suggestion) -> str | None:
+    """Why the cycle is left to the report (it imports fine), or None when it is worth breaking."""
+    if suggestion.evidence.get("unsafe", True):
+        return None
+    return (
+        "report-only: the cycle imports fine (only module objects are bound while it imports); "
+        "deferring its imports would hide a dependency, not fix a failure"
+    )
 
 
 def analyzer_cycles(ws: Workspace, config: Config) -> set[frozenset[str]] | None:

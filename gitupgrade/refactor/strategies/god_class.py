@@ -11,12 +11,17 @@ bases: attribute lookup finds the same functions, ``self`` is the same object.
 A method stays in the class when moving it could change what it means: ``super()``
 used other than as ``super().name``, or finding a method moved to another mixin; the
 ``__class__`` cell; name-mangled ``__names``; construction (``__init__``, ``__new__``
-...); ``__hash__`` beside ``__eq__``; names the class body reads; module names patched
-elsewhere; module-level names that would need an import back into the original module
-(the class itself included). Module-level helpers that keep methods in the class leave
-first for a module of their own when the class would otherwise stay too big. Enum,
-NamedTuple, TypedDict, Protocol, classes with a metaclass or registering decorators are
-refused.
+...); names the class body reads; module names patched elsewhere; module-level names
+that would need an import back into the original module (the class itself included).
+A method tied to one that stays (``__hash__`` to ``__eq__``, ``__radd__`` to ``__add__``,
+a property to its helpers, see :mod:`.concepts`) stays with it. Module-level helpers
+that keep methods in the class leave first for a module of their own when the class
+would otherwise stay too big. Enum, NamedTuple, TypedDict, Protocol, classes with a
+metaclass or registering decorators, and deprecated classes are refused.
+
+Only groups a person would name move: each is scored for cohesion (shared state and
+meaning, less its links to what stays) and must have a name from its concept; a group
+below the threshold or without a name stays, with the reason.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from libcst.metadata import (
 )
 
 from gitupgrade.refactor.result import ChangeKind
-from gitupgrade.refactor.strategies import hazards
+from gitupgrade.refactor.strategies import concepts, hazards, naming
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
 from gitupgrade.refactor.strategies.definition_groups import Graph, Group
 from gitupgrade.refactor.strategies.group_hazards import (
@@ -95,6 +100,8 @@ class Member:
     module_reads: set[str] = field(default_factory=set)  # names its module defines, not imports
     super_names: set[str] = field(default_factory=set)  # N of each super().N
     opaque_super: bool = False  # super() used otherwise: it may look up any name
+    ties: set[str] = field(default_factory=set)  # protocol partners and twins: one side of a split
+    affinity: set[str] = field(default_factory=set)  # its section and handler prefix
     start: int = 0
     end: int = 0
 
@@ -114,10 +121,12 @@ class GodClassStrategy(RuleStrategy):
             int(config_value(config, "refactor.min_group_size", 3)),
         )
         outcome = Outcome()
-        if split_class(ws, path, evidence["module"], class_name, limits, outcome):
-            # it was a god class: it must not stay one
+        if split_class(ws, path, evidence["module"], class_name, limits, outcome, partial_ok=True):
+            # it was a god class: it must not stay one, unless what stays has no group worth a mixin
             for change in ws.changes():
                 created = change.kind is ChangeKind.CREATE
+                if outcome.partial and change.path == path:
+                    continue
                 text = ws.read(change.path).text
                 reason = exceeded(
                     change.path, text, config, module=created, classes=_class_names(text) if created else [class_name]
@@ -127,20 +136,37 @@ class GodClassStrategy(RuleStrategy):
         return outcome
 
 
-def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, limits: Limits, outcome: Outcome) -> bool:
+def split_class(
+    ws: Workspace,
+    path: str,
+    dotted_name: str,
+    class_name: str,
+    limits: Limits,
+    outcome: Outcome,
+    partial_ok: bool = False,
+) -> bool:
     """Move method clusters of the class into mixins until it fits ``limits``, or refuse.
 
-    True when the class was over ``limits`` (the written files are then worth measuring).
+    ``partial_ok``: when the groups that would bring the class under its limits were judged
+    unfit (no cohesion, no name), the cohesive groups still move and ``outcome.partial``
+    says the class stays over its limits. True when the class was over ``limits`` (the
+    written files are then worth measuring).
     """
     view = ClassView.read(ws, path, dotted_name, class_name)
-    clusters, short = view.plan(limits)
+    notes: list[str] = []
+    clusters, short = view.plan(limits, notes)
     if short and extract_helpers(ws, view, outcome):
         # the helpers its methods read now come from a module of their own: plan again
         view = ClassView.read(ws, path, dotted_name, class_name)
-        clusters, short = view.plan(limits)
-    for group in components(view.members)[1:]:
+        notes = []
+        clusters, short = view.plan(limits, notes)
+    outcome.refusals += notes
+    groups = components(view.members)
+    for group in groups:
         outcome.refusals += [
-            f"{class_name}.{m.name} stays: {m.pinned}" for m in group if m.pinned and m.name not in CONSTRUCTION
+            f"{class_name}.{m.name} stays: {m.pinned}"
+            for m in group
+            if m.pinned and m.name not in CONSTRUCTION and (group is not groups[0] or m.pinned.startswith("tied to "))
         ]
     moving: list[list[Member]] = []
     for movable in clusters:
@@ -156,13 +182,19 @@ def split_class(ws: Workspace, path: str, dotted_name: str, class_name: str, lim
     if conflicts:
         # a cluster that stays may hold a super() call that now finds a moved method
         short = short or "; ".join(conflicts.values())
+    if short and partial_ok and notes and moving and not conflicts:
+        # a reviewer takes the groups a person would name; the rest has none worth a mixin
+        outcome.partial = True
+        outcome.refusals.insert(0, f"{class_name} stays over its limits: {short}")
+        short = ""
     if short or not moving:
         raise RefusedChange(
             (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
             + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
         )
     moving.sort(key=lambda cluster: min(m.start for m in cluster))  # bases in source order
-    write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome)
+    names = view.names(ws, moving)
+    write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome, names)
     return not fits(view.members, view.lines, [], limits)
 
 
@@ -176,6 +208,7 @@ class ClassView:
     statements: list[TopLevel]
     members: list[Member]
     patched: set[str]
+    sections: dict[str, str] = field(default_factory=dict)  # method -> its section heading
 
     @classmethod
     def read(cls, ws: Workspace, path: str, module_name: str, class_name: str) -> ClassView:
@@ -186,7 +219,7 @@ class ClassView:
         if len(found) != 1:
             raise RefusedChange(f"class {class_name} is not defined exactly once at module level")
         klass = found[0]
-        refusal = class_hazard(klass)
+        refusal = concepts.deprecation(klass, module) or class_hazard(klass)
         if refusal:
             raise RefusedChange(refusal)
         if hazards.has_star_import(module):
@@ -196,18 +229,59 @@ class ClassView:
         members = collect_members(module, klass, statements)
         patched = hazards.patched_names(ws, source.module, skip=source.path)
         lazy = "annotations" in _future_names(module) and not hazards.runtime_annotation_reader(source.text)
+        concepts.tie_members(klass, members, skip=CONSTRUCTION)
         pin_members(klass, members, statements, patched, lazy)
-        return cls(source, module, klass, statements, members, patched)
+        concepts.propagate_pins(members)
+        return cls(source, module, klass, statements, members, patched, concepts.sections(klass))
 
-    def plan(self, limits: Limits) -> tuple[list[list[Member]], str]:
+    def plan(self, limits: Limits, notes: list[str] | None = None) -> tuple[list[list[Member]], str]:
         """The clusters to move (see :func:`plan_mixins`), none relying on super() across mixins."""
         while True:
-            clusters, short = plan_mixins(self.members, self.lines, limits)
+            found: list[str] = []
+            clusters, short = plan_mixins(self.members, self.lines, limits, self.judge, found)
             conflicts = super_conflicts(self.members, clusters)
             if not conflicts:
+                if notes is not None:
+                    notes += found
                 return clusters, short
             for member in self.members:
                 member.pinned = member.pinned or conflicts.get(member.name, "")
+            concepts.propagate_pins(self.members)
+
+    def judge(self, group: list[Member]) -> str:
+        """Why ``group`` may not become a mixin ('' when it may): its cohesion, then its name."""
+        class_name = self.klass.name.value
+        score = concepts.cohesion(group, self.members, avoid=[class_name])
+        reason = score.refusal([m.name for m in group])
+        if reason:
+            return f"{class_name}: {reason}"
+        try:
+            naming.concept_words(group, self.members, class_name, self.sections)
+        except naming.NoName as exc:
+            return f"{class_name}: {exc}"
+        return ""
+
+    def names(self, ws: Workspace, clusters: list[list[Member]]) -> list[tuple[str, str]]:
+        """The mixin class and module name of each cluster, from its concept; refuses when one has none."""
+        class_name = self.klass.name.value
+        defined = {s.name.value for s in self.module.body if isinstance(s, (cst.ClassDef, cst.FunctionDef))}
+        reserved = naming.reserved_names(ws, self.source)
+        chosen: list[tuple[str, str]] = []
+        for cluster in clusters:
+            try:
+                concept = naming.concept_words(cluster, self.members, class_name, self.sections)
+                chosen.append(
+                    naming.concept_mixin(
+                        concept,
+                        class_name,
+                        self.source.stem,
+                        lambda n: n in defined or n in {c for c, _ in chosen},
+                        lambda n: n in reserved or n in {m for _, m in chosen} or ws.sibling_taken(self.source, n),
+                    )
+                )
+            except naming.NoName as exc:
+                raise RefusedChange(f"{class_name}: {exc}") from None
+        return chosen
 
     @property
     def lines(self) -> int:
@@ -315,7 +389,8 @@ def pin_members(
     imported = {n for s in statements if s.kind == "import" for n in s.binds}
     class_reads = _class_body_reads(klass)
     class_names = _class_body_names(klass)
-    defines_eq = any(m.name == "__eq__" for m in members)
+    # ``__hash__ = None`` or ``__radd__ = __add__`` in the body: their protocol partners stay beside them
+    set_in_body = {concepts.FAMILY_OF[n]: n for n in class_names - {m.name for m in members} if n in concepts.FAMILY_OF}
     for member in members:
         signature = {
             n for node in member.nodes for part in _evaluated_at_definition(node, not lazy) for n in names_in(part)
@@ -331,9 +406,8 @@ def pin_members(
         member.opaque_super = supers is None
         if member.name in CONSTRUCTION:
             member.pinned = "it builds the instance or the class"
-        elif member.name == "__hash__" and defines_eq:
-            # a class body defining __eq__ without __hash__ gets __hash__ = None implicitly
-            member.pinned = "the class defines __eq__, which would set __hash__ to None"
+        elif concepts.FAMILY_OF.get(member.name) in set_in_body:
+            member.pinned = f"the class body sets {set_in_body[concepts.FAMILY_OF[member.name]]} beside it"
         elif supers is None:
             member.pinned = "super() is used other than as super().name"
         elif "__class__" in bare_names(member.nodes):

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies import hazards
+from gitupgrade.refactor.strategies import concepts, hazards, naming
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy, config_value
 from gitupgrade.refactor.strategies.definition_groups import (
     Graph,
+    Group,
     ModuleLimits,
     Plan,
     plan_groups,
@@ -38,7 +39,7 @@ from gitupgrade.refactor.strategies.god_class import split_class
 from gitupgrade.refactor.strategies.group_hazards import group_refusal
 from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.method_clusters import Limits
-from gitupgrade.refactor.strategies.module_writer import split_module
+from gitupgrade.refactor.strategies.module_writer import lead_of, split_module
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
@@ -70,6 +71,8 @@ class GodModuleStrategy(RuleStrategy):
             ws.restore()
             outcome = self._split(ws, evidence["path"], evidence["module"], limits, config, over_by + 2)
         for change in ws.changes() if outcome.over else ():
+            if outcome.partial and change.path == evidence["path"]:
+                continue  # what stays has no group worth a module: it may stay over its limits
             reason = exceeded(change.path, ws.read(change.path).text, config)
             if reason:
                 raise RefusedChange(f"the split falls short: {reason}")
@@ -102,7 +105,10 @@ class GodModuleStrategy(RuleStrategy):
             raise RefusedChange(plan.short)
         accepted = accepted_groups(ws, source, module, statements, plan, outcome)
         if outcome.over and len(accepted) < len(plan.groups):
-            raise RefusedChange("; ".join(outcome.refusals))
+            if outcome.unsafe or not accepted or outcome.slimmed:
+                raise RefusedChange("; ".join(outcome.refusals))
+            # the groups left are refused for want of a concept, not for safety: the cohesive ones move
+            outcome.partial = True
         if not accepted and not outcome.slimmed:
             if outcome.refusals:
                 raise RefusedChange("; ".join(outcome.refusals))
@@ -114,17 +120,30 @@ class GodModuleStrategy(RuleStrategy):
             raise RefusedChange(
                 f"{within}no cohesive group of at least {limits.minimum} definitions apart from the main one"
             )
+        if outcome.slimmed and not accepted:
+            # a reviewer reads a "module split" that only splits a class as a god_class upgrade in disguise
+            raise RefusedChange(
+                "the split would only move methods of the module's largest class into mixins: "
+                "that is not a module split" + (f" ({'; '.join(outcome.refusals[:3])})" if outcome.refusals else "")
+            )
         if accepted:
             split_module(ws, source, module, statements, plan.groups, accepted, outcome)
         return outcome
 
 
 def accepted_groups(
-    ws: Workspace, source: ModuleSource, module: cst.Module, statements: list[TopLevel], plan: Plan, outcome: Outcome
+    ws: Workspace,
+    source: ModuleSource,
+    module: cst.Module,
+    statements: list[TopLevel],
+    plan: Plan,
+    outcome: _ModuleOutcome,
 ) -> list[int]:
     """Indexes of the planned groups that may move; why the others stay goes to ``outcome``."""
     rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
     spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
+    reserved = naming.reserved_names(ws, source)
+    created: set[str] = set()
     accepted: list[int] = []
     for i, group in enumerate(plan.groups):
         names = group.names
@@ -137,7 +156,24 @@ def accepted_groups(
                 if j not in accepted
             ),
             None,
-        ) or group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
+        )
+        if not reason:
+            reason = group_refusal(ws, source, group.statements, statements, rebound, spelled, moved_before)
+            outcome.unsafe = outcome.unsafe or bool(reason)
+        if not reason:
+            reason = group_cohesion(group)
+        if not reason:
+            try:
+                created.add(
+                    naming.module_name(
+                        names,
+                        source.stem,
+                        lambda n: n in created or n in reserved or ws.sibling_taken(source, n),
+                        lead=lead_of(group.statements),
+                    )
+                )
+            except naming.NoName as exc:
+                reason = str(exc)
         if reason:
             outcome.refusals.append(f"group {label}: {reason}")
         else:
@@ -145,9 +181,46 @@ def accepted_groups(
     return accepted
 
 
+def group_cohesion(group: Group) -> str:
+    """Why the group is a grab-bag rather than one concept ('' when it is one).
+
+    A group planned from the module's reference graph hangs together; a bundle of
+    parts with no link between them (the planner's last resort) must at least share
+    a word in most of its names.
+    """
+    if group.shared or len(group.statements) < 3:
+        return ""
+    binders = {n: s.index for s in group.statements for n in s.binds}
+    linked = {s.index for s in group.statements if any(binders.get(n, s.index) != s.index for n in s.reads)}
+    linked |= {binders[n] for s in group.statements for n in s.reads if binders.get(n, s.index) != s.index}
+    # classes deriving from one base (``FIFOCache``, ``LRUCache`` of ``Cache``) are one family
+    bases: dict[str, list[int]] = {}
+    for s in group.statements:
+        if isinstance(s.node, cst.ClassDef):
+            for base in s.node.bases:
+                bases.setdefault(cst.Module(body=[]).code_for_node(base.value), []).append(s.index)
+    linked |= {i for family in bases.values() if len(family) > 1 for i in family}
+    connected = len(linked) / len(group.statements)
+    names = [n for s in group.statements for n in sorted(s.binds)[:1]]
+    shared = naming.dominant_words(names, recurring=True, count=1)
+    affinity = 0.0
+    if shared:
+        # ``cached``, ``cachedmethod`` and ``_make_cache_key`` share a word
+        stem = shared[0][:5]
+        affinity = sum(1 for n in names if any(w.startswith(stem) for w in naming.words(n))) / len(names)
+    score = round(0.6 * connected + 0.4 * affinity, 2)
+    if score >= concepts.COHESION_THRESHOLD:
+        return ""
+    return (
+        f"cohesion {score:.2f} below {concepts.COHESION_THRESHOLD}: "
+        f"{connected:.0%} of its definitions use another of the group, {affinity:.0%} share a word"
+    )
+
+
 @dataclass
 class _ModuleOutcome(Outcome):
     over: bool = False  # the module was over its limits: the split must bring it under
+    unsafe: bool = False  # a group stays because moving it could change behaviour
     slimmed: bool = False  # its largest class shed mixins first
 
 

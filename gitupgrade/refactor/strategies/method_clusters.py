@@ -9,12 +9,18 @@ counting, then the next, until the group falls apart. As a last resort the small
 independent groups that remain move together in source order. Each mixin is kept under
 the limits itself, so a split never makes a new god class; a plan that cannot bring the
 class under its limits says why instead.
+
+Members tied by a protocol or as twins (``__eq__``/``__hash__``, ``*_prev``/``*_next``,
+see :mod:`.concepts`) are linked by a tie no cut undoes: they always land on the same
+side. Section comments and handler prefixes link members too, but may be cut. Every
+group that would move is first judged (cohesion, a name): a group judged unfit stays,
+with the reason, and the plan goes on without it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -27,6 +33,8 @@ class Method(Protocol):
 
     name: str
     attrs: set[str]
+    ties: set[str]  # protocol and twin ties (``~comparison``): never cut
+    affinity: set[str]  # section and handler-prefix links: cut like attributes
     pinned: str
     start: int
     end: int
@@ -88,11 +96,13 @@ def is_special(member: Method) -> bool:
 
 
 def links(member: Method, ignored: AbstractSet[str] = frozenset()) -> set[str]:
-    """What ties a member to others: its attributes and its own name (a self-call), minus ``ignored``.
+    """What ties a member to others: its attributes, its own name (a self-call) and its ties, minus ``ignored``.
 
-    A constructor and the like touch every attribute: they say nothing about cohesion.
+    A constructor and the like touch every attribute: only their protocol ties count.
     """
-    return set() if member.name in WHOLE_OBJECT else (member.attrs | {member.name}) - ignored
+    if member.name in WHOLE_OBJECT:
+        return set(member.ties)
+    return ((member.attrs | member.affinity | {member.name}) - ignored) | member.ties
 
 
 def components(members: list[Method], ignored: frozenset[str] = frozenset()) -> list[list[Method]]:
@@ -105,11 +115,41 @@ def _biggest_first(members: list[Method]) -> tuple[int, int]:
     return -size(members), members[0].start
 
 
-def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tuple[list[list[Method]], str]:
-    """The groups of movable members to move, one mixin each, and why the class stays too big ('' if not)."""
+Judge = Callable[[list[Method]], str]
+
+
+def _fit(group: list[Method]) -> str:
+    """Every group may move: no judgement beyond size."""
+    return ""
+
+
+def plan_mixins(
+    members: list[Method], class_lines: int, limits: Limits, judge: Judge = _fit, notes: list[str] | None = None
+) -> tuple[list[list[Method]], str]:
+    """The groups of movable members to move, one mixin each, and why the class stays too big ('' if not).
+
+    ``judge`` says why a group may not move ('' when it may); why the groups that stay
+    were judged unfit goes to ``notes``.
+    """
+    verdicts: dict[frozenset[str], str] = {}
+
+    def verdict(group: list[Method]) -> str:
+        key = frozenset(m.name for m in group)
+        if key not in verdicts:
+            verdicts[key] = judge(group)
+        return verdicts[key]
+
+    moving = _plan(members, class_lines, limits, verdict)
+    if notes is not None:
+        moved = {m.name for g in moving[0] for m in g}
+        notes += [v for k, v in verdicts.items() if v and not k & moved]
+    return moving
+
+
+def _plan(members: list[Method], class_lines: int, limits: Limits, judge: Judge) -> tuple[list[list[Method]], str]:
     pieces = [Piece(group) for group in components(members)]
     while True:
-        moving, staying = _select(pieces, limits)
+        moving, staying = _select(pieces, limits, judge)
         if fits(members, class_lines, moving, limits):
             return moving, ""
         breakable = [p for p in staying if not p.solid and len(p.members) > 1]
@@ -122,10 +162,10 @@ def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tupl
             continue
         pieces = sorted([p for p in pieces if p is not target] + parts, key=lambda p: _biggest_first(p.members))
     main = staying[0].movable if staying else []
-    if len(main) >= limits.minimum and _fits_mixin(main, limits):
+    if len(main) >= limits.minimum and _fits_mixin(main, limits) and not judge(main):
         moving.append(main)  # the class keeps its constructor and whatever cannot move
     if not fits(members, class_lines, moving, limits):
-        moving += _bundle(staying[1:], moving, members, class_lines, limits)
+        moving += _bundle(staying[1:], moving, members, class_lines, limits, judge)
     if fits(members, class_lines, moving, limits):
         return moving, ""
     left = len({m.name for m in members}) - sum(len(g) for g in moving)
@@ -138,7 +178,8 @@ def plan_mixins(members: list[Method], class_lines: int, limits: Limits) -> tupl
 
 def cut(piece: Piece, minimum: int) -> list[Piece]:
     """``piece`` split by no longer counting its most shared links, or ``[piece]``."""
-    tally = Counter(link for m in piece.members for link in links(m, piece.ignored))
+    # ties (``~...``) hold protocol partners and twins together: they are never cut
+    tally = Counter(link for m in piece.members for link in links(m, piece.ignored) if not link.startswith("~"))
     ignored = set(piece.ignored)
     for link, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])):
         ignored.add(link)
@@ -148,13 +189,13 @@ def cut(piece: Piece, minimum: int) -> list[Piece]:
     return [piece]
 
 
-def _select(pieces: list[Piece], limits: Limits) -> tuple[list[list[Method]], list[Piece]]:
-    """The biggest piece stays; every other one moves when it is big enough and fits a mixin."""
+def _select(pieces: list[Piece], limits: Limits, judge: Judge) -> tuple[list[list[Method]], list[Piece]]:
+    """The biggest piece stays; every other one moves when it is big enough, fits a mixin and is judged fit."""
     moving: list[list[Method]] = []
     staying = pieces[:1]
     for piece in pieces[1:]:
         movable = piece.movable
-        if len(movable) >= limits.minimum and _fits_mixin(movable, limits):
+        if len(movable) >= limits.minimum and _fits_mixin(movable, limits) and not judge(movable):
             moving.append(movable)
         else:
             staying.append(piece)
@@ -162,21 +203,31 @@ def _select(pieces: list[Piece], limits: Limits) -> tuple[list[list[Method]], li
 
 
 def _bundle(
-    pieces: list[Piece], moving: list[list[Method]], members: list[Method], class_lines: int, limits: Limits
+    pieces: list[Piece],
+    moving: list[list[Method]],
+    members: list[Method],
+    class_lines: int,
+    limits: Limits,
+    judge: Judge,
 ) -> list[list[Method]]:
-    """Small independent groups, in source order, packed into mixins until the class fits."""
-    loose = sorted((m for p in pieces for m in p.movable), key=lambda m: m.start)
+    """Small independent groups, in source order, packed into mixins until the class fits.
+
+    Whole groups are packed (tied partners never part), and a bundle moves only when
+    judged fit: a grab-bag of unrelated methods has no cohesion and no name.
+    """
+    loose = sorted((p.movable for p in pieces if p.movable), key=lambda g: min(m.start for m in g))
     bundles: list[list[Method]] = []
     current: list[Method] = []
-    for member in loose:
-        if current and not _fits_mixin([*current, member], limits):
+    for piece in loose:
+        if current and not _fits_mixin([*current, *piece], limits):
             bundles.append(current)
             current = []
-        current.append(member)
+        current.extend(piece)
     if current:
         bundles.append(current)
     chosen: list[list[Method]] = []
-    for group in sorted((b for b in bundles if len(b) >= limits.minimum), key=size, reverse=True):
+    fit = (b for b in bundles if len(b) >= limits.minimum and _fits_mixin(b, limits) and not judge(b))
+    for group in sorted(fit, key=size, reverse=True):
         if fits(members, class_lines, moving + chosen, limits):
             break
         chosen.append(group)

@@ -62,8 +62,12 @@ def write_mixins(
     statements: list[TopLevel],
     clusters: list[list[Member]],
     outcome: Outcome,
+    names: list[tuple[str, str]] | None = None,
 ) -> None:
-    """Create one mixin module per cluster and make the class inherit from the mixins."""
+    """Create one mixin module per cluster and make the class inherit from the mixins.
+
+    ``names``: the mixin class and module name of each cluster, when the planner chose them.
+    """
     class_name = klass.name.value
     stem = source.stem
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
@@ -85,15 +89,18 @@ def write_mixins(
         # ``T = TypeVar("T", bound=Node)`` copied beside the mixin would need Node from the module
         raise RefusedChange(f"the type variables of {klass.name.value} read {', '.join(sorted(needs))} from its module")
     written: list[str] = []
-    for cluster in clusters:
+    for at, cluster in enumerate(clusters):
         # shared data attributes say most about a cluster: each counts once per method using it
         vocabulary = [m.name for m in cluster] + [a for m in cluster for a in sorted(m.attrs - common)]
-        mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
-        words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
-        new_stem = naming.unique(
-            f"{stem.lstrip('_')}_{'_'.join(words)}",
-            lambda n: ws.sibling_taken(source, n),
-        )
+        if names:
+            mixin, new_stem = names[at]
+        else:
+            mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
+            words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
+            new_stem = naming.unique(
+                f"{stem.lstrip('_')}_{'_'.join(words)}",
+                lambda n: ws.sibling_taken(source, n),
+            )
         new_path = source.sibling_path(new_stem)
         nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
         declared = _declared(ws, module, klass, nodes, {m.name for m in cluster}, mixin)

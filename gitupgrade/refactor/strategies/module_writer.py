@@ -51,14 +51,16 @@ def split_module(
     moving = {s.index for i in accepted for s in plan[i].statements}
     # what the code left behind reads needs no marking as a re-export (no linter calls it unused)
     used = {n for s in statements if s.index not in moving and s.kind != "import" for n in s.reads}
+    # a module named like a name the package binds would shadow it (``import pkg.name``)
+    reserved = naming.reserved_names(ws, source)
     for i in accepted:
         group = plan[i]
         names = group.names
         new_stem = naming.module_name(
             names,
             source.stem,
-            lambda n: n in created or ws.sibling_taken(source, n),
-            lead=_lead(group.statements),
+            lambda n: n in created or n in reserved or ws.sibling_taken(source, n),
+            lead=lead_of(group.statements),
         )
         created.add(new_stem)
         new_path = source.sibling_path(new_stem)
@@ -70,12 +72,13 @@ def split_module(
             cst.parse_statement(import_from(targets[j], [n for n in plan[j].names if n in reads], width))
             for j in group.reads_from
         ]
-        body = module_head(_docstring(names, _lead(group.statements), source.module, width), future, imports)
+        body = module_head(_docstring(names, lead_of(group.statements), source.module, width), future, imports)
         for k, statement in enumerate(group.statements):
             node = statement.node
             if k == 0:
                 node = node.with_changes(leading_lines=_spaced(node.leading_lines, 2 if body else 0))
             body.append(node)
+        body += keep_module_name(group.statements, source.module)
         # the cookie (the new file is written in the same encoding), the licence, file pragmas
         new_module = module.with_changes(body=body, header=carried_header(module))
         ws.create(new_path, new_module.code, source.encoding, source.newline)
@@ -102,10 +105,39 @@ def split_module(
     outcome.summary.append(f"{source.path} re-exports every moved name")
 
 
-def _lead(statements: list[TopLevel]) -> str:
+def keep_module_name(statements: list[TopLevel], module: str) -> list[cst.BaseStatement]:
+    """Statements giving the moved public classes and functions their old ``__module__`` back.
+
+    Users know them as ``module.Name``: reprs, pickles and the API docs (automodule lists a
+    module's own members by ``__module__``) keep saying so, as the public-surface check asks.
+    """
+    moved = [
+        s.name for s in statements if isinstance(s.node, (cst.ClassDef, cst.FunctionDef)) and not s.name.startswith("_")
+    ]
+    if not moved:
+        return []
+    comment = cst.EmptyLine(
+        comment=cst.Comment(f"# Documented, pickled and shown as part of {module}, which re-exports them.")
+    )
+    if len(moved) == 1:
+        lines = [f'{moved[0]}.__module__ = "{module}"\n']
+    else:
+        lines = [
+            f'for _moved in ({", ".join(moved)}):\n    _moved.__module__ = "{module}"\n',
+            "del _moved\n",
+        ]
+    statements_ = [cst.parse_statement(line) for line in lines]
+    first = statements_[0].with_changes(leading_lines=(cst.EmptyLine(), cst.EmptyLine(), comment))
+    return [first, *statements_[1:]]
+
+
+def lead_of(statements: list[TopLevel]) -> str:
     """The public class or function that makes up most of the group's lines, or ''."""
     size = {s.name: s.end - s.start + 1 for s in statements}
     public = [s.name for s in statements if s.is_definition and not s.name.startswith("_")]
+    classes = [s for s in statements if isinstance(s.node, cst.ClassDef) and not s.name.startswith("_")]
+    if len(classes) > 1:
+        return ""  # peers (``FIFOCache``, ``LRUCache``): one of them does not name the others
     biggest = max(public, key=size.__getitem__, default="")
     return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
 
