@@ -106,7 +106,7 @@ class ConfigErrors(ConfigError):
 def default_config() -> Config:
     """The packaged defaults alone."""
     text = resources.files("gitupgrade.config").joinpath("defaults.yaml").read_text("utf-8")
-    return Config(_section(text, "packaged defaults"))
+    return Config(_section(text, "packaged defaults", trusted=True))
 
 
 def load_config(
@@ -155,8 +155,8 @@ def _decode(blob: bytes, label: str) -> str:
         raise ConfigError(f"{label}: not UTF-8 text") from exc
 
 
-def _section(text: str, label: str) -> dict[str, Any]:
-    document, lines = parse(text, label)
+def _section(text: str, label: str, trusted: bool = False) -> dict[str, Any]:
+    document, lines = parse(text, label, trusted)
     if document is None:
         return {}
     if not isinstance(document, dict):

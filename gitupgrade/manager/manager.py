@@ -1,7 +1,9 @@
 """UpgradeManager: the facade of the spec over queue, execution, deploy, rollback and views.
 
 Commands that change refs or the staging worktree (run, approve, reject, rollback,
-gc) hold the one-runner lock; read-only ones (status, diff) never wait for it.
+gc) hold the one-runner lock; read-only ones (status, diff) never wait for it, nor
+load the execution machinery (validation, static checks, the surface probe): those
+modules are imported by the methods that use them.
 """
 
 from __future__ import annotations
@@ -10,22 +12,16 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config, load_config
 from gitupgrade.errors import UserError
 from gitupgrade.interrupt import sigint_deferred
 from gitupgrade.manager import queue as upgrade_queue
 from gitupgrade.manager import reconcile
-from gitupgrade.manager.execute import BaselineFailingError, Executor, UpgradeOutcome
-from gitupgrade.manager.gc import GcReport, collect
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.progress import NO_PROGRESS, Progress
-from gitupgrade.manager.rederive import Rederiver
 from gitupgrade.manager.review import UpgradeDiff, upgrade_diff, upgrade_status
-from gitupgrade.manager.rollback import RollbackOutcome, rollback
-from gitupgrade.manager.staging import Staging
-from gitupgrade.manager.testrun import kill_orphaned_run
 from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import backup, delete_ref, upgrade_branch
 from gitupgrade.repo.lock import RunnerLock
@@ -33,6 +29,11 @@ from gitupgrade.repo.merge_recovery import recover_interrupted_merge
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.spec_forms import as_repo
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.manager.execute import Executor, UpgradeOutcome
+    from gitupgrade.manager.gc import GcReport
+    from gitupgrade.manager.rollback import RollbackOutcome
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,9 @@ class UpgradeManager:
     # -- execution -----------------------------------------------------------------------------
     def run(self, ids: tuple[str, ...] = (), max_count: int | None = None) -> RunReport:
         """Execute pending upgrades (or the named ones) in priority order, under the runner lock."""
+        from gitupgrade.manager.execute import BaselineFailingError
+        from gitupgrade.manager.rederive import Rederiver
+
         for upgrade_id in ids:
             record = self.record(upgrade_id)
             if record.status not in ("pending", "in_progress"):
@@ -172,8 +176,7 @@ class UpgradeManager:
                 )
         report = RunReport()
         with self._lock("run", report) as lock:
-            staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
-            executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
+            executor = self._executor()
             target = self.target_branch()
             report.messages += reconcile.record_merged_elsewhere(self.repo, self.ledger, target)
             rederiver = Rederiver(self.repo, self.ledger, self.config_at)
@@ -197,8 +200,8 @@ class UpgradeManager:
                         reconcile.record_interrupted(self.repo, self.ledger, record)
                     raise
                 finally:
-                    report.messages.extend(staging.repairs)
-                    staging.repairs.clear()
+                    report.messages.extend(executor.staging.repairs)
+                    executor.staging.repairs.clear()
             report.suite_runs = executor.suite_runs
         return report
 
@@ -206,11 +209,12 @@ class UpgradeManager:
         """Run independent pending upgrades as one validated stack (see ``manager.batch``);
         the upgrades that share files with the batch stay pending for the next run."""
         from gitupgrade.manager.batch import BatchRunner, select_independent
+        from gitupgrade.manager.execute import BaselineFailingError
+        from gitupgrade.manager.rederive import Rederiver
 
         report = RunReport()
         with self._lock("run", report) as lock:
-            staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
-            executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
+            executor = self._executor()
             rederiver = Rederiver(self.repo, self.ledger, self.config_at)
             records = []
             for record in upgrade_queue.runnable(self.ledger, ids)[:max_count]:
@@ -235,12 +239,14 @@ class UpgradeManager:
                             reconcile.record_interrupted(self.repo, self.ledger, current)
                 raise
             finally:
-                report.messages.extend(staging.repairs)
+                report.messages.extend(executor.staging.repairs)
             report.suite_runs = executor.suite_runs
         return report
 
     def execute_upgrade(self, upgrade_id: str) -> UpgradeOutcome:
         """Execute one pending upgrade (the spec's method); a failing baseline raises."""
+        from gitupgrade.manager.execute import BaselineFailingError
+
         report = self.run((upgrade_id,))
         if report.baseline_failure:
             raise BaselineFailingError(self.repo.resolve_commit("HEAD"), report.baseline_failure)
@@ -248,6 +254,8 @@ class UpgradeManager:
 
     def approve(self, upgrade_id: str) -> UpgradeOutcome:
         """Merge a reviewed upgrade; rebuilt and revalidated on the new tip when the target moved."""
+        from gitupgrade.manager.rederive import Rederiver
+
         record = self.record(upgrade_id)
         if record.status not in ("awaiting_review", "approved"):
             raise UserError(
@@ -255,8 +263,7 @@ class UpgradeManager:
             )
         report = RunReport()
         with self._lock("approve", report):
-            staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
-            executor = Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
+            executor = self._executor()
             if not record.validated_here:
                 # Another clone's validation is a claim, not a fact: validate it here first.
                 target = self.target_branch()
@@ -286,6 +293,9 @@ class UpgradeManager:
 
     def rollback_upgrade(self, upgrade_id: str) -> RollbackOutcome:
         """Revert a merged upgrade on its target branch, or delete an unmerged one's branch."""
+        from gitupgrade.manager.rollback import rollback
+        from gitupgrade.manager.staging import Staging
+
         record = self.record(upgrade_id)
         with self._lock("rollback", RunReport()):
             config = self.config_at(self.repo.resolve_commit("HEAD"))
@@ -316,6 +326,8 @@ class UpgradeManager:
 
     def gc(self, dry_run: bool = False) -> GcReport:
         """Prune backups older than ``backup_retention_days``."""
+        from gitupgrade.manager.gc import collect
+
         with self._lock("gc", RunReport()):
             return collect(self.repo, self.config_at(self.repo.resolve_commit("HEAD")), dry_run=dry_run)
 
@@ -327,12 +339,22 @@ class UpgradeManager:
             raise UserError(f"unknown upgrade: {upgrade_id}", hint="git upgrade status lists the upgrades")
         return record
 
+    def _executor(self) -> Executor:
+        """An executor staging in core_v2 with the config at HEAD."""
+        from gitupgrade.manager.execute import Executor
+        from gitupgrade.manager.staging import Staging
+
+        staging = Staging(self.repo, self.config_at(self.repo.resolve_commit("HEAD")))
+        return Executor(self.repo, self.ledger, staging, self.config_at, self.progress)
+
     def _lock(self, command: str, report: RunReport) -> RunnerLock:
         lock = RunnerLock(self.repo, command).acquire()
         if lock.stale_owner is not None:
             report.messages.append(
                 f"recovered from a crashed run: {lock.stale_owner.describe()} had died holding the lock; took it over"
             )
+            from gitupgrade.manager.testrun import kill_orphaned_run
+
             stopped = kill_orphaned_run(self.repo.state_dir)
             if stopped:
                 report.messages.append(stopped)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from importlib.metadata import version
 from pathlib import Path
 
 import pygit2
@@ -178,4 +177,6 @@ _LOCATION_VARS = frozenset({"GIT_DIR", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_COMMO
 
 def library_versions() -> str:
     """The versions of pygit2 and libgit2 in use, for bug reports."""
+    from importlib.metadata import version  # only a bug report needs it: not at start-up
+
     return f"pygit2 {version('pygit2')}, libgit2 {pygit2.LIBGIT2_VERSION}"
