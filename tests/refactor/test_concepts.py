@@ -379,3 +379,12 @@ def test_a_mixin_is_named_after_its_concept() -> None:
     visits = [member("visit_date"), member("depart_date"), member("visit_author"), member("depart_author")]
     with pytest.raises(NoName, match="no name says what visit_date, depart_date, visit_author, depart_author are"):
         concept_words(visits, host + visits, "HTMLTranslator", {})
+
+
+def test_a_concept_named_like_its_module_names_the_mixins_file_without_stuttering() -> None:
+    def free(name: str) -> bool:
+        return False  # nothing is taken
+
+    assert concept_mixin(["container"], "Container", "container", free, free) == ("ContainerMixin", "container_mixin")
+    assert concept_mixin(["container"], "Box", "_containers", free, free) == ("ContainerMixin", "_container_mixin")
+    assert concept_mixin(["listeners"], "Bus", "events", free, free) == ("ListenersMixin", "events_listeners")

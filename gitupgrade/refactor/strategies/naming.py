@@ -294,7 +294,9 @@ def concept_mixin(
     mixin = next((c for c in (f"{concept}Mixin", f"{class_name.lstrip('_')}{concept}Mixin") if not class_taken(c)), "")
     if not mixin or mixin.startswith("Test"):
         raise NoName(f"{concept}Mixin is taken in the module or would be collected as a test")
-    module = f"{stem}_{'_'.join(chosen)}"
+    own = [w for w in chosen if not any(w.startswith(s) or s.startswith(w) for s in words(stem))]
+    # ``container_container.py`` stutters: a concept named like its module names the mixin's file
+    module = f"{stem}_{'_'.join(own)}" if own else f"{'_' if stem.startswith('_') else ''}{'_'.join(chosen)}_mixin"
     if _refused_module(module, module_taken):
         raise NoName(f"{module}.py is taken, shadows a name or would be collected as a test")
     return mixin, module
