@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitupgrade.ledger import events as ev
+from gitupgrade.outcomes import UpgradeStatus
 from gitupgrade.suggestion import normalized_priority
 
 # Statuses an upgrade can be in; the execution statuses plus the life-cycle ones.
-PENDING = "pending"
-IN_PROGRESS = "in_progress"
-REJECTED = "rejected"
-ROLLED_BACK = "rolled_back"
+PENDING = UpgradeStatus.PENDING
+IN_PROGRESS = UpgradeStatus.IN_PROGRESS
+REJECTED = UpgradeStatus.REJECTED
+ROLLED_BACK = UpgradeStatus.ROLLED_BACK
 
 
 @dataclass(frozen=True)
