@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitupgrade.learning.trust import TrustRules, TrustTracker, TrustTransition
-
-SUCCESS_STATUSES = frozenset({"merged", "approved", "awaiting_review"})
-NEUTRAL_FAILURES = frozenset({"baseline_failing", "local_changes", "llm_unavailable", "llm_timeout"})
+from gitupgrade.outcomes import PASSED_STATUSES, counts_against
 
 
 def learning_key(upgrade_type: str, strategy: str | None) -> str:
@@ -132,9 +130,9 @@ class _Folder:
                     f"fails the tests of its merge commit (seen by {uid})",
                     regression=True,
                 )
-        if status in SUCCESS_STATUSES:
+        if status in PASSED_STATUSES:
             self._emit(uid, event, True)
-        elif status == "failed" and failure_type not in NEUTRAL_FAILURES:
+        elif counts_against(str(status), failure_type):
             regression = uid in self.merged
             self.merged.discard(uid)
             detail = "failed after it was merged" if regression else str(event.get("detail") or "")
