@@ -50,8 +50,8 @@ def render(overview: dict[str, Any]) -> None:
     by_status = st["by_status"]
     out.print("Upgrade ledger", style="bold")
     out.print(
-        f"  upgrades executed: {st['total_upgrades']} ({st['successful_upgrades']} succeeded, "
-        f"{st['failed_upgrades']} failed, success rate {st['success_rate']:.1%})"
+        f"  upgrades executed: {st['total_upgrades']} ({st['attempted']} attempted: {st['merged']} merged, "
+        f"{st['failed']} failed; {st['refused']} refused; success rate {st['success_rate']:.1%} of attempted)"
     )
     out.print("  by status: " + (", ".join(f"{k} {v}" for k, v in by_status.items()) or "none"))
     out.print(f"  last 30 days: {st['recent_upgrades']}")
@@ -78,10 +78,10 @@ def render(overview: dict[str, Any]) -> None:
         out.print("  last scan: never")
     if st["type_statistics"]:
         rows = [
-            (kind, str(r["total"]), str(r["successful"]), f"{r['success_rate']:.1%}")
+            (kind, *(str(r[key]) for key in ("attempted", "merged", "failed", "refused")), f"{r['success_rate']:.1%}")
             for kind, r in st["type_statistics"].items()
         ]
-        _table(out, "By type", ("type", "upgrades", "succeeded", "success rate"), rows)
+        _table(out, "By type", ("type", "attempted", "merged", "failed", "refused", "success rate"), rows)
     elif st["type_statistics"] is None:
         out.print()
         out.print("By type: off (learning.success_pattern_tracking)", style="bold")
@@ -100,7 +100,7 @@ def render(overview: dict[str, Any]) -> None:
     if fa is None:
         out.print("Failure analysis: off (learning.failure_pattern_analysis)", style="bold")
         return
-    out.print(f"Failure analysis: {fa['total_failures']} failed executions", style="bold")
+    out.print(f"Failure analysis: {fa['total_failures']} failed or refused executions", style="bold")
     for kind, count in fa["failure_types"].items():
         out.print(f"  {escape(kind)}: {count}", markup=False)
     for line in fa["recommendations"]:
