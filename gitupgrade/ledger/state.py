@@ -91,7 +91,7 @@ def fold(upgrade_id: str, events: Iterable[dict[str, Any]]) -> UpgradeRecord | N
         _apply(state, event)
         state["updated"] = event["ts"]
         if event.get("_ours") and event["event"] in _DECISIONS:
-            decided_here = state["status"] in ("merged", REJECTED, ROLLED_BACK)
+            decided_here = state["status"] in (UpgradeStatus.MERGED, REJECTED, ROLLED_BACK)
     return UpgradeRecord(**state)
 
 
@@ -135,7 +135,7 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
         )
     elif kind == ev.UPGRADE_MERGED:
         state.update(
-            status="merged",
+            status=UpgradeStatus.MERGED,
             merge_commit=event.get("merge_commit"),
             target_branch=event.get("target_branch") or state.get("target_branch"),
         )
