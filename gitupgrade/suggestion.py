@@ -10,9 +10,6 @@ from typing import Any
 
 from gitupgrade.upgrade_types import TYPE_NAMES
 
-RISK_LEVELS = ("low", "medium", "high", "critical")
-# Labels of ``priority_thresholds``, lowest first: the risk levels with the spec's ``minimal`` below.
-PRIORITY_LABELS = ("minimal", *RISK_LEVELS)
 # Priorities are on the spec's 1-10 scale (the scale of ``priority_thresholds``).
 PRIORITY_MIN, PRIORITY_MAX = 1, 10
 

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gitupgrade.analysis.smells.base import Finding
-from gitupgrade.suggestion import PRIORITY_LABELS, PRIORITY_MAX, Suggestion, stable_id
+from gitupgrade.outcomes import PRIORITY_LABELS
+from gitupgrade.suggestion import PRIORITY_MAX, Suggestion, stable_id
 from gitupgrade.upgrade_types import llm_type
 
 

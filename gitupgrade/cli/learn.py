@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 from rich.console import Console
 
+from gitupgrade.cli import outcome_view
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.learning import Learner, LearningReport
@@ -98,6 +99,10 @@ def render(report: LearningReport) -> None:
     if not report.failure_pattern_analysis:
         header, rows = header[:-1], [row[:-1] for row in rows]
     _table(out, header, rows)
+    if report.outcomes:
+        out.print()
+        out.print(f"Outcomes: {outcome_view.summary(report.outcomes)}", style="bold", markup=False)
+        _table(out, outcome_view.HEADER, outcome_view.type_rows(report.outcomes["by_type"]))
     out.print()
     out.print("Trust", style="bold")
     for t in report.types:

@@ -8,6 +8,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from gitupgrade.cli import outcome_view
 from gitupgrade.cli.context import AppContext, pass_app
 from gitupgrade.cli.output import console, print_json
 from gitupgrade.cli.terminal import paged
@@ -49,10 +50,7 @@ def render(overview: dict[str, Any]) -> None:
     st, ind, fa = overview["statistics"], overview["indicators"], overview["failure_analysis"]
     by_status = st["by_status"]
     out.print("Upgrade ledger", style="bold")
-    out.print(
-        f"  upgrades executed: {st['total_upgrades']} ({st['successful_upgrades']} succeeded, "
-        f"{st['failed_upgrades']} failed, success rate {st['success_rate']:.1%})"
-    )
+    out.print(f"  upgrades executed: {st['total_upgrades']} ({outcome_view.summary(st)})")
     out.print("  by status: " + (", ".join(f"{k} {v}" for k, v in by_status.items()) or "none"))
     out.print(f"  last 30 days: {st['recent_upgrades']}")
     out.print(f"  rollbacks: {st['rollbacks']} (frequency {ind['rollback_frequency']:.1%} of merged)")
@@ -77,11 +75,7 @@ def render(overview: dict[str, Any]) -> None:
     else:
         out.print("  last scan: never")
     if st["type_statistics"]:
-        rows = [
-            (kind, str(r["total"]), str(r["successful"]), f"{r['success_rate']:.1%}")
-            for kind, r in st["type_statistics"].items()
-        ]
-        _table(out, "By type", ("type", "upgrades", "succeeded", "success rate"), rows)
+        _table(out, "By type", outcome_view.HEADER, outcome_view.type_rows(st["type_statistics"]))
     elif st["type_statistics"] is None:
         out.print()
         out.print("By type: off (learning.success_pattern_tracking)", style="bold")
@@ -100,7 +94,7 @@ def render(overview: dict[str, Any]) -> None:
     if fa is None:
         out.print("Failure analysis: off (learning.failure_pattern_analysis)", style="bold")
         return
-    out.print(f"Failure analysis: {fa['total_failures']} failed executions", style="bold")
+    out.print(f"Failure analysis: {fa['total_failures']} failed or refused executions", style="bold")
     for kind, count in fa["failure_types"].items():
         out.print(f"  {escape(kind)}: {count}", markup=False)
     for line in fa["recommendations"]:

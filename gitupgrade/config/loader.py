@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from gitupgrade.config.paths import check_config_paths
-from gitupgrade.config.schema import PRIORITY_LABELS, SCHEMA, Field
+from gitupgrade.config.schema import SCHEMA, Field
 from gitupgrade.config.yamlread import UnknownTag, parse
 from gitupgrade.errors import ConfigError, UserError
+from gitupgrade.outcomes import PRIORITY_LABELS
 from gitupgrade.repo import CommitId, GitRepo, read_file
 
 SECTION = "self_upgrading"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gitupgrade.config.schema import RISK_LEVELS
+from gitupgrade.outcomes import RISK_LEVELS
 
 # Risk levels ``require_manual_review`` keeps for review.
 MANUAL_REVIEW_LEVELS = ("high", "critical")

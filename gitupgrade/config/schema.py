@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gitupgrade.outcomes import PRIORITY_LABELS, RISK_LEVELS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -38,8 +40,6 @@ STR = Field((str,))
 OPT_STR = Field((str,), nullable=True)
 OPT_BOOL = Field((bool,), nullable=True)
 STR_LIST = Field((list,), item_type=str)
-RISK_LEVELS = ("low", "medium", "high", "critical")
-PRIORITY_LABELS = ("minimal", *RISK_LEVELS)
 # The spec's priority scale; whole numbers, so a priority shown rounded down keeps its label.
 PRIORITY = Field((int,), minimum=1, maximum=10)
 

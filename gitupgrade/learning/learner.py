@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from gitupgrade.config.risk import approves, manual_review_required
-from gitupgrade.learning.model import OutcomeModel, build_model, learning_key
+from gitupgrade.learning.model import OutcomeModel, build_model, learning_key, outcome_counts
 from gitupgrade.learning.priority import queue_priority
 from gitupgrade.learning.report import LearningReport, build_report
 from gitupgrade.learning.requeue import (
@@ -81,7 +81,7 @@ class Learner:
         report = build_report(
             model, self.learning, generated_at=_iso(now or datetime.now(UTC)), previous=previous, recorded=recorded
         )
-        report = replace(report, skipped=self.skipped)
+        report = replace(report, skipped=self.skipped, outcomes=outcome_counts(self._all_events()))
         self._write_snapshot(report.snapshot())
         return report
 

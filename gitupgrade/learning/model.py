@@ -14,6 +14,10 @@ What counts:
   commit is the base of a later run with a failing baseline;
 - ``refused`` is not an attempt: the strategy declined and nothing changed (``requeue``
   keeps suggestions that keep refusing out of the queue).
+
+The model's successes feed estimates and trust. The outcome words the report shows
+beside them (attempted, merged, failed, refused) are :func:`outcome_counts`, the same
+tally as ``git upgrade ledger`` (docs/outcomes.md).
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitupgrade.learning.trust import TrustRules, TrustTracker, TrustTransition
-
-SUCCESS_STATUSES = frozenset({"merged", "approved", "awaiting_review"})
-NEUTRAL_FAILURES = frozenset({"baseline_failing", "local_changes", "llm_unavailable", "llm_timeout"})
+from gitupgrade.ledger.state import fold
+from gitupgrade.outcomes import PASSED_STATUSES, counts_against, tally
 
 
 def learning_key(upgrade_type: str, strategy: str | None) -> str:
@@ -132,9 +135,9 @@ class _Folder:
                     f"fails the tests of its merge commit (seen by {uid})",
                     regression=True,
                 )
-        if status in SUCCESS_STATUSES:
+        if status in PASSED_STATUSES:
             self._emit(uid, event, True)
-        elif status == "failed" and failure_type not in NEUTRAL_FAILURES:
+        elif counts_against(str(status), failure_type):
             regression = uid in self.merged
             self.merged.discard(uid)
             detail = "failed after it was merged" if regression else str(event.get("detail") or "")
@@ -268,3 +271,18 @@ def build_model(events: Iterable[Mapping[str, Any]], learning: Mapping[str, Any]
         if transition is not None:
             model.transitions.append(transition)
     return model
+
+
+def outcome_counts(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Attempted, merged, failed and refused upgrades, in total and per type (``outcomes.tally``).
+
+    Each upgrade's events are folded as the ledger folds them, so its current status is
+    the one ``git upgrade ledger`` counts.
+    """
+    by_upgrade: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        uid = event.get("upgrade_id")
+        if uid and isinstance(event.get("ts"), str) and isinstance(event.get("event"), str):
+            by_upgrade.setdefault(str(uid), []).append(dict(event))
+    records = (fold(uid, found) for uid, found in sorted(by_upgrade.items()))
+    return tally((r.type, r.status, r.failure_type) for r in records if r is not None)

@@ -54,6 +54,9 @@ class LearningReport:
     success_pattern_tracking: bool = True
     failure_pattern_analysis: bool = True
     skipped: tuple[str, ...] = ()  # upgrades another clone reported and this one cannot verify
+    # attempted, merged, failed, refused and merged / attempted, in total and by type: the
+    # counts of ``git upgrade ledger`` (outcomes.tally)
+    outcomes: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""

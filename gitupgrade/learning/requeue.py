@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gitupgrade.learning.model import NEUTRAL_FAILURES
+from gitupgrade.outcomes import BLOCKED_BY
 
 FailureHistory = dict[str, list[str]]  # failure type -> upgrade ids
 
@@ -15,7 +15,7 @@ def failure_histories(events: Iterable[Mapping[str, Any]]) -> dict[str, FailureH
 
     Each upgrade counts once, with the failure of its latest execution (a later success
     clears it); failures that say nothing about the suggestion (a failing baseline,
-    local changes, an unreachable model) do not count.
+    local changes, an unreachable model, Ctrl-C: ``outcomes.BLOCKED_BY``) do not count.
     """
     suggestion_of: dict[str, str] = {}
     last: dict[str, str | None] = {}
@@ -35,7 +35,7 @@ def failure_histories(events: Iterable[Mapping[str, Any]]) -> dict[str, FailureH
                 last[uid] = None
     histories: dict[str, FailureHistory] = {}
     for uid, failure in last.items():
-        if failure is not None and failure not in NEUTRAL_FAILURES:
+        if failure is not None and failure not in BLOCKED_BY:
             histories.setdefault(suggestion_of[uid], {}).setdefault(failure, []).append(uid)
     return histories
 

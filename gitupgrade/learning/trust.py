@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gitupgrade.suggestion import RISK_LEVELS
+from gitupgrade.outcomes import RISK_LEVELS
 
 RESTRICTED, DEFAULT, TRUSTED = -1, 0, 1
 TRUST_NAMES = {RESTRICTED: "restricted", DEFAULT: "default", TRUSTED: "trusted"}

@@ -16,6 +16,7 @@ from typing import Any
 
 from gitupgrade.errors import GitUpgradeError
 from gitupgrade.ledger import validation
+from gitupgrade.outcomes import EXECUTION_STATUSES, FAILURE_TYPES
 
 SCHEMA_VERSION = 1
 
@@ -61,26 +62,6 @@ ROLLBACK_DEFAULTS: dict[str, Any] = {
     "conflicts": [],
 }
 
-EXECUTION_STATUSES = ("awaiting_review", "merged", "failed", "refused", "approved")
-SUCCESS_STATUSES = ("awaiting_review", "merged", "approved")
-FAILURE_STATUSES = ("failed", "refused")
-FAILURE_TYPES = (
-    "syntax_error",
-    "import_error",
-    "test_failure",
-    "timeout",
-    "merge_conflict",
-    "baseline_failing",
-    "refused",
-    "performance_regression",
-    "local_changes",
-    "llm_invalid_diff",
-    "llm_unavailable",
-    "llm_timeout",
-    "static_check",
-    "api_change",
-    "interrupted",
-)
 ROLLBACK_STATUSES = ("done", "conflict", "deleted_branch")
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitupgrade.ledger import events as ev
+from gitupgrade.outcomes import UpgradeStatus
 from gitupgrade.suggestion import normalized_priority
 
 # Statuses an upgrade can be in; the execution statuses plus the life-cycle ones.
-PENDING = "pending"
-IN_PROGRESS = "in_progress"
-REJECTED = "rejected"
-ROLLED_BACK = "rolled_back"
+PENDING = UpgradeStatus.PENDING
+IN_PROGRESS = UpgradeStatus.IN_PROGRESS
+REJECTED = UpgradeStatus.REJECTED
+ROLLED_BACK = UpgradeStatus.ROLLED_BACK
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def fold(upgrade_id: str, events: Iterable[dict[str, Any]]) -> UpgradeRecord | N
         _apply(state, event)
         state["updated"] = event["ts"]
         if event.get("_ours") and event["event"] in _DECISIONS:
-            decided_here = state["status"] in ("merged", REJECTED, ROLLED_BACK)
+            decided_here = state["status"] in (UpgradeStatus.MERGED, REJECTED, ROLLED_BACK)
     return UpgradeRecord(**state)
 
 
@@ -134,7 +135,7 @@ def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
         )
     elif kind == ev.UPGRADE_MERGED:
         state.update(
-            status="merged",
+            status=UpgradeStatus.MERGED,
             merge_commit=event.get("merge_commit"),
             target_branch=event.get("target_branch") or state.get("target_branch"),
         )

@@ -1,9 +1,9 @@
 """The ledger's numbers: statistics, failure patterns with recommendations, indicators.
 
 All of them are SQL over the index, so ``git upgrade ledger`` stays fast with
-thousands of upgrades. An upgrade *succeeded* when its latest execution passed
-validation (awaiting_review, approved or merged), *failed* when it failed or was
-refused; pending upgrades were not attempted yet.
+thousands of upgrades. The outcome words (attempted, merged, failed, refused) and the
+success rate (merged / attempted) are those of :func:`gitupgrade.outcomes.tally`, which
+``git upgrade learn`` counts with too (docs/outcomes.md).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from gitupgrade.ledger import events as ev
+from gitupgrade.outcomes import FAILURE_STATUSES, tally
 
 RECENT_DAYS = 30
 LAST_UPGRADES = 10
@@ -38,25 +38,31 @@ RECOMMENDATIONS = {
     "unknown": "Record a failure_type with each failure so that patterns can be analysed",
 }
 
-_SUCCESS = "('" + "','".join(ev.SUCCESS_STATUSES) + "')"
-_FAILURE = "('" + "','".join(ev.FAILURE_STATUSES) + "')"
+_FAILURE = "('" + "','".join(FAILURE_STATUSES) + "')"
+
+
+def outcome_counts(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Attempted, merged, failed and refused upgrades, in total and per type (``outcomes.tally``)."""
+    return tally(
+        conn.execute(
+            "SELECT u.type, u.status, x.failure_type FROM upgrades u"
+            " LEFT JOIN upgrade_executions x ON x.event_hash = u.last_execution"
+        )
+    )
 
 
 def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
-    """Totals, success rate, rollbacks, recent count, per-type success and file changes."""
+    """Totals, outcome counts and success rate, rollbacks, recent count, per-type outcomes and file changes.
+
+    ``successful_upgrades`` and ``failed_upgrades`` (the spec's names) are the merged and
+    the failed upgrades.
+    """
     since = (now - timedelta(days=RECENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    total, succeeded, failed, recent = conn.execute(
-        f"SELECT COUNT(execution_status), SUM(execution_status IN {_SUCCESS}),"
-        f" SUM(execution_status IN {_FAILURE}), SUM(execution_ts >= ?) FROM upgrades",
-        (since,),
+    total, recent = conn.execute(
+        "SELECT COUNT(execution_status), SUM(execution_ts >= ?) FROM upgrades", (since,)
     ).fetchone()
     by_status = dict(conn.execute("SELECT status, COUNT(*) FROM upgrades GROUP BY status ORDER BY status"))
-    by_type: dict[str, dict[str, Any]] = {}
-    for kind, attempted, ok in conn.execute(
-        f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_SUCCESS}) FROM upgrades"
-        " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"
-    ):
-        by_type[kind] = {"total": attempted, "successful": ok or 0, "success_rate": _rate(ok or 0, attempted)}
+    counts = outcome_counts(conn)
     changes, unique_files = conn.execute(
         "SELECT COUNT(*), COUNT(DISTINCT f.path) FROM upgrades u JOIN file_changes f ON f.event_hash = u.last_execution"
     ).fetchone()
@@ -65,19 +71,24 @@ def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str,
     ).fetchone()[0]
     return {
         "total_upgrades": total,
-        "successful_upgrades": succeeded or 0,
-        "failed_upgrades": failed or 0,
-        "success_rate": _rate(succeeded or 0, total),
+        "attempted": counts["attempted"],
+        "merged": counts["merged"],
+        "failed": counts["failed"],
+        "refused": counts["refused"],
+        "success_rate": counts["success_rate"],
+        "by_outcome": counts["by_outcome"],
+        "successful_upgrades": counts["merged"],
+        "failed_upgrades": counts["failed"],
         "rollbacks": rollbacks,
         "recent_upgrades": recent or 0,
         "by_status": by_status,
-        "type_statistics": by_type,
+        "type_statistics": counts["by_type"],
         "file_changes": {"total_changes": changes, "unique_files": unique_files},
     }
 
 
 def analyze_failure_patterns(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Failed executions grouped by failure type and upgrade type, with recommendations."""
+    """Failed or refused executions grouped by failure type and upgrade type, with recommendations."""
     by_failure = dict(
         conn.execute(
             f"SELECT COALESCE(failure_type, 'unknown'), COUNT(*) FROM upgrade_executions"
@@ -91,11 +102,9 @@ def analyze_failure_patterns(conn: sqlite3.Connection) -> dict[str, Any]:
         )
     )
     recommendations = [RECOMMENDATIONS.get(kind, RECOMMENDATIONS["unknown"]) for kind in by_failure]
-    for kind, attempted, failed in conn.execute(
-        f"SELECT COALESCE(type, 'unknown'), COUNT(*), SUM(execution_status IN {_FAILURE}) FROM upgrades"
-        " WHERE execution_status IS NOT NULL GROUP BY 1 ORDER BY 1"
-    ):
-        if attempted >= FAILING_TYPE_MIN_ATTEMPTS and (failed or 0) / attempted >= FAILING_TYPE_RATE:
+    for kind, counts in outcome_counts(conn)["by_type"].items():
+        attempted, failed = counts["attempted"], counts["failed"]
+        if attempted >= FAILING_TYPE_MIN_ATTEMPTS and failed / attempted >= FAILING_TYPE_RATE:
             recommendations.append(f"Lower the priority of {kind} upgrades: {failed} of {attempted} failed")
     return {
         "total_failures": sum(by_failure.values()),

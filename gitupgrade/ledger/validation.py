@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gitupgrade.outcomes import EXECUTION_STATUSES, FAILURE_TYPES, RISK_LEVELS
+
 SCHEMA_VERSION = 1
 # A ledger line is a few KiB; a scan of a large project lists thousands of suggestion ids.
 MAX_LINE_CHARS = 1024 * 1024
@@ -40,7 +42,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"[A-Za-z]:")
 _BAD_PARTS = frozenset({"", ".", "..", ".git"})
 
-RISK_LEVELS = ("low", "medium", "high", "critical")
 COMMIT_KEYS = ("commit", "base_commit", "merge_commit", "revert_commit")
 # Keys whose strings are module names a strategy turns into paths.
 MODULE_KEYS = frozenset({"module", "importer", "imported"})
@@ -176,8 +177,6 @@ def _queued(event: Mapping[str, Any]) -> None:
 
 
 def _executed(event: Mapping[str, Any]) -> None:
-    from gitupgrade.ledger.events import EXECUTION_STATUSES, FAILURE_TYPES
-
     _need_id(event)
     if event.get("status") not in EXECUTION_STATUSES:
         raise InvalidLine("bad status")

@@ -24,6 +24,7 @@ from gitupgrade.manager.quality import QualityGate
 from gitupgrade.manager.staging import Staging
 from gitupgrade.manager.surface import check_surface
 from gitupgrade.manager.validation import Baseline, Validator, Verdict, imports_failing_at
+from gitupgrade.outcomes import FAILURE_TYPES
 from gitupgrade.refactor import CodeRefactorer, RefactorResult, Status
 from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.repo.branches import backup, delete_ref, point_branch, upgrade_branch
@@ -34,27 +35,6 @@ from gitupgrade.repo.names import branch_ref
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.repo.worktree import changed_paths
 from gitupgrade.suggestion import Suggestion, shown_priority
-
-# The failure types the ledger knows; a strategy's own classification outside them is "refused".
-LEDGER_FAILURE_TYPES = frozenset(
-    {
-        "syntax_error",
-        "import_error",
-        "test_failure",
-        "timeout",
-        "merge_conflict",
-        "baseline_failing",
-        "refused",
-        "performance_regression",
-        "local_changes",
-        "llm_invalid_diff",
-        "llm_unavailable",
-        "llm_timeout",
-        "static_check",
-        "api_change",
-        "interrupted",
-    }
-)
 
 
 class BaselineFailingError(GitUpgradeError):
@@ -358,7 +338,7 @@ class Executor:
     @staticmethod
     def _refusal(suggestion: Suggestion, result: RefactorResult, changed: dict[str, str]) -> Verdict | None:
         if result.status is not Status.APPLIED:
-            kind = result.failure_type if result.failure_type in LEDGER_FAILURE_TYPES else "refused"
+            kind = result.failure_type if result.failure_type in FAILURE_TYPES else "refused"
             prefix = "" if result.status is Status.REFUSED else "the strategy failed: "
             return Verdict(False, kind, prefix + (result.reason or result.status.value))
         if not changed:

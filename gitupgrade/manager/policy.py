@@ -7,7 +7,8 @@ from typing import Any
 
 from gitupgrade.config import Config
 from gitupgrade.config.risk import approves, manual_review_required
-from gitupgrade.suggestion import RISK_LEVELS, Suggestion
+from gitupgrade.outcomes import RISK_LEVELS
+from gitupgrade.suggestion import Suggestion
 
 # Findings we report but never turn into an upgrade: no strategy can fix them safely.
 REPORT_ONLY_TYPES = frozenset({"architectural_violation"})

@@ -14,6 +14,7 @@ from typing import Any
 
 from gitupgrade.manager.ids import new_upgrade_id
 from gitupgrade.manager.policy import RiskPolicy
+from gitupgrade.outcomes import UpgradeStatus
 from gitupgrade.repo import BranchName, CommitId
 from gitupgrade.suggestion import Suggestion
 
@@ -21,9 +22,7 @@ from gitupgrade.suggestion import Suggestion
 # was found in, so a refusal would only repeat on every scan until that code changes (and
 # the id with it); failed ones may come back, as a failure can be the environment's, until
 # the learner sees the same failure max_upgrade_retries times.
-BLOCKING_STATUSES = frozenset(
-    {"pending", "in_progress", "awaiting_review", "approved", "merged", "rejected", "rolled_back", "refused"}
-)
+BLOCKING_STATUSES = frozenset(UpgradeStatus) - {UpgradeStatus.FAILED}
 
 
 @dataclass(frozen=True)

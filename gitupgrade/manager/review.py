@@ -10,12 +10,13 @@ from unidiff.patch import PatchedFile, PatchSet
 
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
+from gitupgrade.outcomes import UpgradeStatus as S
 from gitupgrade.repo import CommitId, GitRepo, read_file
 from gitupgrade.repo.commits import commit_parents
 from gitupgrade.repo.diffs import patch_text
 from gitupgrade.repo.lock import current_owner
 
-DONE_STATUSES = ("merged", "failed", "refused", "rejected", "rolled_back")
+DONE_STATUSES = (S.MERGED, S.FAILED, S.REFUSED, S.REJECTED, S.ROLLED_BACK)
 RECENT = 10
 
 

@@ -89,7 +89,8 @@ def test_ledger_logs_with_the_spec_arguments_and_returns_event_ids(shop) -> None
     assert ledger.upgrade("upgrade_api_2").status == "rolled_back"
 
     statistics = ledger.get_upgrade_statistics()
-    assert (statistics["total_upgrades"], statistics["successful_upgrades"], statistics["failed_upgrades"]) == (2, 1, 1)
+    # successful = merged now: upgrade_api_2 was merged, then rolled back
+    assert (statistics["total_upgrades"], statistics["successful_upgrades"], statistics["failed_upgrades"]) == (2, 0, 1)
     assert statistics["rollbacks"] == 1
     patterns = ledger.analyze_failure_patterns()
     assert patterns["failure_types"] == {"test_failure": 1}

@@ -50,7 +50,7 @@ def test_ledger_for_people(run_cli, git_repo) -> None:
     lines = result.stdout.splitlines()
     assert lines[:9] == [
         "Upgrade ledger",
-        "  upgrades executed: 3 (2 succeeded, 1 failed, success rate 66.7%)",
+        "  upgrades executed: 3 (3 attempted: 1 merged, 1 failed; 0 refused; success rate 33.3% of attempted)",
         "  by status: failed 1, merged 1, rolled_back 1",
         "  last 30 days: 3",
         "  rollbacks: 1 (frequency 50.0% of merged)",
@@ -62,13 +62,13 @@ def test_ledger_for_people(run_cli, git_repo) -> None:
     assert re.fullmatch(rf"  last scan: \S+Z on {base[:10]}: 3 suggestions, 3 queued, 0 filtered", lines[8])
     assert lines[10:15] == [
         "By type",
-        "  type               upgrades  succeeded  success rate",
-        "  circular_import    1         1          100.0%",
-        "  duplicate_pattern  1         1          100.0%",
-        "  god_class          1         0          0.0%",
+        "  type               attempted  merged  failed  refused  success rate",
+        "  circular_import    1          1       0       0        100.0%",
+        "  duplicate_pattern  1          0       0       0        0.0%",
+        "  god_class          1          0       1       0        0.0%",
     ]
     assert lines[-5:] == [
-        "Failure analysis: 2 failed executions",
+        "Failure analysis: 2 failed or refused executions",
         "  import_error: 1",
         "  test_failure: 1",
         "  recommendation: Review dependency analysis: moved code broke imports (check re-exports and cycles)",

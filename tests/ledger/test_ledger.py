@@ -47,16 +47,32 @@ def test_statistics(seeded) -> None:
     ledger, _, _ = seeded
     assert ledger.get_upgrade_statistics() == {
         "total_upgrades": 3,
-        "successful_upgrades": 2,
+        # attempted 3: one merged, one failed, one merged and rolled back (no longer merged)
+        "attempted": 3,
+        "merged": 1,
+        "failed": 1,
+        "refused": 0,
+        "success_rate": 0.3333,
+        "by_outcome": {"failed": 1, "merged": 1, "rolled_back": 1},
+        "successful_upgrades": 1,
         "failed_upgrades": 1,
-        "success_rate": 0.6667,
         "rollbacks": 1,
         "recent_upgrades": 3,
         "by_status": {"failed": 1, "merged": 1, "rolled_back": 1},
         "type_statistics": {
-            "circular_import": {"total": 1, "successful": 1, "success_rate": 1.0},
-            "duplicate_pattern": {"total": 1, "successful": 1, "success_rate": 1.0},
-            "god_class": {"total": 1, "successful": 0, "success_rate": 0.0},
+            kind: {
+                "attempted": 1,
+                "merged": int(result == "merged"),
+                "failed": int(result == "failed"),
+                "refused": 0,
+                "by_outcome": {result: 1},
+                "success_rate": float(result == "merged"),
+            }
+            for kind, result in (
+                ("circular_import", "merged"),
+                ("duplicate_pattern", "rolled_back"),
+                ("god_class", "failed"),
+            )
         },
         "file_changes": {"total_changes": 3, "unique_files": 2},
     }
