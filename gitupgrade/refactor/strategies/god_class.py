@@ -572,6 +572,6 @@ def _future_names(module: cst.Module) -> set[str]:
     names: set[str] = set()
     for statement in module.body:
         if is_future_import(statement):
-            for small in statement.body:  # type: ignore[attr-defined]
+            for small in statement.body:
                 names.update(dotted(a.name) for a in small.names)  # type: ignore[union-attr]
     return names

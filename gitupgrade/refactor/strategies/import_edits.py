@@ -172,7 +172,7 @@ def _without(statement: cst.BaseStatement, unused: set[str]) -> cst.BaseStatemen
     if not is_import(statement):
         return statement
     assert isinstance(statement, cst.SimpleStatementLine)
-    bound = {bound_name(a) for s in statement.body for a in s.names}  # type: ignore[attr-defined, union-attr]
+    bound = {bound_name(a) for s in statement.body for a in s.names}
     if not bound & unused:
         return statement
     narrowed = imports_needed(statement, bound - unused)
@@ -238,7 +238,7 @@ def _from_created(ws: Workspace, source: ModuleSource, module: cst.Module) -> se
     for statement in module.body:
         if not is_import(statement):
             continue
-        for small in statement.body:  # type: ignore[attr-defined]
+        for small in statement.body:
             if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                 continue
             name = cst.Module(body=()).code_for_node(small.module) if small.module else None
@@ -254,7 +254,7 @@ def _own_imports(module: cst.Module, package: str) -> set[str]:
     for statement in module.body:
         if not is_import(statement):
             continue
-        for small in statement.body:  # type: ignore[attr-defined]
+        for small in statement.body:
             if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 origin = cst.Module(body=()).code_for_node(small.module) if small.module else ""
                 if small.relative or origin == package or origin.startswith(f"{package}."):

@@ -43,7 +43,7 @@ class TypeParameters:
 def type_parameters(klass: cst.ClassDef, statements: list[TopLevel]) -> TypeParameters:
     """The type parameters of ``klass`` (empty for a class that is not generic)."""
     if klass.type_parameters is not None:
-        names = [p.param.name.value for p in klass.type_parameters.params]  # type: ignore[union-attr]
+        names = [p.param.name.value for p in klass.type_parameters.params]
         return TypeParameters(names, klass.type_parameters)
     defined = {
         n: s

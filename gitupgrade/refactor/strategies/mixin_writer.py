@@ -162,7 +162,7 @@ def write_mixins(
             f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
             f"{' ...' if len(cluster) > 6 else ''}) to {mixin} in {new_path}"
         )
-    remaining = [s for s in klass.body.body if id(s) not in moved]  # type: ignore[union-attr]
+    remaining = [s for s in klass.body.body if id(s) not in moved]
     if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
         remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
     # a generic host derives from its mixins with its own parameters: Container[str, int] stays typed
@@ -310,7 +310,7 @@ def members_of(klass: cst.ClassDef) -> list[cst.FunctionDef]:
 
 
 def _position(klass: cst.ClassDef, node: cst.CSTNode) -> int:
-    return [id(s) for s in klass.body.body].index(id(node))  # type: ignore[union-attr]
+    return [id(s) for s in klass.body.body].index(id(node))
 
 
 def _module_names(module: cst.Module) -> set[str]:

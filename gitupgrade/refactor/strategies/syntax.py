@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeGuard
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 
-def is_docstring(statement: cst.CSTNode) -> bool:
+def is_docstring(statement: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     """True for a statement that is a bare string (a docstring)."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
@@ -18,7 +19,7 @@ def is_docstring(statement: cst.CSTNode) -> bool:
     )
 
 
-def is_future_import(statement: cst.CSTNode) -> bool:
+def is_future_import(statement: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     """True for ``from __future__ import ...``."""
     return isinstance(statement, cst.SimpleStatementLine) and any(
         isinstance(s, cst.ImportFrom) and s.module is not None and get_full_name_for_node(s.module) == "__future__"
@@ -26,14 +27,14 @@ def is_future_import(statement: cst.CSTNode) -> bool:
     )
 
 
-def is_import(statement: cst.CSTNode) -> bool:
+def is_import(statement: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     """True for a line of import statements."""
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
     )
 
 
-def is_type_checking_block(statement: cst.CSTNode) -> bool:
+def is_type_checking_block(statement: cst.CSTNode) -> TypeGuard[cst.If]:
     """True for ``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) with no else.
 
     Such a block never runs: copying it to another module cannot change behaviour,
@@ -81,7 +82,7 @@ def add_future_annotations(module: cst.Module) -> cst.Module:
             return module
     index = 1 if body and is_docstring(body[0]) else 0
     line = cst.parse_statement("from __future__ import annotations\n")
-    if index < len(body) and not body[index].leading_lines:  # type: ignore[attr-defined]
+    if index < len(body) and not body[index].leading_lines:
         body[index] = body[index].with_changes(leading_lines=(cst.EmptyLine(),))
     body.insert(index, line)
     return module.with_changes(body=body)
@@ -93,7 +94,7 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
     for i, statement in enumerate(body):
         if not is_import(statement):
             continue
-        for small in statement.body:  # type: ignore[attr-defined]
+        for small in statement.body:
             if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
                 continue
             if get_full_name_for_node(small.module) != "typing" or isinstance(small.names, cst.ImportStar):
@@ -109,7 +110,7 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
             ]
             new_small = small.with_changes(names=aliases)
             new_line = statement.with_changes(
-                body=[new_small if s is small else s for s in statement.body]  # type: ignore[attr-defined]
+                body=[new_small if s is small else s for s in statement.body]
             )
             body[i] = new_line
             return module.with_changes(body=body)
