@@ -349,6 +349,7 @@ def _dunder_all(module: cst.Module) -> set[str]:
             elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
                 targets = [small.target]
             if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                assert isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
                 for string in _strings(small.value):
                     names.add(string)
     return names

@@ -28,7 +28,7 @@ _STUB_DECORATORS = {"property", "staticmethod", "classmethod", "overload", "abst
 _TYPE_VARIABLES = {"TypeVar", "ParamSpec", "TypeVarTuple"}
 _OBJECT = set(dir(object)) | {"__dict__", "__slots__", "__module__"}
 _CONSTRUCTION = {"__init__", "__new__", "__init_subclass__", "__class_getitem__", "__post_init__", "__hash__"}
-_LITERALS = {cst.Integer: "int", cst.Float: "float", cst.Imaginary: "complex"}
+_LITERALS: dict[type[cst.BaseExpression], str] = {cst.Integer: "int", cst.Float: "float", cst.Imaginary: "complex"}
 
 
 @dataclass
@@ -357,7 +357,7 @@ def _assigned(node: cst.FunctionDef) -> set[str]:
     return found
 
 
-def annotation_names(nodes: list[cst.BaseStatement]) -> set[str]:
+def annotation_names(nodes: Sequence[cst.BaseStatement]) -> set[str]:
     """Names read by the annotations and decorators of ``nodes`` (what their imports must bind)."""
     found: set[str] = set()
 
