@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config, load_config
 from gitupgrade.errors import UserError
@@ -33,6 +33,9 @@ from gitupgrade.repo.merge_recovery import recover_interrupted_merge
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.spec_forms import as_repo
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class UpgradeManager:
         self,
         repo: GitRepo | str | os.PathLike[str] = ".",
         config_file: Path | None = None,
-        ledger: Any = None,
+        ledger: UpgradeLedger | None = None,
         progress: Progress = NO_PROGRESS,
     ) -> None:
         self.repo = as_repo(repo)  # the spec's form: a path inside the repository
