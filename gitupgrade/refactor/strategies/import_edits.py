@@ -66,7 +66,9 @@ def all_names(module: cst.Module) -> set[str] | None:
                 elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else ()
                 for element in elements:
                     if isinstance(element.value, cst.SimpleString):
-                        found.add(element.value.evaluated_value)  # type: ignore[arg-type]
+                        name = element.value.evaluated_value
+                        if isinstance(name, str):  # a bytes literal names nothing
+                            found.add(name)
     return found
 
 

@@ -210,13 +210,13 @@ def _protocol_used(node: cst.FunctionDef, dunders: set[str]) -> set[str]:
                 used.update({"__getitem__", "__setitem__", "__delitem__"} & dunders)
                 understood.add(id(subscript.value))
 
-        def visit_For(self, loop: cst.For) -> None:
+        def visit_For(self, loop: cst.For | cst.CompFor) -> None:
             if is_me(loop.iter):
                 used.update({"__iter__", "__getitem__"} & dunders)
                 understood.add(id(loop.iter))
 
         def visit_CompFor(self, loop: cst.CompFor) -> None:
-            self.visit_For(loop)  # type: ignore[arg-type]
+            self.visit_For(loop)
 
         def visit_Name(self, name: cst.Name) -> None:
             if name.value == me and id(name) not in understood:
