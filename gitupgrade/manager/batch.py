@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from gitupgrade.config import Config
 from gitupgrade.errors import RefMovedError, RefusedError
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.execute import Build, Executor, UpgradeOutcome
@@ -127,7 +128,13 @@ class BatchRunner:
         return [outcomes[r.id] for r in records if r.id in outcomes]
 
     def _validate_and_deploy(
-        self, members: list[Member], tip: CommitId, target: BranchName, config: Any, policy: RiskPolicy, started: float
+        self,
+        members: list[Member],
+        tip: CommitId,
+        target: BranchName,
+        config: Config,
+        policy: RiskPolicy,
+        started: float,
     ) -> dict[str, UpgradeOutcome]:
         ex = self.executor
         validator = Validator(ex.staging.path, ex.repo.state_dir, config)

@@ -9,6 +9,7 @@ with later work changes nothing and names the conflicting files.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,7 @@ def rollback(
     record: UpgradeRecord,
     target: BranchName,
     staging: Staging,
-    config_at: Any,
+    config_at: Callable[[CommitId], Config],
     retries: int,
 ) -> RollbackOutcome:
     """Undo ``record``: revert it if merged, else delete its branch (kept as a backup ref)."""
