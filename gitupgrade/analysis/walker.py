@@ -73,47 +73,46 @@ class _Walker:
 
     # -- statements and expressions -------------------------------------------------
     def visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        if kind is ast.Name:
-            if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
-                self.loads[node.id] += 1  # type: ignore[attr-defined]
+        if type(node) is ast.Name:
+            if isinstance(node.ctx, ast.Load):
+                self.loads[node.id] += 1
                 if self.func is None:
-                    self.module_loads.add(node.id)  # type: ignore[attr-defined]
+                    self.module_loads.add(node.id)
             return
-        if kind is ast.Constant:
+        if type(node) is ast.Constant:
             return
         # The commonest expression nodes first, without the generic field loop.
-        if kind is ast.Attribute:
-            self._attribute(node)  # type: ignore[arg-type]
-            self.visit(node.value)  # type: ignore[attr-defined]
+        if type(node) is ast.Attribute:
+            self._attribute(node)
+            self.visit(node.value)
             return
-        if kind is ast.Call:
-            self.visit(node.func)  # type: ignore[attr-defined]
-            for arg in node.args:  # type: ignore[attr-defined]
+        if type(node) is ast.Call:
+            self.visit(node.func)
+            for arg in node.args:
                 self.visit(arg)
-            for keyword in node.keywords:  # type: ignore[attr-defined]
+            for keyword in node.keywords:
                 self.visit(keyword.value)
             return
-        if kind in _FUNCS:
-            self._function(node)  # type: ignore[arg-type]
+        if type(node) is ast.FunctionDef or type(node) is ast.AsyncFunctionDef:
+            self._function(node)
             return
-        elif kind is ast.ClassDef:
-            self._class(node)  # type: ignore[arg-type]
+        elif type(node) is ast.ClassDef:
+            self._class(node)
             return
-        elif kind is ast.Import or kind is ast.ImportFrom:
-            self._import(node)  # type: ignore[arg-type]
+        elif type(node) is ast.Import or type(node) is ast.ImportFrom:
+            self._import(node)
             return
-        elif kind is ast.Lambda:
-            self._lambda(node)  # type: ignore[arg-type]
+        elif type(node) is ast.Lambda:
+            self._lambda(node)
             return
-        elif kind in _BLOCKS:
+        elif type(node) in _BLOCKS:
             self._block(node)
             return
-        elif kind is ast.BoolOp and self.func is not None:
+        elif type(node) is ast.BoolOp and self.func is not None:
             # McCabe's decision points are statements; each extra `and`/`or` operand is a
             # branch too (as radon counts them). Comprehensions and ternaries are not counted,
             # so a data-shaping one-liner does not read as a tangle.
-            self.func.complexity += len(node.values) - 1  # type: ignore[attr-defined]
+            self.func.complexity += len(node.values) - 1
         self._children(node)
 
     def _children(self, node: ast.AST) -> None:
@@ -159,22 +158,21 @@ class _Walker:
                 return
             self._children(node)
             return
-        kind = type(node)
-        if kind is ast.If or kind in _LOOPS:
+        if type(node) is ast.If or type(node) in _LOOPS:
             func.complexity += 1
-        elif kind is ast.Try or kind is ast.TryStar:
-            func.complexity += len(node.handlers)  # type: ignore[attr-defined]
-        elif kind is ast.Match:
-            func.complexity += max(len(node.cases) - 1, 0)  # type: ignore[attr-defined]
+        elif type(node) is ast.Try or type(node) is ast.TryStar:
+            func.complexity += len(node.handlers)
+        elif type(node) is ast.Match:
+            func.complexity += max(len(node.cases) - 1, 0)
         func.depth += 1
         func.nesting = max(func.nesting, func.depth)
-        if kind is ast.If:
-            self.visit(node.test)  # type: ignore[attr-defined]
-            self._body(node.body)  # type: ignore[attr-defined]
-            orelse = node.orelse  # type: ignore[attr-defined]
+        if type(node) is ast.If:
+            self.visit(node.test)
+            self._body(node.body)
+            orelse = node.orelse
             # An ``elif`` chain is one level of nesting, not one more per branch.
             func.depth -= 1
-            if len(orelse) == 1 and type(orelse[0]) is ast.If and orelse[0].col_offset == node.col_offset:  # type: ignore[attr-defined]
+            if len(orelse) == 1 and type(orelse[0]) is ast.If and orelse[0].col_offset == node.col_offset:
                 self._block(orelse[0])
             elif orelse:
                 func.depth += 1

@@ -84,8 +84,8 @@ def render(report: LearningReport) -> None:
     if not report.types:
         out.print("  no upgrade has finished yet")
         return
-    header = ("type", "attempts", "successes", "estimate", "trust", "failures")
-    rows = [
+    header: tuple[str, ...] = ("type", "attempts", "successes", "estimate", "trust", "failures")
+    rows: list[tuple[str, ...]] = [
         (
             t.type,
             str(t.attempts),

@@ -52,7 +52,8 @@ class UpgradeGroup(click.Group):
         module = COMMANDS.get(cmd_name)
         if module is None:
             return None
-        return import_module(f"gitupgrade.cli.{module}").command
+        command: click.Command = import_module(f"gitupgrade.cli.{module}").command
+        return command
 
     def main(
         self,

@@ -222,9 +222,9 @@ def _check_field(value: Any, field: Field, key_path: str) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         # YAML's .inf and .nan are floats; an endless timeout or a NaN threshold is never meant.
         return f"{key_path} must be a finite number, got {value}"
-    if field.minimum is not None and value < field.minimum:
+    if field.minimum is not None and isinstance(value, (int, float)) and value < field.minimum:
         return f"{key_path} must be at least {field.minimum:g}, got {value}"
-    if field.maximum is not None and value > field.maximum:
+    if field.maximum is not None and isinstance(value, (int, float)) and value > field.maximum:
         return f"{key_path} must be at most {field.maximum:g}, got {value}"
     if isinstance(value, list) and field.item_type is not None:
         if not all(isinstance(item, field.item_type) for item in value):

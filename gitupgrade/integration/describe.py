@@ -7,7 +7,7 @@ can be written for any upgrade at any time, by anyone who fetched the notes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
@@ -16,10 +16,14 @@ from gitupgrade.learning import Learner, learning_key, top_level_package
 from gitupgrade.ledger.text import escape
 from gitupgrade.suggestion import Suggestion, shown_priority
 
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
+
+
 MARKER = "<!-- gitupgrade:upgrade_id={id} -->"  # lets a bot find and update its own comment
 
 
-def describe_upgrade(ledger: Any, config: Config, upgrade_id: str) -> dict[str, Any]:
+def describe_upgrade(ledger: UpgradeLedger, config: Config, upgrade_id: str) -> dict[str, Any]:
     """The facts of one upgrade's pull request, as JSON-ready data."""
     record = ledger.upgrade(upgrade_id)
     if record is None:
@@ -109,7 +113,7 @@ def _why(suggestion: Suggestion | None) -> dict[str, Any]:
     return {"description": suggestion.description, "evidence": items, "suggestion_id": suggestion.id}
 
 
-def _validation(record: Any) -> dict[str, Any]:
+def _validation(record: UpgradeRecord) -> dict[str, Any]:
     # Test counts another clone reports are its claim: shown only for a validation run here.
     verified = bool(getattr(record, "validated_here", True))
     tests = (record.tests or {}) if verified else {}
@@ -175,7 +179,9 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _track_record(ledger: Any, config: Config, record: Any, suggestion: Suggestion | None) -> dict[str, Any]:
+def _track_record(
+    ledger: UpgradeLedger, config: Config, record: UpgradeRecord, suggestion: Suggestion | None
+) -> dict[str, Any]:
     key = learning_key(record.type or "unknown", record.strategy)
     package = top_level_package(suggestion.to_dict()) if suggestion else None
     model = Learner(ledger, config).model()
@@ -190,7 +196,7 @@ def _track_record(ledger: Any, config: Config, record: Any, suggestion: Suggesti
     }
 
 
-def _rollback(record: Any) -> list[str]:
+def _rollback(record: UpgradeRecord) -> list[str]:
     steps = []
     if record.status != "merged":
         steps.append(

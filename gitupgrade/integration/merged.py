@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gitupgrade.repo import CommitId, GitRepo
 from gitupgrade.repo.history import first_parents, has_commit, is_ancestor, walk
 from gitupgrade.repo.remote import local_refs
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeRecord
+
 
 # Statuses of an upgrade whose branch is still out for review.
 REVIEW_STATUSES = ("awaiting_review", "approved")
@@ -104,7 +108,7 @@ def _branch_name(ref: str) -> str:
     return ref.split("/", 3)[3]
 
 
-def _merged_into(repo: GitRepo, record: Any, tip: CommitId) -> tuple[CommitId, bool, str] | None:
+def _merged_into(repo: GitRepo, record: UpgradeRecord, tip: CommitId) -> tuple[CommitId, bool, str] | None:
     commit = record.commit
     if commit and has_commit(repo, commit) and is_ancestor(repo, CommitId(commit), tip):
         merge = _merge_commit(repo, CommitId(commit), tip)

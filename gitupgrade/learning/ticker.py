@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gitupgrade.learning.learner import Learner
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger
 
 
 class TickManager(Protocol):
@@ -94,7 +97,7 @@ def tick(manager: TickManager, learner: Learner, config: Mapping[str, Any], now:
     )
 
 
-def select_auto_approved(ledger: Any, learner: Learner) -> tuple[list[str], list[tuple[str, str]]]:
+def select_auto_approved(ledger: UpgradeLedger, learner: Learner) -> tuple[list[str], list[tuple[str, str]]]:
     """Pending upgrades the policy (with learned trust) merges without review, and the others with why."""
     approved: list[str] = []
     review: list[tuple[str, str]] = []

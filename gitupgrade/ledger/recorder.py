@@ -10,6 +10,7 @@ its event goes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.errors import UserError
@@ -29,6 +30,8 @@ class LedgerRecorder:
         repo: GitRepo
 
         def append(self, event_kind: str, commit: str, /, **payload: Any) -> dict[str, Any]: ...
+
+        def append_many(self, items: Iterable[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]: ...
 
         def upgrade(self, upgrade_id: str) -> UpgradeRecord | None: ...
 
@@ -54,7 +57,7 @@ class LedgerRecorder:
         suggestion: Suggestion | dict[str, Any],
         base_commit: str,
         target_branch: str | None,
-        priority: int | None = None,
+        priority: float | None = None,
     ) -> dict[str, Any]:
         """Record that a suggestion became a pending upgrade (on the base commit's note)."""
         (event,) = self.log_upgrades_queued([(upgrade_id, suggestion, priority)], base_commit, target_branch)
@@ -62,7 +65,7 @@ class LedgerRecorder:
 
     def log_upgrades_queued(
         self,
-        entries: list[tuple[str, Suggestion | dict[str, Any], int | None]],
+        entries: Sequence[tuple[str, Suggestion | dict[str, Any], float | None]],
         base_commit: str,
         target_branch: str | None,
     ) -> list[dict[str, Any]]:

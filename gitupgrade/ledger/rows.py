@@ -108,8 +108,8 @@ def _execution(conn: sqlite3.Connection, digest: str, event: dict[str, Any], res
     files = files if isinstance(files, list) else []
     commit = event.get("commit")
     # Events written by this ledger carry their file versions; others are looked up in git.
-    recorded = {
-        v["path"]: (v.get("blob"), v.get("sha256"))
+    recorded: dict[str, tuple[str, str | None]] = {
+        v["path"]: (v["blob"], v.get("sha256"))
         for v in event.get("file_versions") or ()
         if isinstance(v, dict) and isinstance(v.get("path"), str) and isinstance(v.get("blob"), str)
     }

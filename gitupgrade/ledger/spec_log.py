@@ -30,7 +30,8 @@ class SpecLedgerLog(LedgerRecorder):
 
     if TYPE_CHECKING:
         # Provided by UpgradeLedger.
-        index: LedgerIndex
+        @property
+        def index(self) -> LedgerIndex: ...
 
     def log_scan(self, analysis_results: Any, scan_metadata: Any = None, *rest: Any) -> int:
         """Record a scan: the analyzer's results (dict or report) and metadata such as ``commit``, ``queued``.

@@ -12,36 +12,46 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from gitupgrade.config import Config
 from gitupgrade.errors import RefMovedError, RefusedError
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.execute import Build, Executor, UpgradeOutcome
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.static_checks import StaticReport
 from gitupgrade.manager.validation import Validator, Verdict
-from gitupgrade.repo import BranchName, CommitId
+from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.repo.branches import delete_ref, upgrade_branch
 from gitupgrade.repo.diffs import changed_files
 from gitupgrade.repo.merge import cherry_pick
 from gitupgrade.repo.names import branch_ref
 from gitupgrade.suggestion import Suggestion
 
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeRecord
+
 
 @dataclass(frozen=True)
 class Member:
     """One upgrade of a batch: its ledger record, suggestion and build on the tip."""
 
-    record: Any
+    record: UpgradeRecord
     suggestion: Suggestion
     build: Build
 
+    @property
+    def commit(self) -> CommitId:
+        """The upgrade's commit: a member was built (a strategy that changed nothing is never batched)."""
+        assert self.build.commit is not None
+        return self.build.commit
 
-def select_independent(records: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+
+def select_independent(records: Sequence[UpgradeRecord]) -> tuple[list[UpgradeRecord], list[UpgradeRecord]]:
     """Split records (priority order) into a batch sharing no affected file, and the rest."""
     used: set[str] = set()
-    batch: list[Any] = []
-    rest: list[Any] = []
+    batch: list[UpgradeRecord] = []
+    rest: list[UpgradeRecord] = []
     for record in records:
         files = set((record.suggestion or {}).get("affected_modules") or ())
         if files & used:
@@ -67,7 +77,9 @@ def bisect(
     half = len(members) // 2
     left, right = members[:half], members[half:]
     left_verdict = test(left)
-    found = bisect(left, test, left_verdict) if not left_verdict.ok else {m.record.id: None for m in left}
+    found: dict[str, Verdict | None] = (
+        bisect(left, test, left_verdict) if not left_verdict.ok else {m.record.id: None for m in left}
+    )
     # The whole failed and the left half passed: the right half holds the failure, no need to test it.
     found.update(bisect(right, test, verdict if left_verdict.ok else None))
     return found
@@ -116,7 +128,13 @@ class BatchRunner:
         return [outcomes[r.id] for r in records if r.id in outcomes]
 
     def _validate_and_deploy(
-        self, members: list[Member], tip: CommitId, target: BranchName, config: Any, policy: RiskPolicy, started: float
+        self,
+        members: list[Member],
+        tip: CommitId,
+        target: BranchName,
+        config: Config,
+        policy: RiskPolicy,
+        started: float,
     ) -> dict[str, UpgradeOutcome]:
         ex = self.executor
         validator = Validator(ex.staging.path, ex.repo.state_dir, config)
@@ -155,9 +173,7 @@ class BatchRunner:
             elif member.record.id in passed_static:
                 static = replace(build.verdict, static=passed_static[member.record.id])
                 branch = upgrade_branch(member.record.id)
-                build = replace(
-                    build, commit=ex.with_static_trailer(branch, CommitId(build.commit), static), verdict=static
-                )
+                build = replace(build, commit=ex.with_static_trailer(branch, member.commit, static), verdict=static)
                 member = replace(member, build=build)
             common = ex.common_fields(member.record.id, member.suggestion, build, started, 1)
             if verdict is not None:
@@ -180,8 +196,7 @@ class BatchRunner:
         stacked: list[CommitId] = []
         onto = tip
         for member, _ in approved:
-            picked = cherry_pick(ex.repo, CommitId(member.build.commit), onto)
-            onto = CommitId(picked.commit)
+            onto = _picked(ex.repo, member.commit, onto)
             stacked.append(onto)
         outcomes: dict[str, UpgradeOutcome] = {}
         try:
@@ -205,5 +220,12 @@ class BatchRunner:
     def _stack(self, group: Sequence[Member], tip: CommitId) -> CommitId:
         onto = tip
         for member in group:
-            onto = CommitId(cherry_pick(self.executor.repo, CommitId(member.build.commit), onto).commit)
+            onto = _picked(self.executor.repo, member.commit, onto)
         return onto
+
+
+def _picked(repo: GitRepo, commit: CommitId, onto: CommitId) -> CommitId:
+    """``commit`` replayed on ``onto``: members of a batch touch no common file, so it never conflicts."""
+    outcome = cherry_pick(repo, commit, onto)
+    assert outcome.commit is not None, f"{commit[:10]} conflicts on {onto[:10]}"
+    return outcome.commit

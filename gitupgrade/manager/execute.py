@@ -13,7 +13,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError, RefMovedError, RefusedError
@@ -35,6 +35,9 @@ from gitupgrade.repo.names import branch_ref
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.repo.worktree import changed_paths
 from gitupgrade.suggestion import Suggestion, shown_priority
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
 
 
 class BaselineFailingError(GitUpgradeError):
@@ -94,7 +97,7 @@ class Executor:
     def __init__(
         self,
         repo: GitRepo,
-        ledger: Any,
+        ledger: UpgradeLedger,
         staging: Staging,
         config_at: Callable[[CommitId], Config],
         progress: Progress = NO_PROGRESS,
@@ -107,13 +110,14 @@ class Executor:
         self.suite_runs = 0
         self.quality = QualityGate(repo)
 
-    def run_one(self, record: Any, target: BranchName, approved_by: str | None = None) -> UpgradeOutcome:
+    def run_one(self, record: UpgradeRecord, target: BranchName, approved_by: str | None = None) -> UpgradeOutcome:
         """Execute a pending upgrade to its end state (merged, awaiting_review, approved, failed, refused).
 
         ``approved_by`` says who approved it beforehand (a reviewer): it then merges when
         its validation here passes, whatever the risk policy says.
         """
         started = time.monotonic()
+        assert record.suggestion is not None, f"{record.id} was queued without its suggestion"
         suggestion = Suggestion.from_dict(record.suggestion)
         attempts = 0
         while True:
@@ -279,10 +283,12 @@ class Executor:
         values = {k: v for k, v in common.items() if not k.startswith("_")}
         return UpgradeOutcome(**{**values, "status": "merged", "merge_commit": new, "fast_forward": fast_forward})
 
-    def approve(self, record: Any, target: BranchName) -> UpgradeOutcome:
+    def approve(self, record: UpgradeRecord, target: BranchName) -> UpgradeOutcome:
         """Merge a reviewed upgrade: fast-forward when its base is still the tip, else a merge
         commit validated on the new tip (or, when that conflicts, the upgrade rebuilt there)."""
         started = time.monotonic()
+        # an upgrade awaiting review was built: it has its suggestion, base and commit
+        assert record.suggestion is not None and record.base_commit is not None and record.commit is not None
         suggestion = Suggestion.from_dict(record.suggestion)
         commit = CommitId(record.commit)
         for attempt in itertools.count(1):
@@ -294,7 +300,7 @@ class Executor:
                     CommitId(record.base_commit),
                     commit,
                     Verdict(True),
-                    Baseline(tip, None, None),
+                    Baseline(self.repo.commit_tree(tip), None, None),
                     record.strategy or "",
                     list(record.files),
                 )
@@ -320,7 +326,13 @@ class Executor:
         raise AssertionError("itertools.count never ends")
 
     def _rebase_reviewed(
-        self, record: Any, suggestion: Suggestion, tip: CommitId, commit: CommitId, config: Config, policy: RiskPolicy
+        self,
+        record: UpgradeRecord,
+        suggestion: Suggestion,
+        tip: CommitId,
+        commit: CommitId,
+        config: Config,
+        policy: RiskPolicy,
     ) -> tuple[Build, CommitId]:
         # A merge commit keeps the reviewed commit as it was reviewed; only a conflict makes us
         # regenerate the change on the new tip.

@@ -31,6 +31,7 @@ from gitupgrade.spec_forms import as_repo
 from gitupgrade.suggestion import Suggestion
 
 if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger
     from gitupgrade.manager.execute import Executor, UpgradeOutcome
     from gitupgrade.manager.gc import GcReport
     from gitupgrade.manager.rollback import RollbackOutcome
@@ -86,7 +87,7 @@ class UpgradeManager:
         self,
         repo: GitRepo | str | os.PathLike[str] = ".",
         config_file: Path | None = None,
-        ledger: Any = None,
+        ledger: UpgradeLedger | None = None,
         progress: Progress = NO_PROGRESS,
     ) -> None:
         self.repo = as_repo(repo)  # the spec's form: a path inside the repository

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.config.risk import approves, manual_review_required
 from gitupgrade.outcomes import RISK_LEVELS
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.learning import Learner
+    from gitupgrade.ledger import UpgradeLedger
+
 
 # Findings we report but never turn into an upgrade: no strategy can fix them safely.
 REPORT_ONLY_TYPES = frozenset({"architectural_violation"})
@@ -23,10 +28,10 @@ class RiskPolicy:
     """
 
     config: Config
-    learner: Any = None
+    learner: Learner | None = None
 
     @classmethod
-    def with_learning(cls, config: Config, ledger: Any) -> RiskPolicy:
+    def with_learning(cls, config: Config, ledger: UpgradeLedger) -> RiskPolicy:
         """The policy for ``config``, consulting what the ledger's outcomes taught when learning is on."""
         if not config.get_path("learning.enabled"):
             return cls(config)

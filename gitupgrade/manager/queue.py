@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.manager.ids import new_upgrade_id
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.outcomes import UpgradeStatus
 from gitupgrade.repo import BranchName, CommitId
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
+
 
 # Statuses that keep a suggestion from being queued again. A stable id covers the code it
 # was found in, so a refusal would only repeat on every scan until that code changes (and
@@ -34,7 +38,7 @@ class QueueResult:
 
 
 def enqueue(
-    ledger: Any,
+    ledger: UpgradeLedger,
     policy: RiskPolicy,
     suggestions: Iterable[Suggestion],
     base: CommitId,
@@ -71,7 +75,7 @@ def enqueue(
     return QueueResult(tuple(queued), tuple(filtered))
 
 
-def runnable(ledger: Any, ids: Iterable[str] = ()) -> list[Any]:
+def runnable(ledger: UpgradeLedger, ids: Iterable[str] = ()) -> list[UpgradeRecord]:
     """Pending upgrades (or the named ones), highest priority first, oldest first on ties.
 
     ``in_progress`` ones are included: with the runner lock held, an upgrade still

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.errors import UserError
 from gitupgrade.repo import BranchName, CommitId, GitRepo, branch_ref
 from gitupgrade.repo.branches import backup, delete_ref, upgrade_branch
 from gitupgrade.repo.refs import read_ref
 
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
 
-def check_merge_shown(repo: GitRepo, record: Any, target: BranchName) -> None:
+
+def check_merge_shown(repo: GitRepo, record: UpgradeRecord, target: BranchName) -> None:
     """Refuse to revert a merge the ledger claims but no commit on ``target`` shows."""
     # The ledger may say any commit is an upgrade's merge: revert only one git shows is.
     from gitupgrade.ledger.provenance import merge_is_verified
@@ -24,7 +27,7 @@ def check_merge_shown(repo: GitRepo, record: Any, target: BranchName) -> None:
         )
 
 
-def record_merged_elsewhere(repo: GitRepo, ledger: Any, target: BranchName) -> list[str]:
+def record_merged_elsewhere(repo: GitRepo, ledger: UpgradeLedger, target: BranchName) -> list[str]:
     """Record upgrades a reviewer merged outside the tool (a pull request); one message each."""
     from gitupgrade.integration.merged import record_merged_elsewhere as found_on
 
@@ -34,7 +37,7 @@ def record_merged_elsewhere(repo: GitRepo, ledger: Any, target: BranchName) -> l
     ]
 
 
-def record_interrupted(repo: GitRepo, ledger: Any, record: Any) -> None:
+def record_interrupted(repo: GitRepo, ledger: UpgradeLedger, record: UpgradeRecord) -> None:
     """End an upgrade cut short by Ctrl-C as ``failed: interrupted``, keeping what it built as backup refs."""
     # Not retried as a crash would be: the user stopped it.
     branch = branch_ref(upgrade_branch(record.id))

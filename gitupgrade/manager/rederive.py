@@ -11,7 +11,7 @@ scan does not find, or that the local policy would not queue, is refused.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError
@@ -20,19 +20,23 @@ from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.suggestion import Suggestion
 
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
+
+
 NOT_FOUND = "queued by another clone and not found by a scan of its base here"
 
 
 class Rederiver:
     """Re-derives foreign suggestions from local scans (one scan per base commit)."""
 
-    def __init__(self, repo: GitRepo, ledger: Any, config_at: Callable[[CommitId], Config]) -> None:
+    def __init__(self, repo: GitRepo, ledger: UpgradeLedger, config_at: Callable[[CommitId], Config]) -> None:
         self.repo = repo
         self.ledger = ledger
         self.config_at = config_at
         self._scans: dict[CommitId, dict[str, Suggestion]] = {}
 
-    def local_record(self, record: Any, target: BranchName) -> tuple[Any, UpgradeOutcome | None]:
+    def local_record(self, record: UpgradeRecord, target: BranchName) -> tuple[UpgradeRecord, UpgradeOutcome | None]:
         """``(record, None)`` ready to run here, or ``(record, refusal)`` recorded in the ledger."""
         if record.queued_here:
             return record, None
@@ -55,7 +59,9 @@ class Rederiver:
             return record, self._refuse(record, base, f"queued by another clone; refused here: {refusal}")
         priority = policy.learner.priority_for(found) if policy.learner is not None else found.priority
         self.ledger.log_upgrade_queued(record.id, found, base, target, priority)
-        return self.ledger.upgrade(record.id), None
+        queued = self.ledger.upgrade(record.id)
+        assert queued is not None, f"{record.id} was just queued"
+        return queued, None
 
     def _scan(self, base: CommitId) -> dict[str, Suggestion]:
         if base not in self._scans:
@@ -65,7 +71,7 @@ class Rederiver:
             self._scans[base] = {s.id: s for s in report.suggestions}
         return self._scans[base]
 
-    def _refuse(self, record: Any, base: CommitId | None, detail: str) -> UpgradeOutcome:
+    def _refuse(self, record: UpgradeRecord, base: CommitId | None, detail: str) -> UpgradeOutcome:
         # Recorded on a commit this clone has: the base when it exists, else HEAD.
         where = base or self.repo.resolve_commit("HEAD")
         self.ledger.log_upgrade_execution(

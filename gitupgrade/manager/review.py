@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unidiff.patch import PatchedFile, PatchSet
 
@@ -15,6 +15,10 @@ from gitupgrade.repo import CommitId, GitRepo, read_file
 from gitupgrade.repo.commits import commit_parents
 from gitupgrade.repo.diffs import patch_text
 from gitupgrade.repo.lock import current_owner
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
+
 
 DONE_STATUSES = (S.MERGED, S.FAILED, S.REFUSED, S.REJECTED, S.ROLLED_BACK)
 RECENT = 10
@@ -33,7 +37,7 @@ def next_scan(last_scan_ts: str | None, config: Config, now: datetime) -> str | 
 
 
 def upgrade_status(
-    repo: GitRepo, ledger: Any, config: Config, target: str | None = None, now: datetime | None = None
+    repo: GitRepo, ledger: UpgradeLedger, config: Config, target: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     """The spec's status: queue counts, last scan, next auto scan, pending, in progress, recent."""
     from gitupgrade.integration.merged import detect_merged_elsewhere
@@ -77,7 +81,7 @@ def upgrade_status(
     }
 
 
-def _brief(record: Any) -> dict[str, Any]:
+def _brief(record: UpgradeRecord) -> dict[str, Any]:
     return {
         "id": record.id,
         "title": record.title,
@@ -123,7 +127,7 @@ class UpgradeDiff:
         return data
 
 
-def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
+def upgrade_diff(repo: GitRepo, record: UpgradeRecord) -> UpgradeDiff:
     """The diff of an upgrade's commit against its parent (its base when built)."""
     suggestion = record.suggestion or {}
     if record.commit is None:
@@ -133,7 +137,11 @@ def upgrade_diff(repo: GitRepo, record: Any) -> UpgradeDiff:
         )
     commit = CommitId(record.commit)
     parents = commit_parents(repo, commit)
-    base = parents[0] if parents else CommitId(record.base_commit)
+    if parents:
+        base = parents[0]
+    else:  # a root commit: compared with the base it was built on
+        assert record.base_commit is not None, f"{record.id}'s commit has no parent and no base"
+        base = CommitId(record.base_commit)
     text = patch_text(repo, base, commit)
     files = [_file_view(repo, commit, patched) for patched in PatchSet(text)]
     return UpgradeDiff(

@@ -9,8 +9,9 @@ with later work changes nothing and names the conflicting files.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError, RefMovedError, UserError
@@ -23,6 +24,9 @@ from gitupgrade.repo.commits import commit_message, format_message
 from gitupgrade.repo.diffs import changed_files
 from gitupgrade.repo.merge import revert
 from gitupgrade.repo.refs import read_ref
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,13 @@ class RollbackFailedError(GitUpgradeError):
 
 
 def rollback(
-    repo: GitRepo, ledger: Any, record: Any, target: BranchName, staging: Staging, config_at: Any, retries: int
+    repo: GitRepo,
+    ledger: UpgradeLedger,
+    record: UpgradeRecord,
+    target: BranchName,
+    staging: Staging,
+    config_at: Callable[[CommitId], Config],
+    retries: int,
 ) -> RollbackOutcome:
     """Undo ``record``: revert it if merged, else delete its branch (kept as a backup ref)."""
     started = time.monotonic()
@@ -56,7 +66,9 @@ def rollback(
         raise UserError(f"{record.id} is already rolled back")
     if record.status != "merged":
         return _delete_branch(repo, ledger, record, started)
-    merged = CommitId(record.merge_commit or record.commit)
+    merged_at = record.merge_commit or record.commit
+    assert merged_at is not None, f"{record.id} is merged without a commit"
+    merged = CommitId(merged_at)
     for _attempt in range(retries + 1):
         tip = read_ref(repo, branch_ref(target))
         if tip is None:
@@ -125,7 +137,7 @@ def _validate(
         )
 
 
-def _delete_branch(repo: GitRepo, ledger: Any, record: Any, started: float) -> RollbackOutcome:
+def _delete_branch(repo: GitRepo, ledger: UpgradeLedger, record: UpgradeRecord, started: float) -> RollbackOutcome:
     branch = upgrade_branch(record.id)
     commit = read_ref(repo, branch_ref(branch))
     if commit is not None:

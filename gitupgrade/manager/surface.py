@@ -161,7 +161,7 @@ def surface_differences(
     return), or why the upgrade's surface could not be read. A base whose own surface cannot be read
     has nothing to compare with: no differences."""
     base_tree = repo.commit_tree(base)
-    before = _cached(validator, base_tree)
+    before: Snapshot | str | None = _cached(validator, base_tree)
     if before is None:
         staging.checkout(base)
         try:

@@ -329,7 +329,7 @@ class Probe:
         # autodoc checks where a member was defined only when it lists members by itself
         listed = _listed(options["members"])
         check_module = not listed and not use_all and "imported-members" not in options
-        candidates = listed or (list(declared) if use_all else list(vars(module)))
+        candidates = listed or (list(declared) if use_all and declared is not None else list(vars(module)))
         members = []
         for key in candidates:
             value = getattr(module, key, _MISSING)

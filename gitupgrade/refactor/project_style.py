@@ -250,7 +250,9 @@ def _pre_commit_hooks(path: Path) -> set[str]:
 
 
 def _int(value: object, default: int) -> int:
+    if not isinstance(value, (str, bytes, int, float)):
+        return default  # a table, list or date where a number belongs
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)
     except (TypeError, ValueError):
         return default

@@ -168,7 +168,7 @@ def put_blob(repo: GitRepo, workdir: Path, path: str, blob: str | None, mode: in
         _prune_empty_parents(target.parent, workdir)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = repo.raw[blob].data
+    data = repo.raw[blob].peel(pygit2.Blob).data
     tmp = temp_name(target)
     tmp.unlink(missing_ok=True)
     if mode == _LINK:
@@ -233,5 +233,5 @@ def update_index(repo: GitRepo, checkout: Path, changes: list[PathChange], to_ne
         elif mode != _GITLINK and current_blob(checkout, change.path) == blob:
             index.add(change.path)  # hashes the file again: the entry gets its stat data
         else:
-            index.add(pygit2.IndexEntry(change.path, pygit2.Oid(hex=blob), mode or 0o100644))
+            index.add(pygit2.IndexEntry(change.path, pygit2.Oid(hex=blob), pygit2.enums.FileMode(mode or 0o100644)))
     index.write()

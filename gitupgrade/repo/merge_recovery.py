@@ -27,6 +27,7 @@ from gitupgrade.repo.checkout_writer import (
 )
 from gitupgrade.repo.core import GitRepo, git_operation, open_checkout
 from gitupgrade.repo.lock import current_owner, process_alive
+from gitupgrade.repo.names import RefName
 from gitupgrade.repo.refs import read_ref
 
 LAST_RECOVERY = "last-recovery.txt"
@@ -90,7 +91,7 @@ def _recover(repo: GitRepo, journal: MergeJournal) -> Recovery:
         index_lock.unlink()
         removed.append("index.lock")
     _remove_temp_files(checkout, journal)
-    current = read_ref(repo, journal.ref)
+    current = read_ref(repo, RefName(journal.ref))
     branch = journal.ref.removeprefix("refs/heads/")
     if current not in (journal.old, journal.new):
         # someone moved the branch by hand since: the files are theirs to judge now

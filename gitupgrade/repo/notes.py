@@ -51,13 +51,13 @@ def read_note(repo: GitRepo, commit: CommitId, ref: RefName = NOTES_REF) -> str 
     with git_operation("read note"):
         tree = repo.raw[tip].peel(pygit2.Commit).tree
         blob_id = _find_note(repo.raw, tree, commit)
-        return None if blob_id is None else repo.raw[blob_id].data.decode("utf-8", "replace")
+        return None if blob_id is None else repo.raw[blob_id].peel(pygit2.Blob).data.decode("utf-8", "replace")
 
 
 def read_note_blob(repo: GitRepo, blob_id: BlobId) -> bytes:
     """The raw bytes of one note blob (as listed by :func:`iter_notes`)."""
     with git_operation("read note"):
-        return bytes(repo.raw[blob_id].data)
+        return bytes(repo.raw[blob_id].peel(pygit2.Blob).data)
 
 
 def iter_notes(repo: GitRepo, tip: CommitId | None) -> Iterator[tuple[CommitId, BlobId]]:
@@ -234,7 +234,8 @@ def _build_notes_commit(
         edits: dict[tuple[str, ...], dict[str, bytes]] = {}
         for annotated, lines in lines_by_commit.items():
             path, current = _locate_note(raw, old_tree, annotated)
-            existing = [] if current is None else bytes(raw[current].data).decode("utf-8", "replace").splitlines()
+            text = "" if current is None else bytes(raw[current].peel(pygit2.Blob).data).decode("utf-8", "replace")
+            existing = text.splitlines()
             edits.setdefault(path[:-1], {})[path[-1]] = _joined(existing, list(lines))
         tree_id = _write_edits(raw, old_tree, (), edits)
         parents = [pygit2.Oid(hex=old_tip)] if old_tip else []
@@ -268,7 +269,7 @@ def _write_edits(
     children = {path[len(prefix)] for path in edits if len(path) > len(prefix) and path[: len(prefix)] == prefix}
     for child in children:
         existing = tree[child] if tree is not None and child in tree else None
-        subtree = raw[existing.id] if existing is not None else None
+        subtree = raw[existing.id].peel(pygit2.Tree) if existing is not None else None
         builder.insert(child, _write_edits(raw, subtree, (*prefix, child), edits), pygit2.enums.FileMode.TREE)
     return builder.write()
 
@@ -292,7 +293,7 @@ def _locate_note(
         if fan in node and node[fan].type_str == "tree":
             path.append(fan)
             rest = rest[2:]
-            node = raw[node[fan].id]
+            node = raw[node[fan].id].peel(pygit2.Tree)
         else:
             break
     if not path:
@@ -312,7 +313,7 @@ def _flatten(raw: pygit2.Repository, tree: pygit2.Tree, prefix: str) -> dict[Com
         for entry in node:
             name = here + (entry.name or "")
             if entry.type_str == "tree":
-                stack.append((name, raw[entry.id]))
+                stack.append((name, raw[entry.id].peel(pygit2.Tree)))
             elif entry.type_str == "blob" and len(name) == 40 and _HEX.issuperset(name):
                 found[CommitId(name)] = BlobId(str(entry.id))
     return found
@@ -333,12 +334,13 @@ def _diff_trees(
         if before is not None and after is not None and before.id == after.id:
             continue
         if before is not None and after is not None and before.type_str == after.type_str == "tree":
-            _diff_trees(raw, raw[before.id], raw[after.id], prefix + name, old_only, new_only)
+            old_tree, new_tree = raw[before.id].peel(pygit2.Tree), raw[after.id].peel(pygit2.Tree)
+            _diff_trees(raw, old_tree, new_tree, prefix + name, old_only, new_only)
             continue
         for entry, bucket in ((before, old_only), (after, new_only)):
             if entry is None:
                 continue
             if entry.type_str == "tree":
-                bucket.update(_flatten(raw, raw[entry.id], prefix + name))
+                bucket.update(_flatten(raw, raw[entry.id].peel(pygit2.Tree), prefix + name))
             elif len(prefix + name) == 40:
                 bucket[CommitId(prefix + name)] = BlobId(str(entry.id))

@@ -87,7 +87,8 @@ def write_commit(
     with git_operation("create commit"):
         if config is None or not config.sign:
             return raw.create_commit(None, author, committer, message, tree, list(parents))
-        content = raw.create_commit_string(author, committer, message, tree, list(parents))
+        # pygit2's stub says Oid; create_commit_string returns the commit's text
+        content: str = raw.create_commit_string(author, committer, message, tree, list(parents))  # type: ignore[assignment]
     signature = _sign(repo, config, content)
     with git_operation("create signed commit"):
         return raw.create_commit_with_signature(content, signature)

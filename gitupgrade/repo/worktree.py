@@ -178,7 +178,8 @@ def checkout_commit(worktree: Worktree, commit: CommitId) -> None:
     """
     with git_operation(f"check out {commit[:10]} in {worktree.name}"):
         target = worktree.raw[commit].peel(pygit2.Commit)
-        worktree.raw.checkout_tree(target.tree, strategy=STAGING_CHECKOUT)
+        # pygit2 leaves checkout_tree unannotated
+        worktree.raw.checkout_tree(target.tree, strategy=STAGING_CHECKOUT)  # type: ignore[no-untyped-call]
         worktree.raw.set_head(target.id)
 
 

@@ -138,7 +138,8 @@ def cut_edge(ws: Workspace, edge: Edge) -> str:
     positions = wrapper.resolve(PositionProvider)
     index, statement, node = _find_statement(module, source, edge, positions)
     moved = _edge_aliases(node, source, edge)
-    kept = [alias for alias in node.names if alias not in moved]  # type: ignore[union-attr]
+    assert not isinstance(node.names, cst.ImportStar)  # a star import binds no name an edge reads
+    kept = [alias for alias in node.names if alias not in moved]
 
     global_scope = scopes[statement]
     assert isinstance(global_scope, GlobalScope)
@@ -311,7 +312,7 @@ def _declares_global(function: cst.FunctionDef, name: str) -> bool:
 
 def _binding(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
-        return alias.asname.name.value  # type: ignore[union-attr]
+        return _dotted(alias.asname.name)
     return _dotted(alias.name).split(".")[0]
 
 
@@ -349,6 +350,7 @@ def _dunder_all(module: cst.Module) -> set[str]:
             elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
                 targets = [small.target]
             if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                assert isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
                 for string in _strings(small.value):
                     names.add(string)
     return names

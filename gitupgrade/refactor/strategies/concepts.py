@@ -274,7 +274,7 @@ class Cohesion:
         return f"cohesion {self.score:.2f} below {COHESION_THRESHOLD}: {shown} ({', '.join(parts)})"
 
 
-def cohesion(group: list[Method], members: list[Method], avoid: Iterable[str] = ()) -> Cohesion:
+def cohesion(group: Sequence[Method], members: Sequence[Method], avoid: Iterable[str] = ()) -> Cohesion:
     """The cohesion of ``group`` split off the class whose members are ``members``.
 
     ``avoid``: words saying nothing about one group (the class's own name).

@@ -311,11 +311,11 @@ def extract_helpers(ws: Workspace, view: ClassView, outcome: Outcome) -> bool:
         return False
     group = graph.statements(wanted)
     rebound = hazards.global_statements(view.module) | view.patched
-    names = sorted({n for s in group for n in s.binds})
+    helpers = sorted({n for s in group for n in s.binds})
     spelled = hazards.spelled_paths(ws, view.source.module, skip=view.source.path)
     reason = group_refusal(ws, view.source, group, view.statements, rebound, spelled)
     if reason:
-        outcome.refusals.append(f"helpers {', '.join(names[:4])} stay: {reason}")
+        outcome.refusals.append(f"helpers {', '.join(helpers[:4])} stay: {reason}")
         return False
     split_module(ws, view.source, view.module, view.statements, [Group(group, shared=True)], [0], outcome)
     return True
@@ -572,6 +572,7 @@ def _future_names(module: cst.Module) -> set[str]:
     names: set[str] = set()
     for statement in module.body:
         if is_future_import(statement):
-            for small in statement.body:  # type: ignore[attr-defined]
-                names.update(dotted(a.name) for a in small.names)  # type: ignore[union-attr]
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                    names.update(dotted(a.name) for a in small.names)
     return names

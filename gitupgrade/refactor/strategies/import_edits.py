@@ -19,7 +19,9 @@ import libcst as cst
 from gitupgrade.refactor.strategies.imports import resolve_relative
 from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
 from gitupgrade.refactor.strategies.syntax import (
+    Statement,
     bound_name,
+    dotted,
     imports_needed,
     is_import,
     is_type_checking_block,
@@ -60,11 +62,13 @@ def all_names(module: cst.Module) -> set[str] | None:
                 targets = [small.target]
             if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
                 found = found or set()
-                value = small.value
+                value = small.value if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)) else None
                 elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else ()
                 for element in elements:
                     if isinstance(element.value, cst.SimpleString):
-                        found.add(element.value.evaluated_value)  # type: ignore[arg-type]
+                        name = element.value.evaluated_value
+                        if isinstance(name, str):  # a bytes literal names nothing
+                            found.add(name)
     return found
 
 
@@ -78,9 +82,7 @@ def explicit_reexports(module: cst.Module, names: Iterable[str], used: set[str],
     return {n for n in names if n not in listed and (n not in used or not implicit)}
 
 
-def merge_typing_import(
-    head: list[cst.BaseStatement], extra: list[cst.BaseStatement], width: int
-) -> list[cst.BaseStatement]:
+def merge_typing_import(head: list[Statement], extra: list[Statement], width: int) -> list[Statement]:
     """``extra`` with its ``from typing import`` names moved into the module's own such line, if it has one.
 
     Names in the order isort and ruff give them by default: constants, classes, the rest.
@@ -89,7 +91,7 @@ def merge_typing_import(
         return extra
     for i, statement in enumerate(head):
         if _is_typing_import(statement):
-            names = {a.name.value for s in (statement, extra[0]) for a in s.body[0].names}  # type: ignore[attr-defined]
+            names = _typing_names(statement) | _typing_names(extra[0])
             order = sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n.lower()))
             line = cst.parse_statement(import_from("typing", order, width))
             head[i] = line.with_changes(leading_lines=statement.leading_lines)
@@ -98,7 +100,15 @@ def merge_typing_import(
     return extra
 
 
-def _is_typing_import(statement: cst.BaseStatement) -> bool:
+def _typing_names(statement: Statement) -> set[str]:
+    """The names a ``from typing import ...`` line imports."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar)
+    return {dotted(a.name) for a in small.names}
+
+
+def _is_typing_import(statement: Statement) -> bool:
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
     small = statement.body[0]
@@ -142,8 +152,8 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
         unused -= relied_on
         if not unused:
             return module
-        body: list[cst.BaseStatement] = []
-        pending: cst.BaseStatement | None = None
+        body: list[Statement] = []
+        pending: Statement | None = None
         emptied = False
         for statement in module.body:
             kept = _without(statement, unused)
@@ -162,7 +172,7 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
     return module
 
 
-def _without(statement: cst.BaseStatement, unused: set[str]) -> cst.BaseStatement | None:
+def _without(statement: Statement, unused: set[str]) -> Statement | None:
     """The import line or ``TYPE_CHECKING`` block without ``unused`` (None when nothing is left)."""
     if is_type_checking_block(statement):
         assert isinstance(statement, cst.If)
@@ -172,7 +182,12 @@ def _without(statement: cst.BaseStatement, unused: set[str]) -> cst.BaseStatemen
     if not is_import(statement):
         return statement
     assert isinstance(statement, cst.SimpleStatementLine)
-    bound = {bound_name(a) for s in statement.body for a in s.names}  # type: ignore[attr-defined, union-attr]
+    bound = {
+        bound_name(a)
+        for s in statement.body
+        if isinstance(s, (cst.Import, cst.ImportFrom)) and not isinstance(s.names, cst.ImportStar)
+        for a in s.names
+    }
     if not bound & unused:
         return statement
     narrowed = imports_needed(statement, bound - unused)
@@ -238,7 +253,7 @@ def _from_created(ws: Workspace, source: ModuleSource, module: cst.Module) -> se
     for statement in module.body:
         if not is_import(statement):
             continue
-        for small in statement.body:  # type: ignore[attr-defined]
+        for small in statement.body:
             if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
                 continue
             name = cst.Module(body=()).code_for_node(small.module) if small.module else None
@@ -254,7 +269,7 @@ def _own_imports(module: cst.Module, package: str) -> set[str]:
     for statement in module.body:
         if not is_import(statement):
             continue
-        for small in statement.body:  # type: ignore[attr-defined]
+        for small in statement.body:
             if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 origin = cst.Module(body=()).code_for_node(small.module) if small.module else ""
                 if small.relative or origin == package or origin.startswith(f"{package}."):

@@ -20,10 +20,10 @@ with the reason, and the plan goes on without it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from gitupgrade.analysis.linked import linked_groups
 
@@ -43,6 +43,10 @@ class Method(Protocol):
 _FILL = 0.85  # a mixin holds at most this share of the line limit
 
 
+# The member type a caller clusters (god_class's Member): plans come back in the caller's own type.
+M = TypeVar("M", bound=Method)
+
+
 @dataclass(frozen=True)
 class Limits:
     """The god class limits and the smallest group worth a mixin."""
@@ -53,15 +57,15 @@ class Limits:
 
 
 @dataclass
-class Piece:
+class Piece(Generic[M]):
     """A group of members, and the links no longer counted when it was cut."""
 
-    members: list[Method]
+    members: list[M]
     ignored: frozenset[str] = field(default_factory=frozenset)
     solid: bool = False  # cutting it further gives nothing worth a mixin
 
     @property
-    def movable(self) -> list[Method]:
+    def movable(self) -> list[M]:
         return [m for m in self.members if not m.pinned]
 
 
@@ -105,27 +109,27 @@ def links(member: Method, ignored: AbstractSet[str] = frozenset()) -> set[str]:
     return ((member.attrs | member.affinity | {member.name}) - ignored) | member.ties
 
 
-def components(members: list[Method], ignored: frozenset[str] = frozenset()) -> list[list[Method]]:
+def components(members: list[M], ignored: frozenset[str] = frozenset()) -> list[list[M]]:
     """Members connected by shared attributes or self-calls (minus ``ignored``); biggest first."""
     groups = [[members[i] for i in group] for group in linked_groups([links(m, ignored) for m in members])]
     return sorted(groups, key=_biggest_first)
 
 
-def _biggest_first(members: list[Method]) -> tuple[int, int]:
+def _biggest_first(members: list[M]) -> tuple[int, int]:
     return -size(members), members[0].start
 
 
-Judge = Callable[[list[Method]], str]
+Judge = Callable[[list[M]], str]  # a verdict on a group: '' when it may move
 
 
-def _fit(group: list[Method]) -> str:
+def _fit(group: Sequence[Method]) -> str:
     """Every group may move: no judgement beyond size."""
     return ""
 
 
 def plan_mixins(
-    members: list[Method], class_lines: int, limits: Limits, judge: Judge = _fit, notes: list[str] | None = None
-) -> tuple[list[list[Method]], str]:
+    members: list[M], class_lines: int, limits: Limits, judge: Judge[M] = _fit, notes: list[str] | None = None
+) -> tuple[list[list[M]], str]:
     """The groups of movable members to move, one mixin each, and why the class stays too big ('' if not).
 
     ``judge`` says why a group may not move ('' when it may); why the groups that stay
@@ -133,7 +137,7 @@ def plan_mixins(
     """
     verdicts: dict[frozenset[str], str] = {}
 
-    def verdict(group: list[Method]) -> str:
+    def verdict(group: list[M]) -> str:
         key = frozenset(m.name for m in group)
         if key not in verdicts:
             verdicts[key] = judge(group)
@@ -146,7 +150,7 @@ def plan_mixins(
     return moving
 
 
-def _plan(members: list[Method], class_lines: int, limits: Limits, judge: Judge) -> tuple[list[list[Method]], str]:
+def _plan(members: list[M], class_lines: int, limits: Limits, judge: Judge[M]) -> tuple[list[list[M]], str]:
     pieces = [Piece(group) for group in components(members)]
     while True:
         moving, staying = _select(pieces, limits, judge)
@@ -176,7 +180,7 @@ def _plan(members: list[Method], class_lines: int, limits: Limits, judge: Judge)
     )
 
 
-def cut(piece: Piece, minimum: int) -> list[Piece]:
+def cut(piece: Piece[M], minimum: int) -> list[Piece[M]]:
     """``piece`` split by no longer counting its most shared links, or ``[piece]``."""
     # ties (``~...``) hold protocol partners and twins together: they are never cut
     tally = Counter(link for m in piece.members for link in links(m, piece.ignored) if not link.startswith("~"))
@@ -189,9 +193,9 @@ def cut(piece: Piece, minimum: int) -> list[Piece]:
     return [piece]
 
 
-def _select(pieces: list[Piece], limits: Limits, judge: Judge) -> tuple[list[list[Method]], list[Piece]]:
+def _select(pieces: list[Piece[M]], limits: Limits, judge: Judge[M]) -> tuple[list[list[M]], list[Piece[M]]]:
     """The biggest piece stays; every other one moves when it is big enough, fits a mixin and is judged fit."""
-    moving: list[list[Method]] = []
+    moving: list[list[M]] = []
     staying = pieces[:1]
     for piece in pieces[1:]:
         movable = piece.movable
@@ -203,21 +207,21 @@ def _select(pieces: list[Piece], limits: Limits, judge: Judge) -> tuple[list[lis
 
 
 def _bundle(
-    pieces: list[Piece],
-    moving: list[list[Method]],
-    members: list[Method],
+    pieces: list[Piece[M]],
+    moving: list[list[M]],
+    members: list[M],
     class_lines: int,
     limits: Limits,
-    judge: Judge,
-) -> list[list[Method]]:
+    judge: Judge[M],
+) -> list[list[M]]:
     """Small independent groups, in source order, packed into mixins until the class fits.
 
     Whole groups are packed (tied partners never part), and a bundle moves only when
     judged fit: a grab-bag of unrelated methods has no cohesion and no name.
     """
     loose = sorted((p.movable for p in pieces if p.movable), key=lambda g: min(m.start for m in g))
-    bundles: list[list[Method]] = []
-    current: list[Method] = []
+    bundles: list[list[M]] = []
+    current: list[M] = []
     for piece in loose:
         if current and not _fits_mixin([*current, *piece], limits):
             bundles.append(current)
@@ -225,7 +229,7 @@ def _bundle(
         current.extend(piece)
     if current:
         bundles.append(current)
-    chosen: list[list[Method]] = []
+    chosen: list[list[M]] = []
     fit = (b for b in bundles if len(b) >= limits.minimum and _fits_mixin(b, limits) and not judge(b))
     for group in sorted(fit, key=size, reverse=True):
         if fits(members, class_lines, moving + chosen, limits):
@@ -234,12 +238,12 @@ def _bundle(
     return chosen
 
 
-def _fits_mixin(group: list[Method], limits: Limits) -> bool:
+def _fits_mixin(group: list[M], limits: Limits) -> bool:
     # the mixin's module adds a docstring and imports: it must not become a god module
     return len(group) <= limits.max_methods and size(group) <= limits.max_lines * _FILL
 
 
-def fits(members: list[Method], class_lines: int, moving: list[list[Method]], limits: Limits) -> bool:
+def fits(members: list[M], class_lines: int, moving: list[list[M]], limits: Limits) -> bool:
     """True when the class is within its limits once ``moving`` has left."""
     moved = sum(len(g) for g in moving)
     return (

@@ -28,7 +28,7 @@ _STUB_DECORATORS = {"property", "staticmethod", "classmethod", "overload", "abst
 _TYPE_VARIABLES = {"TypeVar", "ParamSpec", "TypeVarTuple"}
 _OBJECT = set(dir(object)) | {"__dict__", "__slots__", "__module__"}
 _CONSTRUCTION = {"__init__", "__new__", "__init_subclass__", "__class_getitem__", "__post_init__", "__hash__"}
-_LITERALS = {cst.Integer: "int", cst.Float: "float", cst.Imaginary: "complex"}
+_LITERALS: dict[type[cst.BaseExpression], str] = {cst.Integer: "int", cst.Float: "float", cst.Imaginary: "complex"}
 
 
 @dataclass
@@ -43,7 +43,7 @@ class TypeParameters:
 def type_parameters(klass: cst.ClassDef, statements: list[TopLevel]) -> TypeParameters:
     """The type parameters of ``klass`` (empty for a class that is not generic)."""
     if klass.type_parameters is not None:
-        names = [p.param.name.value for p in klass.type_parameters.params]  # type: ignore[union-attr]
+        names = [p.param.name.value for p in klass.type_parameters.params]
         return TypeParameters(names, klass.type_parameters)
     defined = {
         n: s
@@ -210,13 +210,13 @@ def _protocol_used(node: cst.FunctionDef, dunders: set[str]) -> set[str]:
                 used.update({"__getitem__", "__setitem__", "__delitem__"} & dunders)
                 understood.add(id(subscript.value))
 
-        def visit_For(self, loop: cst.For) -> None:
+        def visit_For(self, loop: cst.For | cst.CompFor) -> None:
             if is_me(loop.iter):
                 used.update({"__iter__", "__getitem__"} & dunders)
                 understood.add(id(loop.iter))
 
         def visit_CompFor(self, loop: cst.CompFor) -> None:
-            self.visit_For(loop)  # type: ignore[arg-type]
+            self.visit_For(loop)
 
         def visit_Name(self, name: cst.Name) -> None:
             if name.value == me and id(name) not in understood:
@@ -357,7 +357,7 @@ def _assigned(node: cst.FunctionDef) -> set[str]:
     return found
 
 
-def annotation_names(nodes: list[cst.BaseStatement]) -> set[str]:
+def annotation_names(nodes: Sequence[cst.BaseStatement]) -> set[str]:
     """Names read by the annotations and decorators of ``nodes`` (what their imports must bind)."""
     found: set[str] = set()
 

@@ -38,10 +38,12 @@ from gitupgrade.refactor.strategies.source import (
     target_of,
 )
 from gitupgrade.refactor.strategies.syntax import (
+    Statement,
     imports_end,
     is_future_import,
     names_in,
     self_attributes,
+    suite_statements,
 )
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
@@ -81,7 +83,7 @@ def write_mixins(
     methods = members_of(klass)
     uses = Counter(a for node in methods for a in self_attributes(node))
     common = {m.name.value for m in methods} | {a for a, n in uses.items() if 2 * n > len(methods)}
-    imports: list[cst.BaseStatement] = []
+    imports: list[Statement] = []
     generic = type_parameters(klass, statements)
     imported = {n for s in statements if s.kind == "import" for n in s.binds}
     needs = {n for s in generic.definitions for n in s.reads} - imported - set(dir(builtins))
@@ -162,7 +164,7 @@ def write_mixins(
             f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
             f"{' ...' if len(cluster) > 6 else ''}) to {mixin} in {new_path}"
         )
-    remaining = [s for s in klass.body.body if id(s) not in moved]  # type: ignore[union-attr]
+    remaining = [s for s in klass.body.body if id(s) not in moved]
     if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
         remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
     # a generic host derives from its mixins with its own parameters: Container[str, int] stays typed
@@ -271,7 +273,7 @@ def _typing_imports(
     reads: set[str],
     generic: TypeParameters,
     declared: bool,
-) -> list[cst.BaseStatement]:
+) -> list[Statement]:
     """``from typing import ...`` for what the source does not import, and the ``if TYPE_CHECKING:`` imports.
 
     A name the source module imports is imported the same way (strict mypy counts no
@@ -280,9 +282,9 @@ def _typing_imports(
     bound = {n for s in statements if s.kind == "import" for n in s.binds}
     defined = {n for s in statements if s.kind != "import" for n in s.binds}
     names = names - reads - set(generic.params)
-    inner: list[cst.BaseStatement] = []
+    inner: list[Statement] = []
     for node in copied_imports(statements, names & bound):
-        inner += list(node.body.body) if isinstance(node, cst.If) else [node]  # type: ignore[union-attr]
+        inner += suite_statements(node.body) if isinstance(node, cst.If) else [node]
     own = sorted((names & defined) - bound)
     if own:
         target = target_of(source, module, None)
@@ -310,7 +312,7 @@ def members_of(klass: cst.ClassDef) -> list[cst.FunctionDef]:
 
 
 def _position(klass: cst.ClassDef, node: cst.CSTNode) -> int:
-    return [id(s) for s in klass.body.body].index(id(node))  # type: ignore[union-attr]
+    return [id(s) for s in klass.body.body].index(id(node))
 
 
 def _module_names(module: cst.Module) -> set[str]:

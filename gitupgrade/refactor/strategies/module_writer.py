@@ -10,6 +10,8 @@ files are sorted and formatted with the project's own tools when it has them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from gitupgrade.refactor.strategies import naming
@@ -21,7 +23,7 @@ from gitupgrade.refactor.strategies.import_edits import (
     prune_imports,
 )
 from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
-from gitupgrade.refactor.strategies.syntax import imports_end, is_future_import
+from gitupgrade.refactor.strategies.syntax import Statement, imports_end, is_future_import
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
     carried_header,
@@ -42,7 +44,7 @@ def split_module(
     """Write one new module per accepted group and re-export its names from the original."""
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     moved_indexes: set[int] = set()
-    reexports: list[cst.BaseStatement] = []
+    reexports: list[Statement] = []
     targets: dict[int, str] = {}
     written: list[str] = []
     created: set[str] = set()
@@ -105,7 +107,7 @@ def split_module(
     outcome.summary.append(f"{source.path} re-exports every moved name")
 
 
-def keep_module_name(statements: list[TopLevel], module: str) -> list[cst.BaseStatement]:
+def keep_module_name(statements: list[TopLevel], module: str) -> list[Statement]:
     """Statements giving the moved public classes and functions their old ``__module__`` back.
 
     Users know them as ``module.Name``: reprs, pickles and the API docs (automodule lists a
@@ -142,7 +144,7 @@ def lead_of(statements: list[TopLevel]) -> str:
     return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
 
 
-def _reexport(line: str, first: bool, comment: bool) -> cst.BaseStatement:
+def _reexport(line: str, first: bool, comment: bool) -> Statement:
     """A re-export line; the first stands apart and says why it is there (unless a sorter would move that)."""
     statement = cst.parse_statement(line)
     if not first:
@@ -151,7 +153,7 @@ def _reexport(line: str, first: bool, comment: bool) -> cst.BaseStatement:
     return statement.with_changes(leading_lines=(cst.EmptyLine(), *([cst.EmptyLine(comment=why)] if comment else [])))
 
 
-def _spaced(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:
+def _spaced(lines: Sequence[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, ...]:
     comments = list(lines)
     while comments and comments[0].comment is None:
         comments.pop(0)

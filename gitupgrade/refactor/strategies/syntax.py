@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias, TypeGuard
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+# A statement as a module's body holds it; libcst's BaseStatement has these two kinds only, but
+# declares ``leading_lines`` on each, not on the base.
+Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
-def is_docstring(statement: cst.CSTNode) -> bool:
+
+def is_docstring(statement: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     """True for a statement that is a bare string (a docstring)."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
@@ -18,7 +23,7 @@ def is_docstring(statement: cst.CSTNode) -> bool:
     )
 
 
-def is_future_import(statement: cst.CSTNode) -> bool:
+def is_future_import(statement: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     """True for ``from __future__ import ...``."""
     return isinstance(statement, cst.SimpleStatementLine) and any(
         isinstance(s, cst.ImportFrom) and s.module is not None and get_full_name_for_node(s.module) == "__future__"
@@ -26,14 +31,14 @@ def is_future_import(statement: cst.CSTNode) -> bool:
     )
 
 
-def is_import(statement: cst.CSTNode) -> bool:
+def is_import(statement: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     """True for a line of import statements."""
     return isinstance(statement, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body
     )
 
 
-def is_type_checking_block(statement: cst.CSTNode) -> bool:
+def is_type_checking_block(statement: cst.CSTNode) -> TypeGuard[cst.If]:
     """True for ``if TYPE_CHECKING:`` (or ``t.TYPE_CHECKING``) with no else.
 
     Such a block never runs: copying it to another module cannot change behaviour,
@@ -47,7 +52,14 @@ def is_type_checking_block(statement: cst.CSTNode) -> bool:
     )
 
 
-def preamble_end(body: Sequence[cst.BaseStatement]) -> int:
+def suite_statements(block: cst.BaseSuite) -> list[Statement]:
+    """The statements of an indented block (none for a one-line suite), typed as a module's are."""
+    if not isinstance(block, cst.IndentedBlock):
+        return []
+    return [s for s in block.body if isinstance(s, (cst.SimpleStatementLine, cst.BaseCompoundStatement))]
+
+
+def preamble_end(body: Sequence[Statement]) -> int:
     """Index of the first statement after the module docstring and future imports."""
     index = 0
     if body and is_docstring(body[0]):
@@ -57,7 +69,7 @@ def preamble_end(body: Sequence[cst.BaseStatement]) -> int:
     return index
 
 
-def imports_end(body: Sequence[cst.BaseStatement]) -> int:
+def imports_end(body: Sequence[Statement]) -> int:
     """Index just after the leading block of imports (docstring and future imports included)."""
     index = preamble_end(body)
     while index < len(body) and is_import(body[index]):
@@ -65,12 +77,12 @@ def imports_end(body: Sequence[cst.BaseStatement]) -> int:
     return index
 
 
-def move_leading_lines(removed: cst.BaseStatement, target: cst.BaseStatement) -> cst.BaseStatement:
+def move_leading_lines(removed: Statement, target: Statement) -> Statement:
     """Give ``target`` the comments that sat above a statement being removed."""
     carried = tuple(getattr(removed, "leading_lines", ()))
     if not any(line.comment is not None for line in carried):
         return target
-    return target.with_changes(leading_lines=(*carried, *target.leading_lines))  # type: ignore[attr-defined]
+    return target.with_changes(leading_lines=(*carried, *target.leading_lines))
 
 
 def add_future_annotations(module: cst.Module) -> cst.Module:
@@ -81,7 +93,7 @@ def add_future_annotations(module: cst.Module) -> cst.Module:
             return module
     index = 1 if body and is_docstring(body[0]) else 0
     line = cst.parse_statement("from __future__ import annotations\n")
-    if index < len(body) and not body[index].leading_lines:  # type: ignore[attr-defined]
+    if index < len(body) and not body[index].leading_lines:
         body[index] = body[index].with_changes(leading_lines=(cst.EmptyLine(),))
     body.insert(index, line)
     return module.with_changes(body=body)
@@ -93,7 +105,7 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
     for i, statement in enumerate(body):
         if not is_import(statement):
             continue
-        for small in statement.body:  # type: ignore[attr-defined]
+        for small in statement.body:
             if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
                 continue
             if get_full_name_for_node(small.module) != "typing" or isinstance(small.names, cst.ImportStar):
@@ -108,9 +120,7 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
                 *small.names,
             ]
             new_small = small.with_changes(names=aliases)
-            new_line = statement.with_changes(
-                body=[new_small if s is small else s for s in statement.body]  # type: ignore[attr-defined]
-            )
+            new_line = statement.with_changes(body=[new_small if s is small else s for s in statement.body])
             body[i] = new_line
             return module.with_changes(body=body)
     # last in the leading import block, so comments and order above it stay as they were
@@ -127,7 +137,7 @@ def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.Bas
         # ``def f(): return X`` becomes an indented block so the import gets its own line
         block = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=list(block.body))])
     assert isinstance(block, cst.IndentedBlock)
-    statements = list(block.body)
+    statements = suite_statements(block)
     index = 1 if statements and is_docstring(statements[0]) else 0
     code = cst.Module(body=[line]).code.split("#")[0].strip()
     if any(cst.Module(body=[s]).code.split("#")[0].strip() == code for s in statements[: index + 3]):
@@ -162,7 +172,7 @@ def dotted(node: cst.CSTNode) -> str:
     return ""
 
 
-def imports_needed(node: cst.BaseStatement, reads: set[str]) -> cst.BaseStatement | None:
+def imports_needed(node: Statement, reads: set[str]) -> Statement | None:
     """The import line (or ``if TYPE_CHECKING:`` block) restricted to the names ``reads`` needs, or None."""
     if isinstance(node, cst.If):
         # imports are narrowed to what is read; ``P = te.ParamSpec("P")`` and the like come along

@@ -21,6 +21,7 @@ from libcst.metadata import (
 )
 
 from gitupgrade.refactor.strategies.syntax import (
+    Statement,
     bound_name,
     dotted,
     imports_needed,
@@ -28,6 +29,7 @@ from gitupgrade.refactor.strategies.syntax import (
     is_future_import,
     is_import,
     is_type_checking_block,
+    suite_statements,
 )
 
 
@@ -36,7 +38,7 @@ class TopLevel:
     """One statement of the module body."""
 
     index: int
-    node: cst.BaseStatement
+    node: Statement
     kind: str  # docstring | import | def | other
     binds: set[str] = field(default_factory=set)
     reads: set[str] = field(default_factory=set)
@@ -60,7 +62,7 @@ class TopLevel:
         return min(self.binds) if self.binds else ""
 
 
-def _kind(node: cst.BaseStatement) -> str:
+def _kind(node: Statement) -> str:
     if is_docstring(node):
         return "docstring"
     if is_import(node) or is_future_import(node) or is_type_checking_block(node):
@@ -102,7 +104,7 @@ def conditional_binds(node: cst.CSTNode) -> tuple[set[str], set[str]] | None:
     whole, it decides the same way in another module.
     """
     if isinstance(node, cst.If):
-        branches: list[Sequence[cst.BaseStatement]] = []
+        branches: list[Sequence[Statement]] = []
         current: cst.If | cst.Else | None = node
         while isinstance(current, cst.If):
             branches.append(_statements(current.body))
@@ -132,7 +134,7 @@ def conditional_binds(node: cst.CSTNode) -> tuple[set[str], set[str]] | None:
     return always, (set.union(*bound) | optional) - always
 
 
-def _movable_conditional(node: cst.BaseStatement) -> bool:
+def _movable_conditional(node: Statement) -> bool:
     """A conditional definition whose public names exist on every path (they are the module's API).
 
     Names imported on one path only (``make_sentinel``) are not re-exported after a move.
@@ -150,7 +152,7 @@ def _movable_conditional(node: cst.BaseStatement) -> bool:
     return not any(not name.startswith("_") for name in binds[1] - imported)
 
 
-def _definition_binds(statement: cst.BaseStatement, earlier: set[str]) -> tuple[set[str], set[str]] | None:
+def _definition_binds(statement: Statement, earlier: set[str]) -> tuple[set[str], set[str]] | None:
     """(always, sometimes) bound by one statement of a conditional definition, or None if not allowed."""
     if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
         return ({statement.name.value}, set()) if not statement.decorators else None
@@ -186,8 +188,8 @@ def _line_binds(statement: cst.SimpleStatementLine, earlier: set[str]) -> set[st
     return names
 
 
-def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
-    return block.body if isinstance(block, cst.IndentedBlock) else ()
+def _statements(block: cst.BaseSuite) -> Sequence[Statement]:
+    return suite_statements(block)
 
 
 def _error_names(node: cst.BaseExpression) -> set[str]:
@@ -198,7 +200,7 @@ def _error_names(node: cst.BaseExpression) -> set[str]:
 
 def first_line(node: cst.CSTNode, positions: Any) -> int:
     """The first line of a statement, decorators included (libcst starts a def at ``def``)."""
-    lines = [positions[node].start.line]
+    lines: list[int] = [positions[node].start.line]
     lines += [positions[d].start.line for d in getattr(node, "decorators", ())]
     return min(lines)
 
@@ -219,7 +221,8 @@ def map_module(module: cst.Module) -> list[TopLevel]:
             leading=len(node.leading_lines),
         )
         if statement.kind == "def" and isinstance(node, (cst.If, cst.Try)):
-            statement.optional = conditional_binds(node)[1]  # type: ignore[index]
+            binds = conditional_binds(node)
+            statement.optional = binds[1] if binds is not None else set()
         statements.append(statement)
     starts = [s.start for s in statements]
 
@@ -235,9 +238,9 @@ def map_module(module: cst.Module) -> list[TopLevel]:
     if global_scope is None:
         return statements
     for assignment in global_scope.assignments:
-        node = getattr(assignment, "node", None)
+        bound_at = getattr(assignment, "node", None)
         name = assignment.name.split(".")[0]
-        binder = owner(node) if node is not None else None
+        binder = owner(bound_at) if bound_at is not None else None
         if binder is not None:
             binder.binds.add(name)
         for access in assignment.references:
@@ -247,7 +250,7 @@ def map_module(module: cst.Module) -> list[TopLevel]:
     return statements
 
 
-def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.BaseStatement]:
+def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[Statement]:
     """The module's imports (future imports aside) restricted to what ``reads`` needs, in order.
 
     An ``if TYPE_CHECKING:`` block comes with the names its test reads (``typing``/``t``).
@@ -269,9 +272,7 @@ def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[cst.Base
     return needed
 
 
-def module_head(
-    docstring: str, future: list[cst.BaseStatement], imports: list[cst.BaseStatement]
-) -> list[cst.BaseStatement]:
+def module_head(docstring: str, future: Sequence[Statement], imports: Sequence[Statement]) -> list[Statement]:
     """The first statements of a new module: its docstring (source text), future imports, imports.
 
     A blank line follows the docstring and the future imports, as black and ruff format put them.
