@@ -340,6 +340,9 @@ class Probe:
                     continue
                 if getattr(value, "__doc__", None) or "undoc-members" in options:
                     members.append(key)
+                    if isinstance(value, type):
+                        # automodule hands its options to the classes it documents: their members render too
+                        members += [f"{key}.{m}" for m in self.class_members(value, module, options)]
             elif key in facts.documented or "undoc-members" in options:
                 members.append(key)
         return sorted(set(members))

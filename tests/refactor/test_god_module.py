@@ -96,12 +96,6 @@ def format_sku(prefix: str, number: int) -> str:
 
 def sku_number(text: str) -> int:
     return int(parse_sku(text).split("-")[1])
-
-
-# Documented, pickled and shown as part of shop.core, which re-exports them.
-for _moved in (parse_sku, format_sku, sku_number):
-    _moved.__module__ = "shop.core"
-del _moved
 '''
 
 GOD = suggestion(

@@ -80,7 +80,6 @@ def split_module(
             if k == 0:
                 node = node.with_changes(leading_lines=_spaced(node.leading_lines, 2 if body else 0))
             body.append(node)
-        body += keep_module_name(group.statements, source.module)
         # the cookie (the new file is written in the same encoding), the licence, file pragmas
         new_module = module.with_changes(body=body, header=carried_header(module))
         ws.create(new_path, new_module.code, source.encoding, source.newline)
@@ -105,32 +104,6 @@ def split_module(
     ws.write(source, left.code)
     ws.tidy([*written, source.path])
     outcome.summary.append(f"{source.path} re-exports every moved name")
-
-
-def keep_module_name(statements: list[TopLevel], module: str) -> list[Statement]:
-    """Statements giving the moved public classes and functions their old ``__module__`` back.
-
-    Users know them as ``module.Name``: reprs, pickles and the API docs (automodule lists a
-    module's own members by ``__module__``) keep saying so, as the public-surface check asks.
-    """
-    moved = [
-        s.name for s in statements if isinstance(s.node, (cst.ClassDef, cst.FunctionDef)) and not s.name.startswith("_")
-    ]
-    if not moved:
-        return []
-    comment = cst.EmptyLine(
-        comment=cst.Comment(f"# Documented, pickled and shown as part of {module}, which re-exports them.")
-    )
-    if len(moved) == 1:
-        lines = [f'{moved[0]}.__module__ = "{module}"\n']
-    else:
-        lines = [
-            f'for _moved in ({", ".join(moved)}):\n    _moved.__module__ = "{module}"\n',
-            "del _moved\n",
-        ]
-    statements_ = [cst.parse_statement(line) for line in lines]
-    first = statements_[0].with_changes(leading_lines=(cst.EmptyLine(), cst.EmptyLine(), comment))
-    return [first, *statements_[1:]]
 
 
 def lead_of(statements: list[TopLevel]) -> str:
