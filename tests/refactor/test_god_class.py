@@ -383,3 +383,33 @@ def test_method_whose_signature_reads_a_class_attribute_stays(project: Project) 
     result = project.apply(god())
     assert result.status is Status.REFUSED
     assert "Order.count stays: its signature reads Count from the class body" in result.reason
+
+
+def test_abstract_methods_stay_where_abcmeta_can_see_them(project: Project) -> None:
+    methods = "".join(
+        f"    def {verb}_{noun}(self):\n        return self.{noun}s\n\n"
+        for noun in ("log", "item")
+        for verb in ("get", "count", "clear", "last")
+    )
+    store = (
+        "import abc\n\n\nclass Store(abc.ABC):\n"
+        "    def __init__(self):\n        self.buffer = []\n        self.logs = []\n        self.items = []\n\n"
+        "    @abc.abstractmethod\n    def read(self):\n        return self.buffer\n\n"
+        "    @abc.abstractmethod\n    def write(self, x):\n        self.buffer.append(x)\n\n"
+        "    def readline(self):\n        return self.buffer[0]\n\n"
+        "    def readlines(self):\n        return list(self.buffer)\n\n" + methods
+    )
+    test = (
+        "import pytest\n\nfrom shop.store import Store\n\n\n"
+        "def test_still_abstract():\n"
+        "    assert Store.__abstractmethods__ == {'read', 'write'}\n"
+        "    with pytest.raises(TypeError):\n        Store()\n"
+    )
+    project.write({"shop/__init__.py": "", "shop/store.py": store, "tests/test_store.py": test})
+    evidence = {"path": "shop/store.py", "module": "shop.store", "class": "Store"}
+
+    result = project.apply(suggestion("god_class", ("shop/store.py",), evidence), god_class_max_methods=8)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert "def read(self)" in project.read("shop/store.py") and "def write(self, x)" in project.read("shop/store.py")
+    assert project.pytest() == (1, 0)

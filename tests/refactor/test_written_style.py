@@ -588,3 +588,46 @@ def test_a_type_checking_block_left_empty_goes_with_its_flag(project: Project) -
     moved = next(project.read(c.path) for c in result.changes if c.path != "shop/core.py")
     assert "if TYPE_CHECKING:\n    from re import Pattern\n" in moved
     assert project.imports("shop.core") == ""
+
+
+def test_an_import_a_doctest_of_the_code_left_behind_reads_is_kept(project: Project) -> None:
+    # doctests run with the module's globals: BytesIO is spelled only in Reader's docstring now
+    project.write(
+        {
+            "io_tools/__init__.py": "",
+            "io_tools/core.py": '''
+                """IO tools."""
+
+                from io import BytesIO
+
+
+                class Reader:
+                    """Reads.
+
+                    >>> Reader().read(BytesIO(b"x"))
+                    b'x'
+                    """
+
+                    def read(self, stream):
+                        return stream.read()
+
+
+                def wrap_bytes(data):
+                    return BytesIO(data)
+
+
+                def wrap_more_bytes(data):
+                    return wrap_bytes(data + data)
+
+
+                def wrap_most_bytes(data):
+                    return wrap_more_bytes(data + data)
+                ''',
+        }
+    )
+    evidence = {"path": "io_tools/core.py", "module": "io_tools.core", "lines": 600, "definitions": 50}
+
+    result = project.apply(suggestion("god_module", ("io_tools/core.py",), evidence), god_module_max_definitions=3)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert "from io import BytesIO\n" in project.read("io_tools/core.py")

@@ -406,6 +406,10 @@ def pin_members(
         member.opaque_super = supers is None
         if member.name in CONSTRUCTION:
             member.pinned = "it builds the instance or the class"
+        elif any(_is_abstract(node) for node in member.nodes):
+            # found on boltons SpooledIOBase: ABCMeta collects abstract methods from the class and
+            # its ABC bases only, so on a plain mixin read/write stopped being abstract
+            member.pinned = "it is an abstract method, which ABCMeta only sees on the class itself"
         elif concepts.FAMILY_OF.get(member.name) in set_in_body:
             member.pinned = f"the class body sets {set_in_body[concepts.FAMILY_OF[member.name]]} beside it"
         elif supers is None:
@@ -438,6 +442,11 @@ def pin_members(
                         continue  # @prop.setter travels with prop
                     if not is_pure_decorator(name, set()):
                         member.pinned = f"decorated with {name or 'an expression'}, which may register it"
+
+
+def _is_abstract(node: cst.FunctionDef) -> bool:
+    """Whether a decorator marks the method abstract (``abstractmethod``, ``abc.abstractproperty``, ...)."""
+    return any(dotted(d.decorator).rpartition(".")[2].startswith("abstract") for d in node.decorators)
 
 
 def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:

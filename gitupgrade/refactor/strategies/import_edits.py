@@ -12,6 +12,7 @@ re-export."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 
 import libcst as cst
@@ -122,6 +123,18 @@ def _is_typing_import(statement: Statement) -> bool:
     )
 
 
+def _spelled_outside_imports(module: cst.Module, names: set[str]) -> set[str]:
+    """The ``names`` that appear as words in the module's text outside its import statements."""
+    if not names:
+        return set()
+    text = "".join(
+        cst.Module(body=[statement]).code
+        for statement in module.body
+        if not is_import(statement) and not is_type_checking_block(statement)
+    )
+    return {name for name in names if re.search(rf"(?<![\w.]){re.escape(name)}\b", text)}
+
+
 def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candidates: set[str]) -> cst.Module:
     """``module`` without the imports of ``candidates`` that nothing left in it reads.
 
@@ -144,6 +157,9 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
         imported = {n for s in statements if s.kind == "import" for n in s.binds}
         read = {n for s in statements for n in s.reads}
         unused = (candidates & imported) - read - (all_names(module) or set()) - _self_aliased(module)
+        # a doctest or a string the code evaluates reads module globals too: a name the rest of
+        # the module still spells anywhere outside its imports stays imported
+        unused -= _spelled_outside_imports(module, unused)
         # a definition moved earlier in this refactoring is re-exported for the module's users
         relied_on = (unused & _from_created(ws, source, module)) | imported_elsewhere(ws, source, unused)
         if relied_on and not ws.style.alias_flagged:
