@@ -15,6 +15,7 @@ import pygit2
 from gitupgrade.errors import RefMovedError, RefusedError
 from gitupgrade.repo.checkout_writer import (
     MergeJournal,
+    PathChange,
     clear_journal,
     crash_point,
     current_blob,
@@ -60,9 +61,10 @@ def advance_checked_out(
 
     Refuses with :class:`RefusedError` when an unfinished operation is in progress or
     local changes touch the files to update; raises :class:`RefMovedError` when the
-    branch no longer points at ``expected``. The ref stays locked from the check to
-    the update, so nobody can move it in between. The files are written atomically
-    under a journal (see ``gitupgrade.repo.checkout_writer``), so a crash is recoverable.
+    branch no longer points at ``expected``. The files are written atomically under a
+    journal first (see ``gitupgrade.repo.checkout_writer``), so a crash is recoverable
+    and leaves no ref lock behind; the ref is locked only for the compare-and-swap, and
+    if the branch moved meanwhile the files are put back and nothing moves.
     """
     ref = branch_ref(branch)
     in_progress = operation_in_progress(repo, checkout)
@@ -79,15 +81,24 @@ def advance_checked_out(
             hint="commit or stash them, then run git upgrade approve again",
         )
     with git_operation(f"update {branch} in {checkout}"):
-        with repo.raw.transaction() as txn:
-            txn.lock_ref(ref)
-            current = read_ref(repo, ref)
-            if current != expected:
-                raise RefMovedError(f"{ref} moved: expected {expected[:10]}, found {(current or 'nothing')[:10]}")
-            if paths:
-                _write_journaled(repo, checkout, ref, expected, new, message, paths)
-            crash_point("ref")
-            txn.set_target(ref, pygit2.Oid(hex=new), message=message)
+        current = read_ref(repo, ref)
+        if current != expected:
+            raise RefMovedError(f"{ref} moved: expected {expected[:10]}, found {(current or 'nothing')[:10]}")
+        # The files are written before the ref is locked: a kill -9 while they are written
+        # leaves no stale refs/heads/*.lock that would stop the user's own git commit.
+        changes = _write_journaled(repo, checkout, ref, expected, new, message, paths) if paths else []
+        crash_point("ref")
+        try:
+            with repo.raw.transaction() as txn:
+                # compare-and-swap: the branch may have moved while the files were written
+                txn.lock_ref(ref)
+                current = read_ref(repo, ref)
+                if current != expected:
+                    raise RefMovedError(f"{ref} moved: expected {expected[:10]}, found {(current or 'nothing')[:10]}")
+                txn.set_target(ref, pygit2.Oid(hex=new), message=message)
+        except BaseException:
+            _undo(repo, checkout, changes)
+            raise
         crash_point("journal")
         clear_journal(repo)
     return paths
@@ -95,7 +106,7 @@ def advance_checked_out(
 
 def _write_journaled(
     repo: GitRepo, checkout: Path, ref: str, expected: CommitId, new: CommitId, label: str, paths: list[str]
-) -> None:
+) -> list[PathChange]:
     # The journal is durable before the first file changes, so a kill -9 anywhere below
     # is finished or undone by the next command (gitupgrade.repo.merge_recovery).
     changes = path_changes(repo, expected, new, paths)
@@ -110,10 +121,16 @@ def _write_journaled(
         crash_point("index")
         update_index(repo, checkout, changes)
     except BaseException:
-        # nothing moves: put back what was written (a file changed meanwhile is the user's)
-        for change in removals_first(changes, to_new=False):
-            if current_blob(checkout, change.path) == change.new != change.old:
-                put_blob(repo, checkout, change.path, change.old, change.old_mode)
-        update_index(repo, checkout, changes, to_new=False)
-        clear_journal(repo)
+        _undo(repo, checkout, changes)
         raise
+    return changes
+
+
+def _undo(repo: GitRepo, checkout: Path, changes: list[PathChange]) -> None:
+    """Nothing moves: put back what was written (a file changed meanwhile is the user's)."""
+    for change in removals_first(changes, to_new=False):
+        if current_blob(checkout, change.path) == change.new != change.old:
+            put_blob(repo, checkout, change.path, change.old, change.old_mode)
+    if changes:
+        update_index(repo, checkout, changes, to_new=False)
+    clear_journal(repo)
