@@ -27,16 +27,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from check_bench import ENV as CHECK_ENV  # noqa: E402  (PYTHONPATH and a fixed identity)
 from scan_bench import fetch_django, make_repo  # noqa: E402  (the shared Django download)
 
-ENV = {
-    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-    "PYTHONPATH": str(ROOT),
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "b@example.com",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "b@example.com",
-}
+# as a pip install leaves it: bytecode written and read
+ENV = {k: v for k, v in CHECK_ENV.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(args: list[str], cwd: Path, runs: int) -> float:
