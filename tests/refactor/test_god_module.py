@@ -832,3 +832,16 @@ def test_an_annotation_naming_a_moved_class_is_no_rebinding(project: Project) ->
     result = project.apply(GOD)
     assert result.status is Status.APPLIED, result.reason
     assert project.pytest() == (2, 0)
+
+
+def test_a_reexport_goes_after_the_module_dunders_that_lead_the_imports(project: Project) -> None:
+    # PEP 8 (and docutils) put __docformat__ before the imports: the re-export joins the imports
+    core = CORE.replace("    import json\n", '    __docformat__ = "reStructuredText"\n\n    import json\n', 1)
+    _shop(project, core)
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    lines = project.read("shop/core.py").splitlines()
+    reexport = next(i for i, line in enumerate(lines) if line.startswith("from shop.sku import"))
+    assert lines.index('__docformat__ = "reStructuredText"') < lines.index("import json") < reexport

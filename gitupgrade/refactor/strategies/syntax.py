@@ -70,11 +70,28 @@ def preamble_end(body: Sequence[Statement]) -> int:
 
 
 def imports_end(body: Sequence[Statement]) -> int:
-    """Index just after the leading block of imports (docstring and future imports included)."""
+    """Index just after the leading block of imports (docstring, future imports and module dunders included).
+
+    PEP 8 puts module dunders (``__docformat__``, ``__author__``) between the docstring and
+    the imports: an import added at the leading block goes after those, with the others
+    (found on docutils, where re-exports landed above ``__docformat__``).
+    """
     index = preamble_end(body)
+    while index < len(body) and _is_dunder_assignment(body[index]):
+        index += 1
     while index < len(body) and is_import(body[index]):
         index += 1
     return index
+
+
+def _is_dunder_assignment(statement: Statement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else []
+    return bool(targets) and all(
+        isinstance(t, cst.Name) and t.value.startswith("__") and t.value.endswith("__") for t in targets
+    )
 
 
 def move_leading_lines(removed: Statement, target: Statement) -> Statement:
