@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 
@@ -845,3 +846,19 @@ def test_a_reexport_goes_after_the_module_dunders_that_lead_the_imports(project:
     lines = project.read("shop/core.py").splitlines()
     reexport = next(i for i, line in enumerate(lines) if line.startswith("from shop.sku import"))
     assert lines.index('__docformat__ = "reStructuredText"') < lines.index("import json") < reexport
+
+
+def test_a_licence_notice_comes_whole_into_the_new_module(project: Project) -> None:
+    notice = (
+        "# Copyright (c) 2013, Example Authors\n"
+        "# All rights reserved.\n"
+        "#\n"
+        "# Redistribution and use in source and binary forms, with or without\n"
+        "# modification, are permitted provided that the following conditions are met.\n"
+    )
+    _shop(project, notice + "\n" + textwrap.dedent(CORE))
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.read("shop/sku.py").startswith(notice + "\n")

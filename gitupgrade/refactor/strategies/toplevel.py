@@ -292,9 +292,25 @@ _CARRIED = re.compile(
 
 
 def carried_header(module: cst.Module) -> tuple[cst.EmptyLine, ...]:
-    """The header lines of ``module`` a module split off it keeps: cookie, licence, pragmas."""
+    """The header blocks of ``module`` a module split off it keeps: cookie, licence, pragmas.
+
+    A block (comment lines between blank ones) comes whole when one of its lines says so:
+    a licence notice is kept as written, never as the few lines that name the licence
+    (found on boltons and docutils, whose BSD and public-domain notices came in fragments).
+    """
     lines = list(module.header)
-    kept = [line for line in lines if line.comment is not None and _CARRIED.search(line.comment.value)]
+    blocks: list[list[cst.EmptyLine]] = [[]]
+    for line in lines:
+        if line.comment is None:
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    kept: list[cst.EmptyLine] = []
+    for block in blocks:
+        if any(line.comment is not None and _CARRIED.search(line.comment.value) for line in block):
+            if kept:
+                kept.append(cst.EmptyLine())
+            kept += [line for line in block if not line.comment or not line.comment.value.startswith("#!")]
     if kept and lines[-1].comment is None:
         kept.append(cst.EmptyLine())  # the source sets its header apart from the docstring
     return tuple(kept)
