@@ -351,8 +351,9 @@ class Executor:
     def _refusal(suggestion: Suggestion, result: RefactorResult, changed: dict[str, str]) -> Verdict | None:
         if result.status is not Status.APPLIED:
             kind = result.failure_type if result.failure_type in FAILURE_TYPES else "refused"
-            prefix = "" if result.status is Status.REFUSED else "the strategy failed: "
-            return Verdict(False, kind, prefix + (result.reason or result.status.value))
+            failed = result.status is not Status.REFUSED
+            prefix = "the strategy failed: " if failed else ""
+            return Verdict(False, kind, prefix + (result.reason or result.status.value), strategy_failed=failed)
         if not changed:
             return Verdict(False, "refused", "the strategy changed no file")
         allowed = set(suggestion.affected_modules)
@@ -403,7 +404,7 @@ class Executor:
         upgrade_id = common["upgrade_id"]
         backup(self.repo, upgrade_id, build.commit, build.base)
         delete_ref(self.repo, branch_ref(upgrade_branch(upgrade_id)))
-        refused = build.commit is None and not build.verdict.detail.startswith("the strategy failed")
+        refused = build.commit is None and not build.verdict.strategy_failed
         status = "refused" if refused else "failed"
         return self.record({**common, "branch": None}, status, build.verdict.failure_type or "refused")
 

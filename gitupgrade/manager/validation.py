@@ -66,6 +66,8 @@ class Verdict:
     detail: str = ""
     tests: TestRun | None = None
     static: StaticReport | None = None
+    # the strategy itself failed (an error, not a refusal): nothing was built
+    strategy_failed: bool = False
 
     @classmethod
     def fail(cls, failure_type: str, detail: str, tests: TestRun | None = None) -> Verdict:
