@@ -15,7 +15,9 @@ a strategy that moves methods into a mixin adds ``:inherited-members:`` to the c
 from __future__ import annotations
 
 import ast
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +35,28 @@ _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<a
 _MAX_DIRECTIVES = 2000
 
 
-def documented_values(workdir: Path, values: dict[str, list[str]]) -> list[str]:
-    """The ``module.NAME`` of ``values`` (per module) that the docs or README name: settings users are told of."""
-    texts = [p for folder in DOC_DIRS if (workdir / folder).is_dir() for p in sorted((workdir / folder).rglob("*"))]
-    texts += sorted(workdir.glob("README*"))
-    wanted = {f"{module}.{name}" for module, names in values.items() for name in names}
-    found: set[str] = set()
-    for path in texts[:_MAX_DOC_FILES]:
-        if path.suffix not in (".rst", ".md", ".txt", "") or not path.is_file():
+def doc_texts(workdir: Path) -> Iterator[tuple[Path, str]]:
+    """``(path, text)`` of each reStructuredText, Markdown or text file under the docs folders."""
+    paths = (p for folder in DOC_DIRS if (workdir / folder).is_dir() for p in sorted((workdir / folder).rglob("*")))
+    yield from _readable(p for p in paths if p.suffix in (".rst", ".md", ".txt"))
+
+
+def _readable(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    for path in paths:
+        if not path.is_file():
             continue
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            yield path, path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+
+
+def documented_values(workdir: Path, values: dict[str, list[str]]) -> list[str]:
+    """The ``module.NAME`` of ``values`` (per module) that the docs or README name: settings users are told of."""
+    readmes = _readable(sorted(workdir.glob("README*")))
+    wanted = {f"{module}.{name}" for module, names in values.items() for name in names}
+    found: set[str] = set()
+    for _, text in itertools.islice(itertools.chain(doc_texts(workdir), readmes), _MAX_DOC_FILES):
         found |= {dotted for dotted in wanted if dotted in text}
     return sorted(found)
 
@@ -54,26 +65,16 @@ def find_directives(workdir: Path) -> dict[str, dict[str, Any]]:
     """``{key: {"kind", "target", "options"}}`` of every auto directive in the docs (key names the file)."""
     defaults = default_options(workdir)
     found: dict[str, dict[str, Any]] = {}
-    for folder in DOC_DIRS:
-        root = workdir / folder
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.suffix not in (".rst", ".md", ".txt") or not path.is_file():
-                continue
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            rst = myst_to_rst(text) if path.suffix == ".md" else text
-            where = path.relative_to(workdir).as_posix()
-            for kind, target, options in parse_rst(rst):
-                key = f"{where}: auto{kind} {target}"
-                while key in found:
-                    key += "'"
-                found[key] = {"kind": kind, "target": target, "options": {**defaults, **options}}
-                if len(found) >= _MAX_DIRECTIVES:
-                    return found
+    for path, text in doc_texts(workdir):
+        rst = myst_to_rst(text) if path.suffix == ".md" else text
+        where = path.relative_to(workdir).as_posix()
+        for kind, target, options in parse_rst(rst):
+            key = f"{where}: auto{kind} {target}"
+            while key in found:
+                key += "'"
+            found[key] = {"kind": kind, "target": target, "options": {**defaults, **options}}
+            if len(found) >= _MAX_DIRECTIVES:
+                return found
     return found
 
 
