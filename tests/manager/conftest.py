@@ -30,7 +30,8 @@ GATE_TEST = (
     "def test_gate():\n"
     "    gate = os.environ.get('GATE_DIR')\n"
     "    if not getattr(pkg.calc, 'GATED', False) or not gate:\n        return\n"
-    "    open(os.path.join(gate, 'started'), 'w').write(str(os.getpid()))\n"
+    "    open(os.path.join(gate, 'partial'), 'w').write(str(os.getpid()))\n"
+    "    os.rename(os.path.join(gate, 'partial'), os.path.join(gate, 'started'))\n"
     "    deadline = time.time() + 60\n"
     "    while os.path.exists(os.path.join(gate, 'block')) and time.time() < deadline:\n"
     "        time.sleep(0.02)\n"
@@ -63,7 +64,7 @@ CHECK_SH = """set -e
 grep -q 'return a + b' src/pkg/calc.py
 grep -q 'return a \\* b' src/pkg/calc.py
 if grep -q GATED src/pkg/calc.py && [ -n "$GATE_DIR" ]; then
-  echo $$ > "$GATE_DIR/started"
+  echo $$ > "$GATE_DIR/partial" && mv "$GATE_DIR/partial" "$GATE_DIR/started"
   while [ -e "$GATE_DIR/block" ]; do sleep 0.02; done
 fi
 if grep -q MOVE src/pkg/calc.py && [ -n "$MOVE_REPO" ] && [ ! -e "$MOVE_REPO.moved" ]; then

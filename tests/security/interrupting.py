@@ -10,7 +10,7 @@ and exited 0. The strategy announces that it is waiting by writing
 from __future__ import annotations
 
 import os
-import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,13 @@ from gitupgrade.refactor.result import RefactorResult
 from gitupgrade.suggestion import Suggestion, stable_id
 
 TYPE = "test_interrupt"
+
+
+def announce(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all, so a waiting test never reads it half-written."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.rename(path)
 
 
 class InterruptedStrategy:
@@ -30,9 +37,9 @@ class InterruptedStrategy:
     def apply(self, workdir: Path, suggestion: Suggestion, config: Any) -> RefactorResult:
         gate = Path(os.environ["INTERRUPT_GATE"])
         try:
-            (gate / "started").write_text(str(os.getpid()))
-            while True:
-                signal.pause()
+            announce(gate / "started", str(os.getpid()))
+            while True:  # not signal.pause(): a signal landing just before it would never wake it
+                time.sleep(0.01)
         finally:
             raise KeyError("IndentedBlock(body=[...])")  # noqa: B012 - the error that replaced the interrupt
 
