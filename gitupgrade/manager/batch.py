@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.errors import RefMovedError, RefusedError
 from gitupgrade.manager.deploy import deploy
-from gitupgrade.manager.execute import Build, Executor, UpgradeOutcome
+from gitupgrade.manager.execute import Attempt, Build, Executor, UpgradeOutcome
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.static_checks import StaticReport
 from gitupgrade.manager.validation import Validator, Verdict
@@ -91,7 +91,7 @@ class BatchRunner:
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
 
-    def run(self, records: Sequence[Any], target: BranchName) -> list[UpgradeOutcome]:
+    def run(self, records: Sequence[UpgradeRecord], target: BranchName) -> list[UpgradeOutcome]:
         """Build, validate as a stack, bisect, record and deploy the batch; outcomes in order."""
         ex = self.executor
         started = time.monotonic()
@@ -102,6 +102,7 @@ class BatchRunner:
         members: list[Member] = []
         seen_files: set[str] = set()
         for record in records:
+            assert record.suggestion is not None, f"{record.id} was queued without its suggestion"
             suggestion = Suggestion.from_dict(record.suggestion)
             build = ex.build(record.id, suggestion, tip, config, policy, with_suite=False)
             files = {f["path"] for f in build.files}
@@ -116,7 +117,7 @@ class BatchRunner:
                     build.strategy,
                     build.files,
                 )
-            if build.commit is None or not build.verdict.ok:
+            if not build.built:
                 outcomes[record.id] = ex.record_failure(
                     ex.common_fields(record.id, suggestion, build, started, 1), build
                 )
@@ -164,7 +165,7 @@ class BatchRunner:
         verdicts = bisect(checked, test) if checked else {}
         ex.suite_runs += validator.suite_runs
         outcomes: dict[str, UpgradeOutcome] = {}
-        approved: list[tuple[Member, dict[str, Any]]] = []
+        approved: list[tuple[Member, Attempt]] = []
         for member in members:
             verdict = verdicts.get(member.record.id)
             build = member.build
@@ -179,7 +180,8 @@ class BatchRunner:
             if verdict is not None:
                 outcomes[member.record.id] = ex.record_failure(common, build)
                 continue
-            approved_now, common["approval"] = policy.approval(member.suggestion)
+            approved_now, reason = policy.approval(member.suggestion)
+            common = replace(common, approval=reason)
             if not approved_now:
                 outcomes[member.record.id] = ex.record(common, "awaiting_review")
             else:
@@ -190,7 +192,7 @@ class BatchRunner:
         return outcomes
 
     def _deploy(
-        self, approved: list[tuple[Member, dict[str, Any]]], tip: CommitId, target: BranchName
+        self, approved: list[tuple[Member, Attempt]], tip: CommitId, target: BranchName
     ) -> dict[str, UpgradeOutcome]:
         ex = self.executor
         stacked: list[CommitId] = []
@@ -205,15 +207,14 @@ class BatchRunner:
             failure = "local_changes" if isinstance(exc, RefusedError) else None
             for member, common in approved:
                 detail = exc.message if failure else f"{exc.message}; run the batch again"
-                outcomes[member.record.id] = ex.record({**common, "detail": detail}, "approved", failure)
+                outcomes[member.record.id] = ex.record(replace(common, detail=detail), "approved", failure)
             return outcomes
         for (member, common), commit in zip(approved, stacked, strict=True):
             upgrade_id = member.record.id
             ex.ledger.log_merge(upgrade_id, commit, target, commit == member.build.commit, commit=member.build.commit)
             delete_ref(ex.repo, branch_ref(upgrade_branch(upgrade_id)))
-            values = {k: v for k, v in common.items() if not k.startswith("_")}
-            outcomes[upgrade_id] = UpgradeOutcome(
-                **{**values, "status": "merged", "merge_commit": commit, "fast_forward": commit == member.build.commit}
+            outcomes[upgrade_id] = common.outcome(
+                "merged", merge_commit=commit, fast_forward=commit == member.build.commit
             )
         return outcomes
 

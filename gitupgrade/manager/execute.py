@@ -90,6 +90,91 @@ class Build:
     files: list[dict[str, Any]]
     quality: dict[str, float] | None = None
 
+    @property
+    def built(self) -> bool:
+        """Whether there is a commit that passed its validation."""
+        return self.commit is not None and self.verdict.ok
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What every end state of one attempt shares: the outcome's fields and the ledger's type, risk, quality."""
+
+    upgrade_id: str
+    upgrade_type: str
+    risk_level: str
+    branch: str | None
+    commit: str | None
+    base_commit: str | None
+    detail: str
+    tests: dict[str, Any] | None
+    seconds: float
+    files: list[dict[str, Any]]
+    strategy: str | None
+    attempts: int
+    static_checks: dict[str, Any] | None
+    quality: dict[str, float] | None
+    approval: str | None = None
+
+    def outcome(
+        self,
+        status: str,
+        failure_type: str | None = None,
+        merge_commit: str | None = None,
+        fast_forward: bool | None = None,
+    ) -> UpgradeOutcome:
+        """The ``run --json`` record of this attempt ending in ``status``."""
+        return UpgradeOutcome(
+            upgrade_id=self.upgrade_id,
+            status=status,
+            branch=self.branch,
+            commit=self.commit,
+            base_commit=self.base_commit,
+            failure_type=failure_type,
+            detail=self.detail,
+            tests=self.tests,
+            seconds=self.seconds,
+            files=self.files,
+            strategy=self.strategy,
+            merge_commit=merge_commit,
+            fast_forward=fast_forward,
+            attempts=self.attempts,
+            approval=self.approval,
+            static_checks=self.static_checks,
+        )
+
+    def execution(self, status: str, failure_type: str | None) -> dict[str, Any]:
+        """The payload of the ``upgrade_executed`` event of this attempt ending in ``status``."""
+        payload: dict[str, Any] = {
+            "upgrade_id": self.upgrade_id,
+            "branch": self.branch,
+            "commit": self.commit,
+            "base_commit": self.base_commit,
+            "detail": self.detail,
+            "tests": self.tests,
+            "seconds": self.seconds,
+            "files": self.files,
+            "strategy": self.strategy,
+            "static_checks": self.static_checks,
+            "status": status,
+            "failure_type": failure_type,
+            "type": self.upgrade_type,
+            "risk_level": self.risk_level,
+            "quality": self.quality,
+        }
+        if self.approval is not None:
+            payload["approval"] = self.approval  # only an approval decision says why
+        return payload
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An attempt cleared to merge: the target moves to ``new`` (the upgrade commit or a merge commit)."""
+
+    attempt: Attempt
+    new: CommitId
+    fast_forward: bool = True
+
 
 class Executor:
     """Builds, validates, records and deploys upgrades, one at a time (the lock is the caller's)."""
@@ -119,31 +204,47 @@ class Executor:
         started = time.monotonic()
         assert record.suggestion is not None, f"{record.id} was queued without its suggestion"
         suggestion = Suggestion.from_dict(record.suggestion)
-        attempts = 0
-        while True:
-            attempts += 1
-            tip = self.target_tip(target)
-            config = self.config_at(tip)
+
+        def prepare(tip: CommitId, config: Config, attempt: int) -> Ready | UpgradeOutcome:
             policy = RiskPolicy.with_learning(config, self.ledger)
-            build = self.build(record.id, suggestion, tip, config, policy, announce=attempts == 1)
-            common = self.common_fields(record.id, suggestion, build, started, attempts)
-            if build.commit is None or not build.verdict.ok:
+            build = self.build(record.id, suggestion, tip, config, policy, announce=attempt == 1)
+            common = self.common_fields(record.id, suggestion, build, started, attempt)
+            if not build.built:
                 return self.record_failure(common, build)
-            approved, common["approval"] = (True, approved_by) if approved_by else policy.approval(suggestion)
+            approved, reason = (True, approved_by) if approved_by else policy.approval(suggestion)
+            common = replace(common, approval=reason)
             if not approved:
                 return self.record(common, "awaiting_review")
             self.record(common, "approved")
+            assert build.commit is not None  # built
+            return Ready(common, build.commit)
+
+        return self._until_merged(target, prepare)
+
+    def _until_merged(
+        self, target: BranchName, prepare: Callable[[CommitId, Config, int], Ready | UpgradeOutcome]
+    ) -> UpgradeOutcome:
+        """The one retry loop: ``prepare`` an attempt on the target's tip and merge it by compare-and-swap.
+
+        ``prepare`` ends the upgrade itself (an outcome) or hands back what to merge; when
+        the target moved meanwhile it is asked again on the new tip, up to
+        ``max_upgrade_retries`` times.
+        """
+        for attempt in itertools.count(1):
+            tip = self.target_tip(target)
+            config = self.config_at(tip)
+            ready = prepare(tip, config, attempt)
+            if isinstance(ready, UpgradeOutcome):
+                return ready
             try:
-                return self.merge(common, target, tip, build.commit)
-            except RefMovedError as exc:
-                if attempts > int(config["max_upgrade_retries"]):
-                    return self.record(
-                        {**common, "detail": f"{exc.message}; gave up after {attempts} attempts"},
-                        "failed",
-                        "merge_conflict",
-                    )
+                return self.merge(ready.attempt, target, tip, ready.new, ready.fast_forward)
             except RefusedError as exc:
-                return self.record({**common, "detail": exc.message}, "approved", "local_changes")
+                return self.record(replace(ready.attempt, detail=exc.message), "approved", "local_changes")
+            except RefMovedError as exc:
+                if attempt > int(config["max_upgrade_retries"]):
+                    gave_up = f"{exc.message}; gave up after {attempt} attempts"
+                    return self.record(replace(ready.attempt, detail=gave_up), "failed", "merge_conflict")
+        raise AssertionError("itertools.count never ends")
 
     def build(
         self,
@@ -272,16 +373,15 @@ class Executor:
         return remade
 
     def merge(
-        self, common: dict[str, Any], target: BranchName, tip: CommitId, new: CommitId, fast_forward: bool = True
+        self, attempt: Attempt, target: BranchName, tip: CommitId, new: CommitId, fast_forward: bool = True
     ) -> UpgradeOutcome:
         """Move ``target`` from ``tip`` to ``new`` (the upgrade commit, or a merge commit) and record it."""
-        upgrade_id = common["upgrade_id"]
+        upgrade_id = attempt.upgrade_id
         self.progress.stage(upgrade_id, Stage.MERGE)
         deploy(self.repo, target, tip, new, f"git upgrade: merge {upgrade_id}")
-        self.ledger.log_merge(upgrade_id, new, target, fast_forward, commit=common["commit"] or new)
+        self.ledger.log_merge(upgrade_id, new, target, fast_forward, commit=attempt.commit or new)
         delete_ref(self.repo, branch_ref(upgrade_branch(upgrade_id)))
-        values = {k: v for k, v in common.items() if not k.startswith("_")}
-        return UpgradeOutcome(**{**values, "status": "merged", "merge_commit": new, "fast_forward": fast_forward})
+        return attempt.outcome("merged", merge_commit=new, fast_forward=fast_forward)
 
     def approve(self, record: UpgradeRecord, target: BranchName) -> UpgradeOutcome:
         """Merge a reviewed upgrade: fast-forward when its base is still the tip, else a merge
@@ -290,40 +390,30 @@ class Executor:
         # an upgrade awaiting review was built: it has its suggestion, base and commit
         assert record.suggestion is not None and record.base_commit is not None and record.commit is not None
         suggestion = Suggestion.from_dict(record.suggestion)
-        commit = CommitId(record.commit)
-        for attempt in itertools.count(1):
-            tip = self.target_tip(target)
-            config = self.config_at(tip)
-            policy = RiskPolicy(config)
-            if tip == record.base_commit or is_ancestor(self.repo, tip, commit):
+        base, commit = CommitId(record.base_commit), CommitId(record.commit)
+
+        def prepare(tip: CommitId, config: Config, attempt: int) -> Ready | UpgradeOutcome:
+            if tip == base or is_ancestor(self.repo, tip, commit):
                 build = Build(
-                    CommitId(record.base_commit),
+                    base,
                     commit,
                     Verdict(True),
                     Baseline(self.repo.commit_tree(tip), None, None),
                     record.strategy or "",
                     list(record.files),
                 )
-                new, fast_forward = commit, True
+                new = commit
             else:
-                build, new = self._rebase_reviewed(record, suggestion, tip, commit, config, policy)
-                fast_forward = new == build.commit
-            common = {
-                **self.common_fields(record.id, suggestion, build, started, attempt),
-                "detail": "approved by a reviewer",
-            }
-            if common["static_checks"] is None and new == commit:
-                common["static_checks"] = record.static_checks  # as validated before the review
-            if build.commit is None or not build.verdict.ok:
+                build, new = self._rebase_reviewed(record, suggestion, tip, commit, config, RiskPolicy(config))
+            common = self.common_fields(record.id, suggestion, build, started, attempt)
+            common = replace(common, detail="approved by a reviewer")
+            if common.static_checks is None and new == commit:
+                common = replace(common, static_checks=record.static_checks)  # as validated before the review
+            if not build.built:
                 return self.record_failure(common, build)
-            try:
-                return self.merge(common, target, tip, new, fast_forward)
-            except RefusedError as exc:
-                return self.record({**common, "detail": exc.message}, "approved", "local_changes")
-            except RefMovedError as exc:
-                if attempt > int(config["max_upgrade_retries"]):
-                    return self.record({**common, "detail": exc.message}, "failed", "merge_conflict")
-        raise AssertionError("itertools.count never ends")
+            return Ready(common, new, fast_forward=new == build.commit)
+
+        return self._until_merged(target, prepare)
 
     def _rebase_reviewed(
         self,
@@ -373,53 +463,39 @@ class Executor:
         return tip
 
     @staticmethod
-    def common_fields(
-        upgrade_id: str, suggestion: Suggestion, build: Build, started: float, attempts: int
-    ) -> dict[str, Any]:
+    def common_fields(upgrade_id: str, suggestion: Suggestion, build: Build, started: float, attempts: int) -> Attempt:
         """The fields of the ledger record and the outcome that every end state shares."""
         tests = None
         if build.baseline.tests is not None:
             after = build.verdict.tests
             tests = {"baseline": build.baseline.tests.counts(), "after": after.counts() if after else None}
-        return {
-            "upgrade_id": upgrade_id,
-            "branch": upgrade_branch(upgrade_id),
-            "commit": build.commit,
-            "base_commit": build.base,
-            "detail": build.verdict.detail,
-            "tests": tests,
-            "seconds": round(time.monotonic() - started, 3),
-            "files": build.files,
-            "strategy": build.strategy,
-            "attempts": attempts,
-            "_type": suggestion.type,
-            "_risk": suggestion.risk_level,
-            "static_checks": build.verdict.static.to_dict() if build.verdict.static else None,
-            "_quality": build.quality,
-        }
+        return Attempt(
+            upgrade_id=upgrade_id,
+            upgrade_type=suggestion.type,
+            risk_level=suggestion.risk_level,
+            branch=upgrade_branch(upgrade_id),
+            commit=build.commit,
+            base_commit=build.base,
+            detail=build.verdict.detail,
+            tests=tests,
+            seconds=round(time.monotonic() - started, 3),
+            files=build.files,
+            strategy=build.strategy,
+            attempts=attempts,
+            static_checks=build.verdict.static.to_dict() if build.verdict.static else None,
+            quality=build.quality,
+        )
 
-    def record_failure(self, common: dict[str, Any], build: Build) -> UpgradeOutcome:
+    def record_failure(self, attempt: Attempt, build: Build) -> UpgradeOutcome:
         """Record a failed or refused build; its commit and base stay as backup refs."""
         # A failed upgrade is kept as a backup ref (with its base) for inspection; its branch goes.
-        upgrade_id = common["upgrade_id"]
-        backup(self.repo, upgrade_id, build.commit, build.base)
-        delete_ref(self.repo, branch_ref(upgrade_branch(upgrade_id)))
+        backup(self.repo, attempt.upgrade_id, build.commit, build.base)
+        delete_ref(self.repo, branch_ref(upgrade_branch(attempt.upgrade_id)))
         refused = build.commit is None and not build.verdict.strategy_failed
         status = "refused" if refused else "failed"
-        return self.record({**common, "branch": None}, status, build.verdict.failure_type or "refused")
+        return self.record(replace(attempt, branch=None), status, build.verdict.failure_type or "refused")
 
-    def record(self, common: dict[str, Any], status: str, failure_type: str | None = None) -> UpgradeOutcome:
+    def record(self, attempt: Attempt, status: str, failure_type: str | None = None) -> UpgradeOutcome:
         """Write the ``upgrade_executed`` event of an end state and return the outcome."""
-        payload = {k: v for k, v in common.items() if not k.startswith("_") and k != "attempts"}
-        self.ledger.record_execution(
-            {
-                **payload,
-                "status": status,
-                "failure_type": failure_type,
-                "type": common["_type"],
-                "risk_level": common["_risk"],
-                "quality": common.get("_quality"),
-            }
-        )
-        values = {k: v for k, v in common.items() if not k.startswith("_")}
-        return UpgradeOutcome(**{**values, "status": status, "failure_type": failure_type})
+        self.ledger.record_execution(attempt.execution(status, failure_type))
+        return attempt.outcome(status, failure_type)

@@ -173,6 +173,23 @@ def test_target_moved_during_validation_regenerates_on_the_new_tip(quick_project
     assert quick_project.head() == outcome.commit
 
 
+def test_target_moving_past_the_retry_limit_fails_as_a_merge_conflict(quick_project, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("MOVE_REPO", str(quick_project.path))
+    override = tmp_path / "override.yaml"
+    override.write_text("self_upgrading:\n  max_upgrade_retries: 0\n")
+    manager = UpgradeManager(GitRepo.discover(quick_project.path), config_file=override)
+    (upgrade_id,) = manager.queue_suggestions([edit({"src/pkg/calc.py": CALC + "MOVE = True\n"})]).queued
+
+    (outcome,) = manager.run().outcomes
+
+    assert (outcome.status, outcome.failure_type, outcome.attempts) == ("failed", "merge_conflict", 1)
+    assert outcome.detail.endswith("; gave up after 1 attempts")
+    assert quick_project.git("log", "-1", "--format=%s", "HEAD") == "moved\n"
+    record = manager.ledger.upgrade(upgrade_id)
+    assert record is not None
+    assert (record.status, record.failure_type, record.detail) == ("failed", "merge_conflict", outcome.detail)
+
+
 def test_a_hanging_suite_is_recorded_as_timeout(quick_project, tmp_path, monkeypatch) -> None:
     gate = tmp_path / "gate"
     gate.mkdir()
