@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import click
 
 from gitupgrade import __version__
+from gitupgrade.errors import UserError
 
 _DESCRIPTION = (
     "git upgrade scans a Python repository for architectural smells (god classes, god modules, "
@@ -117,7 +118,8 @@ def render_text(root: click.Command, command: str | None = None) -> str:
         wanted = f"{top.name} {command}"
         chosen = [e for e in commands if e.name == wanted or e.name.startswith(wanted + " ")]
         if not chosen:
-            raise click.UsageError(f"no such command: {command}")
+            # `help --help` would only describe `help` itself: point at the list of commands
+            raise UserError(f"no such command: {command}", hint=f"see '{top.name} help' for the list of commands")
         return "\n".join(_text_entry(e) for e in chosen)
     lines = ["NAME", f"    git-upgrade - {top.help.splitlines()[0]}", "", "SYNOPSIS", f"    {top.synopsis}", ""]
     lines.append("DESCRIPTION")

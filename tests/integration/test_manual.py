@@ -74,7 +74,10 @@ def test_help_prints_the_same_text_and_help_cmd_only_that_command(run_cli) -> No
 
     unknown = run_cli("help", "nope")
     assert unknown.exit_code == 2
-    assert unknown.stderr.splitlines()[0] == "error: no such command: nope"
+    assert unknown.stderr.splitlines() == [
+        "error: no such command: nope",
+        "hint: see 'git upgrade help' for the list of commands",
+    ]
 
 
 def test_dash_h_stays_the_short_usage(run_cli) -> None:
