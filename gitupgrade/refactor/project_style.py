@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -66,51 +66,107 @@ class ProjectStyle:
     @classmethod
     def from_settings(cls, root: Path) -> ProjectStyle:
         """The style as the settings files spell it."""
+        found = _Settings.read(root)
+        checker = found.type_checker(root)
+        untyped, implicit = _mypy_reading(found.mypy, checker)
+        ignored = [*found.ruff.get("ignore", []), *found.lint.get("ignore", [])]
+        flagged = _selects(found.selected, "PLC0414") and not _selects(ignored, "PLC0414")
+        return cls(found.line_length(), found.formatter(), found.sorter(), checker, untyped, implicit, flagged)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The tool sections of a project's settings files, each read once."""
+
+    pyproject: dict[str, Any]  # its [tool] table
+    ruff: dict[str, Any]
+    hooks: set[str]  # ids of the pre-commit hooks
+    cfg: dict[str, dict[str, str]]  # sections of the ini files
+
+    @classmethod
+    def read(cls, root: Path) -> _Settings:
         pyproject = _toml(root / "pyproject.toml").get("tool", {})
         ruff = pyproject.get("ruff") or _toml(root / "ruff.toml") or _toml(root / ".ruff.toml")
         hooks = _pre_commit_hooks(root / ".pre-commit-config.yaml")
         cfg = _ini(root / "setup.cfg", root / "tox.ini", root / ".flake8", root / ".isort.cfg", root / "mypy.ini")
-        lengths: list[int] = []
-        if ruff or "ruff" in hooks or "ruff-format" in hooks:
-            lengths.append(_int(ruff.get("line-length"), FORMATTER_LINE_LENGTH))
-        if "black" in pyproject or "black" in hooks:
-            lengths.append(_int(pyproject.get("black", {}).get("line-length"), FORMATTER_LINE_LENGTH))
-        if "flake8" in cfg or "flake8" in hooks or "pycodestyle" in cfg:
-            section = cfg.get("flake8") or cfg.get("pycodestyle") or {}
-            lengths.append(_int(section.get("max-line-length") or section.get("max_line_length"), PEP8_LINE_LENGTH))
-        isort = pyproject.get("isort") or cfg.get("isort") or cfg.get("settings")
+        return cls(pyproject, ruff, hooks, cfg)
+
+    @property
+    def lint(self) -> dict[str, Any]:
+        lint = self.ruff.get("lint", {})
+        return lint if isinstance(lint, dict) else {}
+
+    @property
+    def selected(self) -> list[object]:
+        """ruff's selected rule codes, top level and ``[lint]``."""
+        return [
+            *self.ruff.get("select", []),
+            *self.ruff.get("extend-select", []),
+            *self.lint.get("select", []),
+            *self.lint.get("extend-select", []),
+        ]
+
+    @property
+    def isort(self) -> Any:
+        return self.pyproject.get("isort") or self.cfg.get("isort") or self.cfg.get("settings")
+
+    @property
+    def mypy(self) -> Any:
+        return self.pyproject.get("mypy") or self.cfg.get("mypy")
+
+    @property
+    def black(self) -> bool:
+        return "black" in self.pyproject or "black" in self.hooks
+
+    def line_length(self) -> int:
+        """The shortest line length any of the project's tools asks for."""
+        return min(self._line_lengths(), default=FORMATTER_LINE_LENGTH)
+
+    def _line_lengths(self) -> Iterator[int]:
+        if self.ruff or "ruff" in self.hooks or "ruff-format" in self.hooks:
+            yield _int(self.ruff.get("line-length"), FORMATTER_LINE_LENGTH)
+        if self.black:
+            yield _int(self.pyproject.get("black", {}).get("line-length"), FORMATTER_LINE_LENGTH)
+        if "flake8" in self.cfg or "flake8" in self.hooks or "pycodestyle" in self.cfg:
+            yield _int(self._pep8_line_length(), PEP8_LINE_LENGTH)
+        isort = self.isort
         if isort and isort.get("line_length"):
-            lengths.append(_int(isort.get("line_length"), FORMATTER_LINE_LENGTH))
-        formatter = None
-        if "black" in pyproject or "black" in hooks:
-            formatter = "black"
-        elif ruff or "ruff-format" in hooks:
-            # a ruff project is formatted with ruff format when its files already are (checked per run)
-            formatter = "ruff"
-        lint = ruff.get("lint", {}) if isinstance(ruff.get("lint"), dict) else {}
-        selected = [*ruff.get("select", []), *ruff.get("extend-select", [])]
-        selected += [*lint.get("select", []), *lint.get("extend-select", [])]
-        sorter = None
-        if any(code in ("I", "I001", "ALL") for code in selected):
-            sorter = "ruff"
-        elif isort is not None or "isort" in hooks:
-            sorter = "isort"
-        mypy = pyproject.get("mypy") or cfg.get("mypy")
-        pyright = pyproject.get("pyright") is not None or (root / "pyrightconfig.json").is_file()
-        checker = "mypy" if mypy is not None or "mypy" in hooks else ("pyright" if pyright else None)
-        untyped = checker == "pyright" or any(
-            str((mypy or {}).get(key, "")).lower() in ("true", "1") for key in ("strict", "check_untyped_defs")
-        )
-        settings = {k.replace("-", "_"): str(v).lower() for k, v in (mypy or {}).items()}
-        implicit = not (
-            settings.get("strict") in ("true", "1")
-            or settings.get("implicit_reexport") in ("false", "0")
-            or settings.get("no_implicit_reexport") in ("true", "1")
-        )
-        ignored = [*ruff.get("ignore", []), *lint.get("ignore", [])]
-        flagged = _selects(selected, "PLC0414") and not _selects(ignored, "PLC0414")
-        length = min(lengths, default=FORMATTER_LINE_LENGTH)
-        return cls(length, formatter, sorter, checker, untyped, implicit, flagged)
+            yield _int(isort.get("line_length"), FORMATTER_LINE_LENGTH)
+
+    def _pep8_line_length(self) -> str | None:
+        section = self.cfg.get("flake8") or self.cfg.get("pycodestyle") or {}
+        return section.get("max-line-length") or section.get("max_line_length")
+
+    def formatter(self) -> str | None:
+        if self.black:
+            return "black"
+        # a ruff project is formatted with ruff format when its files already are (checked per run)
+        return "ruff" if self.ruff or "ruff-format" in self.hooks else None
+
+    def sorter(self) -> str | None:
+        if any(code in ("I", "I001", "ALL") for code in self.selected):
+            return "ruff"
+        return "isort" if self.isort is not None or "isort" in self.hooks else None
+
+    def type_checker(self, root: Path) -> str | None:
+        if self.mypy is not None or "mypy" in self.hooks:
+            return "mypy"
+        pyright = self.pyproject.get("pyright") is not None or (root / "pyrightconfig.json").is_file()
+        return "pyright" if pyright else None
+
+
+def _mypy_reading(mypy: Any, checker: str | None) -> tuple[bool, bool]:
+    """Whether the checker reads unannotated bodies, and whether a plain import counts as an export."""
+    untyped = checker == "pyright" or any(
+        str((mypy or {}).get(key, "")).lower() in ("true", "1") for key in ("strict", "check_untyped_defs")
+    )
+    settings = {k.replace("-", "_"): str(v).lower() for k, v in (mypy or {}).items()}
+    implicit = not (
+        settings.get("strict") in ("true", "1")
+        or settings.get("implicit_reexport") in ("false", "0")
+        or settings.get("no_implicit_reexport") in ("true", "1")
+    )
+    return untyped, implicit
 
 
 def tidy(root: Path, style: ProjectStyle, paths: Iterable[str], original: Callable[[str], bytes | None]) -> list[str]:
