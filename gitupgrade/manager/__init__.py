@@ -10,12 +10,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gitupgrade.manager.execute import UpgradeOutcome
+    from gitupgrade.manager.attempt import UpgradeOutcome
     from gitupgrade.manager.manager import RunReport, ScanOutcome, UpgradeManager
     from gitupgrade.manager.rollback import RollbackOutcome
 
 _PUBLIC = {
-    "UpgradeOutcome": "gitupgrade.manager.execute",
+    "UpgradeOutcome": "gitupgrade.manager.attempt",
     "RunReport": "gitupgrade.manager.manager",
     "ScanOutcome": "gitupgrade.manager.manager",
     "UpgradeManager": "gitupgrade.manager.manager",

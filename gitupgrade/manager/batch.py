@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.errors import RefMovedError, RefusedError
+from gitupgrade.manager.attempt import Attempt, Build, UpgradeOutcome
 from gitupgrade.manager.deploy import deploy
-from gitupgrade.manager.execute import Attempt, Build, Executor, UpgradeOutcome
+from gitupgrade.manager.execute import Executor
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.static_checks import StaticReport
 from gitupgrade.manager.validation import Validator, Verdict
@@ -118,9 +119,7 @@ class BatchRunner:
                     build.files,
                 )
             if not build.built:
-                outcomes[record.id] = ex.record_failure(
-                    ex.common_fields(record.id, suggestion, build, started, 1), build
-                )
+                outcomes[record.id] = ex.record_failure(Attempt.of(record.id, suggestion, build, started, 1), build)
                 continue
             seen_files |= files
             members.append(Member(record, suggestion, build))
@@ -176,7 +175,7 @@ class BatchRunner:
                 branch = upgrade_branch(member.record.id)
                 build = replace(build, commit=ex.with_static_trailer(branch, member.commit, static), verdict=static)
                 member = replace(member, build=build)
-            common = ex.common_fields(member.record.id, member.suggestion, build, started, 1)
+            common = Attempt.of(member.record.id, member.suggestion, build, started, 1)
             if verdict is not None:
                 outcomes[member.record.id] = ex.record_failure(common, build)
                 continue

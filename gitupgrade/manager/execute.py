@@ -12,11 +12,12 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError, RefMovedError, RefusedError
+from gitupgrade.manager.attempt import Attempt, Build, Ready, UpgradeOutcome
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.manager.progress import NO_PROGRESS, Progress, Stage
@@ -52,130 +53,6 @@ class BaselineFailingError(GitUpgradeError):
         self.detail = detail
 
 
-@dataclass(frozen=True)
-class UpgradeOutcome:
-    """What happened to one upgrade in this run (the ``run --json`` record)."""
-
-    upgrade_id: str
-    status: str
-    branch: str | None
-    commit: str | None
-    base_commit: str | None
-    failure_type: str | None = None
-    detail: str = ""
-    tests: dict[str, Any] | None = None
-    seconds: float = 0.0
-    files: list[dict[str, Any]] = field(default_factory=list)
-    strategy: str | None = None
-    merge_commit: str | None = None
-    fast_forward: bool | None = None
-    attempts: int = 1
-    approval: str | None = None  # why it merged without review, or waits for one
-    static_checks: dict[str, Any] | None = None  # per tool base→after, and the new findings
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Build:
-    """An upgrade built on a base: its commit (None when the strategy changed nothing) and verdict."""
-
-    base: CommitId
-    commit: CommitId | None
-    verdict: Verdict
-    baseline: Baseline
-    strategy: str
-    files: list[dict[str, Any]]
-    quality: dict[str, float] | None = None
-
-    @property
-    def built(self) -> bool:
-        """Whether there is a commit that passed its validation."""
-        return self.commit is not None and self.verdict.ok
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What every end state of one attempt shares: the outcome's fields and the ledger's type, risk, quality."""
-
-    upgrade_id: str
-    upgrade_type: str
-    risk_level: str
-    branch: str | None
-    commit: str | None
-    base_commit: str | None
-    detail: str
-    tests: dict[str, Any] | None
-    seconds: float
-    files: list[dict[str, Any]]
-    strategy: str | None
-    attempts: int
-    static_checks: dict[str, Any] | None
-    quality: dict[str, float] | None
-    approval: str | None = None
-
-    def outcome(
-        self,
-        status: str,
-        failure_type: str | None = None,
-        merge_commit: str | None = None,
-        fast_forward: bool | None = None,
-    ) -> UpgradeOutcome:
-        """The ``run --json`` record of this attempt ending in ``status``."""
-        return UpgradeOutcome(
-            upgrade_id=self.upgrade_id,
-            status=status,
-            branch=self.branch,
-            commit=self.commit,
-            base_commit=self.base_commit,
-            failure_type=failure_type,
-            detail=self.detail,
-            tests=self.tests,
-            seconds=self.seconds,
-            files=self.files,
-            strategy=self.strategy,
-            merge_commit=merge_commit,
-            fast_forward=fast_forward,
-            attempts=self.attempts,
-            approval=self.approval,
-            static_checks=self.static_checks,
-        )
-
-    def execution(self, status: str, failure_type: str | None) -> dict[str, Any]:
-        """The payload of the ``upgrade_executed`` event of this attempt ending in ``status``."""
-        payload: dict[str, Any] = {
-            "upgrade_id": self.upgrade_id,
-            "branch": self.branch,
-            "commit": self.commit,
-            "base_commit": self.base_commit,
-            "detail": self.detail,
-            "tests": self.tests,
-            "seconds": self.seconds,
-            "files": self.files,
-            "strategy": self.strategy,
-            "static_checks": self.static_checks,
-            "status": status,
-            "failure_type": failure_type,
-            "type": self.upgrade_type,
-            "risk_level": self.risk_level,
-            "quality": self.quality,
-        }
-        if self.approval is not None:
-            payload["approval"] = self.approval  # only an approval decision says why
-        return payload
-
-
-@dataclass(frozen=True)
-class Ready:
-    """An attempt cleared to merge: the target moves to ``new`` (the upgrade commit or a merge commit)."""
-
-    attempt: Attempt
-    new: CommitId
-    fast_forward: bool = True
-
-
 class Executor:
     """Builds, validates, records and deploys upgrades, one at a time (the lock is the caller's)."""
 
@@ -208,7 +85,7 @@ class Executor:
         def prepare(tip: CommitId, config: Config, attempt: int) -> Ready | UpgradeOutcome:
             policy = RiskPolicy.with_learning(config, self.ledger)
             build = self.build(record.id, suggestion, tip, config, policy, announce=attempt == 1)
-            common = self.common_fields(record.id, suggestion, build, started, attempt)
+            common = Attempt.of(record.id, suggestion, build, started, attempt)
             if not build.built:
                 return self.record_failure(common, build)
             approved, reason = (True, approved_by) if approved_by else policy.approval(suggestion)
@@ -405,7 +282,7 @@ class Executor:
                 new = commit
             else:
                 build, new = self._rebase_reviewed(record, suggestion, tip, commit, config, RiskPolicy(config))
-            common = self.common_fields(record.id, suggestion, build, started, attempt)
+            common = Attempt.of(record.id, suggestion, build, started, attempt)
             common = replace(common, detail="approved by a reviewer")
             if common.static_checks is None and new == commit:
                 common = replace(common, static_checks=record.static_checks)  # as validated before the review
@@ -461,30 +338,6 @@ class Executor:
                 hint="set integration.target_branch or check out the branch to upgrade",
             )
         return tip
-
-    @staticmethod
-    def common_fields(upgrade_id: str, suggestion: Suggestion, build: Build, started: float, attempts: int) -> Attempt:
-        """The fields of the ledger record and the outcome that every end state shares."""
-        tests = None
-        if build.baseline.tests is not None:
-            after = build.verdict.tests
-            tests = {"baseline": build.baseline.tests.counts(), "after": after.counts() if after else None}
-        return Attempt(
-            upgrade_id=upgrade_id,
-            upgrade_type=suggestion.type,
-            risk_level=suggestion.risk_level,
-            branch=upgrade_branch(upgrade_id),
-            commit=build.commit,
-            base_commit=build.base,
-            detail=build.verdict.detail,
-            tests=tests,
-            seconds=round(time.monotonic() - started, 3),
-            files=build.files,
-            strategy=build.strategy,
-            attempts=attempts,
-            static_checks=build.verdict.static.to_dict() if build.verdict.static else None,
-            quality=build.quality,
-        )
 
     def record_failure(self, attempt: Attempt, build: Build) -> UpgradeOutcome:
         """Record a failed or refused build; its commit and base stay as backup refs."""

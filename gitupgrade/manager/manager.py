@@ -32,7 +32,8 @@ from gitupgrade.suggestion import Suggestion
 
 if TYPE_CHECKING:
     from gitupgrade.ledger import UpgradeLedger
-    from gitupgrade.manager.execute import Executor, UpgradeOutcome
+    from gitupgrade.manager.attempt import UpgradeOutcome
+    from gitupgrade.manager.execute import Executor
     from gitupgrade.manager.gc import GcReport
     from gitupgrade.manager.rollback import RollbackOutcome
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.errors import GitUpgradeError
-from gitupgrade.manager.execute import UpgradeOutcome
+from gitupgrade.manager.attempt import UpgradeOutcome
 from gitupgrade.manager.policy import RiskPolicy
 from gitupgrade.repo import BranchName, CommitId, GitRepo
 from gitupgrade.suggestion import Suggestion
