@@ -13,6 +13,7 @@ from __future__ import annotations
 import configparser
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,54 +79,127 @@ def configured_checks(setting: Any, workdir: Path) -> list[Check]:
 
 def detect(workdir: Path) -> list[Check]:
     """The tools the project's files show it runs, in a fixed order."""
-    pyproject = _toml(workdir / "pyproject.toml")
-    tool: dict[str, Any] = pyproject["tool"] if isinstance(pyproject.get("tool"), dict) else {}
-    ini = {name: _ini(workdir / name) for name in ("setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini")}
-    hooks = _hooks(workdir / ".pre-commit-config.yaml")
-    found: dict[str, Check] = {}
+    project = _Project.read(workdir)
+    return [check for found in _DETECTORS if (check := found(project)) is not None]
 
-    mypy_ini = next((ini[n] for n in ("mypy.ini", ".mypy.ini", "setup.cfg") if ini[n].has_section("mypy")), None)
-    if "mypy" in tool or mypy_ini is not None or "mypy" in hooks:
-        args = [a for a in hooks.get("mypy", []) if not a.startswith(_UNSAFE_ARGS)]
-        targets = _mypy_targets(workdir, tool, mypy_ini)
-        found["mypy"] = Check("mypy", "mypy", "mypy", (*args, "--no-pretty", "--no-error-summary", *targets))
-    if "pyright" in tool or (workdir / "pyrightconfig.json").is_file() or "pyright" in hooks:
-        found["pyright"] = Check("pyright", "pyright", "pyright", ("--outputjson",))
-    ruff_files = (workdir / "ruff.toml").is_file() or (workdir / ".ruff.toml").is_file()
-    if "ruff" in tool or ruff_files or "ruff" in hooks:
-        found["ruff"] = Check("ruff", "ruff", "ruff", ("check", "--output-format=json", "--no-cache", "--no-fix"))
-    ruff_format = isinstance(tool.get("ruff"), dict) and "format" in tool["ruff"]
-    if "ruff-format" in hooks or ruff_format or _mentions_ruff_format(workdir):
-        found["ruff-format"] = Check("ruff-format", "ruff-format", "ruff", ("format", "--check", "--no-cache"))
-    if any(ini[n].has_section("flake8") for n in ("setup.cfg", "tox.ini", ".flake8")) or "flake8" in hooks:
-        found["flake8"] = Check("flake8", "flake8", "flake8", ("--format=default", "."))
-    if "black" in tool or "black" in hooks:
-        found["black"] = Check("black", "black", "black", ("--check", "--no-color", "."))
-    isort_ini = any(ini[n].has_section("isort") for n in ("setup.cfg", "tox.ini"))
-    if "isort" in tool or (workdir / ".isort.cfg").is_file() or isort_ini or "isort" in hooks:
-        found["isort"] = Check("isort", "isort", "isort", ("--check-only", "."))
-    pylintrc = (workdir / ".pylintrc").is_file() or (workdir / "pylintrc").is_file()
-    if "pylint" in tool or pylintrc or "pylint" in hooks:
-        template = "--msg-template={path}:{line}:{column}: {msg_id} {msg}"
-        found["pylint"] = Check("pylint", "pylint", "pylint", ("--score=n", template, *source_targets(workdir)))
-    return list(found.values())
+
+@dataclass(frozen=True)
+class _Project:
+    """What a checkout's settings files say about its tools, each file read once."""
+
+    workdir: Path
+    tool: dict[str, Any]  # pyproject.toml's [tool] table
+    ini: dict[str, configparser.ConfigParser]
+    hooks: dict[str, list[str]]  # tool -> hook args, from .pre-commit-config.yaml
+
+    @classmethod
+    def read(cls, workdir: Path) -> _Project:
+        pyproject = _toml(workdir / "pyproject.toml")
+        tool: dict[str, Any] = pyproject["tool"] if isinstance(pyproject.get("tool"), dict) else {}
+        ini = {name: _ini(workdir / name) for name in ("setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini")}
+        return cls(workdir, tool, ini, _hooks(workdir / ".pre-commit-config.yaml"))
+
+    def names(self, tool: str) -> bool:
+        """Whether pyproject.toml has a section for ``tool`` or a pre-commit hook runs it."""
+        return tool in self.tool or tool in self.hooks
+
+    def has_file(self, *names: str) -> bool:
+        return any((self.workdir / name).is_file() for name in names)
+
+    def ini_section(self, section: str, *files: str) -> configparser.ConfigParser | None:
+        """The first of the ini ``files`` with ``section``."""
+        return next((self.ini[name] for name in files if self.ini[name].has_section(section)), None)
+
+
+def _mypy(project: _Project) -> Check | None:
+    ini = project.ini_section("mypy", "mypy.ini", ".mypy.ini", "setup.cfg")
+    if not (project.names("mypy") or ini is not None):
+        return None
+    args = [a for a in project.hooks.get("mypy", []) if not a.startswith(_UNSAFE_ARGS)]
+    targets = _mypy_targets(project.workdir, project.tool, ini)
+    return Check("mypy", "mypy", "mypy", (*args, "--no-pretty", "--no-error-summary", *targets))
+
+
+def _pyright(project: _Project) -> Check | None:
+    if not (project.names("pyright") or project.has_file("pyrightconfig.json")):
+        return None
+    return Check("pyright", "pyright", "pyright", ("--outputjson",))
+
+
+def _ruff(project: _Project) -> Check | None:
+    if not (project.names("ruff") or project.has_file("ruff.toml", ".ruff.toml")):
+        return None
+    return Check("ruff", "ruff", "ruff", ("check", "--output-format=json", "--no-cache", "--no-fix"))
+
+
+def _ruff_format(project: _Project) -> Check | None:
+    configured = isinstance(project.tool.get("ruff"), dict) and "format" in project.tool["ruff"]
+    if not ("ruff-format" in project.hooks or configured or _mentions_ruff_format(project.workdir)):
+        return None
+    return Check("ruff-format", "ruff-format", "ruff", ("format", "--check", "--no-cache"))
+
+
+def _flake8(project: _Project) -> Check | None:
+    # flake8 reads no pyproject.toml: only its ini files or a hook show it
+    ini = project.ini_section("flake8", "setup.cfg", "tox.ini", ".flake8")
+    if not ("flake8" in project.hooks or ini is not None):
+        return None
+    return Check("flake8", "flake8", "flake8", ("--format=default", "."))
+
+
+def _black(project: _Project) -> Check | None:
+    return Check("black", "black", "black", ("--check", "--no-color", ".")) if project.names("black") else None
+
+
+def _isort(project: _Project) -> Check | None:
+    ini = project.ini_section("isort", "setup.cfg", "tox.ini")
+    if not (project.names("isort") or project.has_file(".isort.cfg") or ini is not None):
+        return None
+    return Check("isort", "isort", "isort", ("--check-only", "."))
+
+
+def _pylint(project: _Project) -> Check | None:
+    if not (project.names("pylint") or project.has_file(".pylintrc", "pylintrc")):
+        return None
+    template = "--msg-template={path}:{line}:{column}: {msg_id} {msg}"
+    return Check("pylint", "pylint", "pylint", ("--score=n", template, *source_targets(project.workdir)))
+
+
+# In the order the checks run and are reported.
+_DETECTORS: tuple[Callable[[_Project], Check | None], ...] = (
+    _mypy,
+    _pyright,
+    _ruff,
+    _ruff_format,
+    _flake8,
+    _black,
+    _isort,
+    _pylint,
+)
 
 
 def source_targets(workdir: Path) -> list[str]:
     """What to check when the tool's config names no files: ``src`` or the top-level packages and modules."""
     if (workdir / "src").is_dir():
         return ["src"]
-    targets = []
-    for entry in sorted(workdir.iterdir()):
-        name = entry.name
-        if name.startswith((".", "_")) or name in _NOT_SOURCES:
-            continue
-        if entry.is_dir() and (entry / "__init__.py").is_file() and name.isidentifier():
-            targets.append(name)
-        elif entry.suffix == ".py" and entry.is_file() and name not in ("setup.py", "conftest.py"):
-            if not name.startswith("test_") and entry.stem.isidentifier():
-                targets.append(name)
-    return targets or ["."]
+    return [entry.name for entry in sorted(workdir.iterdir()) if _is_source(entry)] or ["."]
+
+
+def _is_source(entry: Path) -> bool:
+    """Whether a top-level entry is a package or a module of the project (not its tests, docs, setup)."""
+    name = entry.name
+    if name.startswith((".", "_")) or name in _NOT_SOURCES:
+        return False
+    if entry.is_dir():
+        return (entry / "__init__.py").is_file() and name.isidentifier()
+    return _is_source_module(entry)
+
+
+def _is_source_module(entry: Path) -> bool:
+    name = entry.name
+    if entry.suffix != ".py" or name in ("setup.py", "conftest.py") or name.startswith("test_"):
+        return False
+    return entry.is_file() and entry.stem.isidentifier()
 
 
 def _mypy_targets(workdir: Path, tool: dict[str, Any], ini: configparser.ConfigParser | None) -> list[str]:
