@@ -84,28 +84,44 @@ class SourceFacts:
             return
         lines = source.decode("utf-8", "replace").splitlines()
         is_package = os.path.basename(path or "").startswith("__init__.")
-        imported: set[str] = set()
-        for node in _top_level(tree.body):
-            if not isinstance(node, (ast.Import, ast.ImportFrom)):
-                continue
-            for alias in node.names:
-                bound = alias.asname or alias.name.split(".")[0]
-                if isinstance(node, ast.ImportFrom):
-                    inside = node.level > 0 or (node.module or "").split(".")[0] in roots
-                    if node.module == "__future__":
-                        self.future.add(bound)
-                else:
-                    inside = alias.name.split(".")[0] in roots
-                if not inside:
-                    self.external.add(bound)
-                if alias.asname != alias.name and not (inside and is_package):
-                    imported.add(bound)
+        for node, alias in _top_level_imports(tree.body):
+            self._take_import(node, alias, roots, is_package)
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        self.incidental = imported & used
+        self.incidental &= used
         self.documented = _documented(tree.body, lines)
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                self.class_documented[node.name] = _documented(node.body, lines)
+        for statement in tree.body:
+            if isinstance(statement, ast.ClassDef):
+                self.class_documented[statement.name] = _documented(statement.body, lines)
+
+    def _take_import(
+        self, node: ast.Import | ast.ImportFrom, alias: ast.alias, roots: set[str], is_package: bool
+    ) -> None:
+        """Sort the name one import binds; ``incidental`` holds every candidate until the reads are known."""
+        bound = alias.asname or alias.name.split(".")[0]
+        inside = _imports_own_code(node, alias, roots)
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            self.future.add(bound)
+        if not inside:
+            self.external.add(bound)
+        if alias.asname != alias.name and not (inside and is_package):
+            self.incidental.add(bound)
+
+
+def _top_level_imports(body: list[ast.stmt]) -> list[tuple[ast.Import | ast.ImportFrom, ast.alias]]:
+    """Each name an import executed at import time binds, with its statement."""
+    return [
+        (node, alias)
+        for node in _top_level(body)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    ]
+
+
+def _imports_own_code(node: ast.Import | ast.ImportFrom, alias: ast.alias, roots: set[str]) -> bool:
+    """Whether the import of ``alias`` brings in the project's own code (a relative import does)."""
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or (node.module or "").split(".")[0] in roots
+    return alias.name.split(".")[0] in roots
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -202,18 +218,14 @@ class Probe:
             and not (isinstance(value, types.ModuleType) and not self.own(value.__name__))
         }
         declared = getattr(module, "__all__", None)
-        if isinstance(declared, (list, tuple)):
-            for key in declared:
-                if isinstance(key, str) and key not in names:
-                    value = namespace.get(key, _MISSING)
-                    if value is _MISSING:
-                        try:
-                            value = getattr(module, key)  # a lazy module __getattr__ (PEP 562)
-                        except Exception:
-                            continue
+        if not isinstance(declared, (list, tuple)):
+            declared = ()
+        for key in declared:
+            if isinstance(key, str) and key not in names:
+                value = _declared_value(module, namespace, key)
+                if value is not _MISSING:
                     names[key] = identity(value)
-        declared_set = set(declared) if isinstance(declared, (list, tuple)) else set()
-        return {"names": names, "incidental": sorted(facts.incidental & set(names) - declared_set)}
+        return {"names": names, "incidental": sorted(facts.incidental & set(names) - set(declared))}
 
     def shadows(self, imported: list[str]) -> dict[str, str]:
         """Submodules that their package's attribute of the same name hides, now or after their import."""
@@ -247,13 +259,17 @@ class Probe:
         for name in imported:
             for key, value in sorted(_namespace(sys.modules.get(name)).items()):
                 try:
-                    if isinstance(value, type) and self.own(getattr(value, "__module__", None)):
-                        for attr, function in self.methods(value):
-                            self.record(f"{name}.{key}.{attr}", function, known)
-                    elif inspect.isfunction(value):
-                        self.record(f"{name}.{key}", value, known)
+                    self.record_value(f"{name}.{key}", value, known)
                 except Exception:  # one odd object (a metaclass's __mro__, broken bytecode) is skipped
                     continue
+
+    def record_value(self, path: str, value: Any, known: set[str]) -> None:
+        """Record the reads of a module-level function, or of each method of a project class."""
+        if isinstance(value, type) and self.own(getattr(value, "__module__", None)):
+            for attr, function in self.methods(value):
+                self.record(f"{path}.{attr}", function, known)
+        elif inspect.isfunction(value):
+            self.record(path, value, known)
 
     def methods(self, cls: type) -> list[tuple[str, Any]]:
         """The project-defined functions a class's attributes resolve to (through its MRO)."""
@@ -324,28 +340,26 @@ class Probe:
         if not isinstance(module, types.ModuleType):
             return ["<missing>"]
         facts = self.facts.get(module.__name__) or SourceFacts(module, self.roots)
-        declared = getattr(module, "__all__", None)
-        use_all = isinstance(declared, (list, tuple)) and "ignore-module-all" not in options
-        # autodoc checks where a member was defined only when it lists members by itself
-        listed = _listed(options["members"])
-        check_module = not listed and not use_all and "imported-members" not in options
-        candidates = listed or (list(declared) if use_all and declared is not None else list(vars(module)))
+        candidates, check_module = _module_candidates(module, options)
         members = []
         for key in candidates:
             value = getattr(module, key, _MISSING)
-            if not _wanted(key, options, value) or value is _MISSING or isinstance(value, types.ModuleType):
+            if not _module_member_wanted(key, value, options):
                 continue
-            if isinstance(value, type) or inspect.isroutine(value):
-                if check_module and getattr(value, "__module__", None) != module.__name__:
-                    continue
-                if getattr(value, "__doc__", None) or "undoc-members" in options:
-                    members.append(key)
-                    if isinstance(value, type):
-                        # automodule hands its options to the classes it documents: their members render too
-                        members += [f"{key}.{m}" for m in self.class_members(value, module, options)]
-            elif key in facts.documented or "undoc-members" in options:
-                members.append(key)
+            if not (isinstance(value, type) or inspect.isroutine(value)):
+                members += [key] if key in facts.documented or "undoc-members" in options else []
+            elif not (check_module and getattr(value, "__module__", None) != module.__name__):
+                members += self.definition_members(key, value, module, options)
         return sorted(set(members))
+
+    def definition_members(self, key: str, value: Any, module: Any, options: dict[str, str]) -> list[str]:
+        """What automodule renders of a class or function: nothing, its name, a class's members too."""
+        if not _rendered(value, options):
+            return []
+        if not isinstance(value, type):
+            return [key]
+        # automodule hands its options to the classes it documents: their members render too
+        return [key, *(f"{key}.{m}" for m in self.class_members(value, module, options))]
 
     def class_members(self, cls: Any, module: Any, options: dict[str, str]) -> list[str]:
         if not isinstance(cls, type):
@@ -356,19 +370,13 @@ class Probe:
         listed = _listed(options["members"])
         inherited = "inherited-members" in options or bool(listed)  # a listed member is found where it is
         owners = [k for k in cls.__mro__ if k is not object] if inherited else [cls]
-        members = []
-        for owner in owners:
-            if inherited and owner is not cls and owner.__module__ == "builtins":
-                continue
-            for key, value in vars(owner).items():
-                if not _wanted(key, options, value) or key in ("__dict__", "__weakref__", "__module__", "__doc__"):
-                    continue
-                if inspect.isroutine(value) or isinstance(value, (property, staticmethod, classmethod, type)):
-                    func = value.fget if isinstance(value, property) else getattr(value, "__func__", value)
-                    if getattr(func, "__doc__", None) or "undoc-members" in options:
-                        members.append(key)
-                elif key in documented or "undoc-members" in options:
-                    members.append(key)
+        members = [
+            key
+            for owner in owners
+            if not (inherited and owner is not cls and owner.__module__ == "builtins")
+            for key, value in vars(owner).items()
+            if _class_member_rendered(key, value, options, documented)
+        ]
         return sorted(set(members) & set(listed) if listed else set(members))
 
 
@@ -378,6 +386,47 @@ def _namespace(obj: Any) -> dict[str, Any]:
         return dict(vars(obj))
     except TypeError:
         return {}
+
+
+def _declared_value(module: types.ModuleType, namespace: dict[str, Any], key: str) -> Any:
+    """The value ``__all__`` names: bound in the module, or from a lazy module ``__getattr__`` (PEP 562)."""
+    value = namespace.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    try:
+        return getattr(module, key)
+    except Exception:
+        return _MISSING
+
+
+def _module_candidates(module: types.ModuleType, options: dict[str, str]) -> tuple[list[str], bool]:
+    """The names automodule considers, and whether it keeps only those defined in the module."""
+    declared = getattr(module, "__all__", None)
+    use_all = isinstance(declared, (list, tuple)) and "ignore-module-all" not in options
+    # autodoc checks where a member was defined only when it lists members by itself
+    listed = _listed(options["members"])
+    check_module = not listed and not use_all and "imported-members" not in options
+    candidates = listed or (list(declared) if use_all and declared is not None else list(vars(module)))
+    return candidates, check_module
+
+
+def _module_member_wanted(key: str, value: Any, options: dict[str, str]) -> bool:
+    """autodoc's filter by name, for a module attribute that exists and is no module."""
+    return _wanted(key, options, value) and value is not _MISSING and not isinstance(value, types.ModuleType)
+
+
+def _rendered(definition: Any, options: dict[str, str]) -> bool:
+    """Whether autodoc renders a class or function: it has a docstring, or undocumented ones render too."""
+    return bool(getattr(definition, "__doc__", None)) or "undoc-members" in options
+
+
+def _class_member_rendered(key: str, value: Any, options: dict[str, str], documented: set[str]) -> bool:
+    """Whether autoclass renders the attribute ``key`` of a class body."""
+    if not _wanted(key, options, value) or key in ("__dict__", "__weakref__", "__module__", "__doc__"):
+        return False
+    if inspect.isroutine(value) or isinstance(value, (property, staticmethod, classmethod, type)):
+        return _rendered(value.fget if isinstance(value, property) else getattr(value, "__func__", value), options)
+    return key in documented or "undoc-members" in options
 
 
 def _listed(value: str) -> list[str]:
