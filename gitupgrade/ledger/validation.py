@@ -65,14 +65,28 @@ def check_size(line: str) -> None:
 def check_event(event: dict[str, Any], now: datetime | None = None) -> None:
     """Raise :class:`InvalidLine` unless ``event`` follows the schema of its kind."""
     _walk(event)
-    ts = event.get("ts")
-    if not isinstance(ts, str) or not TIMESTAMP.fullmatch(ts):
-        raise InvalidLine("bad timestamp")
-    if _parse_ts(ts) > (now or datetime.now(UTC)) + FUTURE_SKEW:
-        raise InvalidLine("timestamp in the future", ts)
+    _check_timestamp(event.get("ts"), now or datetime.now(UTC))
     kind = event.get("event")
     if not isinstance(kind, str) or not KIND.fullmatch(kind):
         raise InvalidLine("bad event kind")
+    _check_ids(event)
+    for key, value in event.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise InvalidLine("text too long", key)
+    check = _BY_KIND.get(kind)
+    if check is not None:
+        check(event)
+
+
+def _check_timestamp(ts: Any, now: datetime) -> None:
+    if not isinstance(ts, str) or not TIMESTAMP.fullmatch(ts):
+        raise InvalidLine("bad timestamp")
+    if _parse_ts(ts) > now + FUTURE_SKEW:
+        raise InvalidLine("timestamp in the future", ts)
+
+
+def _check_ids(event: dict[str, Any]) -> None:
+    """The upgrade id, the clone and mac hashes and the commit ids any event may carry."""
     upgrade_id = event.get("upgrade_id")
     if upgrade_id is not None and not _matches(UPGRADE_ID, upgrade_id):
         raise InvalidLine("bad id")
@@ -82,36 +96,29 @@ def check_event(event: dict[str, Any], now: datetime | None = None) -> None:
     for key in COMMIT_KEYS:
         if event.get(key) is not None and not _matches(COMMIT, event[key]):
             raise InvalidLine(f"bad {key.replace('_', ' ')}")
-    for key, value in event.items():
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise InvalidLine("text too long", key)
-    check = _BY_KIND.get(kind)
-    if check is not None:
-        check(event)
 
 
 def check_suggestion(suggestion: Any) -> None:
     """A suggestion carried by an event: the fields the queue and the strategies read."""
     if not isinstance(suggestion, dict):
         raise InvalidLine("bad suggestion")
-    if not _matches(SUGGESTION_ID, suggestion.get("id")):
-        raise InvalidLine("bad suggestion id")
-    if not _matches(KIND, suggestion.get("type")):
-        raise InvalidLine("bad suggestion type")
-    for key in ("title", "description"):
-        if not isinstance(suggestion.get(key, ""), str):
-            raise InvalidLine(f"bad suggestion {key}")
-    if suggestion.get("risk_level") not in RISK_LEVELS:
-        raise InvalidLine("bad risk level")
-    if not _is_priority(suggestion.get("priority")):
-        raise InvalidLine("bad priority")
-    modules = suggestion.get("affected_modules")
-    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
-        raise InvalidLine("bad affected modules")
-    if not isinstance(suggestion.get("evidence", {}), dict):
-        raise InvalidLine("bad evidence")
-    if not _matches(KIND, suggestion.get("strategy", "rule")):
-        raise InvalidLine("bad strategy")
+    for key, default, valid, reason in _SUGGESTION_FIELDS:
+        if not valid(suggestion.get(key, default)):
+            raise InvalidLine(reason)
+
+
+# Each field of a suggestion, checked in this order: key, value when absent, test, reason.
+_SUGGESTION_FIELDS: tuple[tuple[str, Any, Callable[[Any], bool], str], ...] = (
+    ("id", None, lambda v: _matches(SUGGESTION_ID, v), "bad suggestion id"),
+    ("type", None, lambda v: _matches(KIND, v), "bad suggestion type"),
+    ("title", "", lambda v: isinstance(v, str), "bad suggestion title"),
+    ("description", "", lambda v: isinstance(v, str), "bad suggestion description"),
+    ("risk_level", None, lambda v: v in RISK_LEVELS, "bad risk level"),
+    ("priority", None, lambda v: _is_priority(v), "bad priority"),
+    ("affected_modules", None, lambda v: _is_str_list(v), "bad affected modules"),
+    ("evidence", {}, lambda v: isinstance(v, dict), "bad evidence"),
+    ("strategy", "rule", lambda v: _matches(KIND, v), "bad strategy"),
+)
 
 
 def is_safe_path(path: Any) -> bool:
@@ -140,26 +147,36 @@ def _walk(event: dict[str, Any]) -> None:
             stack.extend((item, depth + 1) for item in node if isinstance(item, dict | list))
             continue
         for name, value in node.items():
-            if name in _PATH_KEYS or name.endswith("_path"):
-                for item in value if isinstance(value, list) else (value,):
-                    if item is not None and not is_safe_path(item):
-                        raise InvalidLine("path outside the repository", name)
-            elif name in MODULE_KEYS:
-                if value is not None and not _matches(DOTTED, value):
-                    raise InvalidLine("bad module name", name)
-            elif name in ("cycle", "chain") and isinstance(value, list):
-                if not all(not isinstance(v, str) or DOTTED.fullmatch(v) for v in value):
-                    raise InvalidLine("bad module name", name)
+            _check_named(name, value)
             if isinstance(value, dict | list):
                 stack.append((value, depth + 1))
 
 
+def _check_named(name: str, value: Any) -> None:
+    """A value whose key says it is a path or a module name, at any depth (the keys never overlap)."""
+    if (name in _PATH_KEYS or name.endswith("_path")) and not _safe_paths(value):
+        raise InvalidLine("path outside the repository", name)
+    if name in MODULE_KEYS and value is not None and not _matches(DOTTED, value):
+        raise InvalidLine("bad module name", name)
+    if name in ("cycle", "chain") and not _dotted_items(value):
+        raise InvalidLine("bad module name", name)
+
+
+def _safe_paths(value: Any) -> bool:
+    """A path, a list of them, or None: each safe."""
+    return all(item is None or is_safe_path(item) for item in (value if isinstance(value, list) else (value,)))
+
+
+def _dotted_items(value: Any) -> bool:
+    """A list of module names (the strings of an import cycle or chain); anything else is not ours to check."""
+    return not isinstance(value, list) or all(not isinstance(v, str) or DOTTED.fullmatch(v) for v in value)
+
+
 def _scan(event: Mapping[str, Any]) -> None:
-    ids = event.get("suggestion_ids")
-    if not isinstance(ids, list) or not all(isinstance(v, str) for v in ids):
+    if not _is_str_list(event.get("suggestion_ids")):
         raise InvalidLine("bad suggestion ids")
     queued = event.get("queued")  # upgrade ids, or their count in older notes
-    if not _is_int(queued) and (not isinstance(queued, list) or not all(isinstance(v, str) for v in queued)):
+    if not _is_int(queued) and not _is_str_list(queued):
         raise InvalidLine("bad queued")
     if not isinstance(event.get("summary"), dict):
         raise InvalidLine("bad summary")
@@ -185,6 +202,11 @@ def _executed(event: Mapping[str, Any]) -> None:
     branch = event.get("branch")
     if branch is not None and not _is_branch(branch):
         raise InvalidLine("bad branch")
+    _check_execution_parts(event)
+
+
+def _check_execution_parts(event: Mapping[str, Any]) -> None:
+    """The files, tests, quality and detail of an execution."""
     for key, kind in (("files", list), ("tests", dict), ("quality", dict)):
         if event.get(key) is not None and not isinstance(event[key], kind):
             raise InvalidLine(f"bad {key}")
@@ -234,6 +256,10 @@ _BY_KIND: dict[str, Callable[[Mapping[str, Any]], None]] = {
 
 def _matches(pattern: re.Pattern[str], value: Any) -> bool:
     return isinstance(value, str) and pattern.fullmatch(value) is not None
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _is_int(value: Any) -> bool:
