@@ -128,6 +128,11 @@ def scan(repo: Path) -> tuple[float, dict]:
     return time.perf_counter() - started, json.loads(done.stdout)
 
 
+def timed(label: str, wall: float, result: dict) -> str:
+    """A scan's time in the analyzer and as a whole process, after ``label``."""
+    return f"{label} {result['meta']['seconds']:.2f} s in the analyzer ({wall:.2f} s with interpreter start)"
+
+
 def cli_scan(repo: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
@@ -196,28 +201,20 @@ def main() -> None:
         print(f"django/ package: {files} files, {lines} lines")
         print(f"floor (ast.parse of every file, one process): {floor_s:.2f} s ({floor_cpu:.2f} s CPU)")
         cold_s, cold = scan(repo)
-        meta = cold["meta"]
         print(
-            f"cold scan:  {meta['seconds']:.2f} s in the analyzer ({cold_s:.2f} s with interpreter start), "
-            f"{meta['files_parsed']} parsed, {cold['summary']['suggestions']} suggestions "
-            f"= {cold_s / floor_s:.2f}x the floor; CPU {cold['cpu']:.2f} s analyzer + "
-            f"{cold['workers_cpu']:.2f} s pool workers"
+            f"{timed('cold scan: ', cold_s, cold)}, {cold['meta']['files_parsed']} parsed, "
+            f"{cold['summary']['suggestions']} suggestions = {cold_s / floor_s:.2f}x the floor; "
+            f"CPU {cold['cpu']:.2f} s analyzer + {cold['workers_cpu']:.2f} s pool workers"
         )
         warm_s, warm = scan(repo)
-        print(
-            f"warm scan:  {warm['meta']['seconds']:.2f} s in the analyzer ({warm_s:.2f} s with interpreter start), "
-            f"{warm['meta']['cache_hits']} cache hits, {warm['meta']['files_parsed']} parsed, "
-            f"CPU {warm['cpu']:.2f} s"
-        )
+        hits, parsed = warm["meta"]["cache_hits"], warm["meta"]["files_parsed"]
+        print(f"{timed('warm scan: ', warm_s, warm)}, {hits} cache hits, {parsed} parsed, CPU {warm['cpu']:.2f} s")
         print(f"warm `git upgrade scan` CLI end to end: {cli_scan(repo):.2f} s")
         target = repo / "django" / "db" / "models" / "query.py"
         target.write_text(target.read_text() + "\n\ndef _bench_added():\n    return 1\n")
         run(["git", "-c", "user.name=b", "-c", "user.email=b@e", "commit", "-qam", "one file"], cwd=repo)
         one_s, one = scan(repo)
-        print(
-            f"one file changed: {one['meta']['seconds']:.2f} s in the analyzer ({one_s:.2f} s with interpreter "
-            f"start), {one['meta']['files_parsed']} parsed, CPU {one['cpu']:.2f} s"
-        )
+        print(f"{timed('one file changed:', one_s, one)}, {one['meta']['files_parsed']} parsed, CPU {one['cpu']:.2f} s")
         peak = max(cold["self_kb"], warm["self_kb"], one["self_kb"]) / 1024
         workers = cold["child_kb"] / 1024
         print(f"peak memory: {peak:.0f} MB (analyzer process), {workers:.0f} MB (largest pool worker)")
