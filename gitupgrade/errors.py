@@ -49,6 +49,13 @@ class NotARepositoryError(UserError):
     """No git repository where one was expected, or one without commits."""
 
 
+class NoTargetBranchError(UserError):
+    """The branch to upgrade is not known (detached HEAD) or does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, hint="check out the branch to upgrade, or set integration.target_branch")
+
+
 class GitOperationError(GitUpgradeError):
     """A git operation failed; the message names the operation."""
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config
-from gitupgrade.errors import GitUpgradeError, RefMovedError, RefusedError
+from gitupgrade.errors import GitUpgradeError, NoTargetBranchError, RefMovedError, RefusedError
 from gitupgrade.manager.attempt import Attempt, Build, Ready, UpgradeOutcome
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.policy import RiskPolicy
@@ -333,10 +333,7 @@ class Executor:
         """The commit the target branch points at now."""
         tip = read_ref(self.repo, branch_ref(target))
         if tip is None:
-            raise GitUpgradeError(
-                f"the target branch {target} does not exist",
-                hint="set integration.target_branch or check out the branch to upgrade",
-            )
+            raise NoTargetBranchError(f"the target branch {target} does not exist")
         return tip
 
     def record_failure(self, attempt: Attempt, build: Build) -> UpgradeOutcome:

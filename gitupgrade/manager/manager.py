@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.config import Config, load_config
-from gitupgrade.errors import UserError
+from gitupgrade.errors import NoTargetBranchError, UserError
 from gitupgrade.interrupt import sigint_deferred
 from gitupgrade.manager import queue as upgrade_queue
 from gitupgrade.manager import reconcile
@@ -119,10 +119,7 @@ class UpgradeManager:
         configured = config.get_path("integration.target_branch")
         branch = BranchName(configured) if configured else self.repo.current_branch()
         if branch is None:
-            raise UserError(
-                "HEAD is detached and integration.target_branch is not set",
-                hint="check out the branch to upgrade, or set integration.target_branch",
-            )
+            raise NoTargetBranchError("HEAD is detached and integration.target_branch is not set")
         return branch
 
     # -- scan and queue ------------------------------------------------------------------------

@@ -190,6 +190,30 @@ def test_target_moving_past_the_retry_limit_fails_as_a_merge_conflict(quick_proj
     assert (record.status, record.failure_type, record.detail) == ("failed", "merge_conflict", outcome.detail)
 
 
+def test_run_on_a_detached_head_without_a_target_branch_is_a_user_error(quick_project, run_cli) -> None:
+    manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": SUB})])
+    quick_project.git("checkout", "-q", "--detach")
+    result = run_cli("run", cwd=quick_project.path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: HEAD is detached and integration.target_branch is not set",
+        "hint: check out the branch to upgrade, or set integration.target_branch",
+    ]
+
+
+def test_run_into_a_target_branch_that_does_not_exist_is_a_user_error(quick_project, run_cli, tmp_path) -> None:
+    (upgrade_id,) = manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": SUB})]).queued
+    override = tmp_path / "override.yaml"
+    override.write_text("self_upgrading:\n  integration:\n    target_branch: nosuch\n")
+    result = run_cli("--config", str(override), "run", cwd=quick_project.path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: the target branch nosuch does not exist",
+        "hint: check out the branch to upgrade, or set integration.target_branch",
+    ]
+    assert manager_for(quick_project).ledger.upgrade(upgrade_id).status == "pending"
+
+
 def test_a_hanging_suite_is_recorded_as_timeout(quick_project, tmp_path, monkeypatch) -> None:
     gate = tmp_path / "gate"
     gate.mkdir()
