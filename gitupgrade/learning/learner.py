@@ -196,7 +196,9 @@ class Learner:
         if self._events is None:
             # Only outcomes this clone can verify teach it anything (see ledger/provenance.py):
             # another clone's notes could otherwise claim any success rate.
-            if hasattr(self.ledger, "identity"):  # an UpgradeLedger, which knows its own events
+            from gitupgrade.ledger.ledger import UpgradeLedger
+
+            if isinstance(self.ledger, UpgradeLedger):  # it knows which events are its own
                 from gitupgrade.ledger.provenance import verified_events
 
                 self._events, skipped = verified_events(self.ledger)

@@ -8,7 +8,7 @@ learning does not import the manager, which itself asks the learner for prioriti
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,15 +19,53 @@ if TYPE_CHECKING:
     from gitupgrade.ledger import UpgradeLedger
 
 
+class _Outcome(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class _Analysis(Protocol):
+    @property
+    def suggestions(self) -> Sequence[object]: ...
+
+
+class TickScan(Protocol):
+    """The part of the manager's ``ScanOutcome`` a tick reports."""
+
+    @property
+    def report(self) -> _Analysis: ...
+
+    @property
+    def commit(self) -> str: ...
+
+    @property
+    def queued(self) -> tuple[str, ...]: ...
+
+    @property
+    def filtered_count(self) -> int: ...
+
+
+class TickRun(Protocol):
+    """The part of the manager's ``RunReport`` a tick reports."""
+
+    @property
+    def outcomes(self) -> Sequence[_Outcome]: ...
+
+    @property
+    def messages(self) -> Sequence[str]: ...
+
+    @property
+    def baseline_failure(self) -> str | None: ...
+
+
 class TickManager(Protocol):
     """The part of :class:`~gitupgrade.manager.UpgradeManager` a tick uses."""
 
     @property
-    def ledger(self) -> Any: ...
+    def ledger(self) -> UpgradeLedger: ...
 
-    def trigger_scan(self, target_path: str | None = None, rev: str = "HEAD") -> Any: ...
+    def trigger_scan(self, target_path: str | None = None, rev: str = "HEAD") -> TickScan: ...
 
-    def run(self, ids: tuple[str, ...] = (), max_count: int | None = None) -> Any: ...
+    def run(self, ids: tuple[str, ...] = (), max_count: int | None = None) -> TickRun: ...
 
 
 @dataclass(frozen=True)

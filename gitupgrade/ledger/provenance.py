@@ -21,13 +21,16 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.errors import GitUpgradeError
 from gitupgrade.repo import CommitId, GitRepo, branch_ref
 from gitupgrade.repo.commits import commit_message, commit_parents, is_ancestor
 from gitupgrade.repo.names import BranchName
 from gitupgrade.repo.refs import read_ref
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger.ledger import UpgradeLedger
 
 KEY_FILE = "clone-key"
 UPGRADE_EXECUTED = "upgrade_executed"
@@ -113,7 +116,7 @@ def merge_is_verified(repo: GitRepo, upgrade_id: str, merge_commit: Any, target_
     return f"upgrade/{upgrade_id}" in title or any(trailer in m.splitlines() for m in messages)
 
 
-def verified_events(ledger: Any) -> tuple[list[dict[str, Any]], list[str]]:
+def verified_events(ledger: UpgradeLedger) -> tuple[list[dict[str, Any]], list[str]]:
     """The events of an UpgradeLedger this clone can vouch for, and the upgrades left out.
 
     This clone's own events count. Another clone's count for an upgrade whose merge git

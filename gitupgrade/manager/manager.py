@@ -31,7 +31,9 @@ from gitupgrade.spec_forms import as_repo
 from gitupgrade.suggestion import Suggestion
 
 if TYPE_CHECKING:
-    from gitupgrade.ledger import UpgradeLedger
+    from gitupgrade.analysis import AnalysisReport
+    from gitupgrade.learning import LearningReport
+    from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
     from gitupgrade.manager.attempt import UpgradeOutcome
     from gitupgrade.manager.execute import Executor
     from gitupgrade.manager.gc import GcReport
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 class ScanOutcome:
     """A scan's report and what became of its suggestions."""
 
-    report: Any
+    report: AnalysisReport
     commit: CommitId
     queued: tuple[str, ...]
     filtered: tuple[tuple[str, str], ...]
@@ -105,7 +107,7 @@ class UpgradeManager:
         return self._configs[commit]
 
     @property
-    def ledger(self) -> Any:
+    def ledger(self) -> UpgradeLedger:
         """The ledger, opened with the configuration of HEAD."""
         if self._ledger is None:
             from gitupgrade.ledger import UpgradeLedger
@@ -305,9 +307,8 @@ class UpgradeManager:
                 self.repo, self.ledger, record, target, staging, self.config_at, int(config["max_upgrade_retries"])
             )
 
-    def learn_from_outcomes(self) -> Any:
-        """What the ledger's outcomes teach per type (``gitupgrade.learning.LearningReport``);
-        trust changes are recorded as ``learning`` events."""
+    def learn_from_outcomes(self) -> LearningReport:
+        """What the ledger's outcomes teach per type; trust changes are recorded as ``learning`` events."""
         from gitupgrade.learning import Learner
 
         return Learner(self.ledger, self.config_at(self.repo.resolve_commit("HEAD"))).learn_from_outcomes()
@@ -331,7 +332,7 @@ class UpgradeManager:
             return collect(self.repo, self.config_at(self.repo.resolve_commit("HEAD")), dry_run=dry_run)
 
     # -- helpers ---------------------------------------------------------------------------------
-    def record(self, upgrade_id: str) -> Any:
+    def record(self, upgrade_id: str) -> UpgradeRecord:
         """The ledger's record of an upgrade; a user error naming it when unknown."""
         record = self.ledger.upgrade(upgrade_id)
         if record is None:

@@ -9,11 +9,14 @@ overview sums them as technical debt removed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.repo import CommitId, GitRepo
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.analysis import AnalysisReport
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class QualityGate:
 
     def __init__(self, repo: GitRepo) -> None:
         self.repo = repo
-        self._reports: dict[CommitId, Any] = {}
+        self._reports: dict[CommitId, AnalysisReport] = {}
 
     def assess(self, config: Config, base: CommitId, commit: CommitId, suggestion: Suggestion) -> Assessment:
         """Compare the scan of ``commit`` with the scan of ``base``."""
@@ -42,7 +45,7 @@ class QualityGate:
         }
         return Assessment(quality, _problem(suggestion, _cycles(before), _cycles(after)))
 
-    def _report(self, config: Config, commit: CommitId) -> Any:
+    def _report(self, config: Config, commit: CommitId) -> AnalysisReport:
         from gitupgrade.analysis import ArchitectAnalyzer
 
         if commit not in self._reports:
@@ -53,7 +56,7 @@ class QualityGate:
         return self._reports[commit]
 
 
-def _cycles(report: Any) -> set[frozenset[str]]:
+def _cycles(report: AnalysisReport) -> set[frozenset[str]]:
     return {frozenset(cycle["cycle"]) for cycle in report.global_issues["circular_imports"]}
 
 

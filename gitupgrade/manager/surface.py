@@ -146,7 +146,7 @@ def snapshot_at(validator: Validator, tree: TreeId) -> Snapshot | str:
     return snapshot
 
 
-def check_surface(staging: Any, validator: Validator, repo: GitRepo, base: CommitId, head: CommitId) -> Verdict:
+def check_surface(staging: Staging, validator: Validator, repo: GitRepo, base: CommitId, head: CommitId) -> Verdict:
     """Compare the surface of ``head`` (checked out in core_v2 now) with ``base``'s; a change is ``api_change``."""
     differences = surface_differences(staging, validator, repo, base, head)
     if isinstance(differences, str):
@@ -155,7 +155,7 @@ def check_surface(staging: Any, validator: Validator, repo: GitRepo, base: Commi
 
 
 def surface_differences(
-    staging: Any, validator: Validator, repo: GitRepo, base: CommitId, head: CommitId
+    staging: Staging, validator: Validator, repo: GitRepo, base: CommitId, head: CommitId
 ) -> list[str] | str:
     """The differences from ``base`` to ``head`` (checked out in the staging worktree now, and again on
     return), or why the upgrade's surface could not be read. A base whose own surface cannot be read

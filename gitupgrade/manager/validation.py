@@ -13,12 +13,15 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.manager.static_checks import StaticBaseline, StaticChecks, StaticReport
 from gitupgrade.manager.testrun import TestRun, command_env, interpreter_of, python_roots, run_command, run_tests
 from gitupgrade.repo import CommitId, TreeId
+
+if TYPE_CHECKING:
+    from gitupgrade.manager.staging import Staging
 
 # Imports each module named on the command line and prints one marked JSON line of the
 # failures ({module: "Type: message"}), so one start of the user's python checks all;
@@ -279,7 +282,7 @@ def module_name(path: str, workdir: Path) -> str | None:
 
 
 def imports_failing_at(
-    staging: Any, validator: Validator, base: CommitId, back_to: CommitId
+    staging: Staging, validator: Validator, base: CommitId, back_to: CommitId
 ) -> Callable[[list[str]], set[str]]:
     """A check of which modules already failed to import at ``base``; the staging
     worktree is put back at ``back_to`` afterwards (both checkouts rewrite only the changed files)."""
