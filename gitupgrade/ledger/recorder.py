@@ -11,7 +11,7 @@ its event goes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 from gitupgrade.errors import UserError
 from gitupgrade.ledger import events as ev
@@ -20,6 +20,32 @@ from gitupgrade.suggestion import Suggestion
 if TYPE_CHECKING:
     from gitupgrade.ledger.state import UpgradeRecord
     from gitupgrade.repo import CommitId, GitRepo
+
+
+class ExecutionRecord(TypedDict, total=False):
+    """The payload of an ``upgrade_executed`` event: what an end state of an upgrade records.
+
+    Left-out keys are filled from ``events.EXECUTION_DEFAULTS`` when the event is made.
+    """
+
+    upgrade_id: Required[str]
+    status: Required[str]  # one of outcomes.EXECUTION_STATUSES
+    failure_type: str | None  # one of outcomes.FAILURE_TYPES
+    type: str | None
+    risk_level: str | None
+    branch: str | None
+    commit: str | None
+    base_commit: str | None
+    detail: str
+    tests: dict[str, Any] | None  # {"baseline": counts, "after": counts}
+    seconds: float | None
+    files: list[dict[str, Any]]  # per file: path, change and line counts
+    strategy: str | None
+    quality: dict[str, float] | None
+    static_checks: dict[str, Any] | None
+    approval: str  # why it merged without review, or waits for one
+    attempts: int
+    merge_commit: str
 
 
 class LedgerRecorder:
@@ -89,7 +115,7 @@ class LedgerRecorder:
             )
         return self.append_many(items)
 
-    def record_execution(self, record: dict[str, Any]) -> dict[str, Any]:
+    def record_execution(self, record: ExecutionRecord) -> dict[str, Any]:
         """Record one execution (on the upgrade commit's note, else the base commit's)."""
         target = record.get("commit") or record.get("base_commit")
         if not target:

@@ -11,10 +11,10 @@ row id of the event in the ledger's index (``events`` table), as the spec's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from gitupgrade.ledger import events as ev
-from gitupgrade.ledger.recorder import LedgerRecorder
+from gitupgrade.ledger.recorder import ExecutionRecord, LedgerRecorder
 from gitupgrade.suggestion import coerce_suggestion
 
 if TYPE_CHECKING:
@@ -68,8 +68,9 @@ class SpecLedgerLog(LedgerRecorder):
         status is ``execution_result['status']``, else ``awaiting_review`` when
         ``success`` is true and ``failed`` otherwise.
         """
+        # The spec's callers pass free-form dicts: make_event checks the keys and values it writes.
         if isinstance(upgrade_id, Mapping):  # record_execution(record)
-            return self.event_id(self.record_execution(dict(upgrade_id)))
+            return self.event_id(self.record_execution(cast(ExecutionRecord, dict(upgrade_id))))
         data = coerce_suggestion(suggestion).to_dict()
         result = dict(_plain(execution_result) if execution_result is not None else {})
         record = {key: result[key] for key in _EXECUTION_KEYS if key in result}
@@ -80,7 +81,7 @@ class SpecLedgerLog(LedgerRecorder):
         record.setdefault("strategy", f"{data['strategy']}:{data['type']}")
         if known is None:
             self.log_upgrade_queued(str(upgrade_id), data, base, None)
-        return self.event_id(self.record_execution(record))
+        return self.event_id(self.record_execution(cast(ExecutionRecord, record)))
 
     def log_rollback(self, upgrade_id: Any, rollback_result: Any = None) -> int:
         """Record a rollback of ``upgrade_id``; the status is ``rollback_result['status']``, else ``done``."""

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gitupgrade.manager.validation import Baseline, Verdict
 from gitupgrade.repo import CommitId
 from gitupgrade.repo.branches import upgrade_branch
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.ledger.recorder import ExecutionRecord
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,9 @@ class Attempt:
             static_checks=self.static_checks,
         )
 
-    def execution(self, status: str, failure_type: str | None) -> dict[str, Any]:
+    def execution(self, status: str, failure_type: str | None) -> ExecutionRecord:
         """The payload of the ``upgrade_executed`` event of this attempt ending in ``status``."""
-        payload: dict[str, Any] = {
+        payload: ExecutionRecord = {
             "upgrade_id": self.upgrade_id,
             "branch": self.branch,
             "commit": self.commit,
