@@ -150,17 +150,7 @@ class Executor:
         refusal = self._refusal(suggestion, result, changed_paths(worktree))
         if refusal is not None:
             return Build(base, None, refusal, baseline, result.strategy, [])
-        message = format_message(
-            suggestion.title,
-            result.summary,
-            {
-                "Upgrade-Id": upgrade_id,
-                "Upgrade-Type": suggestion.type,
-                "Risk-Level": suggestion.risk_level,
-                "Priority": str(shown_priority(suggestion.priority)),
-            },
-        )
-        commit = commit_worktree(self.repo, worktree, message)
+        commit = commit_worktree(self.repo, worktree, _commit_message(upgrade_id, suggestion, result))
         assert commit is not None  # _refusal returned a verdict when nothing changed
         point_branch(self.repo, branch, commit, f"git upgrade: build {upgrade_id}")
         files = [asdict(f) for f in changed_files(self.repo, base, commit)]
@@ -179,15 +169,30 @@ class Executor:
                 (base, commit),
                 upgrade_id,
             )
-        if verdict.ok and with_suite and not validator.benchmark_command:
-            validator.remember(self.repo.commit_tree(commit), verdict.tests)
-        if verdict.ok and verdict.static is not None and baseline.static is not None:
-            validator.static.remember(self.repo.commit_tree(commit), baseline.static, verdict.static)
-            commit = self.with_static_trailer(branch, commit, verdict)
+        if verdict.ok:
+            commit = self._keep_passed(validator, baseline, branch, commit, verdict, with_suite)
         if verdict.ok and result.reason:
             # e.g. the model was unreachable and a rule did the work: say so in the record
             verdict = replace(verdict, detail=result.reason)
         return Build(base, commit, verdict, baseline, result.strategy, files, assessment.quality)
+
+    def _keep_passed(
+        self,
+        validator: Validator,
+        baseline: Baseline,
+        branch: BranchName,
+        commit: CommitId,
+        verdict: Verdict,
+        with_suite: bool,
+    ) -> CommitId:
+        """Remember what the passed commit's checks found (the next upgrade's baseline once it merges);
+        the commit, re-made with its ``Static-Checks:`` trailer when static checks ran."""
+        if with_suite and not validator.benchmark_command:
+            validator.remember(self.repo.commit_tree(commit), verdict.tests)
+        if verdict.static is None or baseline.static is None:
+            return commit
+        validator.static.remember(self.repo.commit_tree(commit), baseline.static, verdict.static)
+        return self.with_static_trailer(branch, commit, verdict)
 
     def _baseline(
         self, base: CommitId, config: Config, policy: RiskPolicy, suggestion: Suggestion
@@ -216,15 +221,7 @@ class Executor:
         upgrade_id: str = "",
     ) -> Verdict:
         runs_before = validator.suite_runs
-        verdict = Verdict(True)
-        if policy.require_checks():
-            verdict = validator.check_syntax(changed)
-            if verdict.ok:
-                verdict = validator.check_imports(
-                    changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head)
-                )
-            if verdict.ok and validator.public_surface:
-                verdict = check_surface(self.staging, validator, self.repo, *base_and_head)
+        verdict = self._check_code(validator, changed, base_and_head) if policy.require_checks() else Verdict(True)
         # Static checks after the import check and before the suite: the linters take a second
         # where a suite takes minutes, and mypy, incremental from the base's run, rechecks only
         # what changed; a new finding then costs no suite run.
@@ -240,6 +237,19 @@ class Executor:
             verdict = bench if not bench.ok else verdict
         self.suite_runs += validator.suite_runs - runs_before
         return replace(verdict, static=verdict.static or static)
+
+    def _check_code(
+        self, validator: Validator, changed: dict[str, str], base_and_head: tuple[CommitId, CommitId]
+    ) -> Verdict:
+        """The syntax and import checks, then the public surface's when configured."""
+        verdict = validator.check_syntax(changed)
+        if verdict.ok:
+            verdict = validator.check_imports(
+                changed, failing_at_base=imports_failing_at(self.staging, validator, *base_and_head)
+            )
+        if verdict.ok and validator.public_surface:
+            verdict = check_surface(self.staging, validator, self.repo, *base_and_head)
+        return verdict
 
     def with_static_trailer(self, branch: BranchName, commit: CommitId, verdict: Verdict) -> CommitId:
         """The validated commit re-made with a ``Static-Checks:`` trailer (same tree), ``branch`` moved to it."""
@@ -349,3 +359,17 @@ class Executor:
         """Write the ``upgrade_executed`` event of an end state and return the outcome."""
         self.ledger.record_execution(attempt.execution(status, failure_type))
         return attempt.outcome(status, failure_type)
+
+
+def _commit_message(upgrade_id: str, suggestion: Suggestion, result: RefactorResult) -> str:
+    """The upgrade commit's message: the suggestion's title, the strategy's summary, the trailers."""
+    return format_message(
+        suggestion.title,
+        result.summary,
+        {
+            "Upgrade-Id": upgrade_id,
+            "Upgrade-Type": suggestion.type,
+            "Risk-Level": suggestion.risk_level,
+            "Priority": str(shown_priority(suggestion.priority)),
+        },
+    )
