@@ -23,7 +23,7 @@ tally as ``git upgrade ledger`` (docs/outcomes.md).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,13 +45,16 @@ def top_level_package(suggestion: Mapping[str, Any]) -> str | None:
     module = evidence.get("module") or evidence.get("importer") or next(iter(evidence.get("cycle") or ()), None)
     if isinstance(module, str) and module:
         return module.split(".")[0]
-    for path in suggestion.get("affected_modules") or ():
-        parts = [p for p in str(path).split("/") if p]
-        if parts and parts[0] == "src" and len(parts) > 1:
-            parts = parts[1:]
-        if parts:
-            return parts[0].removesuffix(".py")
-    return None
+    packages = (_path_package(path) for path in suggestion.get("affected_modules") or ())
+    return next((package for package in packages if package is not None), None)
+
+
+def _path_package(path: object) -> str | None:
+    """The first folder (or module) of a repository path, below ``src/`` when there is one."""
+    parts = [p for p in str(path).split("/") if p]
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    return parts[0].removesuffix(".py") if parts else None
 
 
 @dataclass(frozen=True)
@@ -90,51 +93,62 @@ class _Folder:
         self.commits: dict[str, str] = {}
 
     def take(self, event: Mapping[str, Any]) -> None:
+        """Fold one event (events of an unknown kind, or without an upgrade id, change nothing)."""
         kind, uid = event.get("event"), event.get("upgrade_id")
-        if kind == "upgrade_queued" and uid:
-            suggestion = event.get("suggestion") or {}
-            key = learning_key(str(suggestion.get("type", "unknown")), suggestion.get("strategy"))
-            self.meta[uid] = (key, top_level_package(suggestion))
-        elif kind == "upgrade_executed" and uid:
-            self._executed(uid, event)
-        elif kind == "upgrade_merged" and uid:
-            self.merged.add(uid)
-            for commit in (event.get("merge_commit"), self.commits.get(uid)):
-                if commit:
-                    self.merge_commits[commit] = uid
-            self._emit(uid, event, True)
-        elif kind == "upgrade_rejected" and uid in self.outcome:
-            self._emit(uid, event, False, "rejected", "rejected by a reviewer")
-        elif kind == "rollback" and uid in self.outcome:
-            status = event.get("status")
-            if status == "done" and uid in self.merged:
-                self.merged.discard(uid)
-                self._emit(uid, event, False, "rolled_back", "was rolled back", regression=True)
-            elif status == "deleted_branch":
-                self._emit(uid, event, False, "discarded", "was discarded before merging")
+        fold = _FOLDS.get(str(kind))
+        if uid and fold is not None:
+            fold(self, uid, event)
 
-    def _executed(self, uid: str, event: Mapping[str, Any]) -> None:
+    def _queued(self, uid: str, event: Mapping[str, Any]) -> None:
+        suggestion = event.get("suggestion") or {}
+        key = learning_key(str(suggestion.get("type", "unknown")), suggestion.get("strategy"))
+        self.meta[uid] = (key, top_level_package(suggestion))
+
+    def _merged(self, uid: str, event: Mapping[str, Any]) -> None:
+        self.merged.add(uid)
+        for commit in (event.get("merge_commit"), self.commits.get(uid)):
+            if commit:
+                self.merge_commits[commit] = uid
+        self._emit(uid, event, True)
+
+    def _rejected(self, uid: str, event: Mapping[str, Any]) -> None:
+        if uid in self.outcome:
+            self._emit(uid, event, False, "rejected", "rejected by a reviewer")
+
+    def _rollback(self, uid: str, event: Mapping[str, Any]) -> None:
+        if uid not in self.outcome:
+            return
+        status = event.get("status")
+        if status == "done" and uid in self.merged:
+            self.merged.discard(uid)
+            self._emit(uid, event, False, "rolled_back", "was rolled back", regression=True)
+        elif status == "deleted_branch":
+            self._emit(uid, event, False, "discarded", "was discarded before merging")
+
+    def _count_under(self, uid: str, event: Mapping[str, Any]) -> None:
+        """The learning key of an upgrade, as its execution names it."""
         if uid not in self.meta or self.meta[uid][0] == "unknown":
             key = learning_key(str(event.get("type", "unknown")), event.get("strategy"))
             self.meta[uid] = (key, self.meta.get(uid, (key, None))[1])
         elif str(event.get("strategy") or "").startswith("llm") and not self.meta[uid][0].endswith("[llm]"):
             # Queued for a rule but written by a model (llm.prefer_for): count it with the model's.
             self.meta[uid] = (learning_key(self.meta[uid][0], "llm"), self.meta[uid][1])
+
+    def _blame_base(self, uid: str, event: Mapping[str, Any]) -> None:
+        """A base that fails its own tests is a regression of the merged upgrade that made it."""
+        culprit = self.merge_commits.get(str(event.get("base_commit")))
+        if culprit in self.merged:
+            self.merged.discard(culprit)
+            detail = f"fails the tests of its merge commit (seen by {uid})"
+            self._emit(culprit, event, False, "baseline_failing", detail, regression=True)
+
+    def _executed(self, uid: str, event: Mapping[str, Any]) -> None:
+        self._count_under(uid, event)
         if event.get("commit"):
             self.commits[uid] = str(event["commit"])
         status, failure_type = event.get("status"), event.get("failure_type")
         if failure_type == "baseline_failing":
-            culprit = self.merge_commits.get(str(event.get("base_commit")))
-            if culprit in self.merged:
-                self.merged.discard(culprit)
-                self._emit(
-                    culprit,
-                    event,
-                    False,
-                    "baseline_failing",
-                    f"fails the tests of its merge commit (seen by {uid})",
-                    regression=True,
-                )
+            self._blame_base(uid, event)
         if status in PASSED_STATUSES:
             self._emit(uid, event, True)
         elif counts_against(str(status), failure_type):
@@ -171,6 +185,16 @@ class _Folder:
                 detail=detail,
             )
         )
+
+
+# How each kind of event folds into the state; other kinds (a newer writer's) change nothing.
+_FOLDS: dict[str, Callable[[_Folder, str, Mapping[str, Any]], None]] = {
+    "upgrade_queued": _Folder._queued,
+    "upgrade_executed": _Folder._executed,
+    "upgrade_merged": _Folder._merged,
+    "upgrade_rejected": _Folder._rejected,
+    "rollback": _Folder._rollback,
+}
 
 
 @dataclass
