@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,49 +100,68 @@ _DECISIONS = frozenset({ev.UPGRADE_MERGED, ev.UPGRADE_REJECTED, ev.ROLLBACK})
 
 def _apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     kind = event["event"]
-    if kind == ev.UPGRADE_QUEUED:
-        suggestion = event.get("suggestion") or {}
-        state.update(
-            status=PENDING,
-            suggestion=suggestion,
-            type=suggestion.get("type", state.get("type")),
-            title=suggestion.get("title", state.get("title")),
-            risk_level=suggestion.get("risk_level", state.get("risk_level")),
-            priority=normalized_priority(event.get("priority", suggestion.get("priority"))),
-            base_commit=event.get("base_commit"),
-            target_branch=event.get("target_branch"),
-            queued_here=bool(event.get("_ours")),
-        )
-    elif kind == ev.UPGRADE_EXECUTED:
-        state.update(
-            status=event["status"],
-            last_execution_status=event["status"],
-            attempts=state["attempts"] + 1,
-            type=event.get("type") or state.get("type"),
-            risk_level=event.get("risk_level") or state.get("risk_level"),
-            branch=event.get("branch") or state.get("branch"),
-            commit=event.get("commit"),
-            base_commit=event.get("base_commit") or state.get("base_commit"),
-            failure_type=event.get("failure_type"),
-            detail=event.get("detail") or "",
-            strategy=event.get("strategy"),
-            seconds=event.get("seconds"),
-            tests=event.get("tests"),
-            quality=event.get("quality"),
-            static_checks=event.get("static_checks"),
-            files=list(event.get("files") or []),
-            validated_here=bool(event.get("_ours")),
-        )
-    elif kind == ev.UPGRADE_MERGED:
-        state.update(
-            status=UpgradeStatus.MERGED,
-            merge_commit=event.get("merge_commit"),
-            target_branch=event.get("target_branch") or state.get("target_branch"),
-        )
-    elif kind == ev.UPGRADE_REJECTED:
-        state["status"] = REJECTED
+    folds = _FOLDS.get(kind)
+    if folds is not None:
+        folds(state, event)
     elif kind == ev.ROLLBACK and event.get("status") in ("done", "deleted_branch"):
         state["status"] = ROLLED_BACK
-    elif kind == "upgrade_started":
-        # Not in the contract yet; a runner may mark the start of an execution with it.
-        state["status"] = IN_PROGRESS
+    elif kind in _STATUS_OF:
+        state["status"] = _STATUS_OF[kind]
+
+
+def _queued(state: dict[str, Any], event: dict[str, Any]) -> None:
+    suggestion = event.get("suggestion") or {}
+    state.update(
+        status=PENDING,
+        suggestion=suggestion,
+        type=suggestion.get("type", state.get("type")),
+        title=suggestion.get("title", state.get("title")),
+        risk_level=suggestion.get("risk_level", state.get("risk_level")),
+        priority=normalized_priority(event.get("priority", suggestion.get("priority"))),
+        base_commit=event.get("base_commit"),
+        target_branch=event.get("target_branch"),
+        queued_here=bool(event.get("_ours")),
+    )
+
+
+def _executed(state: dict[str, Any], event: dict[str, Any]) -> None:
+    state.update(
+        status=event["status"],
+        last_execution_status=event["status"],
+        attempts=state["attempts"] + 1,
+        type=event.get("type") or state.get("type"),
+        risk_level=event.get("risk_level") or state.get("risk_level"),
+        branch=event.get("branch") or state.get("branch"),
+        commit=event.get("commit"),
+        base_commit=event.get("base_commit") or state.get("base_commit"),
+        failure_type=event.get("failure_type"),
+        detail=event.get("detail") or "",
+        strategy=event.get("strategy"),
+        seconds=event.get("seconds"),
+        tests=event.get("tests"),
+        quality=event.get("quality"),
+        static_checks=event.get("static_checks"),
+        files=list(event.get("files") or []),
+        validated_here=bool(event.get("_ours")),
+    )
+
+
+def _merged(state: dict[str, Any], event: dict[str, Any]) -> None:
+    state.update(
+        status=UpgradeStatus.MERGED,
+        merge_commit=event.get("merge_commit"),
+        target_branch=event.get("target_branch") or state.get("target_branch"),
+    )
+
+
+# The events that carry fields of the upgrade, and those that only set its status.
+_FOLDS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
+    ev.UPGRADE_QUEUED: _queued,
+    ev.UPGRADE_EXECUTED: _executed,
+    ev.UPGRADE_MERGED: _merged,
+}
+_STATUS_OF: dict[str, UpgradeStatus] = {
+    ev.UPGRADE_REJECTED: REJECTED,
+    # Not in the contract yet; a runner may mark the start of an execution with it.
+    "upgrade_started": IN_PROGRESS,
+}
