@@ -263,22 +263,25 @@ def compare(baseline: TestRun | None, after: TestRun, timeout: float) -> Verdict
 
 def module_name(path: str, workdir: Path) -> str | None:
     """The dotted module a Python file defines, or None for non-modules and test files."""
-    if not path.endswith(".py"):
-        return None
     name = Path(path).name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or name == "setup.py":
+    if not path.endswith(".py") or name in ("conftest.py", "setup.py"):
         return None
-    relative = Path(path)
-    for root in python_roots(workdir):
-        if root != workdir and (workdir / path).resolve().is_relative_to(root.resolve()):
-            relative = (workdir / path).resolve().relative_to(root.resolve())
-            break
-    parts = list(relative.with_suffix("").parts)
+    if name.startswith("test_") or name.endswith("_test.py"):
+        return None
+    parts = list(_below_import_root(path, workdir).with_suffix("").parts)
     if parts and parts[-1] == "__init__":
         parts.pop()
     if not parts or not all(part.isidentifier() for part in parts):
         return None
     return ".".join(parts)
+
+
+def _below_import_root(path: str, workdir: Path) -> Path:
+    """``path`` relative to the import root that holds it (``src/``, ...), else as it is."""
+    for root in python_roots(workdir):
+        if root != workdir and (workdir / path).resolve().is_relative_to(root.resolve()):
+            return (workdir / path).resolve().relative_to(root.resolve())
+    return Path(path)
 
 
 def imports_failing_at(
