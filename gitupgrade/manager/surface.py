@@ -231,6 +231,18 @@ def describe(ident: str) -> str:
     return f"a {module}.{name} value"
 
 
+def _changed_names(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:
+    """(name, identity before, identity after or None) of the public names of one module that changed."""
+    incidental = set(before.get("incidental", ()))
+    for name, ident in sorted(before["names"].items()):
+        new = after["names"].get(name)
+        if new is None and name in incidental:
+            continue  # an import the module made for itself, not a re-export
+        # A value's own changes, even of type, are behaviour: the tests judge those.
+        if new is None or (new != ident and not (new.startswith("value:") and ident.startswith("value:"))):
+            yield name, ident, new
+
+
 def _names(before: Snapshot, after: Snapshot) -> Iterator[str]:
     # One object reached under several names (re-exported by the package, a curried copy ...)
     # is one change: said once, at its home module when that is among them.
@@ -245,14 +257,8 @@ def _names(before: Snapshot, after: Snapshot) -> Iterator[str]:
         if "error" in now:
             yield f"module {module} no longer imports ({now['error']})"
             continue
-        incidental = set(data.get("incidental", ()))
-        for name, ident in sorted(data["names"].items()):
-            new = now["names"].get(name)
-            if name in incidental and new is None:
-                continue  # an import the module made for itself, not a re-export
-            if new is None or (new != ident and not (new.startswith("value:") and ident.startswith("value:"))):
-                # (a value's own changes, even of type, are behaviour: the tests judge those)
-                changes.setdefault((ident, new), []).append(f"{module}.{name}")
+        for name, ident, new in _changed_names(data, now):
+            changes.setdefault((ident, new), []).append(f"{module}.{name}")
     for (ident, new), paths in changes.items():
         home = ident.split(":")[1] if ident.count(":") >= 2 else None
         shown = next((p for p in paths if p.rpartition(".")[0] == home), paths[0])
