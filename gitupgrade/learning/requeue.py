@@ -21,23 +21,30 @@ def failure_histories(events: Iterable[Mapping[str, Any]]) -> dict[str, FailureH
     last: dict[str, str | None] = {}
     for event in sorted(events, key=lambda e: str(e.get("ts", ""))):
         uid, kind = event.get("upgrade_id"), event.get("event")
-        if kind == "upgrade_queued" and uid:
-            sid = (event.get("suggestion") or {}).get("id")
-            if sid:
-                suggestion_of[uid] = str(sid)
+        sid = _queued_suggestion(event)
+        if uid and sid:
+            suggestion_of[uid] = str(sid)
         elif kind == "upgrade_executed" and uid in suggestion_of:
-            status = event.get("status")
-            if status == "refused":
-                last[uid] = "refused"
-            elif status == "failed":
-                last[uid] = event.get("failure_type") or "failed"
-            else:
-                last[uid] = None
+            last[uid] = _failure(event)
     histories: dict[str, FailureHistory] = {}
     for uid, failure in last.items():
         if failure is not None and failure not in BLOCKED_BY:
             histories.setdefault(suggestion_of[uid], {}).setdefault(failure, []).append(uid)
     return histories
+
+
+def _queued_suggestion(event: Mapping[str, Any]) -> Any:
+    """The suggestion id an ``upgrade_queued`` event carries (None for other events)."""
+    return (event.get("suggestion") or {}).get("id") if event.get("event") == "upgrade_queued" else None
+
+
+def _failure(execution: Mapping[str, Any]) -> str | None:
+    """How an execution failed (``refused`` for a refusal), None when it did not."""
+    status = execution.get("status")
+    if status == "refused":
+        return "refused"
+    failure_type: str | None = execution.get("failure_type")
+    return (failure_type or "failed") if status == "failed" else None
 
 
 def requeue_decision(history: FailureHistory | None, max_retries: int) -> tuple[bool, str]:
