@@ -93,24 +93,35 @@ def _why(suggestion: Suggestion | None) -> dict[str, Any]:
     if suggestion is None:
         return {"description": "", "evidence": [], "suggestion_id": None}
     evidence = suggestion.evidence or {}
-    items = [finding_from_suggestion(suggestion).message]
     if suggestion.type == "circular_import":
-        items = [f"import cycle {cycle_text(evidence)}"]
-        for edge in (evidence.get("cut") or [])[:3]:
-            items.append(
-                f"cut `{edge.get('statement')}` in {edge.get('importer_path')}:{edge.get('line')} "
-                f"({_plural(edge.get('uses', 0), 'use')}, {edge.get('kind', 'module')} level)"
-            )
-    elif suggestion.type == "god_class":
-        items.append(
-            f"lines {evidence.get('line')}-{evidence.get('end_line')} of {evidence.get('path')}, "
-            f"LCOM4 {evidence.get('lcom4')} (groups of methods sharing no state)"
-        )
-    elif suggestion.type == "duplicate_pattern":
-        for loc in evidence.get("locations") or []:
-            items.append(f"{loc.get('path')}:{loc.get('start')}-{loc.get('end')} {loc.get('name') or '(block)'}")
+        items = _cycle_items(evidence)  # says more than the finding's message
+    else:
+        items = [finding_from_suggestion(suggestion).message, *_evidence_items(suggestion.type, evidence)]
     items.append("affected: " + ", ".join(f"`{path}`" for path in suggestion.affected_modules))
     return {"description": suggestion.description, "evidence": items, "suggestion_id": suggestion.id}
+
+
+def _cycle_items(evidence: dict[str, Any]) -> list[str]:
+    return [f"import cycle {cycle_text(evidence)}"] + [
+        f"cut `{edge.get('statement')}` in {edge.get('importer_path')}:{edge.get('line')} "
+        f"({_plural(edge.get('uses', 0), 'use')}, {edge.get('kind', 'module')} level)"
+        for edge in (evidence.get("cut") or [])[:3]
+    ]
+
+
+def _evidence_items(upgrade_type: str, evidence: dict[str, Any]) -> list[str]:
+    """Where the smell is, for the types whose finding message does not say it."""
+    if upgrade_type == "god_class":
+        return [
+            f"lines {evidence.get('line')}-{evidence.get('end_line')} of {evidence.get('path')}, "
+            f"LCOM4 {evidence.get('lcom4')} (groups of methods sharing no state)"
+        ]
+    if upgrade_type == "duplicate_pattern":
+        return [
+            f"{loc.get('path')}:{loc.get('start')}-{loc.get('end')} {loc.get('name') or '(block)'}"
+            for loc in evidence.get("locations") or []
+        ]
+    return []
 
 
 def _validation(record: UpgradeRecord) -> dict[str, Any]:
@@ -131,16 +142,25 @@ def _validation(record: UpgradeRecord) -> dict[str, Any]:
 
 
 def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]:
-    baseline, after = validation["baseline"], validation["after"]
-    lines = []
     if not validation["verified_here"] and validation["status"] in ("awaiting_review", "approved", "merged"):
         return ["Not validated in this clone: another clone reports it; `git upgrade approve` validates it first."]
-    if baseline or after:
-        lines += ["| run | passed | failed |", "|---|---:|---:|"]
-        for label, counts in ((f"baseline ({(base or '?')[:8]})", baseline), ("with this upgrade", after)):
-            if counts:
-                lines.append(f"| {label} | {counts.get('passed', 0)} | {counts.get('failed', 0)} |")
-        lines.append("")
+    lines = _test_table(validation["baseline"], validation["after"], base)
+    lines.append(_result_line(validation))
+    return lines + _measure_lines(validation)
+
+
+def _test_table(baseline: dict[str, int] | None, after: dict[str, int] | None, base: str | None) -> list[str]:
+    """Passed and failed tests at the base and with the upgrade, as a table (none without counts)."""
+    if not (baseline or after):
+        return []
+    lines = ["| run | passed | failed |", "|---|---:|---:|"]
+    for label, counts in ((f"baseline ({(base or '?')[:8]})", baseline), ("with this upgrade", after)):
+        if counts:
+            lines.append(f"| {label} | {counts.get('passed', 0)} | {counts.get('failed', 0)} |")
+    return [*lines, ""]
+
+
+def _result_line(validation: dict[str, Any]) -> str:
     passed = validation["failure_type"] is None and validation["status"] not in ("failed", "refused")
     took = f" in {validation['seconds']:.1f} s" if validation["seconds"] is not None else ""
     verdict = (
@@ -148,7 +168,12 @@ def _validation_lines(validation: dict[str, Any], base: str | None) -> list[str]
         if passed
         else f"failed{took} ({validation['failure_type'] or validation['status']})"
     )
-    lines.append(f"Result: {verdict}." + (f" {escape(validation['detail'])}" if validation["detail"] else ""))
+    return f"Result: {verdict}." + (f" {escape(validation['detail'])}" if validation["detail"] else "")
+
+
+def _measure_lines(validation: dict[str, Any]) -> list[str]:
+    """The static checks' and the smells' figures, base → with this upgrade."""
+    lines = []
     static = validation.get("static_checks")
     if static:
         lines.append(f"Static checks (base → with this upgrade): {static.get('summary') or 'none ran'}.")
