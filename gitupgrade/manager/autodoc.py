@@ -92,17 +92,13 @@ def parse_rst(text: str) -> list[tuple[str, str, dict[str, str]]]:
         match = _DIRECTIVE.match(line)
         if not match:
             continue
-        options: dict[str, str] = {}
-        for following in lines[index + 1 :]:
-            option = _OPTION.match(following)
-            if not option or len(option["indent"]) <= len(match["indent"]):
-                break
-            options[option["name"]] = option["value"]
+        options = _options_below(lines[index + 1 :], len(match["indent"]))
         kind, target = match["kind"], match["target"]
         indent = len(match["indent"])
         if kind == "module":
             current = target
-        elif kind in ("method", "attribute") and "." not in target and enclosing and enclosing[0] < indent:
+        elif _in_class(kind, target, indent, enclosing):
+            assert enclosing is not None
             target = f"{enclosing[1]}.{target}"  # nested in an autoclass: a member of that class
         else:
             target = _absolute(kind, target, current)
@@ -110,6 +106,22 @@ def parse_rst(text: str) -> list[tuple[str, str, dict[str, str]]]:
             enclosing = (indent, target)
         found.append((kind, target, options))
     return found
+
+
+def _options_below(following: list[str], indent: int) -> dict[str, str]:
+    """The ``:name: value`` options indented under a directive."""
+    options: dict[str, str] = {}
+    for line in following:
+        option = _OPTION.match(line)
+        if not option or len(option["indent"]) <= indent:
+            break
+        options[option["name"]] = option["value"]
+    return options
+
+
+def _in_class(kind: str, target: str, indent: int, enclosing: tuple[int, str] | None) -> bool:
+    """Whether a method or attribute directive names a member of the autoclass it is nested in."""
+    return kind in ("method", "attribute") and "." not in target and enclosing is not None and enclosing[0] < indent
 
 
 def _absolute(kind: str, target: str, current: str | None) -> str:
@@ -153,18 +165,25 @@ def default_options(workdir: Path) -> dict[str, str]:
                 tree = ast.parse(conf.read_bytes())
             except (OSError, SyntaxError, ValueError):
                 continue
-            for node in tree.body:
-                if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
-                    continue
-                try:
-                    value = ast.literal_eval(node.value)
-                except ValueError:
-                    continue
-                if node.targets[0].id == "autodoc_default_options" and isinstance(value, dict):
-                    return {str(k): "" if v in (None, True) else str(v) for k, v in value.items() if v is not False}
-                if node.targets[0].id == "autodoc_default_flags" and isinstance(value, list):
-                    return {str(flag): "" for flag in value}
+            found = next((o for o in map(_default_options_set, tree.body) if o is not None), None)
+            if found is not None:
+                return found
     return {}
+
+
+def _default_options_set(node: ast.stmt) -> dict[str, str] | None:
+    """The options a ``conf.py`` statement sets as ``autodoc_default_options`` (or ``_flags``), else None."""
+    if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
+        return None
+    try:
+        value = ast.literal_eval(node.value)
+    except ValueError:
+        return None
+    if node.targets[0].id == "autodoc_default_options" and isinstance(value, dict):
+        return {str(k): "" if v in (None, True) else str(v) for k, v in value.items() if v is not False}
+    if node.targets[0].id == "autodoc_default_flags" and isinstance(value, list):
+        return {str(flag): "" for flag in value}
+    return None
 
 
 def add_directive_option(text: str, kind: str, target: str, option: str) -> str:
@@ -185,15 +204,21 @@ def add_directive_option(text: str, kind: str, target: str, option: str) -> str:
         if not match or match["kind"] != kind or match["target"] != target:
             continue
         newline = line[len(line.rstrip("\r\n")) :] or "\n"
-        indent = match["indent"] + "   "
-        present = False
-        while index < len(lines) and (option_line := _OPTION.match(lines[index].rstrip("\r\n"))):
-            if len(option_line["indent"]) <= len(match["indent"]):
-                break
-            indent = option_line["indent"]
-            present = present or option_line["name"] == option
-            out.append(lines[index])
-            index += 1
-        if not present:
+        options = _option_lines(lines, index, len(match["indent"]))
+        out += [lines[i] for i, _ in options]
+        index += len(options)
+        if not any(found["name"] == option for _, found in options):
+            indent = options[-1][1]["indent"] if options else match["indent"] + "   "
             out.append(f"{indent}:{option}:{newline}")
     return "".join(out)
+
+
+def _option_lines(lines: list[str], start: int, indent: int) -> list[tuple[int, re.Match[str]]]:
+    """(index, match) of the option lines from ``start`` indented deeper than ``indent``."""
+    found = []
+    for index in range(start, len(lines)):
+        option = _OPTION.match(lines[index].rstrip("\r\n"))
+        if not option or len(option["indent"]) <= indent:
+            break
+        found.append((index, option))
+    return found
