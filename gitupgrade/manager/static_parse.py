@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,34 +52,48 @@ def parse(fmt: str, tool: str, output: str, workdir: Path) -> list[Finding]:
         return _ruff(tool, output, workdir)
     if fmt == "pyright":
         return _pyright(tool, output, workdir)
-    found: list[Finding] = []
-    changed: set[str] = set()
-    for line in output.splitlines():
-        line = line.rstrip()
-        if fmt == "mypy":
-            match = _MYPY.match(line)
-            if match:
-                message = match["msg"]
-                code = _MYPY_CODE.search(message)
-                if code:
-                    message = message[: code.start()]
-                code_text = code["code"] if code else match["sev"]
-                found.append(Finding(tool, relative(match["file"], workdir), code_text, clean(message, workdir)))
-        elif fmt in ("flake8", "pylint"):
-            match = _FLAKE8.match(line) or _PYLINT_PARSEABLE.match(line)
-            if match:
-                found.append(
-                    Finding(tool, relative(match["file"], workdir), match["code"], clean(match["msg"], workdir))
-                )
-        else:  # black, isort, ruff-format: the files that would change
-            for pattern in _WOULD_CHANGE:
-                match = pattern.match(line)
-                if match:
-                    changed.add(relative(match["file"], workdir))
-                    break
+    lines = [line.rstrip() for line in output.splitlines()]
+    read = _LINE_READERS.get(fmt)
+    if read is not None:
+        return [finding for finding in (read(tool, line, workdir) for line in lines) if finding is not None]
+    # black, isort, ruff-format: the files that would change
+    changed = {path for path in (_would_change(line, workdir) for line in lines) if path is not None}
     kind = {"isort": "unsorted-imports"}.get(fmt, "unformatted")
-    found += [Finding(tool, path, kind, "file would be reformatted") for path in sorted(changed)]
-    return found
+    return [Finding(tool, path, kind, "file would be reformatted") for path in sorted(changed)]
+
+
+def _mypy_line(tool: str, line: str, workdir: Path) -> Finding | None:
+    match = _MYPY.match(line)
+    if not match:
+        return None
+    message = match["msg"]
+    code = _MYPY_CODE.search(message)
+    if code:
+        message = message[: code.start()]
+    code_text = code["code"] if code else match["sev"]
+    return Finding(tool, relative(match["file"], workdir), code_text, clean(message, workdir))
+
+
+def _flake8_line(tool: str, line: str, workdir: Path) -> Finding | None:
+    """A flake8 line, or pylint's in the same parseable shape."""
+    match = _FLAKE8.match(line) or _PYLINT_PARSEABLE.match(line)
+    if not match:
+        return None
+    return Finding(tool, relative(match["file"], workdir), match["code"], clean(match["msg"], workdir))
+
+
+def _would_change(line: str, workdir: Path) -> str | None:
+    """The file a formatter's or sorter's line says it would change."""
+    match = next((m for m in (pattern.match(line) for pattern in _WOULD_CHANGE) if m), None)
+    return relative(match["file"], workdir) if match else None
+
+
+# Formats whose output is one finding a line.
+_LINE_READERS: dict[str, Callable[[str, str, Path], Finding | None]] = {
+    "mypy": _mypy_line,
+    "flake8": _flake8_line,
+    "pylint": _flake8_line,
+}
 
 
 def tool_failed(fmt: str, exit_code: int, findings: list[Finding], output: str) -> bool:
