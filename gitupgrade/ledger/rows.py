@@ -104,15 +104,15 @@ def _execution(conn: sqlite3.Connection, digest: str, event: dict[str, Any], res
             _number(quality.get("complexity_after")),
         ),
     )
+    _file_changes(conn, digest, event, resolve)
+
+
+def _file_changes(conn: sqlite3.Connection, digest: str, event: dict[str, Any], resolve: FileResolver | None) -> None:
+    """The files an execution changed, and the version of each at its commit."""
     files = event.get("files")
     files = files if isinstance(files, list) else []
     commit = event.get("commit")
-    # Events written by this ledger carry their file versions; others are looked up in git.
-    recorded: dict[str, tuple[str, str | None]] = {
-        v["path"]: (v["blob"], v.get("sha256"))
-        for v in event.get("file_versions") or ()
-        if isinstance(v, dict) and isinstance(v.get("path"), str) and isinstance(v.get("blob"), str)
-    }
+    recorded = _recorded_versions(event)
     for item in files:
         if not isinstance(item, dict) or not isinstance(item.get("path"), str):
             continue
@@ -120,7 +120,7 @@ def _execution(conn: sqlite3.Connection, digest: str, event: dict[str, Any], res
             "INSERT OR IGNORE INTO file_changes VALUES (?,?,?,?,?,?)",
             (
                 digest,
-                upgrade_id,
+                event.get("upgrade_id"),
                 item["path"],
                 _text(item.get("change")),
                 _number(item.get("added")),
@@ -129,16 +129,35 @@ def _execution(conn: sqlite3.Connection, digest: str, event: dict[str, Any], res
         )
         if not isinstance(commit, str) or item.get("change") == "DELETE":
             continue
-        if item["path"] in recorded:
-            found: tuple[str, str | None] | None = recorded[item["path"]]
-        elif "file_versions" not in event:
-            found = resolve(commit, item["path"]) if resolve is not None else None
-        else:
-            found = None  # the writer found no such file at that commit
+        found = _file_version(event, recorded, commit, item["path"], resolve)
         if found is not None:
             conn.execute(
                 "INSERT OR IGNORE INTO file_versions VALUES (?,?,?,?)", (item["path"], found[0], commit, found[1])
             )
+
+
+def _recorded_versions(event: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    """path -> (blob, sha256) of the file versions an event carries (events this ledger wrote do)."""
+    return {
+        v["path"]: (v["blob"], v.get("sha256"))
+        for v in event.get("file_versions") or ()
+        if isinstance(v, dict) and isinstance(v.get("path"), str) and isinstance(v.get("blob"), str)
+    }
+
+
+def _file_version(
+    event: dict[str, Any],
+    recorded: dict[str, tuple[str, str | None]],
+    commit: str,
+    path: str,
+    resolve: FileResolver | None,
+) -> tuple[str, str | None] | None:
+    """The version of ``path`` at ``commit``: as the event records it, else looked up in git."""
+    if path in recorded:
+        return recorded[path]
+    if "file_versions" in event:
+        return None  # the writer found no such file at that commit
+    return resolve(commit, path) if resolve is not None else None
 
 
 def _dict(value: Any) -> dict[str, Any]:
