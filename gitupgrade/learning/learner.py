@@ -95,34 +95,19 @@ class Learner:
         if not (self.learning["enabled"] and self.learning["adaptive_thresholds"]):
             return []
         model = self.model()
+        last = self._recorded_trust()
+        records: list[dict[str, Any]] = []
+        for key in sorted(model.trust):
+            records += _trust_records(model, key, *last.get(key, ("", TRUST_NAMES[0])))
+        return self._write_learning(records)
+
+    def _recorded_trust(self) -> dict[str, tuple[str, str]]:
+        """Per type, the time and the trust of its latest ``learning`` event in the ledger."""
         last: dict[str, tuple[str, str]] = {}
         for event in sorted(self._all_events(kind="learning"), key=lambda e: str(e.get("ts", ""))):
             if event.get("package") is None and event.get("type"):
                 last[event["type"]] = (str(event["ts"]), str(event.get("trust_after", "default")))
-        records: list[dict[str, Any]] = []
-        for key, tracker in sorted(model.trust.items()):
-            since, before = last.get(key, ("", TRUST_NAMES[0]))
-            for transition in model.transitions:
-                if transition.key != key or transition.ts <= since or transition.after == before:
-                    continue
-                records.append(transition.to_record() | {"trust_before": before})
-                before = transition.after
-            current = TRUST_NAMES[tracker.level]
-            if before != current:
-                stats = model.types[key]
-                records.append(
-                    {
-                        "type": key,
-                        "package": None,
-                        "attempts": stats.attempts,
-                        "successes": stats.successes,
-                        "estimate": round(model.type_estimate(key), 4),
-                        "trust_before": before,
-                        "trust_after": current,
-                        "reason": f"re-evaluated: {tracker.explain()}",
-                    }
-                )
-        return self._write_learning(records)
+        return last
 
     def _write_learning(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not records:
@@ -243,3 +228,34 @@ def _policy_answer(policies: Mapping[str, Any], risk: str, effective: str, why: 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _trust_records(model: OutcomeModel, key: str, since: str, before: str) -> list[dict[str, Any]]:
+    """The ``learning`` records of the trust changes of ``key`` after ``since`` (recorded as ``before``).
+
+    The transitions replayed since then, in order; then one that reconciles the recorded
+    trust with the current one when they still differ (the thresholds changed).
+    """
+    records: list[dict[str, Any]] = []
+    for transition in model.transitions:
+        if transition.key != key or transition.ts <= since or transition.after == before:
+            continue
+        records.append(transition.to_record() | {"trust_before": before})
+        before = transition.after
+    tracker = model.trust[key]
+    current = TRUST_NAMES[tracker.level]
+    if before != current:
+        stats = model.types[key]
+        records.append(
+            {
+                "type": key,
+                "package": None,
+                "attempts": stats.attempts,
+                "successes": stats.successes,
+                "estimate": round(model.type_estimate(key), 4),
+                "trust_before": before,
+                "trust_after": current,
+                "reason": f"re-evaluated: {tracker.explain()}",
+            }
+        )
+    return records
