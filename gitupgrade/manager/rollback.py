@@ -9,12 +9,12 @@ with later work changes nothing and names the conflicting files.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from gitupgrade.config import Config
-from gitupgrade.errors import GitUpgradeError, RefMovedError, UserError
+from gitupgrade.errors import GitUpgradeError, NoTargetBranchError, RefMovedError, UserError
 from gitupgrade.manager.deploy import deploy
 from gitupgrade.manager.staging import Staging
 from gitupgrade.manager.validation import Validator, imports_failing_at
@@ -72,32 +72,10 @@ def rollback(
     for _attempt in range(retries + 1):
         tip = read_ref(repo, branch_ref(target))
         if tip is None:
-            raise UserError(f"the target branch {target} does not exist")
-        title = commit_message(repo, merged).splitlines()[0]
-        message = format_message(
-            f'Revert "{title}"',
-            f"This reverts commit {merged}.",
-            {"Upgrade-Id": record.id, "Upgrade-Type": f"rollback:{record.type}"},
-        )
-        outcome = revert(repo, merged, tip, message)
-        if outcome.commit is None and outcome.conflicts:
-            result = RollbackOutcome(
-                record.id,
-                "conflict",
-                None,
-                [],
-                _since(started),
-                list(outcome.conflicts),
-                target,
-                "the revert conflicts with later work; nothing was changed",
-            )
-            ledger.record_rollback({**_payload(result), "commit": merged})
-            raise RollbackFailedError(
-                f"cannot roll back {record.id}: reverting conflicts in {', '.join(outcome.conflicts)}",
-                hint="resolve it by hand with git revert, or roll back the later upgrades first",
-            )
+            raise NoTargetBranchError(f"the target branch {target} does not exist")
+        outcome = revert(repo, merged, tip, _revert_message(repo, merged, record))
         if outcome.commit is None:
-            raise UserError(f"{record.id} has nothing left to undo on {target}")
+            _refuse(ledger, record, merged, target, outcome.conflicts, started)
         config: Config = config_at(tip)
         if config["validation_required"]:
             _validate(repo, staging, config, tip, outcome.commit, record.id)
@@ -135,6 +113,43 @@ def _validate(
             f"rolling back {upgrade_id} fails validation ({verdict.failure_type}): {verdict.detail}",
             hint="later work depends on this upgrade; revert that work first or revert by hand",
         )
+
+
+def _revert_message(repo: GitRepo, merged: CommitId, record: UpgradeRecord) -> str:
+    title = commit_message(repo, merged).splitlines()[0]
+    return format_message(
+        f'Revert "{title}"',
+        f"This reverts commit {merged}.",
+        {"Upgrade-Id": record.id, "Upgrade-Type": f"rollback:{record.type}"},
+    )
+
+
+def _refuse(
+    ledger: UpgradeLedger,
+    record: UpgradeRecord,
+    merged: CommitId,
+    target: BranchName,
+    conflicts: Sequence[str],
+    started: float,
+) -> NoReturn:
+    """A revert that built nothing: record and raise its conflicts, or say there is nothing to undo."""
+    if not conflicts:
+        raise UserError(f"{record.id} has nothing left to undo on {target}")
+    result = RollbackOutcome(
+        record.id,
+        "conflict",
+        None,
+        [],
+        _since(started),
+        list(conflicts),
+        target,
+        "the revert conflicts with later work; nothing was changed",
+    )
+    ledger.record_rollback({**_payload(result), "commit": merged})
+    raise RollbackFailedError(
+        f"cannot roll back {record.id}: reverting conflicts in {', '.join(conflicts)}",
+        hint="resolve it by hand with git revert, or roll back the later upgrades first",
+    )
 
 
 def _delete_branch(repo: GitRepo, ledger: UpgradeLedger, record: UpgradeRecord, started: float) -> RollbackOutcome:
