@@ -331,16 +331,21 @@ def _diff_trees(
     new_entries = {e.name or "": e for e in new}
     for name in old_entries.keys() | new_entries.keys():
         before, after = old_entries.get(name), new_entries.get(name)
-        if before is not None and after is not None and before.id == after.id:
-            continue
-        if before is not None and after is not None and before.type_str == after.type_str == "tree":
-            old_tree, new_tree = raw[before.id].peel(pygit2.Tree), raw[after.id].peel(pygit2.Tree)
-            _diff_trees(raw, old_tree, new_tree, prefix + name, old_only, new_only)
-            continue
-        for entry, bucket in ((before, old_only), (after, new_only)):
-            if entry is None:
+        if before is not None and after is not None:
+            if before.id == after.id:
                 continue
-            if entry.type_str == "tree":
-                bucket.update(_flatten(raw, raw[entry.id].peel(pygit2.Tree), prefix + name))
-            elif len(prefix + name) == 40:
-                bucket[CommitId(prefix + name)] = BlobId(str(entry.id))
+            if before.type_str == after.type_str == "tree":
+                old_tree, new_tree = raw[before.id].peel(pygit2.Tree), raw[after.id].peel(pygit2.Tree)
+                _diff_trees(raw, old_tree, new_tree, prefix + name, old_only, new_only)
+                continue
+        for entry, bucket in ((before, old_only), (after, new_only)):
+            if entry is not None:
+                _take_notes(raw, entry, prefix + name, bucket)
+
+
+def _take_notes(raw: pygit2.Repository, entry: pygit2.Object, path: str, bucket: dict[CommitId, BlobId]) -> None:
+    """The notes under one tree entry present on one side only: a fan-out folder's, or one note blob."""
+    if entry.type_str == "tree":
+        bucket.update(_flatten(raw, raw[entry.id].peel(pygit2.Tree), path))
+    elif len(path) == 40:
+        bucket[CommitId(path)] = BlobId(str(entry.id))
