@@ -122,24 +122,21 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
     for i, statement in enumerate(body):
         if not is_import(statement):
             continue
-        for small in statement.body:
-            if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
-                continue
-            if get_full_name_for_node(small.module) != "typing" or isinstance(small.names, cst.ImportStar):
-                continue
-            names = [get_full_name_for_node(a.name) for a in small.names]
-            if "TYPE_CHECKING" in names:
-                return module
-            aliases = [
-                cst.ImportAlias(
-                    name=cst.Name("TYPE_CHECKING"), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                ),
-                *small.names,
-            ]
-            new_small = small.with_changes(names=aliases)
-            new_line = statement.with_changes(body=[new_small if s is small else s for s in statement.body])
-            body[i] = new_line
-            return module.with_changes(body=body)
+        small = _from_typing(statement)
+        if small is None:
+            continue
+        assert not isinstance(small.names, cst.ImportStar)  # _from_typing skips those
+        if "TYPE_CHECKING" in [get_full_name_for_node(a.name) for a in small.names]:
+            return module
+        aliases = [
+            cst.ImportAlias(
+                name=cst.Name("TYPE_CHECKING"), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            ),
+            *small.names,
+        ]
+        new_small = small.with_changes(names=aliases)
+        body[i] = statement.with_changes(body=[new_small if s is small else s for s in statement.body])
+        return module.with_changes(body=body)
     # last in the leading import block, so comments and order above it stay as they were
     index = imports_end(body)
     line = cst.parse_statement("from typing import TYPE_CHECKING\n")
@@ -147,6 +144,16 @@ def ensure_type_checking(module: cst.Module) -> cst.Module:
         line = line.with_changes(leading_lines=(cst.EmptyLine(),))
     body.insert(index, line)
     return module.with_changes(body=body)
+
+
+def _from_typing(statement: cst.SimpleStatementLine) -> cst.ImportFrom | None:
+    """The first ``from typing import names`` (not ``*``) of an import line, if it has one."""
+    for small in statement.body:
+        if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
+            continue
+        if get_full_name_for_node(small.module) == "typing" and not isinstance(small.names, cst.ImportStar):
+            return small
+    return None
 
 
 def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.BaseSuite:
