@@ -96,6 +96,34 @@ def import_targets(statements: list[TopLevel], source: ModuleSource) -> dict[str
     return targets
 
 
+def _check_same_code(copy: TopLevel, kept: TopLevel) -> None:
+    """Refuse a decorated copy, or one whose code differs from the kept function's."""
+    node, keep_node = copy.node, kept.node
+    assert isinstance(node, cst.FunctionDef) and isinstance(keep_node, cst.FunctionDef)
+    if node.decorators:
+        raise RefusedChange("the copy is decorated (registration or wrapping would change)")
+    renamed = node.with_changes(name=keep_node.name, leading_lines=())
+    if cst.Module(body=[renamed]).code != cst.Module(body=[keep_node.with_changes(leading_lines=())]).code:
+        raise RefusedChange("the copies are not the same code")
+
+
+def _check_module_ties(
+    ws: Workspace, kept: tuple[Location, ModuleSource], removed: tuple[Location, ModuleSource], copy: TopLevel
+) -> None:
+    """Refuse a copy tied to its module: module identity, names patched elsewhere, a circular import."""
+    (keep, keep_source), (other, source) = kept, removed
+    identity = hazards.identity_names(copy.node)
+    if identity:
+        raise RefusedChange(f"the copy uses {', '.join(sorted(identity))}, which depends on its module")
+    patched = hazards.patched_names(ws, other["module"], skip=source.path)
+    patched |= hazards.patched_names(ws, keep["module"], skip=keep_source.path)
+    touched = sorted(patched & (copy.reads | {other["name"]}))
+    if touched:
+        raise RefusedChange(f"{', '.join(touched)} is patched or rebound elsewhere")
+    if reaches(ws, keep["module"], other["module"]):
+        raise RefusedChange(f"{keep['module']} imports {other['module']}: the new import would be circular")
+
+
 def replace_copy(
     ws: Workspace,
     keep: Location,
@@ -108,31 +136,13 @@ def replace_copy(
     if other["module"] == keep["module"]:
         raise RefusedChange("both copies are in the same module")
     source, copy, imports = _function_at(ws, other)
-    node = copy.node
-    assert isinstance(node, cst.FunctionDef)
-    keep_node = keep_fn.node
-    assert isinstance(keep_node, cst.FunctionDef)
-    if node.decorators:
-        raise RefusedChange("the copy is decorated (registration or wrapping would change)")
-    renamed = node.with_changes(name=keep_node.name, leading_lines=())
-    if cst.Module(body=[renamed]).code != cst.Module(body=[keep_node.with_changes(leading_lines=())]).code:
-        raise RefusedChange("the copies are not the same code")
+    _check_same_code(copy, keep_fn)
     # a name bound at module level in either copy's module must be the same import in both;
     # anything else (a local definition, a shadowed builtin) may differ
     for name in sorted((copy.reads | keep_fn.reads) - {other["name"], keep["name"]}):
-        if name in imports and imports.get(name) == keep_imports.get(name):
-            continue
-        raise RefusedChange(f"{name} may refer to different objects in the two modules")
-    identity = hazards.identity_names(node)
-    if identity:
-        raise RefusedChange(f"the copy uses {', '.join(sorted(identity))}, which depends on its module")
-    patched = hazards.patched_names(ws, other["module"], skip=source.path)
-    patched |= hazards.patched_names(ws, keep["module"], skip=keep_source.path)
-    touched = sorted(patched & (copy.reads | {other["name"]}))
-    if touched:
-        raise RefusedChange(f"{', '.join(touched)} is patched or rebound elsewhere")
-    if reaches(ws, keep["module"], other["module"]):
-        raise RefusedChange(f"{keep['module']} imports {other['module']}: the new import would be circular")
+        if name not in imports or imports.get(name) != keep_imports.get(name):
+            raise RefusedChange(f"{name} may refer to different objects in the two modules")
+    _check_module_ties(ws, (keep, keep_source), (other, source), copy)
     module = source.parse()
     body = [s for s in module.body if not (isinstance(s, cst.FunctionDef) and s.name.value == other["name"])]
     at = imports_end(body)
