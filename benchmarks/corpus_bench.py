@@ -315,33 +315,41 @@ def reason_rows(results: list[ProjectResult]) -> list[list[str]]:
 
 def details(results: list[ProjectResult]) -> list[str]:
     """Every failed, refused or regressing upgrade, in full, for the strategy owners."""
+    return [line for r in results for line in [*_outcome_details(r), *_check_details(r)]]
+
+
+def _outcome_details(r: ProjectResult) -> list[str]:
+    """What the run of one project said: errors, notes, and each failed or refused upgrade."""
     out = []
-    for r in results:
-        if r.error:
-            out.append(f"{r.name}: ERROR {r.error}")
-        if r.baseline_failure:
-            out.append(f"{r.name}: baseline failure: {r.baseline_failure}")
-        for message in r.run_messages:
-            out.append(f"{r.name}: note: {message}")
-        for o in r.failed + r.refused:
-            out.append(
-                f"{r.name}: {o['upgrade_id']} {o['type']} {o['status']} {o['failure_type']} "
-                f"branch={o['branch']} commit={(o['commit'] or '-')[:10]}: {o['title']}\n    {o['detail']}"
-            )
-        for change in r.surface_changes or ():
-            out.append(f"{r.name}: SURFACE CHANGE from the imported commit to the final main: {change}")
-        if r.final is not None and r.regression():
-            out.append(
-                f"{r.name}: REGRESSION {r.regression()}; final: {r.final.summary}; "
-                f"before: {r.local_before.summary if r.local_before else '-'}"
-            )
-        if r.local_before is not None and r.local_before.passed != r.baseline.get("passed"):
-            out.append(
-                f"{r.name}: note: untouched copy gives {r.local_before.summary} "
-                f"(manifest: {r.baseline.get('pytest_summary')})"
-            )
-        if r.repo is not None and (r.failed or r.refused or r.regression()):
-            out.append(f"{r.name}: repository {r.repo}")
+    if r.error:
+        out.append(f"{r.name}: ERROR {r.error}")
+    if r.baseline_failure:
+        out.append(f"{r.name}: baseline failure: {r.baseline_failure}")
+    for message in r.run_messages:
+        out.append(f"{r.name}: note: {message}")
+    for o in r.failed + r.refused:
+        out.append(
+            f"{r.name}: {o['upgrade_id']} {o['type']} {o['status']} {o['failure_type']} "
+            f"branch={o['branch']} commit={(o['commit'] or '-')[:10]}: {o['title']}\n    {o['detail']}"
+        )
+    return out
+
+
+def _check_details(r: ProjectResult) -> list[str]:
+    """What checking one project's result found: surface changes, regressions, where to look."""
+    out = [f"{r.name}: SURFACE CHANGE from the imported commit to the final main: {c}" for c in r.surface_changes or ()]
+    if r.final is not None and r.regression():
+        out.append(
+            f"{r.name}: REGRESSION {r.regression()}; final: {r.final.summary}; "
+            f"before: {r.local_before.summary if r.local_before else '-'}"
+        )
+    if r.local_before is not None and r.local_before.passed != r.baseline.get("passed"):
+        out.append(
+            f"{r.name}: note: untouched copy gives {r.local_before.summary} "
+            f"(manifest: {r.baseline.get('pytest_summary')})"
+        )
+    if r.repo is not None and (r.failed or r.refused or r.regression()):
+        out.append(f"{r.name}: repository {r.repo}")
     return out
 
 
