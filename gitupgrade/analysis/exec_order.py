@@ -11,6 +11,7 @@ module, function bodies do not. Both branches of a top-level ``if`` or ``try`` a
 from __future__ import annotations
 
 import ast
+import re
 from typing import NamedTuple
 
 from gitupgrade.analysis.facts import Step
@@ -21,6 +22,9 @@ from gitupgrade.analysis.fingerprints import is_type_checking
 _NAMESPACES = frozenset({"globals", "locals", "vars"})
 _WRITES = frozenset({"update", "setdefault", "__setitem__"})
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
+# Nodes with nothing below them worth a look: skipped before asking for their children.
+_LEAVES = frozenset({ast.Constant, ast.Name, ast.Load, ast.Store, ast.Del})
 
 
 class ExecOrder(NamedTuple):
@@ -38,7 +42,7 @@ def exec_order(tree: ast.Module, text: str) -> ExecOrder:
         for s in tree.body
     )
     order = _Order(lazy)
-    if "global" in text:
+    if _GLOBAL_STATEMENT.search(text):
         # a function declaring a name global may bind it whenever it is called: assume it is
         # bound from the start rather than report a failure the model cannot prove
         declared = sorted({n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names})
@@ -137,6 +141,8 @@ class _Order:
         stack: list[ast.AST] = [n for n in nodes if n is not None]
         while stack:
             node = stack.pop()
+            if type(node) in _LEAVES:
+                continue
             if isinstance(node, ast.Attribute):
                 chain = _dotted(node)
                 if chain is not None:

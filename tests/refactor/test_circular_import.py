@@ -93,7 +93,9 @@ def test_annotation_and_function_uses_are_cut_exactly(project: Project) -> None:
         "# deferred: if pkg.models is imported first, it has no Order yet at module level",
     )
     assert result.summary == (
-        "pkg.services -> pkg.models (line 3): annotations under TYPE_CHECKING; deferred into make"
+        "pkg.services -> pkg.models (line 3): annotations under TYPE_CHECKING; deferred into make\n"
+        "fixes: importing pkg.models first fails: pkg.services line 3 needs pkg.models.Order "
+        "while pkg.models is still importing and has not bound it"
     )
     assert project.pytest() == (1, 0)
     assert project.imports("pkg.models") == ""

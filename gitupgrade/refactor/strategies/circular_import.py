@@ -116,6 +116,8 @@ class CircularImportStrategy(RuleStrategy):
             new = [found for found in after - before if found & set(modules)]
             if new:
                 raise RefusedChange(f"the change makes a new cycle: {', '.join(sorted(new[0]))}")
+        # the reviewer reads why the dependency moved: the failure it prevents
+        outcome.summary.extend(f"fixes: {f['why']}" for f in failures[:3] if f.get("why"))
         return outcome
 
 
