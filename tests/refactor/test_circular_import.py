@@ -239,7 +239,7 @@ def test_a_package_submodule_cycle_that_imports_fine_is_report_only(run_cli, git
         "filtered": [
             {
                 "suggestion_id": found["suggestion_id"],
-                "reason": "report-only: the cycle imports fine (only module objects are bound while it imports); "
+                "reason": "report-only: the cycle imports fine (in every import order each name is bound before it is read); "
                 "deferring its imports would hide a dependency, not fix a failure",
             }
         ],

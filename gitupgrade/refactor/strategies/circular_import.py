@@ -126,7 +126,7 @@ def precheck(suggestion: Suggestion) -> str | None:
     if suggestion.evidence.get("unsafe", True):
         return None
     return (
-        "report-only: the cycle imports fine (only module objects are bound while it imports); "
+        "report-only: the cycle imports fine (in every import order each name is bound before it is read); "
         "deferring its imports would hide a dependency, not fix a failure"
     )
 
