@@ -330,3 +330,33 @@ def _config(test_command: str) -> Config:
     data = default_config().to_dict()
     data["validation"]["test_command"] = test_command
     return Config(data)
+
+
+def test_a_function_opening_with_a_comment_still_gets_its_deferred_import(project: Project) -> None:
+    files = dict(CYCLE)
+    files["pkg/services.py"] = '''
+        """Services."""
+        from pkg.models import Order
+
+
+        def describe(order):
+            return f"order {order.n}"
+
+
+        def make(n):
+            # one order per call
+            return Order(n)
+        '''
+    project.write(files)
+
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.read("pkg/services.py") == (
+        '"""Services."""\n\n\ndef describe(order):\n    return f"order {order.n}"\n\n\ndef make(n):\n'
+        "    # deferred: a module-level import would close an import cycle\n"
+        "    from pkg.models import Order\n"
+        "    # one order per call\n"
+        "    return Order(n)\n"
+    )
+    assert project.pytest() == (1, 0)
