@@ -58,6 +58,8 @@ class _Order:
         self.steps: list[Step] = []
         self.dynamic = False
         self.all_names: tuple[str, ...] | None = None
+        # module-level functions so far: a call at import time runs their body then
+        self.functions: dict[str, ast.FunctionDef] = {}
 
     def body(self, statements: list[ast.stmt], module_level: bool) -> None:
         for statement in statements:
@@ -73,11 +75,15 @@ class _Order:
             self.steps.append(Step("import" if module_level else "local_import", line))
         elif isinstance(node, _FUNCS):
             self.expressions([*node.decorator_list, *_defaults(node.args)])
+            self.decorated(node.decorator_list)
             if not self.lazy:
                 self.expressions([*_annotations(node.args), node.returns])
             self.bind(line, [node.name], module_level)
+            if module_level and isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = node
         elif isinstance(node, ast.ClassDef):
             self.expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)])
+            self.decorated(node.decorator_list)
             self.body(node.body, module_level=False)
             self.bind(line, [node.name], module_level)
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -152,12 +158,38 @@ class _Order:
             elif isinstance(node, ast.Lambda):
                 stack.extend(_defaults(node.args))
                 continue
-            elif isinstance(node, ast.Call) and _writes_namespace(node):
-                self.dynamic = True
+            elif isinstance(node, ast.Call):
+                if _writes_namespace(node):
+                    self.dynamic = True
+                elif isinstance(node.func, ast.Name) and node.func.id in self.functions:
+                    self.called(self.functions[node.func.id], node.lineno)
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 self.steps.append(Step("bind", node.lineno, (node.target.id,)))
             elif isinstance(node, (*_FUNCS, ast.ClassDef)):
                 continue  # nested definitions of a compound statement are walked as statements
+            stack.extend(ast.iter_child_nodes(node))
+
+    def decorated(self, decorators: list[ast.expr]) -> None:
+        """A decorator that is a function of this module runs its body as the definition is made."""
+        for decorator in decorators:
+            if isinstance(decorator, ast.Name) and decorator.id in self.functions:
+                self.called(self.functions[decorator.id], decorator.lineno)
+
+    def called(self, function: ast.FunctionDef, line: int) -> None:
+        """The attribute chains ``function``'s body reads, read at ``line`` where it is called.
+
+        One level deep: the functions it calls in turn are not followed.
+        """
+        stack: list[ast.AST] = list(function.body)
+        while stack:
+            node = stack.pop()
+            if type(node) in _LEAVES or isinstance(node, (*_FUNCS, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                chain = _dotted(node)
+                if chain is not None:
+                    self.steps.append(Step("read", line, chain))
+                    continue
             stack.extend(ast.iter_child_nodes(node))
 
 

@@ -102,6 +102,12 @@ ATTRIBUTE_READ_BOUND_FIRST = {
     "pkg/models.py": ATTRIBUTE_READ["pkg/models.py"],
 }
 
+# The same read, inside a function of the module that it calls while it is importing.
+CALLED_AT_IMPORT = {
+    "pkg/__init__.py": ATTRIBUTE_READ["pkg/__init__.py"],
+    "pkg/models.py": "import pkg\n\n\ndef _limit():\n    return pkg.LIMIT\n\n\nDEFAULT = _limit()\n",
+}
+
 # Only module objects cross the cycle and their names are read inside functions.
 MODULES_ONLY = {
     "pkg/__init__.py": "",
@@ -129,6 +135,7 @@ LAYOUTS = {
     "flat_order": (FLAT_ORDER, True),
     "attribute_read": (ATTRIBUTE_READ, True),
     "attribute_read_bound_first": (ATTRIBUTE_READ_BOUND_FIRST, False),
+    "called_at_import": (CALLED_AT_IMPORT, True),
     "modules_only": (MODULES_ONLY, False),
     "submodule_attribute": (SUBMODULE_ATTRIBUTE, True),
     "dynamic": (DYNAMIC, False),
