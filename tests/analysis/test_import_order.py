@@ -205,3 +205,12 @@ def test_a_cycle_that_imports_fine_is_not_queued(run_cli, git_repo) -> None:
     [cycle] = report["global_issues"]["circular_imports"]
     assert report["queue"]["queued"] == []
     assert [f["suggestion_id"] for f in report["queue"]["filtered"]] == [cycle["suggestion_id"]]
+
+
+def test_a_scan_from_the_cache_finds_the_same_failures(run_cli, git_repo) -> None:
+    git_repo.commit(_dedent(FLAT_ORDER))
+    cold = scan_json(run_cli, git_repo.path)
+    warm = scan_json(run_cli, git_repo.path)
+    assert (cold["metadata"]["cache_hits"], warm["metadata"]["cache_hits"]) == (0, 2)
+    assert warm["global_issues"]["circular_imports"] == cold["global_issues"]["circular_imports"]
+    assert warm["global_issues"]["circular_imports"][0]["failures"]
