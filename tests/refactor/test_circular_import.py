@@ -360,3 +360,23 @@ def test_a_function_opening_with_a_comment_still_gets_its_deferred_import(projec
         "    return Order(n)\n"
     )
     assert project.pytest() == (1, 0)
+
+
+def test_the_comment_wraps_to_the_projects_line_length(project: Project) -> None:
+    files = dict(CYCLE)
+    files["setup.cfg"] = "[flake8]\nmax-line-length = 60\n"
+    project.write(files)
+    suggestion = cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES])
+    suggestion.evidence["failures"] = _scanned(project).evidence["failures"]
+
+    result = project.apply(suggestion)
+
+    assert result.status is Status.APPLIED, result.reason
+    lines = project.read("pkg/services.py").splitlines()
+    start = lines.index("def make(n):") + 1
+    assert lines[start : start + 3] == [
+        "    # deferred: if pkg.models is imported first, it has no",
+        "    # Order yet at module level",
+        "    from pkg.models import Order",
+    ]
+    assert max(len(line) for line in lines) <= 60
