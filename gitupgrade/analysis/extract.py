@@ -14,6 +14,7 @@ import tokenize
 from collections.abc import Sequence
 from typing import Any
 
+from gitupgrade.analysis.exec_order import exec_order
 from gitupgrade.analysis.facts import ModuleFacts, unanalyzable
 from gitupgrade.analysis.walker import walk_module
 
@@ -72,6 +73,7 @@ def extract_facts(path: str, blob_id: str, data: bytes, min_clone_lines: int) ->
     facts.generated = any(GENERATED_MARKER in line for line in lines[:_GENERATED_SCAN_LINES])
     try:
         walk_module(tree, lines, facts, min_clone_lines)
+        facts.steps, facts.dynamic, facts.all_names = exec_order(tree, text)
     except RecursionError:
         return unanalyzable(path, blob_id, "nested too deeply to analyse")
     return facts

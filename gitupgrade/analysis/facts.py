@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # Bump when the shape or meaning of the facts changes: old cache rows are ignored.
-FACTS_VERSION = 7
+FACTS_VERSION = 8
 
 
 @dataclass(slots=True)
@@ -56,6 +56,20 @@ class ClassFacts:
     lcom4: int
 
 
+class Step(NamedTuple):
+    """One event of a module's top-level execution, in order.
+
+    ``bind``: the module binds ``names``; ``import``: the import statement(s) of ``line``
+    run (and bind what they import); ``local_import``: the same in a class body, binding
+    nothing at module level; ``read``: the attribute chain ``names`` (root first, e.g.
+    ``("pkg", "helpers", "X")``) is read.
+    """
+
+    kind: str
+    line: int
+    names: tuple[str, ...] = ()
+
+
 class BlockFacts(NamedTuple):
     """A run of sibling statements spanning at least the clone window, fingerprinted.
 
@@ -86,6 +100,10 @@ class ModuleFacts:
     functions: list[FunctionFacts] = field(default_factory=list)
     imports: list[ImportFacts] = field(default_factory=list)
     blocks: list[BlockFacts] = field(default_factory=list)
+    # the top level in the order it runs, for the import-order model (see ``exec_order``)
+    steps: list[Step] = field(default_factory=list)
+    dynamic: bool = False  # binds names the model cannot see (``globals()``, ``exec``)
+    all_names: tuple[str, ...] | None = None  # a literal ``__all__``
 
     def to_row(self) -> list[Any]:
         """Compact plain data for the cache (positional, so loading is cheap)."""
@@ -116,12 +134,16 @@ class ModuleFacts:
                 for i in self.imports
             ],
             [list(b) for b in self.blocks],
+            [[s.kind, s.line, list(s.names)] for s in self.steps],
+            self.dynamic,
+            None if self.all_names is None else list(self.all_names),
         ]
 
     @classmethod
     def from_row(cls, path: str, blob_id: str, row: list[Any]) -> ModuleFacts:
         """The inverse of :meth:`to_row`."""
-        analyzable, reason, generated, total, definitions, score, classes, functions, imports, blocks = row
+        analyzable, reason, generated, total, definitions, score, classes, functions, imports, blocks = row[:10]
+        steps, dynamic, all_names = row[10:13]
         return cls(
             path,
             blob_id,
@@ -135,6 +157,9 @@ class ModuleFacts:
             [FunctionFacts(*f) for f in functions],
             [ImportFacts(i[0], i[1], i[2], i[3], i[4], tuple(i[5]), tuple(i[6]), i[7], i[8]) for i in imports],
             list(map(BlockFacts._make, blocks)),
+            [Step(kind, line, tuple(names)) for kind, line, names in steps],
+            dynamic,
+            None if all_names is None else tuple(all_names),
         )
 
 

@@ -2,18 +2,21 @@
 
 Only module-level runtime imports can break at import time, so cycles are the
 strongly connected components of that graph. Imports inside functions or under
-``if TYPE_CHECKING:`` form a second, informational layer.
+``if TYPE_CHECKING:`` form a second, informational layer. An edge is *unsafe* when
+replaying the imports in the interpreter's order (:mod:`~gitupgrade.analysis.import_order`)
+shows it failing for some module imported first; a cycle without one imports fine.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gitupgrade.analysis.cycle_cut import Pair, minimum_cut, shortest_cycle
 from gitupgrade.analysis.facts import ModuleFacts
+from gitupgrade.analysis.import_order import ImportFailure, import_failures
 from gitupgrade.analysis.modules import ModuleIndex
 
 
@@ -30,7 +33,7 @@ class Edge:
     names: tuple[str, ...]
     uses: int
     kind: str  # "module" | "function" | "type_checking"
-    unsafe: bool  # a name of the module is needed while the importer itself executes
+    unsafe: bool  # it fails at import time for some module imported first
     deferrable: bool = True  # no imported name is read at module level, so the import can move into functions
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +61,8 @@ class Cycle:
     chain: list[Edge]
     cut: list[Edge]
     edges: list[Edge] = field(default_factory=list)
+    # how it fails at import time (empty for a cycle that imports fine)
+    failures: list[ImportFailure] = field(default_factory=list)
 
     def evidence(self) -> dict[str, Any]:
         """The ``circular_import`` evidence of the contract."""
@@ -67,14 +72,16 @@ class Cycle:
             "unsafe": self.unsafe,
             "chain": [e.to_dict() for e in self.chain],
             "cut": [e.to_dict() for e in self.cut],
+            "failures": [f.to_dict() for f in self.failures],
         }
 
 
 class ImportGraph:
     """Edges between repository modules, grouped by importer and imported module."""
 
-    def __init__(self, edges: list[Edge]) -> None:
+    def __init__(self, edges: list[Edge], failures: list[ImportFailure] | None = None) -> None:
         self.edges = edges
+        self.failures = failures or []
         self._pairs: dict[frozenset[str], dict[Pair, list[Edge]]] = {}
         self.path_of: dict[str, str] = {}
         for edge in edges:
@@ -107,14 +114,16 @@ class ImportGraph:
             cut_pairs = minimum_cut(sorted(members), weights)
             chain_pairs = shortest_cycle(sorted(members), set(inner)) or []
             modules = sorted(members)
+            failures = [f for f in self.failures if f.importer in members and f.imported in members]
             found.append(
                 Cycle(
                     modules=modules,
                     paths=[self.path_of[m] for m in modules],
-                    unsafe=any(e.unsafe for edges in inner.values() for e in edges),
+                    unsafe=bool(failures),
                     chain=[inner[pair][0] for pair in chain_pairs],
                     cut=[edge for pair in cut_pairs for edge in inner[pair]],
                     edges=[edge for edges in inner.values() for edge in edges],
+                    failures=failures,
                 )
             )
         found.sort(key=lambda c: (not c.unsafe, -len(c.modules), c.modules))
@@ -148,14 +157,16 @@ class ImportGraph:
 def _cut_weight(pair: Pair, edges: list[Edge], uncuttable: set[str] | None) -> int:
     """The cost of cutting an import pair: the references of the imported names to rewrite.
 
-    An import whose names are read at module level cannot simply be deferred, so it
-    costs far more; between equal costs the unsafe import is cut first, since it is the
-    one that can fail at import time. A generated importer is never cut.
+    An import whose names are read at module level cannot simply be deferred, nor can a
+    package's import of what it re-exports, so these cost far more; between equal costs the
+    unsafe import is cut first, since it is the one that fails at import time. A generated
+    importer is never cut.
     """
     if uncuttable and pair[0] in uncuttable:
         return 10**9
     cost = 1 + 2 * sum(e.uses for e in edges)
-    if not all(e.deferrable for e in edges):
+    # a package __init__ re-exports what it imports: users reach the names through it
+    if not all(e.deferrable for e in edges) or edges[0].importer_path.endswith("__init__.py"):
         cost += 10**6
     if not any(e.unsafe for e in edges):
         cost += 1
@@ -163,7 +174,12 @@ def _cut_weight(pair: Pair, edges: list[Edge], uncuttable: set[str] | None) -> i
 
 
 def build_graph(facts: Iterable[ModuleFacts], index: ModuleIndex) -> ImportGraph:
-    """Resolve every import of every analysable file into edges between repository modules."""
+    """Resolve every import of every analysable file into edges between repository modules.
+
+    Each module of a cycle is then imported first in a replay of the interpreter's order;
+    the imports that fail there are the unsafe edges.
+    """
+    facts = list(facts)
     edges: list[Edge] = []
     for module in facts:
         if not module.analyzable:
@@ -171,11 +187,6 @@ def build_graph(facts: Iterable[ModuleFacts], index: ModuleIndex) -> ImportGraph
         importer = index.name_of[module.path]
         for imp in module.imports:
             for target in index.resolve(module.path, imp):
-                # a package importing its own submodule runs it to the end first: never a hazard
-                own_submodule = module.path.endswith("__init__.py") and target.imported.startswith(f"{importer}.")
-                unsafe = (
-                    imp.kind == "module" and (imp.module_level_use or not target.imports_module) and not own_submodule
-                )
                 edges.append(
                     Edge(
                         importer,
@@ -187,11 +198,16 @@ def build_graph(facts: Iterable[ModuleFacts], index: ModuleIndex) -> ImportGraph
                         target.names,
                         imp.uses,
                         imp.kind,
-                        unsafe,
+                        False,
                         not imp.module_level_use,
                     )
                 )
-    return ImportGraph(edges)
+    pairs = {(e.importer, e.imported) for e in edges if e.kind == "module" and e.importer != e.imported}
+    entries = [m for component in strongly_connected(pairs) for m in component]
+    failures = import_failures(facts, index, entries) if entries else []
+    failing = {(f.importer, f.line, f.imported) for f in failures}
+    edges = [replace(e, unsafe=True) if (e.importer, e.line, e.imported) in failing else e for e in edges]
+    return ImportGraph(edges, failures)
 
 
 def strongly_connected(pairs: Iterable[Pair]) -> list[list[str]]:

@@ -61,27 +61,28 @@ class ModuleIndex:
 
     def resolve(self, importer_path: str, imp: ImportFacts) -> Iterator[ResolvedImport]:
         """The repository modules one import statement loads (nothing for third-party imports)."""
-        target = self._absolute(importer_path, imp)
+        target = self.absolute(importer_path, imp)
         if target is None:
             return
         if not imp.names:  # import a.b.c: the deepest module of the repository on that path
-            name = self._longest_module(target, importer_path)
+            name = self.longest_module(target, importer_path)
             if name is not None:
                 yield ResolvedImport(name, (), True)
             return
         plain: list[str] = []
         for name in imp.names:
-            submodule = self._find(f"{target}.{name}" if target else name, importer_path)
+            submodule = self.find(f"{target}.{name}" if target else name, importer_path)
             if submodule is not None and name != "*":
                 yield ResolvedImport(submodule, (name,), True)
             else:
                 plain.append(name)
         if plain and target:
-            found = self._find(target, importer_path)
+            found = self.find(target, importer_path)
             if found is not None:
                 yield ResolvedImport(found, tuple(plain), False)
 
-    def _absolute(self, importer_path: str, imp: ImportFacts) -> str | None:
+    def absolute(self, importer_path: str, imp: ImportFacts) -> str | None:
+        """The absolute dotted name an import statement names (None beyond the top-level package)."""
         if imp.level == 0:
             return imp.module
         importer = self.name_of.get(importer_path, "")
@@ -94,7 +95,8 @@ class ModuleIndex:
         base = parts[: len(parts) - up]
         return ".".join([*base, imp.module] if imp.module else base)
 
-    def _find(self, name: str, importer_path: str) -> str | None:
+    def find(self, name: str, importer_path: str) -> str | None:
+        """The repository module of a dotted name, as seen from ``importer_path`` (None when not ours)."""
         if name in self.path_of:
             return name
         # A script directory (not a package) sits on sys.path when its scripts run.
@@ -105,10 +107,11 @@ class ModuleIndex:
                 return local
         return None
 
-    def _longest_module(self, dotted: str, importer_path: str) -> str | None:
+    def longest_module(self, dotted: str, importer_path: str) -> str | None:
+        """The deepest repository module on the dotted path ``a.b.c`` (None when none is ours)."""
         parts = dotted.split(".")
         for size in range(len(parts), 0, -1):
-            found = self._find(".".join(parts[:size]), importer_path)
+            found = self.find(".".join(parts[:size]), importer_path)
             if found is not None:
                 return found
         return None

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
 
+from gitupgrade.analysis import ArchitectAnalyzer
+from gitupgrade.config.loader import Config, default_config
 from gitupgrade.refactor import ChangeKind, FileChange, Status
+from gitupgrade.refactor.strategies.cycle_probe import probe_imports
+from gitupgrade.suggestion import Suggestion
 from tests.refactor.helpers import Project, cycle, edge
 
-# services imports models at module level and models imports services: a real cycle
-# that works only because pkg/__init__ imports services first.
+# services imports models at module level and models imports services: a real cycle that
+# fails when pkg.models is imported first (services then takes Order from a models that has
+# not defined it yet); importing pkg.services first works.
 CYCLE = {
-    "pkg/__init__.py": "from pkg.services import make\n",
+    "pkg/__init__.py": "",
     "pkg/models.py": '''
         """Models."""
         from pkg import services
@@ -37,8 +43,8 @@ CYCLE = {
         def make(n): return Order(n)
         ''',
     "tests/test_pkg.py": """
+        from pkg.services import make
         import pkg.models
-        from pkg import make
 
 
         def test_make():
@@ -65,7 +71,8 @@ def describe(order: Order) -> str:
 
 
 def make(n):
-    from pkg.models import Order  # deferred: a module-level import would be circular
+    # deferred: a module-level import would close an import cycle
+    from pkg.models import Order
     return Order(n)
 '''
 
@@ -74,13 +81,21 @@ def test_annotation_and_function_uses_are_cut_exactly(project: Project) -> None:
     project.write(CYCLE)
     assert project.pytest() == (1, 0)
 
-    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+    suggestion = cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES])
+    # the scan's account of the failure: it is this very import that fails
+    suggestion.evidence["failures"] = _scanned(project).evidence["failures"]
+    result = project.apply(suggestion)
 
     assert result.status is Status.APPLIED, result.reason
     assert result.changes == (FileChange("pkg/services.py", ChangeKind.MODIFY),)
-    assert project.read("pkg/services.py") == EXPECTED_SERVICES
+    assert project.read("pkg/services.py") == EXPECTED_SERVICES.replace(
+        "# deferred: a module-level import would close an import cycle",
+        "# deferred: if pkg.models is imported first, it has no Order yet at module level",
+    )
     assert result.summary == (
-        "pkg.services -> pkg.models (line 3): annotations under TYPE_CHECKING; deferred into make"
+        "pkg.services -> pkg.models (line 3): annotations under TYPE_CHECKING; deferred into make\n"
+        "fixes: importing pkg.models first fails: pkg.services line 3 needs pkg.models.Order "
+        "while pkg.models is still importing and has not bound it"
     )
     assert project.pytest() == (1, 0)
     assert project.imports("pkg.models") == ""
@@ -102,12 +117,13 @@ class Order:
         self.n = n
 
     def text(self):
-        from pkg import services  # deferred: a module-level import would be circular
+        # deferred: a module-level import would close an import cycle
+        from pkg import services
         return services.describe(self)
 '''
     )
     assert project.pytest() == (1, 0)
-    # importing models first used to work only through pkg/__init__; now it works alone too
+    # importing models first used to fail; now every order works
     assert project.imports("pkg.models", "pkg.services") == ""
 
 
@@ -153,7 +169,6 @@ def test_runtime_annotation_readers_refuse_type_checking(project: Project) -> No
         class Line:
             order: Order
         '''
-    files["pkg/__init__.py"] = "import pkg.services\n"
     files["tests/test_pkg.py"] = "import pkg\n\n\ndef test_ok():\n    assert pkg\n"
     reason = _refused(project, files, [SERVICES_TO_MODELS])
     assert reason == (
@@ -224,7 +239,7 @@ def test_a_package_submodule_cycle_that_imports_fine_is_report_only(run_cli, git
         "filtered": [
             {
                 "suggestion_id": found["suggestion_id"],
-                "reason": "report-only: the cycle imports fine (only module objects are bound while it imports); "
+                "reason": "report-only: the cycle imports fine (in every import order each name is bound before it is read); "
                 "deferring its imports would hide a dependency, not fix a failure",
             }
         ],
@@ -247,3 +262,121 @@ def test_the_strategy_refuses_a_cycle_that_imports_fine(project: Project) -> Non
     assert result.status is Status.REFUSED
     assert result.reason.startswith("report-only: the cycle imports fine")
     assert project.snapshot() == before
+
+
+def _scanned(project: Project) -> Suggestion:
+    """The circular_import suggestion the real analyzer makes for the project's files."""
+    files = {p.relative_to(project.root).as_posix(): p.read_bytes() for p in project.root.rglob("*.py")}
+    report = ArchitectAnalyzer(None, default_config()).analyze_sources(files)
+    [found] = [s for s in report.suggestions if s.type == "circular_import"]
+    return found
+
+
+def test_a_failing_cycle_is_cut_with_the_failing_order_in_its_comment(project: Project) -> None:
+    project.write(CYCLE)
+    assert project.imports("pkg.models").startswith("ImportError: cannot import name 'Order'")
+    suggestion = _scanned(project)
+    assert suggestion.evidence["unsafe"] is True
+    assert [f["why"] for f in suggestion.evidence["failures"]] == [
+        "importing pkg.models first fails: pkg.services line 3 needs pkg.models.Order "
+        "while pkg.models is still importing and has not bound it"
+    ]
+
+    result = project.apply(suggestion)
+
+    assert result.status is Status.APPLIED, result.reason
+    # the cheapest cut is models' import of services (one reference), which the failure runs through
+    assert result.changes == (FileChange("pkg/models.py", ChangeKind.MODIFY),)
+    assert "\n".join(project.read("pkg/models.py").splitlines()[-4:]) == (
+        "    def text(self):\n"
+        "        # deferred: breaks the import cycle that fails when pkg.models is imported first\n"
+        "        from pkg import services\n"
+        "        return services.describe(self)"
+    )
+    assert project.pytest() == (1, 0)
+    assert project.imports("pkg.models") == "" and project.imports("pkg.services") == ""
+
+
+def test_the_probe_refuses_a_cycle_that_imports_fine_from_every_entry_point(project: Project) -> None:
+    files = dict(CYCLE)
+    # the package imports services first, whichever module a user asks for
+    files["pkg/__init__.py"] = "from pkg.services import make\n"
+    project.write(files)
+    before = project.snapshot()
+
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+
+    assert (result.status, result.reason) == (
+        Status.REFUSED,
+        "the cycle imports fine from every entry point; left as it is",
+    )
+    assert project.snapshot() == before
+
+
+def test_the_probe_uses_the_interpreter_of_the_test_command(project: Project, tmp_path) -> None:
+    project.write(CYCLE)
+    missing = tmp_path / "no-venv" / "bin" / "python"
+    probe = probe_imports(project.root, ["pkg.models", "pkg.services"], _config(f"{missing} -m pytest -q"))
+    assert probe.skipped.startswith(f"cannot run {missing}: ") and not probe.all_fine
+    probe = probe_imports(project.root, ["pkg.models", "pkg.services"], _config(f"{sys.executable} -m pytest -q"))
+    assert probe.fine == ("pkg.services",) and list(probe.other) == []
+    assert list(probe.circular) == ["pkg.models"]
+    assert "partially initialized module 'pkg.models'" in probe.circular["pkg.models"]
+    # names from the evidence run only as dotted module names, never as code
+    assert probe_imports(project.root, ["pkg; import os"], _config("python")).skipped
+
+
+def _config(test_command: str) -> Config:
+    data = default_config().to_dict()
+    data["validation"]["test_command"] = test_command
+    return Config(data)
+
+
+def test_a_function_opening_with_a_comment_still_gets_its_deferred_import(project: Project) -> None:
+    files = dict(CYCLE)
+    files["pkg/services.py"] = '''
+        """Services."""
+        from pkg.models import Order
+
+
+        def describe(order):
+            return f"order {order.n}"
+
+
+        def make(n):
+            # one order per call
+            return Order(n)
+        '''
+    project.write(files)
+
+    result = project.apply(cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES]))
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.read("pkg/services.py") == (
+        '"""Services."""\n\n\ndef describe(order):\n    return f"order {order.n}"\n\n\ndef make(n):\n'
+        "    # deferred: a module-level import would close an import cycle\n"
+        "    from pkg.models import Order\n"
+        "    # one order per call\n"
+        "    return Order(n)\n"
+    )
+    assert project.pytest() == (1, 0)
+
+
+def test_the_comment_wraps_to_the_projects_line_length(project: Project) -> None:
+    files = dict(CYCLE)
+    files["setup.cfg"] = "[flake8]\nmax-line-length = 60\n"
+    project.write(files)
+    suggestion = cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES])
+    suggestion.evidence["failures"] = _scanned(project).evidence["failures"]
+
+    result = project.apply(suggestion)
+
+    assert result.status is Status.APPLIED, result.reason
+    lines = project.read("pkg/services.py").splitlines()
+    start = lines.index("def make(n):") + 1
+    assert lines[start : start + 3] == [
+        "    # deferred: if pkg.models is imported first, it has no",
+        "    # Order yet at module level",
+        "    from pkg.models import Order",
+    ]
+    assert max(len(line) for line in lines) <= 60

@@ -10,16 +10,16 @@ TYPE = "circular_import"
 
 
 def find(context: ScanContext) -> Iterator[Finding]:
-    """One finding per strongly connected component; unsafe cycles rank above benign ones."""
+    """One finding per strongly connected component; cycles that fail at import time rank above the others."""
     for cycle in context.cycles:
         cut_paths = list(dict.fromkeys(edge.importer_path for edge in cycle.cut))
         affected = tuple(dict.fromkeys([*cut_paths, *cycle.paths]))
         chain = " -> ".join([*(e.importer for e in cycle.chain), cycle.chain[0].importer]) if cycle.chain else ""
         cut = "; ".join(f"{e.importer_path}:{e.line} {e.statement}" for e in cycle.cut[:3])
         nature = (
-            "unsafe: a module-level name is needed while the cycle is importing"
-            if cycle.unsafe
-            else "benign today: only module objects are bound at import time"
+            f"unsafe: {cycle.failures[0].describe()}"
+            if cycle.failures
+            else "imports fine: in every import order each name is bound before it is read"
         )
         yield Finding(
             type=TYPE,

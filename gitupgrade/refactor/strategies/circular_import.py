@@ -8,14 +8,19 @@ only inside functions are imported inside those functions. A name read at import
 time (module level, class bodies, defaults, decorators), re-exported, or rebound
 refuses the edge. The local rescan must show the cycle gone.
 
-Only cycles that fail or are fragile at import time (the scan's *unsafe* ones: a name,
-not a module, is taken from a module still importing) are fixed. A cycle that imports
-fine, such as a package and its own submodules binding only module objects, is
+Only cycles that fail at import time are fixed: the scan's *unsafe* ones, where replaying
+the interpreter's import order shows a name read from a module still importing before that
+module binds it, for some module imported first. A cycle that imports fine, such as a
+package that binds names before importing the submodule that takes them back, is
 report-only: deferring its imports would hide a dependency for no failure it prevents.
+Before changing anything, each module of the cycle is imported first in a fresh
+interpreter of the project (:mod:`.cycle_probe`); when all import fine, the cycle is left
+as it is. A comment above each deferred import says which import order fails, and why.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -31,6 +36,7 @@ from libcst.metadata import (
 
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
+from gitupgrade.refactor.strategies.cycle_probe import probe_imports
 from gitupgrade.refactor.strategies.imports import (
     find_cycle,
     module_graph,
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
     from gitupgrade.suggestion import Suggestion
 
 Edge = dict[str, Any]
+_PLAIN_DEFERRAL = "deferred: a module-level import would close an import cycle"
 ImportNode = cst.Import | cst.ImportFrom
 
 
@@ -71,6 +78,10 @@ class CircularImportStrategy(RuleStrategy):
         if benign:
             raise RefusedChange(benign)
         modules = list(evidence["cycle"])
+        probe = probe_imports(ws.workdir, modules, config)
+        if probe.all_fine:
+            raise RefusedChange("the cycle imports fine from every entry point; left as it is")
+        failures: list[dict[str, Any]] = list(evidence.get("failures") or [])
         outcome = Outcome()
         before = analyzer_cycles(ws, config)
         # the analyzer ranked the edges worth cutting; others of the chain are costlier by its measure
@@ -86,7 +97,7 @@ class CircularImportStrategy(RuleStrategy):
                 outcome.refusals.append(f"{where}: {edge['importer_path']} is not an affected module")
                 continue
             try:
-                outcome.summary.append(f"{where}: {cut_edge(ws, edge)}")
+                outcome.summary.append(f"{where}: {cut_edge(ws, edge, deferral_comment(edge, failures))}")
             except RefusedChange as exc:
                 outcome.refusals.append(f"{where}: {exc}")
         cycle = find_cycle(module_graph(ws, modules))
@@ -105,6 +116,8 @@ class CircularImportStrategy(RuleStrategy):
             new = [found for found in after - before if found & set(modules)]
             if new:
                 raise RefusedChange(f"the change makes a new cycle: {', '.join(sorted(new[0]))}")
+        # the reviewer reads why the dependency moved: the failure it prevents
+        outcome.summary.extend(f"fixes: {f['why']}" for f in failures[:3] if f.get("why"))
         return outcome
 
 
@@ -113,9 +126,21 @@ def precheck(suggestion: Suggestion) -> str | None:
     if suggestion.evidence.get("unsafe", True):
         return None
     return (
-        "report-only: the cycle imports fine (only module objects are bound while it imports); "
+        "report-only: the cycle imports fine (in every import order each name is bound before it is read); "
         "deferring its imports would hide a dependency, not fix a failure"
     )
+
+
+def deferral_comment(edge: Edge, failures: list[dict[str, Any]]) -> str:
+    """The comment above a deferred import: which import order fails at module level, and why."""
+    own = [f for f in failures if f.get("importer") == edge["importer"] and f.get("line") == edge["line"]]
+    if own:
+        first = own[0]
+        owner = "it" if first["owner"] == first["entry"] else first["owner"]
+        return f"deferred: if {first['entry']} is imported first, {owner} has no {first['name']} yet at module level"
+    if failures:
+        return f"deferred: breaks the import cycle that fails when {failures[0]['entry']} is imported first"
+    return _PLAIN_DEFERRAL
 
 
 def analyzer_cycles(ws: Workspace, config: Config) -> set[frozenset[str]] | None:
@@ -129,8 +154,11 @@ def analyzer_cycles(ws: Workspace, config: Config) -> set[frozenset[str]] | None
     return {frozenset(issue["cycle"]) for issue in report.global_issues.get("circular_imports", [])}
 
 
-def cut_edge(ws: Workspace, edge: Edge) -> str:
-    """Move one import out of module level; returns a summary line or raises RefusedChange."""
+def cut_edge(ws: Workspace, edge: Edge, comment: str = _PLAIN_DEFERRAL) -> str:
+    """Move one import out of module level; returns a summary line or raises RefusedChange.
+
+    ``comment`` goes above each deferred import, wrapped to the project's line length.
+    """
     source = ws.read(edge["importer_path"], edge["importer"])
     module = source.parse()
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -193,20 +221,31 @@ def cut_edge(ws: Workspace, edge: Edge) -> str:
         new_module = new_module.with_changes(body=body)
         new_module = add_future_annotations(new_module)
     deferrals = []
+    width, indent = ws.style.line_length, new_module.default_indent
     for function, names in functions:
         # each function imports just the names it reads, on one line
         aliases = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in moved if _binding(a) in names]
         deferred = cst.SimpleStatementLine(
             body=[_plain_import(node, aliases)],
-            trailing_whitespace=cst.TrailingWhitespace(
-                whitespace=cst.SimpleWhitespace("  "),
-                comment=cst.Comment("# deferred: a module-level import would be circular"),
-            ),
+            leading_lines=_comment_lines(comment, width - positions[function].start.column - len(indent)),
         )
         deferrals.append((function, deferred))
     new_module = insert_at_function_top(new_module, deferrals)
+    if index == 0 and not kept and new_module.body:
+        # the file now starts with what followed the import: not with the blank lines between
+        first = new_module.body[0]
+        lines = list(first.leading_lines)
+        while lines and lines[0].comment is None:
+            lines.pop(0)
+        new_module = new_module.with_changes(body=[first.with_changes(leading_lines=lines), *new_module.body[1:]])
     ws.write(source, new_module.code)
     return "; ".join(remedies)
+
+
+def _comment_lines(text: str, width: int) -> list[cst.EmptyLine]:
+    """``text`` as comment lines of at most ``width`` characters (never narrower than 40)."""
+    wrapped = textwrap.wrap(text, width=max(width - 2, 40), break_long_words=False, break_on_hyphens=False)
+    return [cst.EmptyLine(indent=True, comment=cst.Comment(f"# {line}")) for line in wrapped]
 
 
 def _plain_import(node: ImportNode, aliases: list[cst.ImportAlias]) -> ImportNode:

@@ -156,6 +156,11 @@ def _from_typing(statement: cst.SimpleStatementLine) -> cst.ImportFrom | None:
     return None
 
 
+def _bare_code(statement: cst.BaseStatement) -> str:
+    """A statement's code without its comments (a comment line above it included)."""
+    return cst.Module(body=[]).code_for_node(statement.with_changes(leading_lines=())).split("#")[0].strip()
+
+
 def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.BaseSuite:
     if isinstance(block, cst.SimpleStatementSuite):
         # ``def f(): return X`` becomes an indented block so the import gets its own line
@@ -163,8 +168,7 @@ def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.Bas
     assert isinstance(block, cst.IndentedBlock)
     statements = suite_statements(block)
     index = 1 if statements and is_docstring(statements[0]) else 0
-    code = cst.Module(body=[line]).code.split("#")[0].strip()
-    if any(cst.Module(body=[s]).code.split("#")[0].strip() == code for s in statements[: index + 3]):
+    if any(_bare_code(s) == _bare_code(line) for s in statements[: index + 3]):
         return block
     statements.insert(index, line)
     return block.with_changes(body=statements)
