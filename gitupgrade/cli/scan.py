@@ -37,7 +37,9 @@ def command(app: AppContext, paths: tuple[Path, ...], rev: str, as_json: bool, d
 
         config = app.config(repo, repo.resolve_commit(rev))
         with progress_bar() as progress:
-            report = ArchitectAnalyzer(repo, config).analyze_codebase(targets or None, rev=rev, progress=progress)
+            report = ArchitectAnalyzer(repo, config).analyze_codebase(
+                targets or None, rev=rev, progress=progress, reuse=True
+            )
         if as_json:
             print_json(report.to_dict())
         else:
