@@ -6,8 +6,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from unidiff.patch import PatchedFile, PatchSet
-
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
 from gitupgrade.outcomes import UpgradeStatus as S
@@ -17,6 +15,8 @@ from gitupgrade.repo.diffs import patch_text
 from gitupgrade.repo.lock import current_owner
 
 if TYPE_CHECKING:
+    from unidiff.patch import PatchedFile
+
     from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
 
 
@@ -129,6 +129,8 @@ class UpgradeDiff:
 
 def upgrade_diff(repo: GitRepo, record: UpgradeRecord) -> UpgradeDiff:
     """The diff of an upgrade's commit against its parent (its base when built)."""
+    from unidiff.patch import PatchSet  # only diff reads patches: status does not load it
+
     suggestion = record.suggestion or {}
     if record.commit is None:
         raise UserError(
