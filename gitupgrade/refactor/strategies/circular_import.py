@@ -31,6 +31,7 @@ from libcst.metadata import (
 
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
+from gitupgrade.refactor.strategies.cycle_scope import precheck
 from gitupgrade.refactor.strategies.imports import (
     find_cycle,
     module_graph,
@@ -106,16 +107,6 @@ class CircularImportStrategy(RuleStrategy):
             if new:
                 raise RefusedChange(f"the change makes a new cycle: {', '.join(sorted(new[0]))}")
         return outcome
-
-
-def precheck(suggestion: Suggestion) -> str | None:
-    """Why the cycle is left to the report (it imports fine), or None when it is worth breaking."""
-    if suggestion.evidence.get("unsafe", True):
-        return None
-    return (
-        "report-only: the cycle imports fine (only module objects are bound while it imports); "
-        "deferring its imports would hide a dependency, not fix a failure"
-    )
 
 
 def analyzer_cycles(ws: Workspace, config: Config) -> set[frozenset[str]] | None:
