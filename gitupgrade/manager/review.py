@@ -10,8 +10,6 @@ from gitupgrade.config import Config
 from gitupgrade.errors import UserError
 from gitupgrade.outcomes import UpgradeStatus as S
 from gitupgrade.repo import CommitId, GitRepo, read_file
-from gitupgrade.repo.commits import commit_parents
-from gitupgrade.repo.diffs import patch_text
 from gitupgrade.repo.lock import current_owner
 
 if TYPE_CHECKING:
@@ -129,7 +127,11 @@ class UpgradeDiff:
 
 def upgrade_diff(repo: GitRepo, record: UpgradeRecord) -> UpgradeDiff:
     """The diff of an upgrade's commit against its parent (its base when built)."""
-    from unidiff.patch import PatchSet  # only diff reads patches: status does not load it
+    # only diff reads commits and patches: status does not load them
+    from unidiff.patch import PatchSet
+
+    from gitupgrade.repo.commits import commit_parents
+    from gitupgrade.repo.diffs import patch_text
 
     suggestion = record.suggestion or {}
     if record.commit is None:
