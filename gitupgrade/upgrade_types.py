@@ -40,7 +40,7 @@ UPGRADE_TYPES: tuple[UpgradeType, ...] = (
         default_risk="low",
         strategy=f"{_STRATEGIES}.circular_import:CircularImportStrategy",
         # cycles that import fine are report-only: never queued
-        precheck=f"{_STRATEGIES}.circular_import:precheck",
+        precheck=f"{_STRATEGIES}.cycle_scope:precheck",
         report_key="circular_imports",
     ),
     UpgradeType(

@@ -2,7 +2,9 @@
 
 A commit scan never checks anything out: it lists the tree, takes the facts of
 unchanged blobs from the cache, parses the others (in a process pool when there
-are many), and hands every file's facts to :func:`build_report`.
+are many), and hands every file's facts to :func:`build_report`. The parser, the
+facts cache and the rules are imported when a scan needs them: a scan that reads
+its report back (``reuse``) needs none of them.
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitupgrade.analysis.assemble import build_report
-from gitupgrade.analysis.cache import FactsCache, cache_key
-from gitupgrade.analysis.extract import extract_facts, extract_many
-from gitupgrade.analysis.facts import ModuleFacts, unanalyzable
 from gitupgrade.analysis.report import AnalysisReport
+from gitupgrade.analysis.report_cache import load_report, report_key, store_report
 from gitupgrade.analysis.selection import in_targets, normalize_targets, skip_reason
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
-from gitupgrade.repo import BlobEntry, BlobId, GitRepo, iter_files, read_blob
+from gitupgrade.repo import BlobEntry, BlobId, CommitId, GitRepo, iter_files, read_blob
 from gitupgrade.spec_forms import as_repo, config_of, repo_targets
+
+if TYPE_CHECKING:
+    from gitupgrade.analysis.cache import FactsCache
+    from gitupgrade.analysis.facts import ModuleFacts
 
 Progress = Callable[[int, int], None]
 _Work = tuple[str, BlobId, bytes]  # path, blob id, bytes of one file to parse
@@ -79,6 +82,7 @@ class ArchitectAnalyzer:
         target_path: str | os.PathLike[str] | Sequence[str] | None = None,
         rev: str = "HEAD",
         progress: Progress | None = None,
+        reuse: bool = False,
     ) -> AnalysisReport:
         """Scan the commit ``rev``; ``target_path`` (files or folders) limits what is reported.
 
@@ -86,12 +90,29 @@ class ArchitectAnalyzer:
         target module is found even when the rest of the cycle lies outside it.
         Targets are relative to the repository's top, or absolute paths inside it.
         The report reads as the spec's dict (``report["upgrade_suggestions"]``) and
-        ``to_dict()`` gives all of it.
+        ``to_dict()`` gives all of it. With ``reuse``, the report of the last such scan
+        is read back when the tree, the configuration, the targets and the tool are
+        the same (``analysis/report_cache.py``), and this one is kept for the next.
         """
         if self.repo is None:
             raise UserError("analyze_codebase needs a repository", hint="use analyze_sources for files in memory")
-        with gc_paused():
-            return self._analyze_commit(repo_targets(self.repo, target_path), rev, progress)
+        started = time.perf_counter()
+        targets = repo_targets(self.repo, target_path)
+        commit = self.repo.resolve_commit(rev)
+        if not reuse:
+            with gc_paused():
+                return self._analyze_commit(targets, commit, rev, progress, started)
+        key = report_key(self.repo.commit_tree(commit), self.config, normalize_targets(targets))
+        with gc_paused():  # reading a report back allocates as much as assembling one
+            report = load_report(self.repo.state_dir, key, commit, rev)
+            if report is None:
+                report = self._analyze_commit(targets, commit, rev, progress, started)
+                store_report(self.repo.state_dir, key, report)
+                return report
+        if progress is not None:
+            progress(report.metadata["files_total"], report.metadata["files_total"])
+        report.metadata["seconds"] = round(time.perf_counter() - started, 3)
+        return report
 
     def analyze_sources(self, files: Mapping[str, bytes]) -> AnalysisReport:
         """The same analysis of an in-memory file set (path -> bytes): no git, no cache."""
@@ -100,11 +121,17 @@ class ArchitectAnalyzer:
 
     # -- the two kinds of scan --------------------------------------------------------
     def _analyze_commit(
-        self, target_path: str | Sequence[str] | None, rev: str, progress: Progress | None
+        self,
+        target_path: str | Sequence[str] | None,
+        commit: CommitId,
+        rev: str,
+        progress: Progress | None,
+        started: float,
     ) -> AnalysisReport:
+        from gitupgrade.analysis.assemble import build_report
+        from gitupgrade.analysis.cache import FactsCache, cache_key
+
         assert self.repo is not None
-        started = time.perf_counter()
-        commit = self.repo.resolve_commit(rev)
         entries = [
             e
             for e in iter_files(self.repo, commit, ".py")
@@ -131,6 +158,10 @@ class ArchitectAnalyzer:
         return report
 
     def _analyze_sources(self, files: Mapping[str, bytes]) -> AnalysisReport:
+        from gitupgrade.analysis.assemble import build_report
+        from gitupgrade.analysis.extract import extract_facts
+        from gitupgrade.analysis.facts import unanalyzable
+
         started = time.perf_counter()
         facts: list[ModuleFacts] = []
         for path in sorted(files):
@@ -158,6 +189,8 @@ class ArchitectAnalyzer:
     def _facts_of_commit(
         self, entries: list[BlobEntry], cache: FactsCache, progress: Progress | None
     ) -> tuple[list[ModuleFacts], int, int]:
+        from gitupgrade.analysis.facts import ModuleFacts, unanalyzable
+
         assert self.repo is not None
         by_path: dict[str, ModuleFacts] = {}
         todo: list[BlobEntry] = []
@@ -196,6 +229,8 @@ class ArchitectAnalyzer:
 
     def _parse(self, work: list[_Work]) -> Iterator[tuple[list[_Work], list[list[Any]]]]:
         """Facts rows of uncached files, batch by batch (in parallel when it pays)."""
+        from gitupgrade.analysis.extract import extract_many
+
         workers = min(os.cpu_count() or 1, 8)
         if len(work) < POOL_MIN_FILES or workers < 2:
             for item in work:

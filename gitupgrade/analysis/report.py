@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitupgrade.analysis.facts import ModuleFacts
 from gitupgrade.analysis.suggest import label_of
 from gitupgrade.suggestion import Suggestion
+
+if TYPE_CHECKING:
+    from gitupgrade.analysis.facts import ModuleFacts
 
 
 def module_entry(facts: ModuleFacts, module: str, coupling: dict[str, Any] | None) -> dict[str, Any]:

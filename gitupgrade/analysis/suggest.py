@@ -16,12 +16,14 @@ notes): ``god_class``, ``god_module``, ``circular_import``,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gitupgrade.analysis.smells.base import Finding
 from gitupgrade.outcomes import PRIORITY_LABELS
 from gitupgrade.suggestion import PRIORITY_MAX, Suggestion, stable_id
 from gitupgrade.upgrade_types import llm_type
+
+if TYPE_CHECKING:
+    from gitupgrade.analysis.smells.base import Finding
 
 
 def priority_of(severity: str, strength: float, thresholds: Mapping[str, Any]) -> float:

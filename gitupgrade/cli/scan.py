@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gitupgrade.cli.context import AppContext, pass_app
-from gitupgrade.cli.output import console, is_interactive, print_json
+from gitupgrade.cli.output import console, is_interactive, print_json, print_line
 from gitupgrade.errors import UserError
 from gitupgrade.repo import GitRepo
 from gitupgrade.suggestion import shown_priority
@@ -37,7 +37,9 @@ def command(app: AppContext, paths: tuple[Path, ...], rev: str, as_json: bool, d
 
         config = app.config(repo, repo.resolve_commit(rev))
         with progress_bar() as progress:
-            report = ArchitectAnalyzer(repo, config).analyze_codebase(targets or None, rev=rev, progress=progress)
+            report = ArchitectAnalyzer(repo, config).analyze_codebase(
+                targets or None, rev=rev, progress=progress, reuse=True
+            )
         if as_json:
             print_json(report.to_dict())
         else:
@@ -94,40 +96,36 @@ def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 def render_scan(report: AnalysisReport, extra_lines: list[str] | None = None) -> None:
     """The human summary of a scan (reused by commands that scan through the manager)."""
-    out = console()
     meta = report.metadata
     summary = report.summary()
     issues = report.global_issues
     unsafe = sum(1 for c in issues["circular_imports"] if c.get("unsafe"))
     commit = (meta.get("commit") or "")[:10] or "files in memory"
 
-    def line(text: str) -> None:
-        out.print(text, markup=False, soft_wrap=True)
-
     modules = summary["modules"]
-    line(
+    print_line(
         f"Scanned {modules} module{'' if modules == 1 else 's'} at {commit} in {meta.get('seconds', 0):.2f} s "
         f"({meta.get('files_parsed', 0)} parsed, {meta.get('cache_hits', 0)} from cache)"
     )
-    line(f"Suggestions: {summary['suggestions']}")
-    line(
+    print_line(f"Suggestions: {summary['suggestions']}")
+    print_line(
         f"Circular imports: {summary['circular_imports']} ({unsafe} unsafe), "
         f"deferred-only cycles: {len(issues.get('deferred_cycles', []))}"
     )
-    line(f"Duplicate patterns: {summary['duplicate_patterns']}")
-    line(f"Architectural violations: {summary['violations']}")
+    print_line(f"Duplicate patterns: {summary['duplicate_patterns']}")
+    print_line(f"Architectural violations: {summary['violations']}")
     bad = [(path, m["reason"]) for path, m in report.modules.items() if not m["analyzable"]]
     if bad:
-        line(f"Unanalyzable files: {len(bad)}")
+        print_line(f"Unanalyzable files: {len(bad)}")
         for path, reason in bad[:TOP_SUGGESTIONS]:
-            line(f"  {path}: {reason}")
+            print_line(f"  {path}: {reason}")
     if report.suggestions:
         shown = report.suggestions[:TOP_SUGGESTIONS]
-        line(f"Top {len(shown)} suggestions:")
+        print_line(f"Top {len(shown)} suggestions:")
         for suggestion in shown:
-            line(
+            print_line(
                 f"  {shown_priority(suggestion.priority):>2}  {suggestion.risk_level:<8} {suggestion.type:<23} "
                 f"{suggestion.title}  [{suggestion.id}]"
             )
     for extra in extra_lines or []:
-        line(extra)
+        print_line(extra)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from gitupgrade.cli.context import AppContext, pass_app
-from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.output import print_json, print_line
 from gitupgrade.cli.terminal import paged
 from gitupgrade.ledger.text import escape
 from gitupgrade.manager import UpgradeManager
@@ -32,24 +32,19 @@ def command(app: AppContext, as_json: bool) -> None:
 
 def render(status: dict[str, Any]) -> None:
     """The status for people."""
-    out = console()
     queue = status["queue"]
-    out.print(
+    print_line(
         f"queue: {queue['pending']} pending, {queue['in_progress']} in progress, "
-        f"{queue['completed_today']} completed today",
-        markup=False,
-        soft_wrap=True,
+        f"{queue['completed_today']} completed today"
     )
     scan = status["last_scan"]
-    out.print(
+    print_line(
         "last scan: "
         + (
             f"{scan['ts']} at {str(scan['commit'])[:10]}: {scan['suggestions']} suggestions, {scan['queued']} queued"
             if scan
             else "never"
-        ),
-        markup=False,
-        soft_wrap=True,
+        )
     )
     upgrades = "with auto-approved upgrades" if status["auto_upgrade"] else "scan only: auto_upgrade_enabled is false"
     when = (
@@ -57,28 +52,22 @@ def render(status: dict[str, Any]) -> None:
         if status["next_auto_scan"]
         else "never (manual schedule)"
     )
-    out.print(f"next auto scan: {when}", markup=False, soft_wrap=True)
+    print_line(f"next auto scan: {when}")
     if status["recovered"]:
-        out.print(status["recovered"], markup=False, soft_wrap=True)
+        print_line(status["recovered"])
     if status["runner"]:
-        out.print(f"running: {status['runner']}", markup=False, soft_wrap=True)
+        print_line(f"running: {status['runner']}")
     for title, rows in (
         ("pending", status["pending"]),
         ("in progress", status["in_progress"]),
         ("awaiting review", status["awaiting_review"]),
     ):
         if rows:
-            out.print(f"{title}:", markup=False, soft_wrap=True)
+            print_line(f"{title}:")
             for row in rows:
-                out.print(
-                    f"  {escape(row['id'])}  p{shown_priority(row['priority'])}  {escape(row['title'])}",
-                    markup=False,
-                    soft_wrap=True,
-                )
+                print_line(f"  {escape(row['id'])}  p{shown_priority(row['priority'])}  {escape(row['title'])}")
     if status["recently_completed"]:
-        out.print("recently completed:", markup=False, soft_wrap=True)
+        print_line("recently completed:")
         for row in status["recently_completed"]:
             why = f" ({row['failure_type']})" if row["failure_type"] else ""
-            out.print(
-                f"  {escape(row['id'])}  {row['status']}{why}  {escape(row['title'])}", markup=False, soft_wrap=True
-            )
+            print_line(f"  {escape(row['id'])}  {row['status']}{why}  {escape(row['title'])}")

@@ -91,7 +91,9 @@ class PagerStream(io.TextIOWrapper):
 @contextlib.contextmanager
 def paged() -> Iterator[None]:
     """Send everything written to stdout inside the block through git's pager, if one applies."""
-    command = settings().pager(os.environ, _isatty(sys.stdout))
+    stdout_is_tty = _isatty(sys.stdout)
+    # A pipe is never paged, whatever git's settings say: not worth a git process to read them.
+    command = settings().pager(os.environ, stdout_is_tty) if stdout_is_tty else None
     if command is None:
         yield
         return

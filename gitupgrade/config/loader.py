@@ -9,20 +9,19 @@ source that set it (``git upgrade config`` shows them).
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gitupgrade.config.cache import config_key, load_entry, store_entry
 from gitupgrade.config.paths import check_config_paths
 from gitupgrade.config.schema import SCHEMA, Field
-from gitupgrade.config.yamlread import UnknownTag, parse
 from gitupgrade.errors import ConfigError, UserError
 from gitupgrade.outcomes import PRIORITY_LABELS
-from gitupgrade.repo import CommitId, GitRepo, read_file
+from gitupgrade.repo import BlobId, CommitId, GitRepo, file_blob_id, read_blob
+from gitupgrade.repo.core import STATE_DIR_NAME
 
 SECTION = "self_upgrading"
 REPO_CONFIG_PATH = "config.yaml"
@@ -106,6 +105,8 @@ class ConfigErrors(ConfigError):
 
 def default_config() -> Config:
     """The packaged defaults alone."""
+    from importlib import resources
+
     text = resources.files("gitupgrade.config").joinpath("defaults.yaml").read_text("utf-8")
     return Config(_section(text, "packaged defaults", trusted=True))
 
@@ -115,16 +116,58 @@ def load_config(
     commit: CommitId | None = None,
     override_file: str | Path | None = None,
 ) -> Config:
-    """Merge the repository's ``config.yaml`` at ``commit`` and ``override_file`` over the defaults."""
+    """Merge the repository's ``config.yaml`` at ``commit`` and ``override_file`` over the defaults.
+
+    The merged and validated result is kept in the repository's state dir under what it
+    was made of (``config/cache.py``), so that the next command reads it back unparsed.
+    """
+    blob_id = file_blob_id(repo, commit, REPO_CONFIG_PATH) if repo is not None and commit is not None else None
+    repo_label = f"{REPO_CONFIG_PATH} at {commit[:8]}" if blob_id is not None and commit is not None else None
+    state_dir = repo.common_dir / STATE_DIR_NAME if repo is not None else None
+    key = _cache_key(blob_id, override_file) if state_dir is not None else None
+    cached = load_entry(state_dir, key) if state_dir is not None and key is not None else None
+    if cached is not None:
+        data, stored_sources, stored_origins = cached
+        label = repo_label or REPO_CONFIG_PATH
+        sources = tuple(label if s is None else s for s in stored_sources)
+        config = Config(data, sources, {path: label if s is None else s for path, s in stored_origins.items()})
+    else:
+        config = _merge_sources(repo, blob_id, repo_label, override_file)
+        if state_dir is not None and key is not None:
+            store_entry(
+                state_dir,
+                key,
+                config.to_dict(),
+                [None if s == repo_label else s for s in config.sources],
+                {path: None if s == repo_label else s for path, s in config.origins.items()},
+            )
+    if repo is not None:
+        # Path keys name places the tool creates, replaces or deletes: checked once merged.
+        check_config_paths(repo, config)
+    return config
+
+
+def _cache_key(blob_id: str | None, override_file: str | Path | None) -> str | None:
+    """The cache key of these inputs; None when the ``--config`` file cannot be read (the merge says why)."""
+    if override_file is None:
+        return config_key(blob_id, None)
+    try:
+        return config_key(blob_id, (str(override_file), Path(override_file).read_bytes()))
+    except OSError:
+        return None
+
+
+def _merge_sources(
+    repo: GitRepo | None, blob_id: BlobId | None, repo_label: str | None, override_file: str | Path | None
+) -> Config:
+    """Parse, validate and merge the defaults, ``config.yaml`` (blob ``blob_id``) and ``override_file``."""
     data = default_config().to_dict()
     origins = dict.fromkeys(leaf_paths(data), DEFAULTS_LABEL)
     sources = [DEFAULTS_LABEL]
-    if repo is not None and commit is not None:
-        blob = read_file(repo, commit, REPO_CONFIG_PATH)
-        if blob is not None:
-            label = f"{REPO_CONFIG_PATH} at {commit[:8]}"
-            _merge(data, _section(_decode(blob, label), label), label, origins)
-            sources.append(label)
+    if repo is not None and blob_id is not None and repo_label is not None:
+        blob = read_blob(repo, blob_id)
+        _merge(data, _section(_decode(blob, repo_label), repo_label), repo_label, origins)
+        sources.append(repo_label)
     if override_file is not None:
         path = Path(override_file)
         try:
@@ -134,9 +177,6 @@ def load_config(
         _merge(data, _section(text, str(path)), str(path), origins)
         sources.append(str(path))
     _check_merged(data, origins)
-    if repo is not None:
-        # Path keys name places the tool creates, replaces or deletes: checked once merged.
-        check_config_paths(repo, data)
     return Config(data, tuple(sources), origins)
 
 
@@ -157,6 +197,9 @@ def _decode(blob: bytes, label: str) -> str:
 
 
 def _section(text: str, label: str, trusted: bool = False) -> dict[str, Any]:
+    # PyYAML is loaded only when a file must be parsed: a cached configuration needs none.
+    from gitupgrade.config.yamlread import parse
+
     document, lines = parse(text, label, trusted)
     if document is None:
         return {}
@@ -180,6 +223,8 @@ def _section(text: str, label: str, trusted: bool = False) -> dict[str, Any]:
 def _validate(
     node: dict[str, Any], schema: dict[str, Any], path: str, lines: dict[str, int], problems: list[Problem]
 ) -> None:
+    from gitupgrade.config.yamlread import UnknownTag  # loaded by the parse that gave ``node``
+
     for key, value in node.items():
         key_path = f"{path}.{key}"
         line = lines.get(key_path)
@@ -241,6 +286,8 @@ def _field_hint(field: Field) -> str | None:
 
 
 def _unknown_key_hint(key: str, schema: dict[str, Any]) -> str:
+    import difflib  # only for a mistyped key
+
     close = difflib.get_close_matches(key, list(schema), n=1)
     if close:
         return f"did you mean {close[0]}?"

@@ -137,7 +137,9 @@ class UpgradeManager:
         commit = self.repo.resolve_commit(rev)
         config = self.config_at(commit)
         # The commit id pins the scan even if ``rev`` moves meanwhile; ``rev`` only names it in messages.
-        report = ArchitectAnalyzer(self.repo, config).analyze_codebase(target_path, rev=rev, progress=progress)
+        report = ArchitectAnalyzer(self.repo, config).analyze_codebase(
+            target_path, rev=rev, progress=progress, reuse=True
+        )
         commit = CommitId(report.metadata["commit"])
         result = self.queue_suggestions(report.suggestions, commit, config)
         self.ledger.record_scan(

@@ -6,17 +6,15 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from unidiff.patch import PatchedFile, PatchSet
-
 from gitupgrade.config import Config
 from gitupgrade.errors import UserError
 from gitupgrade.outcomes import UpgradeStatus as S
 from gitupgrade.repo import CommitId, GitRepo, read_file
-from gitupgrade.repo.commits import commit_parents
-from gitupgrade.repo.diffs import patch_text
 from gitupgrade.repo.lock import current_owner
 
 if TYPE_CHECKING:
+    from unidiff.patch import PatchedFile
+
     from gitupgrade.ledger import UpgradeLedger, UpgradeRecord
 
 
@@ -129,6 +127,12 @@ class UpgradeDiff:
 
 def upgrade_diff(repo: GitRepo, record: UpgradeRecord) -> UpgradeDiff:
     """The diff of an upgrade's commit against its parent (its base when built)."""
+    # only diff reads commits and patches: status does not load them
+    from unidiff.patch import PatchSet
+
+    from gitupgrade.repo.commits import commit_parents
+    from gitupgrade.repo.diffs import patch_text
+
     suggestion = record.suggestion or {}
     if record.commit is None:
         raise UserError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gitupgrade.repo.core import GitRepo, git_operation
 from gitupgrade.repo.names import BlobId, BranchName, CommitId, RefName, TreeId, branch_ref
-from gitupgrade.repo.trees import BlobEntry, iter_files, read_blob, read_file
+from gitupgrade.repo.trees import BlobEntry, file_blob_id, iter_files, read_blob, read_file
 
 __all__ = [
     "BlobEntry",
@@ -15,6 +15,7 @@ __all__ = [
     "RefName",
     "TreeId",
     "branch_ref",
+    "file_blob_id",
     "git_operation",
     "iter_files",
     "read_blob",

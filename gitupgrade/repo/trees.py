@@ -58,6 +58,17 @@ def read_blob(repo: GitRepo, blob_id: BlobId) -> bytes:
         return repo.raw[blob_id].read_raw()
 
 
+def file_blob_id(repo: GitRepo, commit: CommitId, path: str) -> BlobId | None:
+    """The blob id of ``path`` in ``commit``'s tree, or None when there is no such file (as :func:`read_file`)."""
+    with git_operation("read tree"):
+        tree = repo.raw[commit].peel(pygit2.Commit).tree
+        try:
+            entry = tree[path]
+        except KeyError:
+            return None
+        return BlobId(str(entry.id)) if entry.type_str == "blob" else None
+
+
 def read_file(repo: GitRepo, commit: CommitId, path: str) -> bytes | None:
     """The bytes of ``path`` in ``commit``'s tree, or None when there is no such file."""
     with git_operation("read file"):

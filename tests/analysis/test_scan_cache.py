@@ -7,6 +7,7 @@ import sys
 
 from gitupgrade.analysis import ArchitectAnalyzer, analyzer
 from gitupgrade.analysis.cache import CACHE_FILE
+from gitupgrade.analysis.report_cache import REPORT_FILE
 from gitupgrade.config import load_config
 from gitupgrade.repo import GitRepo
 from tests.analysis.helpers import SMALL_LIMITS, scan_json
@@ -45,6 +46,8 @@ def test_damaged_cache_is_rebuilt(run_cli, git_repo) -> None:
     for extra in (cache.with_name(CACHE_FILE + "-wal"), cache.with_name(CACHE_FILE + "-shm")):
         extra.unlink(missing_ok=True)
     cache.write_bytes(b"this is not a database" * 100)
+    # the last report would answer for the same tree without reading the facts cache
+    (cache.parent / REPORT_FILE).unlink()
     report = scan_json(run_cli, git_repo.path)
     assert report["metadata"]["files_parsed"] == PY_FILES
     assert scan_json(run_cli, git_repo.path)["metadata"]["cache_hits"] == PY_FILES

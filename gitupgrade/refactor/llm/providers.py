@@ -8,17 +8,20 @@ a message, an error or a result (errors are scrubbed of it).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
 import signal
 import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import urllib.error
+    import urllib.request
 
 Message = Mapping[str, str]  # {"role": "system"|"user"|"assistant", "content": str}
 
@@ -28,16 +31,22 @@ _QUOTE_LIMIT = 200
 _MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Refuses redirects: urllib would resend the bearer key to wherever they point."""
+@functools.cache
+def _opener() -> urllib.request.OpenerDirector:
+    """An opener that refuses redirects: urllib would resend the bearer key to wherever they point.
 
-    def redirect_request(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> None:
-        return None
+    Built on first use: urllib.request (with http.client and email) would cost every scan,
+    which only routes suggestions, a tenth of its start-up.
+    """
+    import urllib.request
 
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(
+            self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+        ) -> None:
+            return None
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+    return urllib.request.build_opener(_NoRedirect)
 
 
 class ProviderError(Exception):
@@ -90,6 +99,9 @@ class OpenAIProvider:
 
     def complete(self, messages: Sequence[Message]) -> str:
         """One chat completion at temperature 0; redirects are refused (they would carry the key)."""
+        import urllib.error  # loaded when a model is asked, not by every scan (see _opener)
+        import urllib.request
+
         key = self._api_key()
         body = json.dumps(
             {
@@ -103,7 +115,7 @@ class OpenAIProvider:
             headers["Authorization"] = f"Bearer {key}"
         request = urllib.request.Request(self.endpoint, data=body, headers=headers, method="POST")
         try:
-            with _OPENER.open(request, timeout=self.timeout) as response:
+            with _opener().open(request, timeout=self.timeout) as response:
                 raw = response.read(_MAX_ANSWER_BYTES + 1)
         except urllib.error.HTTPError as exc:
             detail = _quote(_read_error_body(exc), key)

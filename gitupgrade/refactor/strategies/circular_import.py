@@ -37,6 +37,7 @@ from libcst.metadata import (
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
 from gitupgrade.refactor.strategies.cycle_probe import probe_imports
+from gitupgrade.refactor.strategies.cycle_scope import precheck
 from gitupgrade.refactor.strategies.imports import (
     find_cycle,
     module_graph,
@@ -119,16 +120,6 @@ class CircularImportStrategy(RuleStrategy):
         # the reviewer reads why the dependency moved: the failure it prevents
         outcome.summary.extend(f"fixes: {f['why']}" for f in failures[:3] if f.get("why"))
         return outcome
-
-
-def precheck(suggestion: Suggestion) -> str | None:
-    """Why the cycle is left to the report (it imports fine), or None when it is worth breaking."""
-    if suggestion.evidence.get("unsafe", True):
-        return None
-    return (
-        "report-only: the cycle imports fine (in every import order each name is bound before it is read); "
-        "deferring its imports would hide a dependency, not fix a failure"
-    )
 
 
 def deferral_comment(edge: Edge, failures: list[dict[str, Any]]) -> str:
