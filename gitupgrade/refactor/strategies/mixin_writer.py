@@ -23,6 +23,7 @@ from gitupgrade.refactor.strategies.import_edits import (
     merge_typing_import,
     prune_imports,
 )
+from gitupgrade.refactor.strategies.mixin_docs import purpose
 from gitupgrade.refactor.strategies.mixin_typing import (
     TypeParameters,
     ancestors_in,
@@ -53,7 +54,7 @@ from gitupgrade.refactor.strategies.toplevel import (
 )
 
 if TYPE_CHECKING:
-    from gitupgrade.refactor.strategies.god_class import Member
+    from gitupgrade.refactor.strategies.members import Member
 
 
 def write_mixins(
@@ -65,10 +66,13 @@ def write_mixins(
     clusters: list[list[Member]],
     outcome: Outcome,
     names: list[tuple[str, str]] | None = None,
+    members: list[Member] | None = None,
+    sections: dict[str, str] | None = None,
 ) -> None:
     """Create one mixin module per cluster and make the class inherit from the mixins.
 
-    ``names``: the mixin class and module name of each cluster, when the planner chose them.
+    ``names``: the mixin class and module name of each cluster, when the planner chose them;
+    ``members`` (all of the class's) and ``sections`` say what each cluster is for.
     """
     class_name = klass.name.value
     stem = source.stem
@@ -112,20 +116,22 @@ def write_mixins(
             s.node.with_changes(leading_lines=(cst.EmptyLine(),) if i == 0 else ())
             for i, s in enumerate(generic.definitions)
         ]
-        # the data the methods share says what they are about; the host's methods they call do not
-        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name.value for m in methods})
+        # one line from the concept (protocol, section, owned state), or none: never a list of names
         width = ws.style.line_length
-        about = [f" that use {', '.join(f'``{a}``' for a in attrs[:n])}" for n in range(min(len(attrs), 3), 0, -1)]
-        summary = [f"The {mixin} part of {class_name}: its methods{a}." for a in about]
-        body = module_head(_fit([*summary, f"The {mixin} part of {class_name}."], width), future, needed)
+        line = purpose(cluster, members or [m for c in clusters for m in c], class_name, sections or {})
+        body = module_head(_docstring(line, width), future, needed)
+        if not line and body:
+            body[0] = body[0].with_changes(leading_lines=())
         hints = {h for m in cluster for h in m.hints} | annotation_names(declared)
         extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
         at = len(body) - len(generic.definitions)
         head = body[:at]
         extra = merge_typing_import(head, extra, width)
         body = [*head, *extra, *body[at:]]
-        methods_of = [f"Methods of {class_name}{a}." for a in about]
-        class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
+        class_body: list[cst.BaseStatement] = []
+        if line and len(line) + 10 <= width:
+            class_body.append(cst.parse_statement(_docstring(line, width - 4)))
+        documented = bool(class_body)
         if slots:
             slotted = cst.parse_statement("__slots__ = ()\n")
             class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
@@ -139,11 +145,14 @@ def write_mixins(
         for i, node in enumerate(nodes):
             moved.add(id(node))
             if i == 0:
-                node = node.with_changes(
-                    leading_lines=(cst.EmptyLine(indent=False),)
-                    + tuple(line for line in node.leading_lines if line.comment is not None)
-                )
+                comments = tuple(line for line in node.leading_lines if line.comment is not None)
+                node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),) + comments)
             class_body.append(node)
+        first = class_body[0]
+        if not documented and isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            # the first statement of a class without a docstring follows its header directly
+            kept = tuple(line for line in first.leading_lines if line.comment is not None)
+            class_body[0] = first.with_changes(leading_lines=kept)
         generic_base = generic.params and generic.pep695 is None
         mixin_class = cst.ClassDef(
             name=cst.Name(mixin),
@@ -211,10 +220,9 @@ def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.C
     return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
 
 
-def _fit(sentences: list[str], width: int) -> str:
-    """The first of ``sentences`` that fits on one docstring line of ``width`` characters."""
-    fitting = [s for s in sentences if len(s) + 6 <= width] or sentences[-1:]
-    return f'"""{fitting[0]}"""\n'
+def _docstring(line: str, width: int) -> str:
+    """``line`` as a docstring statement when it fits ``width``, else ''."""
+    return f'"""{line}"""\n' if line and len(line) + 6 <= width else ""
 
 
 def _declared(
