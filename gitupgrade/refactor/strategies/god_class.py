@@ -1,27 +1,25 @@
-"""god_class: move clusters of methods into mixins the class inherits from.
+"""god_class: move the one component a large class holds into a mixin it inherits from.
 
 Methods are clustered by the instance attributes they share and the methods they call
-on ``self`` (the LCOM4 components). Each cluster but the main one, when it has at least
-``refactor.min_group_size`` methods, moves into a mixin class in a new module beside
-the original; while the class stays over its limits the clusters are cut further
-(:mod:`.method_clusters`), and a split that cannot bring it under them is refused, so a
-rescan never proposes the same split again. The class lists the mixins first among its
-bases: attribute lookup finds the same functions, ``self`` is the same object.
+on ``self`` (the LCOM4 components, cut further by :mod:`.method_clusters`). A group may
+move only when it stands alone (:mod:`.standalone`: it owns its state, calls nothing
+that stays, and what stays uses it through its methods), hangs together (a cohesion
+score, :mod:`.concepts`) and has a name from its concept. Of those, the fewest that bring
+the class under its limits move (one, at most two), each into a mixin in a new module
+beside the original; when none do, nothing moves and the refusal says what the groups
+that could move would leave, so a rescan never proposes a split that only moves code.
+The class lists the mixins first among its bases: attribute lookup finds the same
+functions, ``self`` is the same object.
 
-A method stays in the class when moving it could change what it means: ``super()``
-used other than as ``super().name``, or finding a method moved to another mixin; the
-``__class__`` cell; name-mangled ``__names``; construction (``__init__``, ``__new__``
-...); names the class body reads; module names patched elsewhere; module-level names
-that would need an import back into the original module (the class itself included).
-A method tied to one that stays (``__hash__`` to ``__eq__``, ``__radd__`` to ``__add__``,
-a property to its helpers, see :mod:`.concepts`) stays with it. Module-level helpers
-that keep methods in the class leave first for a module of their own when the class
-would otherwise stay too big. Enum, NamedTuple, TypedDict, Protocol, classes with a
-metaclass or registering decorators, and deprecated classes are refused.
-
-Only groups a person would name move: each is scored for cohesion (shared state and
-meaning, less its links to what stays) and must have a name from its concept; a group
-below the threshold or without a name stays, with the reason.
+A method stays in the class when moving it could change what it means (:mod:`.pins`):
+``super()`` used other than as ``super().name``, or finding a method moved to another
+mixin; the ``__class__`` cell; name-mangled ``__names``; construction; names the class
+body reads; module names patched elsewhere; module-level names that would need an
+import back into the original module. A method tied to one that stays (``__hash__`` to
+``__eq__``, a property to its helpers) stays with it. Module-level helpers that keep
+methods in the class leave first for a module of their own, only when that makes the
+split possible. Enum, NamedTuple, TypedDict, Protocol, classes with a metaclass or
+registering decorators, and deprecated classes are refused.
 """
 
 from __future__ import annotations
