@@ -126,6 +126,9 @@ def test_a_mixin_docstring_says_what_the_component_is_for_or_nothing() -> None:
     assert purpose(context, context, "Conn", {}) == "Conn as a context manager."
     sending = [member("send", {"sent"}, {"sent"}), member("sent_count", {"sent"})]
     assert purpose(sending, sending, "Conn", {"send": "Sending", "sent_count": "Sending"}) == "Sending for Conn."
+    # found on jinja2's CodeGenerator: a heading that names no concept gives no line
+    vague = {"send": "Various helpers", "sent_count": "Various helpers"}
+    assert not purpose(sending, sending, "Conn", vague).startswith("Various")
     listeners = [member("subscribe", {"_listeners"}, {"_listeners"}), member("notify", {"_listeners"})]
     assert purpose(listeners, listeners, "Hub", {}) == "Keeps track of the listeners of Hub."
     # state it only reads says nothing the mixin's name does not: no filler line

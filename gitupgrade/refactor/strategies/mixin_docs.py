@@ -27,6 +27,9 @@ class Part(Protocol):
     ties: set[str]
 
 
+# Words of a section heading that names no concept (found on jinja2: "Various compilation helpers").
+_VAGUE = {"various", "misc", "miscellaneous", "other", "others", "helpers", "helper", "utilities", "utils", "stuff"}
+
 # What a protocol family makes of the class (``{}`` is the class name).
 _PROTOCOLS = {
     "context": "{} as a context manager.",
@@ -51,7 +54,9 @@ def purpose(group: Sequence[Part], members: Sequence[Part], class_name: str, sec
     titles = {sections.get(m.name, "") for m in group}
     if len(titles) == 1 and "" not in titles:
         title = titles.pop()
-        return f"{title[0].upper()}{title[1:]} for {class_name}."
+        # "Various helpers", "Misc": a heading that names no concept says nothing here either
+        if not set(words(title)) & _VAGUE:
+            return f"{title[0].upper()}{title[1:]} for {class_name}."
     every = {m.name for m in members}
     owned = Counter(a for m in group for a in m.writes - every if not a.startswith("__"))
     for attr, _ in owned.most_common():
