@@ -24,7 +24,7 @@ registering decorators, and deprecated classes are refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -105,9 +105,9 @@ def split_class(
     view = ClassView.read(ws, path, dotted_name, class_name)
     notes: list[str] = []
     clusters, short = view.plan(limits, notes)
-    if short:
+    if short and any(m.pinned is not None and m.pinned.kind is PinKind.MODULE_READS for m in view.members):
         # would the plan succeed if the module names its methods read left for a module of their own?
-        freed = ClassView.read(ws, path, dotted_name, class_name, frozenset({PinKind.MODULE_READS}))
+        freed = view.waiving(frozenset({PinKind.MODULE_READS}))
         freed_notes: list[str] = []
         freed_clusters, freed_short = freed.plan(limits, freed_notes)
         if freed_clusters and not freed_short:
@@ -152,17 +152,13 @@ class ClassView:
     members: list[Member]
     patched: set[str]
     class_attributes: set[str]  # what the class body binds besides its methods
+    lazy: bool  # postponed annotations nothing reads at run time
     waived: frozenset[PinKind]  # kinds of pin not applied (a plan as if they were gone)
     sections: dict[str, str] = field(default_factory=dict)  # method -> its section heading
 
     @classmethod
-    def read(
-        cls, ws: Workspace, path: str, module_name: str, class_name: str, waived: frozenset[PinKind] = frozenset()
-    ) -> ClassView:
-        """Read the module from the work dir; refuses when the class cannot take mixins.
-
-        ``waived``: kinds of pin not applied, to see what a plan would be without them.
-        """
+    def read(cls, ws: Workspace, path: str, module_name: str, class_name: str) -> ClassView:
+        """Read the module from the work dir; refuses when the class cannot take mixins."""
         source = ws.read(path, module_name)
         module = source.parse()
         found = [s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == class_name]
@@ -180,11 +176,21 @@ class ClassView:
         patched = hazards.patched_names(ws, source.module, skip=source.path)
         lazy = "annotations" in future_names(module) and not hazards.runtime_annotation_reader(source.text)
         concepts.tie_members(klass, members, skip=CONSTRUCTION)
-        pin_members(klass, members, statements, patched, lazy, waived)
+        pin_members(klass, members, statements, patched, lazy)
         propagate_pins(members)
         attributes = class_body_names(klass) - {m.name for m in members}
         sections = concepts.sections(klass)
-        return cls(ws, source, module, klass, statements, members, patched, attributes, waived, sections)
+        return cls(ws, source, module, klass, statements, members, patched, attributes, lazy, frozenset(), sections)
+
+    def waiving(self, waived: frozenset[PinKind]) -> ClassView:
+        """The same class with the pins of the ``waived`` kinds lifted: what a plan would be without them."""
+        members = [
+            replace(m, pinned=None, globals=set(m.globals), hints=set(m.hints), module_reads=set(m.module_reads))
+            for m in self.members
+        ]
+        pin_members(self.klass, members, self.statements, self.patched, self.lazy, waived)
+        propagate_pins(members)
+        return replace(self, members=members, waived=waived)
 
     def plan(self, limits: Limits, notes: list[str] | None = None) -> tuple[list[list[Member]], str]:
         """The clusters to move (see :func:`plan_mixins`), none relying on super() across mixins."""
