@@ -57,6 +57,9 @@ class Parser:
 
     def words(self):
         return WORD.findall(self.text) + [self.parent]
+
+    def usage(self):
+        return self.formatter.usage(self) + str(len(self))
 """
 
 
@@ -98,6 +101,13 @@ def test_calls_to_staying_methods_and_class_attributes_keep_a_group_in_place() -
 
 def test_an_attribute_the_class_never_sets_is_a_dependency_on_a_base_or_a_caller() -> None:
     assert "reads `self.parent`, which the class never sets (a base class or a caller does)" in _why("words")
+
+
+def test_a_group_handing_self_to_other_code_does_not_stand_alone() -> None:
+    # found on click's Context: get_usage returns self.command.get_usage(self), which calls
+    # the context's own methods; len(self) only reaches the object's protocol
+    assert "hands `self` to `self.formatter.usage`, which may use any of the host" in _why("usage")
+    assert "len" not in _why("usage")
 
 
 def test_what_a_method_writes_counts_changes_in_place() -> None:

@@ -43,6 +43,7 @@ class Member:
     nodes: list[cst.FunctionDef]
     attrs: set[str] = field(default_factory=set)
     writes: set[str] = field(default_factory=set)  # attributes it assigns, deletes or changes in place
+    hands_self: set[str] = field(default_factory=set)  # calls that get ``self`` itself as an argument
     globals: set[str] = field(default_factory=set)
     hints: set[str] = field(default_factory=set)  # module names read only in annotations
     pinned: Pin | None = None
@@ -64,6 +65,7 @@ def collect_members(module: cst.Module, klass: cst.ClassDef) -> list[Member]:
             member.nodes.append(statement)
             member.attrs |= self_attributes(statement)
             member.writes |= written_attributes(statement)
+            member.hands_self |= self_handed_to(statement)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     spans = []
@@ -137,6 +139,36 @@ def written_attributes(function: cst.FunctionDef) -> set[str]:
 
     function.body.visit(Finder())
     return found - {""}
+
+
+# Builtins that take ``self`` without reaching past its own protocol.
+_PROTOCOL_CALLS = frozenset(
+    "len iter next reversed repr str bytes hash bool id type isinstance issubclass format vars dir sorted list tuple "
+    "set frozenset dict sum min max any all enumerate zip super getattr hasattr".split()
+)
+
+
+def self_handed_to(function: cst.FunctionDef) -> set[str]:
+    """The calls (as spelled) that get ``self`` itself as an argument: they may use any of the host.
+
+    ``self.command.get_usage(self)`` hands the whole object to code that calls its
+    methods (found on click's ``Context``); ``len(self)`` only reaches its protocol.
+    """
+    params = function.params.params or function.params.posonly_params
+    if not params:
+        return set()
+    me = params[0].name.value
+    found: set[str] = set()
+    module = cst.Module(body=())
+
+    class Finder(cst.CSTVisitor):
+        def visit_Call(self, node: cst.Call) -> None:
+            if any(isinstance(a.value, cst.Name) and a.value.value == me for a in node.args):
+                if dotted(node.func) not in _PROTOCOL_CALLS:
+                    found.add(module.code_for_node(node.func))
+
+    function.body.visit(Finder())
+    return found
 
 
 def _unpacked(target: cst.BaseExpression) -> list[cst.BaseExpression]:

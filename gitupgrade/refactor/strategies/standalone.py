@@ -10,6 +10,8 @@ owns its state and its behaviour:
 - it calls no method that stays, except the special methods of the object as a whole
   (``self.__len__()``, ``self.__iter__()``): those are the object's protocol, which
   any component of it may use;
+- it does not hand ``self`` to other code (``self.command.get_usage(self)``), which may
+  call anything of the host;
 - what stays reads the group's state only through the group's methods: a staying method
   reading ``self.out`` that the group appends to would couple the host to its mixin.
 
@@ -32,6 +34,7 @@ class Part(Protocol):
     name: str
     attrs: set[str]  # attributes of self it reads or writes (methods it calls included)
     writes: set[str]  # attributes of self it assigns, deletes or changes in place
+    hands_self: set[str]  # calls that get ``self`` itself as an argument
 
 
 def dependence(
@@ -53,6 +56,9 @@ def dependence(
     calls = sorted({a for m in group for a in m.attrs} & staying_names - _special(staying_names - builders))
     if calls:
         reasons.append(f"calls {_listed(calls)}, which {_stay(calls)} in the class")
+    handed = sorted({c for m in group for c in m.hands_self})
+    if handed:
+        reasons.append(f"hands `self` to {_listed(handed, '')}, which may use any of the host")
     read = sorted({a for m in group for a in m.attrs} - every - _OBJECT)
     for attr in read:
         setters = sorted(m.name for m in staying if attr in m.writes and m.name not in builders)
