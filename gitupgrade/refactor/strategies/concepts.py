@@ -121,10 +121,9 @@ class Method(Protocol):
 
 
 class Member(Method, Protocol):
-    """What tying and pinning need of a class member."""
+    """What tying needs of a class member."""
 
     nodes: list[cst.FunctionDef]
-    pinned: str
 
 
 def tie_members(klass: cst.ClassDef, members: Sequence[Member], skip: Iterable[str] = ()) -> None:
@@ -144,20 +143,6 @@ def tie_members(klass: cst.ClassDef, members: Sequence[Member], skip: Iterable[s
         prefix = handler_prefix(member.name)
         member.affinity = {f"#{section}"} if section else set()
         member.affinity |= {prefix} if prefix else set()
-
-
-def propagate_pins(members: Sequence[Member]) -> None:
-    """A member tied to one that stays stays too: ``__exit__`` beside ``__enter__``."""
-    changed = True
-    while changed:
-        changed = False
-        for member in members:
-            if member.pinned:
-                continue
-            partner = next((m for m in members if m.pinned and m is not member and m.ties & member.ties), None)
-            if partner is not None:
-                member.pinned = f"tied to {partner.name}, which stays"
-                changed = True
 
 
 def family_label(key: str) -> str:

@@ -1,42 +1,33 @@
-"""god_class: move clusters of methods into mixins the class inherits from.
+"""god_class: move the one component a large class holds into a mixin it inherits from.
 
 Methods are clustered by the instance attributes they share and the methods they call
-on ``self`` (the LCOM4 components). Each cluster but the main one, when it has at least
-``refactor.min_group_size`` methods, moves into a mixin class in a new module beside
-the original; while the class stays over its limits the clusters are cut further
-(:mod:`.method_clusters`), and a split that cannot bring it under them is refused, so a
-rescan never proposes the same split again. The class lists the mixins first among its
-bases: attribute lookup finds the same functions, ``self`` is the same object.
+on ``self`` (the LCOM4 components, cut further by :mod:`.method_clusters`). A group may
+move only when it stands alone (:mod:`.standalone`: it owns its state, calls nothing
+that stays, and what stays uses it through its methods), hangs together (a cohesion
+score, :mod:`.concepts`) and has a name from its concept. Of those, the fewest that bring
+the class under its limits move (one, at most two), each into a mixin in a new module
+beside the original; when none do, nothing moves and the refusal says what the groups
+that could move would leave, so a rescan never proposes a split that only moves code.
+The class lists the mixins first among its bases: attribute lookup finds the same
+functions, ``self`` is the same object.
 
-A method stays in the class when moving it could change what it means: ``super()``
-used other than as ``super().name``, or finding a method moved to another mixin; the
-``__class__`` cell; name-mangled ``__names``; construction (``__init__``, ``__new__``
-...); names the class body reads; module names patched elsewhere; module-level names
-that would need an import back into the original module (the class itself included).
-A method tied to one that stays (``__hash__`` to ``__eq__``, ``__radd__`` to ``__add__``,
-a property to its helpers, see :mod:`.concepts`) stays with it. Module-level helpers
-that keep methods in the class leave first for a module of their own when the class
-would otherwise stay too big. Enum, NamedTuple, TypedDict, Protocol, classes with a
-metaclass or registering decorators, and deprecated classes are refused.
-
-Only groups a person would name move: each is scored for cohesion (shared state and
-meaning, less its links to what stays) and must have a name from its concept; a group
-below the threshold or without a name stays, with the reason.
+A method stays in the class when moving it could change what it means (:mod:`.pins`):
+``super()`` used other than as ``super().name``, or finding a method moved to another
+mixin; the ``__class__`` cell; name-mangled ``__names``; construction; names the class
+body reads; module names patched elsewhere; module-level names that would need an
+import back into the original module. A method tied to one that stays (``__hash__`` to
+``__eq__``, a property to its helpers) stays with it. Module-level helpers that keep
+methods in the class leave first for a module of their own, only when that makes the
+split possible. Enum, NamedTuple, TypedDict, Protocol, classes with a metaclass or
+registering decorators, and deprecated classes are refused.
 """
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import (
-    GlobalScope,
-    MetadataWrapper,
-    PositionProvider,
-    ScopeProvider,
-)
 
 from gitupgrade.refactor.result import ChangeKind
 from gitupgrade.refactor.strategies import concepts, hazards, naming
@@ -48,62 +39,27 @@ from gitupgrade.refactor.strategies.group_hazards import (
     is_pure_decorator,
 )
 from gitupgrade.refactor.strategies.limits import exceeded
-from gitupgrade.refactor.strategies.method_clusters import (
-    Limits,
-    components,
-    fits,
-    plan_mixins,
+from gitupgrade.refactor.strategies.members import (
+    CONSTRUCTION,
+    Member,
+    class_body_names,
+    collect_members,
+    future_names,
 )
+from gitupgrade.refactor.strategies.method_clusters import Limits, components, fits, plan_mixins
 from gitupgrade.refactor.strategies.mixin_writer import write_mixins
 from gitupgrade.refactor.strategies.module_writer import split_module
+from gitupgrade.refactor.strategies.pins import Pin, PinKind, pin_members, propagate_pins
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
-from gitupgrade.refactor.strategies.syntax import (
-    dotted,
-    is_future_import,
-    names_in,
-    self_attributes,
-)
-from gitupgrade.refactor.strategies.toplevel import (
-    TopLevel,
-    first_line,
-    map_module,
-)
+from gitupgrade.refactor.strategies.standalone import dependence
+from gitupgrade.refactor.strategies.syntax import dotted
+from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
 if TYPE_CHECKING:
     from gitupgrade.config import Config
     from gitupgrade.suggestion import Suggestion
 
-# Special methods that make the instance or the class: they stay where a reader looks first.
-CONSTRUCTION = {
-    "__init__",
-    "__new__",
-    "__post_init__",
-    "__init_subclass__",
-    "__class_getitem__",
-    "__set_name__",
-    "__prepare__",
-}
-
 REFUSED_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "NamedTuple", "TypedDict", "Protocol", "type"}
-
-
-@dataclass
-class Member:
-    """The methods of one name (a property with its setter is one member)."""
-
-    name: str
-    nodes: list[cst.FunctionDef]
-    attrs: set[str] = field(default_factory=set)
-    globals: set[str] = field(default_factory=set)
-    hints: set[str] = field(default_factory=set)  # module names read only in annotations
-    pinned: str = ""
-    module_reads: set[str] = field(default_factory=set)  # names its module defines, not imports
-    super_names: set[str] = field(default_factory=set)  # N of each super().N
-    opaque_super: bool = False  # super() used otherwise: it may look up any name
-    ties: set[str] = field(default_factory=set)  # protocol partners and twins: one side of a split
-    affinity: set[str] = field(default_factory=set)  # its section and handler prefix
-    start: int = 0
-    end: int = 0
 
 
 class GodClassStrategy(RuleStrategy):
@@ -121,12 +77,10 @@ class GodClassStrategy(RuleStrategy):
             int(config_value(config, "refactor.min_group_size", 3)),
         )
         outcome = Outcome()
-        if split_class(ws, path, evidence["module"], class_name, limits, outcome, partial_ok=True):
-            # it was a god class: it must not stay one, unless what stays has no group worth a mixin
+        if split_class(ws, path, evidence["module"], class_name, limits, outcome):
+            # it was a god class: no file the split wrote may be one
             for change in ws.changes():
                 created = change.kind is ChangeKind.CREATE
-                if outcome.partial and change.path == path:
-                    continue
                 text = ws.read(change.path).text
                 reason = exceeded(
                     change.path, text, config, module=created, classes=_class_names(text) if created else [class_name]
@@ -143,58 +97,46 @@ def split_class(
     class_name: str,
     limits: Limits,
     outcome: Outcome,
-    partial_ok: bool = False,
 ) -> bool:
-    """Move method clusters of the class into mixins until it fits ``limits``, or refuse.
+    """Move the fewest groups that stand alone into mixins so the class fits ``limits``, or refuse.
 
-    ``partial_ok``: when the groups that would bring the class under its limits were judged
-    unfit (no cohesion, no name), the cohesive groups still move and ``outcome.partial``
-    says the class stays over its limits. True when the class was over ``limits`` (the
-    written files are then worth measuring).
+    True when the class was over ``limits`` (the written files are then worth measuring).
     """
     view = ClassView.read(ws, path, dotted_name, class_name)
     notes: list[str] = []
     clusters, short = view.plan(limits, notes)
-    if short and extract_helpers(ws, view, outcome):
-        # the helpers its methods read now come from a module of their own: plan again
-        view = ClassView.read(ws, path, dotted_name, class_name)
-        notes = []
-        clusters, short = view.plan(limits, notes)
+    if short and any(m.pinned is not None and m.pinned.kind is PinKind.MODULE_READS for m in view.members):
+        # would the plan succeed if the module names its methods read left for a module of their own?
+        freed = view.waiving(frozenset({PinKind.MODULE_READS}))
+        freed_notes: list[str] = []
+        freed_clusters, freed_short = freed.plan(limits, freed_notes)
+        if freed_clusters and not freed_short:
+            if extract_helpers(ws, view, outcome):
+                # the helpers its methods read now come from a module of their own: plan again
+                view = ClassView.read(ws, path, dotted_name, class_name)
+                notes = []
+                clusters, short = view.plan(limits, notes)
+        elif freed_short:
+            # moving the helpers would not be enough: the reason is what stays after them
+            short, notes = freed_short, freed_notes
     outcome.refusals += notes
     groups = components(view.members)
     for group in groups:
         outcome.refusals += [
             f"{class_name}.{m.name} stays: {m.pinned}"
             for m in group
-            if m.pinned and m.name not in CONSTRUCTION and (group is not groups[0] or m.pinned.startswith("tied to "))
+            if m.pinned and m.name not in CONSTRUCTION and (group is not groups[0] or m.pinned.kind is PinKind.TIED)
         ]
-    moving: list[list[Member]] = []
-    for movable in clusters:
-        reads = {g for m in movable for g in m.globals}
-        reason = cycle_hazard(ws, view.source, [TopLevel(-1, view.klass, "def", reads=reads)], view.statements)
-        if reason:
-            outcome.refusals.append(f"methods {', '.join(m.name for m in movable[:4])}: {reason}")
-        else:
-            moving.append(movable)
-    if not short and not fits(view.members, view.lines, moving, limits):
-        short = f"{class_name} would stay over its limits"
-    conflicts = super_conflicts(view.members, moving) if len(moving) < len(clusters) else {}
-    if conflicts:
-        # a cluster that stays may hold a super() call that now finds a moved method
-        short = short or "; ".join(conflicts.values())
-    if short and partial_ok and notes and moving and not conflicts:
-        # a reviewer takes the groups a person would name; the rest has none worth a mixin
-        outcome.partial = True
-        outcome.refusals.insert(0, f"{class_name} stays over its limits: {short}")
-        short = ""
-    if short or not moving:
+    if short or not clusters:
         raise RefusedChange(
-            (short or f"no cluster of at least {limits.minimum} movable methods apart from the main one")
+            (short or f"no group of at least {limits.minimum} movable methods stands alone apart from the main one")
             + (f" ({'; '.join(outcome.refusals[:5])})" if outcome.refusals else "")
         )
-    moving.sort(key=lambda cluster: min(m.start for m in cluster))  # bases in source order
+    moving = sorted(clusters, key=lambda cluster: min(m.start for m in cluster))  # bases in source order
     names = view.names(ws, moving)
-    write_mixins(ws, view.source, view.module, view.klass, view.statements, moving, outcome, names)
+    write_mixins(
+        ws, view.source, view.module, view.klass, view.statements, moving, outcome, names, view.members, view.sections
+    )
     return not fits(view.members, view.lines, [], limits)
 
 
@@ -202,12 +144,16 @@ def split_class(
 class ClassView:
     """The class as the strategy sees it: its module, statements and members (pinned or not)."""
 
+    ws: Workspace
     source: ModuleSource
     module: cst.Module
     klass: cst.ClassDef
     statements: list[TopLevel]
     members: list[Member]
     patched: set[str]
+    class_attributes: set[str]  # what the class body binds besides its methods
+    lazy: bool  # postponed annotations nothing reads at run time
+    waived: frozenset[PinKind]  # kinds of pin not applied (a plan as if they were gone)
     sections: dict[str, str] = field(default_factory=dict)  # method -> its section heading
 
     @classmethod
@@ -226,31 +172,51 @@ class ClassView:
             # found on pyparsing.helpers: a method read ParseException from ``from .core import *``
             raise RefusedChange("the module has a star import: the names its methods read cannot be resolved")
         statements = map_module(module)
-        members = collect_members(module, klass, statements)
+        members = collect_members(module, klass)
         patched = hazards.patched_names(ws, source.module, skip=source.path)
-        lazy = "annotations" in _future_names(module) and not hazards.runtime_annotation_reader(source.text)
+        lazy = "annotations" in future_names(module) and not hazards.runtime_annotation_reader(source.text)
         concepts.tie_members(klass, members, skip=CONSTRUCTION)
         pin_members(klass, members, statements, patched, lazy)
-        concepts.propagate_pins(members)
-        return cls(source, module, klass, statements, members, patched, concepts.sections(klass))
+        propagate_pins(members)
+        attributes = class_body_names(klass) - {m.name for m in members}
+        sections = concepts.sections(klass)
+        return cls(ws, source, module, klass, statements, members, patched, attributes, lazy, frozenset(), sections)
+
+    def waiving(self, waived: frozenset[PinKind]) -> ClassView:
+        """The same class with the pins of the ``waived`` kinds lifted: what a plan would be without them."""
+        members = [
+            replace(m, pinned=None, globals=set(m.globals), hints=set(m.hints), module_reads=set(m.module_reads))
+            for m in self.members
+        ]
+        pin_members(self.klass, members, self.statements, self.patched, self.lazy, waived)
+        propagate_pins(members)
+        return replace(self, members=members, waived=waived)
 
     def plan(self, limits: Limits, notes: list[str] | None = None) -> tuple[list[list[Member]], str]:
         """The clusters to move (see :func:`plan_mixins`), none relying on super() across mixins."""
         while True:
             found: list[str] = []
-            clusters, short = plan_mixins(self.members, self.lines, limits, self.judge, found)
+            clusters, short = plan_mixins(self.members, self.lines, limits, self.judge, found, self.rank)
             conflicts = super_conflicts(self.members, clusters)
             if not conflicts:
                 if notes is not None:
                     notes += found
                 return clusters, short
             for member in self.members:
-                member.pinned = member.pinned or conflicts.get(member.name, "")
-            concepts.propagate_pins(self.members)
+                if not member.pinned and member.name in conflicts:
+                    member.pinned = Pin(PinKind.SUPER_CONFLICT, conflicts[member.name])
+            propagate_pins(self.members)
 
     def judge(self, group: list[Member]) -> str:
-        """Why ``group`` may not become a mixin ('' when it may): its cohesion, then its name."""
+        """Why ``group`` may not become a mixin ('' when it may).
+
+        In the order a reviewer asks: does it stand alone, does it hang together, what is
+        it called, can its module import what it reads.
+        """
         class_name = self.klass.name.value
+        alone = dependence(group, self.members, self.class_attributes, CONSTRUCTION)
+        if alone:
+            return f"{class_name}: {alone}"
         score = concepts.cohesion(group, self.members, avoid=[class_name])
         reason = score.refusal([m.name for m in group])
         if reason:
@@ -259,7 +225,16 @@ class ClassView:
             naming.concept_words(group, self.members, class_name, self.sections)
         except naming.NoName as exc:
             return f"{class_name}: {exc}"
-        return ""
+        if PinKind.MODULE_READS in self.waived:
+            return ""  # the helpers it reads would have left for a module of their own
+        reads = {g for m in group for g in m.globals}
+        unit = TopLevel(-1, self.klass, "def", reads=reads)
+        hazard = cycle_hazard(self.ws, self.source, [unit], self.statements)
+        return f"{class_name}: methods {', '.join(m.name for m in group[:4])}: {hazard}" if hazard else ""
+
+    def rank(self, group: list[Member]) -> float:
+        """How cohesive ``group`` is: between groups that each bring the class under its limits, the best moves."""
+        return concepts.cohesion(group, self.members, avoid=[self.klass.name.value]).score
 
     def names(self, ws: Workspace, clusters: list[list[Member]]) -> list[tuple[str, str]]:
         """The mixin class and module name of each cluster, from its concept; refuses when one has none."""
@@ -302,7 +277,12 @@ def extract_helpers(ws: Workspace, view: ClassView, outcome: Outcome) -> bool:
     wanted: set[int] = set()
     for member in view.members:
         names = member.module_reads
-        if not member.pinned.startswith("reads ") or not names or not names <= graph.owner.keys():
+        if (
+            member.pinned is None
+            or member.pinned.kind is not PinKind.MODULE_READS
+            or not names
+            or not names <= graph.owner.keys()
+        ):
             continue
         needed = graph.closure({graph.owner[n] for n in names}, set(graph.units))
         if class_unit not in needed:
@@ -341,155 +321,6 @@ def class_hazard(klass: cst.ClassDef) -> str | None:
     return None
 
 
-def collect_members(module: cst.Module, klass: cst.ClassDef, statements: list[TopLevel]) -> list[Member]:
-    """The class's methods grouped by name, with the attributes and globals each reads."""
-    members: dict[str, Member] = {}
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
-    for statement in body:
-        if isinstance(statement, cst.FunctionDef):
-            member = members.setdefault(statement.name.value, Member(statement.name.value, []))
-            member.nodes.append(statement)
-            member.attrs |= self_attributes(statement)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    spans = []
-    for member in members.values():
-        for node in member.nodes:
-            span = positions[node]
-            start = first_line(node, positions)
-            spans.append((start, span.end.line, member))
-            member.start = member.start or start
-            member.end = max(member.end, span.end.line)
-    spans.sort(key=lambda s: s[0])
-    starts = [s[0] for s in spans]
-    scopes = wrapper.resolve(ScopeProvider)
-    global_scope = next((s for s in scopes.values() if isinstance(s, GlobalScope)), None)
-    for assignment in global_scope.assignments if global_scope else ():
-        for access in assignment.references:
-            line = positions[access.node].start.line
-            at = bisect.bisect_right(starts, line) - 1
-            if at >= 0 and spans[at][1] >= line:
-                member = spans[at][2]
-                name = assignment.name.split(".")[0]
-                (member.hints if access.is_annotation or access.is_type_hint else member.globals).add(name)
-    for member in members.values():
-        member.hints -= member.globals
-    return list(members.values())
-
-
-def pin_members(
-    klass: cst.ClassDef, members: list[Member], statements: list[TopLevel], patched: set[str], lazy: bool
-) -> None:
-    """Mark the members that must stay in the class, with the reason.
-
-    With ``lazy`` annotations (postponed, and nothing reads them at run time) a module
-    name read only in annotations needs no import at run time: the mixin module imports
-    it under ``TYPE_CHECKING``, so such a method may move.
-    """
-    imported = {n for s in statements if s.kind == "import" for n in s.binds}
-    class_reads = _class_body_reads(klass)
-    class_names = _class_body_names(klass)
-    # ``__hash__ = None`` or ``__radd__ = __add__`` in the body: their protocol partners stay beside them
-    set_in_body = {concepts.FAMILY_OF[n]: n for n in class_names - {m.name for m in members} if n in concepts.FAMILY_OF}
-    for member in members:
-        signature = {
-            n for node in member.nodes for part in _evaluated_at_definition(node, not lazy) for n in names_in(part)
-        }
-        if not lazy:
-            member.globals |= member.hints
-            member.hints = set()
-        member.globals |= member.hints & imported
-        member.hints -= imported
-        names = set().union(*(names_in(node) for node in member.nodes))
-        supers = super_reads(member.nodes) if "super" in names else set()
-        member.super_names = supers or set()
-        member.opaque_super = supers is None
-        if member.name in CONSTRUCTION:
-            member.pinned = "it builds the instance or the class"
-        elif any(_is_abstract(node) for node in member.nodes):
-            # found on boltons SpooledIOBase: ABCMeta collects abstract methods from the class and
-            # its ABC bases only, so on a plain mixin read/write stopped being abstract
-            member.pinned = "it is an abstract method, which ABCMeta only sees on the class itself"
-        elif concepts.FAMILY_OF.get(member.name) in set_in_body:
-            member.pinned = f"the class body sets {set_in_body[concepts.FAMILY_OF[member.name]]} beside it"
-        elif supers is None:
-            member.pinned = "super() is used other than as super().name"
-        elif "__class__" in bare_names(member.nodes):
-            member.pinned = "uses __class__"
-        elif any(n.startswith("__") and not n.endswith("__") for n in names):
-            member.pinned = "uses a name-mangled __attribute"
-        elif member.name in class_reads:
-            member.pinned = "the class body reads it"
-        elif signature & class_names:
-            # found on jinja2 CodeGenerator._make_finalize(self) -> _FinalizeInfo (a nested class)
-            member.pinned = f"its signature reads {', '.join(sorted(signature & class_names))} from the class body"
-        elif member.globals - imported:
-            member.module_reads = member.globals - imported
-            needed = ", ".join(sorted(member.module_reads))
-            member.pinned = f"reads {needed} from its module (an import back would be circular)"
-        elif member.globals & patched:
-            member.pinned = f"reads {', '.join(sorted(member.globals & patched))}, patched elsewhere"
-        elif hazards.identity_names(cst.Module(body=list(member.nodes))):
-            member.pinned = "depends on the module it is written in (__name__, globals() ...)"
-        else:
-            for node in member.nodes:
-                for decorator in node.decorators:
-                    target = (
-                        decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-                    )
-                    name = dotted(target)
-                    if name.split(".")[0] in {m.name for m in members}:
-                        continue  # @prop.setter travels with prop
-                    if not is_pure_decorator(name, set()):
-                        member.pinned = f"decorated with {name or 'an expression'}, which may register it"
-
-
-def _is_abstract(node: cst.FunctionDef) -> bool:
-    """Whether a decorator marks the method abstract (``abstractmethod``, ``abc.abstractproperty``, ...)."""
-    return any(dotted(d.decorator).rpartition(".")[2].startswith("abstract") for d in node.decorators)
-
-
-def super_reads(nodes: list[cst.FunctionDef]) -> set[str] | None:
-    """The names ``N`` of every ``super().N`` in ``nodes``; None when ``super`` is used otherwise.
-
-    ``super(Cls, self).N`` and ``s = super()`` followed by ``s.N`` (found on boltons'
-    ``OrderedMultiDict.popall``) read ``N`` the same way. Zero-argument ``super()`` in a
-    mixin starts the lookup after the mixin instead of after the class; that finds the
-    same ``N`` unless ``N`` moved to a mixin further along, which :func:`super_conflicts`
-    rules out.
-    """
-    found: set[str] = set()
-    aliases: set[str] = set()
-    counts = {"super": 0, "understood": 0, "alias": 0, "alias.name": 0}
-
-    def is_super(node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
-
-    class Finder(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if is_super(node.value) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-                aliases.add(node.targets[0].target.value)
-                counts["understood"] += 1
-                counts["alias.name"] += 1  # the assignment's target is no bare use
-
-        def visit_Attribute(self, node: cst.Attribute) -> None:
-            if is_super(node.value):
-                found.add(node.attr.value)
-                counts["understood"] += 1
-            elif isinstance(node.value, cst.Name) and node.value.value in aliases:
-                found.add(node.attr.value)
-                counts["alias.name"] += 1
-
-        def visit_Name(self, node: cst.Name) -> None:
-            counts["super"] += node.value == "super"
-            counts["alias"] += node.value in aliases
-
-    for node in nodes:
-        node.visit(Finder())
-    understood = counts["super"] == counts["understood"] and counts["alias"] == counts["alias.name"]
-    return found if understood else None
-
-
 def super_conflicts(members: list[Member], clusters: list[list[Member]]) -> dict[str, str]:
     """Members that must stay so every ``super().N`` finds what it found before, with why.
 
@@ -510,78 +341,3 @@ def super_conflicts(members: list[Member], clusters: list[list[Member]]) -> dict
             elif member.name in home and home.get(name, home[member.name]) != home[member.name]:
                 pins[member.name] = f"its super().{name} would find {name} moved to another mixin"
     return pins
-
-
-def bare_names(nodes: list[cst.FunctionDef]) -> set[str]:
-    """Names used in ``nodes`` on their own, not as ``obj.attribute``."""
-    found: set[str] = set()
-
-    class Finder(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            node.value.visit(self)
-            return False
-
-    for node in nodes:
-        node.visit(Finder())
-    return found
-
-
-def _class_body_reads(klass: cst.ClassDef) -> set[str]:
-    """Names the class body itself reads when the class is created (not inside methods)."""
-    found: set[str] = set()
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
-    for statement in body:
-        if isinstance(statement, cst.FunctionDef):
-            for decorator in statement.decorators:
-                # ``@size.setter`` on ``def size`` reads the member that moves along with it
-                if dotted(decorator.decorator).partition(".")[0] != statement.name.value:
-                    found |= names_in(decorator)
-            # defaults (``update_fun=copy_attr_consistent``) and annotations run in the class body
-            for part in _evaluated_at_definition(statement):
-                found |= names_in(part)
-            continue
-        found |= names_in(statement)
-    return found
-
-
-def _class_body_names(klass: cst.ClassDef) -> set[str]:
-    """Names the class body binds: methods, attributes, nested classes."""
-    found: set[str] = set()
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
-    for statement in body:
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            found.add(statement.name.value)
-        elif isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                targets = (
-                    [t.target for t in small.targets]
-                    if isinstance(small, cst.Assign)
-                    else ([small.target] if isinstance(small, cst.AnnAssign) else [])
-                )
-                found |= {t.value for t in targets if isinstance(t, cst.Name)}
-    return found
-
-
-def _evaluated_at_definition(function: cst.FunctionDef, annotations: bool = True) -> list[cst.CSTNode]:
-    """Parameter defaults and (unless postponed) annotations: evaluated where the ``def`` runs."""
-    params = function.params
-    every = [*params.posonly_params, *params.params, *params.kwonly_params]
-    every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
-    parts: list[cst.CSTNode] = [p.default for p in every if p.default is not None]
-    if annotations:
-        parts += [p.annotation for p in every if p.annotation is not None]
-        parts += [function.returns] if function.returns is not None else []
-    return parts
-
-
-def _future_names(module: cst.Module) -> set[str]:
-    names: set[str] = set()
-    for statement in module.body:
-        if is_future_import(statement):
-            for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                    names.update(dotted(a.name) for a in small.names)
-    return names

@@ -1,20 +1,19 @@
-"""Which methods of a god class move into mixins, and how they are grouped.
+"""Which methods of a god class move into a mixin, and how they are grouped.
 
 The methods are first grouped by the instance attributes they share and the methods they
-call on ``self`` (LCOM4 components); every group but the largest moves when it has at
-least ``minimum`` movable methods. When that leaves the class over its limits, the groups
-that stay are cut along their links: the attribute or method that most of them share
-(``self.stream`` in a writer) says least about what belongs together, so it stops
-counting, then the next, until the group falls apart. As a last resort the small
-independent groups that remain move together in source order. Each mixin is kept under
-the limits itself, so a split never makes a new god class; a plan that cannot bring the
-class under its limits says why instead.
+call on ``self`` (LCOM4 components); every group but the largest is a candidate when it
+has at least ``minimum`` movable methods and is judged fit (it stands alone, it is
+cohesive, it has a name). When no candidate brings the class under its limits, the
+groups that stay are cut along their links: the attribute or method that most of them
+share (``self.stream`` in a writer) says least about what belongs together, so it stops
+counting, then the next, until the group falls apart. The fewest candidates that bring
+the class under its limits move (one concept, at most two); each mixin is kept under the
+limits itself, so a split never makes a new god class. A plan that cannot bring the
+class under its limits moves nothing and says why: a partial split only moves code.
 
 Members tied by a protocol or as twins (``__eq__``/``__hash__``, ``*_prev``/``*_next``,
 see :mod:`.concepts`) are linked by a tie no cut undoes: they always land on the same
-side. Section comments and handler prefixes link members too, but may be cut. Every
-group that would move is first judged (cohesion, a name): a group judged unfit stays,
-with the reason, and the plan goes on without it.
+side. Section comments and handler prefixes link members too, but may be cut.
 """
 
 from __future__ import annotations
@@ -35,7 +34,11 @@ class Method(Protocol):
     attrs: set[str]
     ties: set[str]  # protocol and twin ties (``~comparison``): never cut
     affinity: set[str]  # section and handler-prefix links: cut like attributes
-    pinned: str
+
+    @property
+    def pinned(self) -> object:
+        """Why it must stay in the class (falsy when it may move)."""
+
     start: int
     end: int
 
@@ -127,13 +130,28 @@ def _fit(group: Sequence[Method]) -> str:
     return ""
 
 
+Rank = Callable[[list[M]], float]  # how good a group is as a component: the best moves first
+
+
+def _unranked(group: Sequence[Method]) -> float:
+    return 0.0
+
+
 def plan_mixins(
-    members: list[M], class_lines: int, limits: Limits, judge: Judge[M] = _fit, notes: list[str] | None = None
+    members: list[M],
+    class_lines: int,
+    limits: Limits,
+    judge: Judge[M] = _fit,
+    notes: list[str] | None = None,
+    rank: Rank[M] = _unranked,
 ) -> tuple[list[list[M]], str]:
-    """The groups of movable members to move, one mixin each, and why the class stays too big ('' if not).
+    """The groups to move, one mixin each, and why the class stays too big ('' if not).
 
     ``judge`` says why a group may not move ('' when it may); why the groups that stay
-    were judged unfit goes to ``notes``.
+    were judged unfit goes to ``notes``. One concept is one upgrade: the fewest groups
+    that bring the class under its limits move (one, at most :data:`MAX_GROUPS`), the
+    best ``rank`` first; when no such choice exists nothing moves and the reason says
+    what the groups that may move would leave.
     """
     verdicts: dict[frozenset[str], str] = {}
 
@@ -143,20 +161,37 @@ def plan_mixins(
             verdicts[key] = judge(group)
         return verdicts[key]
 
-    moving = _plan(members, class_lines, limits, verdict)
+    moving = _plan(members, class_lines, limits, verdict, rank)
     if notes is not None:
         moved = {m.name for g in moving[0] for m in g}
         notes += [v for k, v in verdicts.items() if v and not k & moved]
     return moving
 
 
-def _plan(members: list[M], class_lines: int, limits: Limits, judge: Judge[M]) -> tuple[list[list[M]], str]:
+# A reviewer reads one concept per change; two when the class holds two clear components.
+MAX_GROUPS = 2
+
+
+def _plan(
+    members: list[M], class_lines: int, limits: Limits, judge: Judge[M], rank: Rank[M]
+) -> tuple[list[list[M]], str]:
     pieces = [Piece(group) for group in components(members)]
+    candidates: dict[frozenset[str], list[M]] = {}
     while True:
-        moving, staying = _select(pieces, limits, judge)
-        if fits(members, class_lines, moving, limits):
-            return moving, ""
-        breakable = [p for p in staying if not p.solid and len(p.members) > 1]
+        for piece in pieces[1:]:  # the biggest piece is the class itself
+            movable = piece.movable
+            key = frozenset(m.name for m in movable)
+            if key not in candidates and len(movable) >= limits.minimum and _fits_mixin(movable, limits):
+                if not judge(movable):
+                    candidates[key] = movable
+        chosen = _fewest(list(candidates.values()), members, class_lines, limits, rank)
+        if chosen:
+            return chosen, ""
+        breakable = [
+            p
+            for p in pieces
+            if not p.solid and len(p.members) > 1 and frozenset(m.name for m in p.movable) not in candidates
+        ]
         if not breakable:
             break
         target = max(breakable, key=lambda p: size(p.members))
@@ -165,77 +200,62 @@ def _plan(members: list[M], class_lines: int, limits: Limits, judge: Judge[M]) -
             target.solid = True
             continue
         pieces = sorted([p for p in pieces if p is not target] + parts, key=lambda p: _biggest_first(p.members))
-    main = staying[0].movable if staying else []
-    if len(main) >= limits.minimum and _fits_mixin(main, limits) and not judge(main):
-        moving.append(main)  # the class keeps its constructor and whatever cannot move
-    if not fits(members, class_lines, moving, limits):
-        moving += _bundle(staying[1:], moving, members, class_lines, limits, judge)
-    if fits(members, class_lines, moving, limits):
-        return moving, ""
-    left = len({m.name for m in members}) - sum(len(g) for g in moving)
-    lines = class_lines - sum(size(g) for g in moving)
-    return moving, (
-        f"moving every group that can move leaves {left} methods and about {lines} lines "
-        f"(limits {limits.max_methods} methods, {limits.max_lines} lines)"
+    groups = sorted(candidates.values(), key=lambda g: min(m.start for m in g))
+    left = len({m.name for m in members}) - sum(len(g) for g in groups)
+    lines = class_lines - sum(size(g) for g in groups)
+    if not groups:
+        return [], (
+            f"no group of at least {limits.minimum} methods stands alone apart from the main one "
+            f"(limits {limits.max_methods} methods, {limits.max_lines} lines)"
+        )
+    named = "; ".join(", ".join(m.name for m in g[:3]) + (" ..." if len(g) > 3 else "") for g in groups[:3])
+    return [], (
+        f"moving the groups that stand alone ({named}) would leave about {left} methods and {lines} lines: "
+        f"still over the limits ({limits.max_methods} methods, {limits.max_lines} lines)"
     )
 
 
+def _fewest(
+    candidates: list[list[M]], members: list[M], class_lines: int, limits: Limits, rank: Rank[M]
+) -> list[list[M]]:
+    """The fewest disjoint candidates that bring the class under its limits (best ranked first), or []."""
+    ordered = sorted(candidates, key=lambda g: (-rank(g), size(g), min(m.start for m in g)))
+    for group in ordered:
+        if fits(members, class_lines, [group], limits):
+            return [group]
+    if MAX_GROUPS < 2:
+        return []
+    pairs = [
+        [a, b]
+        for i, a in enumerate(ordered)
+        for b in ordered[i + 1 :]
+        if not {m.name for m in a} & {m.name for m in b} and fits(members, class_lines, [a, b], limits)
+    ]
+    return pairs[0] if pairs else []
+
+
+# How many of the most shared links are tried one by one at each step of a cut.
+_SINGLE_TRIES = 8
+
+
 def cut(piece: Piece[M], minimum: int) -> list[Piece[M]]:
-    """``piece`` split by no longer counting its most shared links, or ``[piece]``."""
+    """``piece`` split by no longer counting its most shared links, or ``[piece]``.
+
+    At each step the most shared links are first tried alone on top of what is already
+    ignored (``self.out`` that one staying method reads back is the one link to cut),
+    before the most shared one is given up for good and the next step begins.
+    """
     # ties (``~...``) hold protocol partners and twins together: they are never cut
     tally = Counter(link for m in piece.members for link in links(m, piece.ignored) if not link.startswith("~"))
-    ignored = set(piece.ignored)
-    for link, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])):
+    order = [link for link, _ in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))]
+    ignored: set[str] = set(piece.ignored)
+    for at, link in enumerate(order):
+        for single in [link, *order[at + 1 : at + _SINGLE_TRIES]]:
+            groups = components(piece.members, frozenset(ignored | {single}))
+            if len(groups) > 1 and any(len([m for m in g if not m.pinned]) >= minimum for g in groups[1:]):
+                return [Piece(g, frozenset(ignored | {single})) for g in groups]
         ignored.add(link)
-        groups = components(piece.members, frozenset(ignored))
-        if len(groups) > 1 and any(len([m for m in g if not m.pinned]) >= minimum for g in groups[1:]):
-            return [Piece(g, frozenset(ignored)) for g in groups]
     return [piece]
-
-
-def _select(pieces: list[Piece[M]], limits: Limits, judge: Judge[M]) -> tuple[list[list[M]], list[Piece[M]]]:
-    """The biggest piece stays; every other one moves when it is big enough, fits a mixin and is judged fit."""
-    moving: list[list[M]] = []
-    staying = pieces[:1]
-    for piece in pieces[1:]:
-        movable = piece.movable
-        if len(movable) >= limits.minimum and _fits_mixin(movable, limits) and not judge(movable):
-            moving.append(movable)
-        else:
-            staying.append(piece)
-    return moving, staying
-
-
-def _bundle(
-    pieces: list[Piece[M]],
-    moving: list[list[M]],
-    members: list[M],
-    class_lines: int,
-    limits: Limits,
-    judge: Judge[M],
-) -> list[list[M]]:
-    """Small independent groups, in source order, packed into mixins until the class fits.
-
-    Whole groups are packed (tied partners never part), and a bundle moves only when
-    judged fit: a grab-bag of unrelated methods has no cohesion and no name.
-    """
-    loose = sorted((p.movable for p in pieces if p.movable), key=lambda g: min(m.start for m in g))
-    bundles: list[list[M]] = []
-    current: list[M] = []
-    for piece in loose:
-        if current and not _fits_mixin([*current, *piece], limits):
-            bundles.append(current)
-            current = []
-        current.extend(piece)
-    if current:
-        bundles.append(current)
-    chosen: list[list[M]] = []
-    fit = (b for b in bundles if len(b) >= limits.minimum and _fits_mixin(b, limits) and not judge(b))
-    for group in sorted(fit, key=size, reverse=True):
-        if fits(members, class_lines, moving + chosen, limits):
-            break
-        chosen.append(group)
-    return chosen
 
 
 def _fits_mixin(group: list[M], limits: Limits) -> bool:

@@ -11,18 +11,18 @@ are sorted and formatted with the project's own tools when it has them.
 from __future__ import annotations
 
 import builtins
-from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
 from gitupgrade.refactor.strategies.import_edits import (
     import_from,
     merge_typing_import,
     prune_imports,
 )
+from gitupgrade.refactor.strategies.mixin_docs import purpose
 from gitupgrade.refactor.strategies.mixin_typing import (
     TypeParameters,
     ancestors_in,
@@ -42,7 +42,6 @@ from gitupgrade.refactor.strategies.syntax import (
     imports_end,
     is_future_import,
     names_in,
-    self_attributes,
     suite_statements,
 )
 from gitupgrade.refactor.strategies.toplevel import (
@@ -53,7 +52,7 @@ from gitupgrade.refactor.strategies.toplevel import (
 )
 
 if TYPE_CHECKING:
-    from gitupgrade.refactor.strategies.god_class import Member
+    from gitupgrade.refactor.strategies.members import Member
 
 
 def write_mixins(
@@ -64,14 +63,16 @@ def write_mixins(
     statements: list[TopLevel],
     clusters: list[list[Member]],
     outcome: Outcome,
-    names: list[tuple[str, str]] | None = None,
+    names: list[tuple[str, str]],
+    members: list[Member] | None = None,
+    sections: dict[str, str] | None = None,
 ) -> None:
     """Create one mixin module per cluster and make the class inherit from the mixins.
 
-    ``names``: the mixin class and module name of each cluster, when the planner chose them.
+    ``names``: the mixin class and module name of each cluster, from its concept;
+    ``members`` (all of the class's) and ``sections`` say what each cluster is for.
     """
     class_name = klass.name.value
-    stem = source.stem
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     slots = any(
         isinstance(st, cst.SimpleStatementLine) and "__slots__" in names_in(st)
@@ -79,10 +80,6 @@ def write_mixins(
     )
     moved: set[int] = set()
     mixins: list[str] = []
-    # attributes most methods use (``self.out`` of a writer) say nothing about one cluster
-    methods = members_of(klass)
-    uses = Counter(a for node in methods for a in self_attributes(node))
-    common = {m.name.value for m in methods} | {a for a, n in uses.items() if 2 * n > len(methods)}
     imports: list[Statement] = []
     generic = type_parameters(klass, statements)
     imported = {n for s in statements if s.kind == "import" for n in s.binds}
@@ -92,17 +89,7 @@ def write_mixins(
         raise RefusedChange(f"the type variables of {klass.name.value} read {', '.join(sorted(needs))} from its module")
     written: list[str] = []
     for at, cluster in enumerate(clusters):
-        # shared data attributes say most about a cluster: each counts once per method using it
-        vocabulary = [m.name for m in cluster] + [a for m in cluster for a in sorted(m.attrs - common)]
-        if names:
-            mixin, new_stem = names[at]
-        else:
-            mixin = naming.mixin_name(vocabulary, class_name, lambda n: n in _module_names(module) or n in mixins)
-            words = naming.dominant_words(vocabulary, avoid=[class_name, stem]) or ["support"]
-            new_stem = naming.unique(
-                f"{stem.lstrip('_')}_{'_'.join(words)}",
-                lambda n: ws.sibling_taken(source, n),
-            )
+        mixin, new_stem = names[at]
         new_path = source.sibling_path(new_stem)
         nodes = sorted((n for m in cluster for n in m.nodes), key=lambda n: _position(klass, n))
         declared = _declared(ws, module, klass, nodes, {m.name for m in cluster}, mixin)
@@ -112,46 +99,13 @@ def write_mixins(
             s.node.with_changes(leading_lines=(cst.EmptyLine(),) if i == 0 else ())
             for i, s in enumerate(generic.definitions)
         ]
-        # the data the methods share says what they are about; the host's methods they call do not
-        attrs = sorted({a for m in cluster for a in m.attrs} - {m.name.value for m in methods})
-        width = ws.style.line_length
-        about = [f" that use {', '.join(f'``{a}``' for a in attrs[:n])}" for n in range(min(len(attrs), 3), 0, -1)]
-        summary = [f"The {mixin} part of {class_name}: its methods{a}." for a in about]
-        body = module_head(_fit([*summary, f"The {mixin} part of {class_name}."], width), future, needed)
+        # one line from the concept (protocol, section, owned state), or none: never a list of names
+        line = purpose(cluster, members or [m for c in clusters for m in c], class_name, sections or {})
         hints = {h for m in cluster for h in m.hints} | annotation_names(declared)
         extra = _typing_imports(ws, source, module, statements, hints, reads, generic, bool(declared))
-        at = len(body) - len(generic.definitions)
-        head = body[:at]
-        extra = merge_typing_import(head, extra, width)
-        body = [*head, *extra, *body[at:]]
-        methods_of = [f"Methods of {class_name}{a}." for a in about]
-        class_body = [cst.parse_statement(_fit([*methods_of, f"Methods of {class_name}."], width - 4))]
-        if slots:
-            slotted = cst.parse_statement("__slots__ = ()\n")
-            class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
-        if declared:
-            # the host's attributes as the checker sees them; nothing of it runs
-            block = cst.If(
-                cst.Name("TYPE_CHECKING"),
-                cst.IndentedBlock(body=_spaced_stubs(declared, ws.style.formatter is not None)),
-            )
-            class_body.append(block.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
-        for i, node in enumerate(nodes):
-            moved.add(id(node))
-            if i == 0:
-                node = node.with_changes(
-                    leading_lines=(cst.EmptyLine(indent=False),)
-                    + tuple(line for line in node.leading_lines if line.comment is not None)
-                )
-            class_body.append(node)
-        generic_base = generic.params and generic.pep695 is None
-        mixin_class = cst.ClassDef(
-            name=cst.Name(mixin),
-            body=cst.IndentedBlock(body=class_body),
-            bases=[cst.Arg(cst.parse_expression(f"Generic[{', '.join(generic.params)}]"))] if generic_base else [],
-            type_parameters=generic.pep695,
-            leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
-        )
+        body = _module_head(line, future, needed, extra, len(generic.definitions), ws.style.line_length)
+        mixin_class = _mixin_class(mixin, line, nodes, declared, generic, slots, ws)
+        moved |= {id(node) for node in nodes}
         body.append(mixin_class)
         # the cookie (the new file is written in the same encoding), the licence, file pragmas
         header = carried_header(module)
@@ -164,23 +118,7 @@ def write_mixins(
             f"moved {len(nodes)} methods of {class_name} ({', '.join(m.name for m in cluster[:6])}"
             f"{' ...' if len(cluster) > 6 else ''}) to {mixin} in {new_path}"
         )
-    remaining = [s for s in klass.body.body if id(s) not in moved]
-    if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
-        remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
-    # a generic host derives from its mixins with its own parameters: Container[str, int] stays typed
-    spelled = [f"{m}[{', '.join(generic.params)}]" if generic.params else m for m in mixins]
-    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    bases = [cst.Arg(value=cst.parse_expression(m), comma=comma) for m in spelled]
-    old_bases = list(klass.bases)
-    if not old_bases:
-        bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    new_class = klass.with_changes(
-        bases=[*bases, *old_bases],
-        lpar=cst.LeftParen() if isinstance(klass.lpar, cst.MaybeSentinel) else klass.lpar,
-        rpar=cst.RightParen() if isinstance(klass.rpar, cst.MaybeSentinel) else klass.rpar,
-        body=klass.body.with_changes(body=remaining),
-    )
-    new_class = _wrapped_bases(module, new_class, ws.style.line_length)
+    new_class = _wrapped_bases(module, _host_class(klass, moved, mixins, generic), ws.style.line_length)
     body = [new_class if s is klass else s for s in module.body]
     at = imports_end(body)
     if imports:
@@ -192,6 +130,89 @@ def write_mixins(
     ws.write(source, left.code)
     ws.tidy([*written, source.path])
     outcome.summary.append(f"{class_name} now inherits from {', '.join(mixins)} first, so lookups are unchanged")
+
+
+def _module_head(
+    line: str,
+    future: Sequence[Statement],
+    needed: Sequence[Statement],
+    typing: list[Statement],
+    definitions: int,
+    width: int,
+) -> list[Statement]:
+    """The mixin module before its class: docstring, future imports, imports, ``typing`` imports, type variables."""
+    body = module_head(_docstring(line, width), future, needed)
+    if not line and body:
+        body[0] = body[0].with_changes(leading_lines=())  # no docstring: the file starts with its imports
+    at = len(body) - definitions
+    head = body[:at]
+    typing = merge_typing_import(head, typing, width)
+    return [*head, *typing, *body[at:]]
+
+
+def _mixin_class(
+    mixin: str,
+    line: str,
+    nodes: list[cst.FunctionDef],
+    declared: list[cst.BaseStatement],
+    generic: TypeParameters,
+    slots: bool,
+    ws: Workspace,
+) -> cst.ClassDef:
+    """The mixin class: its docstring line (if any), empty slots, the host declarations, the moved methods."""
+    width = ws.style.line_length
+    class_body: list[cst.BaseStatement] = []
+    if line and len(line) + 10 <= width:
+        class_body.append(cst.parse_statement(_docstring(line, width - 4)))
+    documented = bool(class_body)
+    if slots:
+        slotted = cst.parse_statement("__slots__ = ()\n")
+        class_body.append(slotted.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
+    if declared:
+        # the host's attributes as the checker sees them; nothing of it runs
+        block = cst.If(
+            cst.Name("TYPE_CHECKING"),
+            cst.IndentedBlock(body=_spaced_stubs(declared, ws.style.formatter is not None)),
+        )
+        class_body.append(block.with_changes(leading_lines=(cst.EmptyLine(indent=False),)))
+    for i, node in enumerate(nodes):
+        if i == 0:
+            comments = tuple(c for c in node.leading_lines if c.comment is not None)
+            node = node.with_changes(leading_lines=(cst.EmptyLine(indent=False),) + comments)
+        class_body.append(node)
+    first = class_body[0]
+    if not documented and isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        # the first statement of a class without a docstring follows its header directly
+        kept = tuple(c for c in first.leading_lines if c.comment is not None)
+        class_body[0] = first.with_changes(leading_lines=kept)
+    generic_base = generic.params and generic.pep695 is None
+    return cst.ClassDef(
+        name=cst.Name(mixin),
+        body=cst.IndentedBlock(body=class_body),
+        bases=[cst.Arg(cst.parse_expression(f"Generic[{', '.join(generic.params)}]"))] if generic_base else [],
+        type_parameters=generic.pep695,
+        leading_lines=(cst.EmptyLine(), cst.EmptyLine()),
+    )
+
+
+def _host_class(klass: cst.ClassDef, moved: set[int], mixins: list[str], generic: TypeParameters) -> cst.ClassDef:
+    """The class without its moved methods, deriving from its mixins first."""
+    remaining = [s for s in klass.body.body if id(s) not in moved]
+    if not any(not isinstance(s, cst.EmptyLine) for s in remaining):
+        remaining = [cst.SimpleStatementLine(body=[cst.Pass()])]
+    # a generic host derives from its mixins with its own parameters: Container[str, int] stays typed
+    spelled = [f"{m}[{', '.join(generic.params)}]" if generic.params else m for m in mixins]
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    bases = [cst.Arg(value=cst.parse_expression(m), comma=comma) for m in spelled]
+    old_bases = list(klass.bases)
+    if not old_bases:
+        bases[-1] = bases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return klass.with_changes(
+        bases=[*bases, *old_bases],
+        lpar=cst.LeftParen() if isinstance(klass.lpar, cst.MaybeSentinel) else klass.lpar,
+        rpar=cst.RightParen() if isinstance(klass.rpar, cst.MaybeSentinel) else klass.rpar,
+        body=klass.body.with_changes(body=remaining),
+    )
 
 
 def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.ClassDef:
@@ -211,10 +232,9 @@ def _wrapped_bases(module: cst.Module, klass: cst.ClassDef, width: int) -> cst.C
     return klass.with_changes(lpar=template.lpar, bases=template.bases, rpar=template.rpar)
 
 
-def _fit(sentences: list[str], width: int) -> str:
-    """The first of ``sentences`` that fits on one docstring line of ``width`` characters."""
-    fitting = [s for s in sentences if len(s) + 6 <= width] or sentences[-1:]
-    return f'"""{fitting[0]}"""\n'
+def _docstring(line: str, width: int) -> str:
+    """``line`` as a docstring statement when it fits ``width``, else ''."""
+    return f'"""{line}"""\n' if line and len(line) + 6 <= width else ""
 
 
 def _declared(
@@ -305,15 +325,5 @@ def _typing_imports(
     return out
 
 
-def members_of(klass: cst.ClassDef) -> list[cst.FunctionDef]:
-    """The methods defined directly in the class body."""
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
-    return [s for s in body if isinstance(s, cst.FunctionDef)]
-
-
 def _position(klass: cst.ClassDef, node: cst.CSTNode) -> int:
     return [id(s) for s in klass.body.body].index(id(node))
-
-
-def _module_names(module: cst.Module) -> set[str]:
-    return {s.name.value for s in module.body if isinstance(s, (cst.ClassDef, cst.FunctionDef))}
