@@ -129,12 +129,12 @@ def test_cluster_moves_to_a_mixin_and_pinned_methods_stay(project: Project) -> N
 
     assert result.status is Status.APPLIED, result.reason
     assert result.changes == (
-        FileChange("shop/order_totals.py", ChangeKind.CREATE),
+        FileChange("shop/_order_totals.py", ChangeKind.CREATE),
         FileChange("shop/order.py", ChangeKind.MODIFY),
     )
-    assert project.read("shop/order_totals.py") == EXPECTED_MIXIN
+    assert project.read("shop/_order_totals.py") == EXPECTED_MIXIN
     order = project.read("shop/order.py")
-    assert '"""Orders."""\nimport json\n\nfrom shop.order_totals import TotalsMixin\n\nTAX = 0.2\n' in order
+    assert '"""Orders."""\nimport json\n\nfrom shop._order_totals import TotalsMixin\n\nTAX = 0.2\n' in order
     assert "class Order(TotalsMixin, Base):" in order
     assert "    def with_tax(self):" in order and "    def count(self):" not in order
     # secret sits in the events section: it stays with the events, the class's main group
@@ -153,7 +153,7 @@ def test_zero_argument_super_moves_when_it_still_finds_the_same_method(project: 
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
-    assert "len(super().describe())" in project.read("shop/order_totals.py")
+    assert "len(super().describe())" in project.read("shop/_order_totals.py")
     assert project.pytest() == (1, 0)
 
 
@@ -204,7 +204,7 @@ def test_slots_class_gets_slotted_mixin(project: Project) -> None:
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
     assert '    """Methods of Order that use ``lines``."""\n\n    __slots__ = ()\n' in project.read(
-        "shop/order_totals.py"
+        "shop/_order_totals.py"
     )
     assert project.pytest() == (1, 0)
 
@@ -244,7 +244,7 @@ def test_names_only_in_postponed_annotations_are_imported_for_type_checking(proj
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
-    mixin = project.read("shop/order_totals.py")
+    mixin = project.read("shop/_order_totals.py")
     assert mixin.startswith(
         EXPECTED_MIXIN.split("\n\n\nclass")[0].replace(
             '"""\n',
@@ -255,7 +255,7 @@ def test_names_only_in_postponed_annotations_are_imported_for_type_checking(proj
     )
     assert "    def count(self) -> Count:\n" in mixin
     assert project.pytest() == (1, 0)
-    assert project.imports("shop.order_totals", "shop.order") == ""
+    assert project.imports("shop._order_totals", "shop.order") == ""
 
 
 REPORT = '''
@@ -334,18 +334,18 @@ def test_one_cohesive_cluster_is_cut_along_its_less_shared_attributes_until_the_
         "def __init__(self, title, rows):",
         "def render(self):",
     ]
-    mixin = project.read("shop/report_rows.py")
+    mixin = project.read("shop/_report_rows.py")
     for name in ("add_rows", "row_count", "__len__"):
         assert f"    def {name}(self):" in mixin and f"    def {name}(self):" not in report
     # add_rows reads _format_row: the helper left for a module both import from
-    helper = project.read("shop/separator.py")
+    helper = project.read("shop/_separator.py")
     assert 'SEPARATOR = " | "' in helper and "def _format_row(row):" in helper
     # re-exported: Report reads SEPARATOR; _format_row only the tests import from here now
-    assert "from shop.separator import SEPARATOR, _format_row as _format_row" in report
-    assert "from shop.separator import _format_row" in mixin
+    assert "from shop._separator import SEPARATOR, _format_row as _format_row" in report
+    assert "from shop._separator import _format_row" in mixin
     assert "def _format_row" not in report
     assert project.pytest() == (1, 0)
-    assert project.imports("shop.report_rows", "shop.report") == ""
+    assert project.imports("shop._report_rows", "shop.report") == ""
 
 
 def test_a_split_that_cannot_bring_the_class_under_its_limits_refuses(project: Project) -> None:

@@ -10,11 +10,10 @@ files are sorted and formatted with the project's own tools when it has them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
 from gitupgrade.refactor.strategies.definition_groups import Group
 from gitupgrade.refactor.strategies.import_edits import (
@@ -22,6 +21,8 @@ from gitupgrade.refactor.strategies.import_edits import (
     import_from,
     prune_imports,
 )
+from gitupgrade.refactor.strategies.module_docs import module_docstring
+from gitupgrade.refactor.strategies.module_names import ModuleNamer
 from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
 from gitupgrade.refactor.strategies.syntax import Statement, imports_end, is_future_import
 from gitupgrade.refactor.strategies.toplevel import (
@@ -38,33 +39,30 @@ def split_module(
     module: cst.Module,
     statements: list[TopLevel],
     plan: list[Group],
-    accepted: list[int],
+    accepted: Mapping[int, str] | Sequence[int],
     outcome: Outcome,
 ) -> None:
-    """Write one new module per accepted group and re-export its names from the original."""
+    """Write one new module per accepted group and re-export its names from the original.
+
+    ``accepted``: the indexes of the groups to write, with the module name each was given
+    (named here when only indexes come).
+    """
+    if not isinstance(accepted, Mapping):
+        namer = ModuleNamer(ws, source)
+        accepted = {i: namer.name(plan[i].names, lead_of(plan[i].statements)) for i in accepted}
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     moved_indexes: set[int] = set()
     reexports: list[Statement] = []
     targets: dict[int, str] = {}
     written: list[str] = []
-    created: set[str] = set()
     width = ws.style.line_length
     moved_reads: set[str] = set()
     moving = {s.index for i in accepted for s in plan[i].statements}
     # what the code left behind reads needs no marking as a re-export (no linter calls it unused)
     used = {n for s in statements if s.index not in moving and s.kind != "import" for n in s.reads}
-    # a module named like a name the package binds would shadow it (``import pkg.name``)
-    reserved = naming.reserved_names(ws, source)
-    for i in accepted:
+    for i, new_stem in accepted.items():
         group = plan[i]
         names = group.names
-        new_stem = naming.module_name(
-            names,
-            source.stem,
-            lambda n: n in created or n in reserved or ws.sibling_taken(source, n),
-            lead=lead_of(group.statements),
-        )
-        created.add(new_stem)
         new_path = source.sibling_path(new_stem)
         reads = {n for s in group.statements for n in s.reads}
         moved_reads |= reads
@@ -74,7 +72,8 @@ def split_module(
             cst.parse_statement(import_from(targets[j], [n for n in plan[j].names if n in reads], width))
             for j in group.reads_from
         ]
-        body = module_head(_docstring(names, lead_of(group.statements), source.module, width), future, imports)
+        docstring = module_docstring(group.statements, lead_of(group.statements), new_stem, width)
+        body = module_head(docstring, future, imports)
         for k, statement in enumerate(group.statements):
             node = statement.node
             if k == 0:
@@ -131,29 +130,3 @@ def _spaced(lines: Sequence[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, 
     while comments and comments[0].comment is None:
         comments.pop(0)
     return (*([cst.EmptyLine()] * blank), *comments)
-
-
-def _docstring(names: list[str], lead: str, module: str, width: int) -> str:
-    """One sentence naming what moved, on one line of at most ``width`` characters."""
-    public = [n for n in names if not n.startswith("_")] or names
-    spelled = [f"``{n}``" for n in public]
-    options = []
-    if lead and len(names) > 1:
-        options.append(f"``{lead}`` and what it needs")
-    elif lead:
-        options.append(f"``{lead}``")
-    for count in range(min(len(spelled), 4), 0, -1):
-        shown = spelled[:count]
-        rest = len(names) - count
-        if rest:
-            options.append(f"{', '.join(shown)} and {rest} more definition{'s' if rest > 1 else ''}")
-        elif count > 1:
-            options.append(f"{', '.join(shown[:-1])} and {shown[-1]}")
-        else:
-            options.append(shown[0])
-    options.append("Definitions")
-    for what in options:
-        text = f'"""{what[0].upper() if what[0].isalpha() else what[0]}{what[1:]}, split out of ``{module}``."""'
-        if len(text) <= width:
-            return text + "\n"
-    return f'"""Definitions split out of ``{module.rpartition(".")[2]}``."""\n'

@@ -1,0 +1,192 @@
+"""New modules of a god module split: private names, package conventions, docstrings, patch surface."""
+
+from __future__ import annotations
+
+import pytest
+
+from gitupgrade.refactor import Status
+from gitupgrade.refactor.strategies.module_names import module_name
+from gitupgrade.refactor.strategies.naming import NoName
+from tests.refactor.helpers import Project, suggestion
+
+GOD = suggestion("god_module", ("pkg/core.py",), {"path": "pkg/core.py", "module": "pkg.core"})
+
+CORE = '''
+    """Core."""
+
+    import re
+
+
+    class Cart:
+        def __init__(self):
+            self.items = {}
+
+        def total(self):
+            return sum(self.items.values())
+
+
+    def add_item(cart: Cart, sku: str, price: int) -> None:
+        cart.items[sku] = price
+
+
+    def dump_cart(cart: Cart) -> str:
+        return repr(cart.items)
+
+
+    # --- SKU helpers ---
+
+    SKU_RE = re.compile(r"^[A-Z]{3}-\\d+$")
+
+
+    def parse_sku(text):
+        """Parse a SKU."""
+        if not SKU_RE.match(text):
+            raise ValueError(text)
+        return text
+
+
+    def sku_number(text):
+        return int(SKU_RE.match(text).group(0).split("-")[1])
+    '''
+
+TESTS = """
+    from pkg import core
+
+
+    def test_core():
+        assert core.parse_sku("ABC-1") == "ABC-1" and core.sku_number("ABC-12") == 12
+        cart = core.Cart()
+        core.add_item(cart, "ABC-1", 2)
+        assert core.dump_cart(cart) == "{'ABC-1': 2}" and cart.total() == 2
+    """
+
+
+def _project(project: Project, core: str = CORE, **extra: str) -> dict[str, bytes]:
+    project.write({"pkg/__init__.py": "", "pkg/core.py": core, "tests/test_core.py": TESTS, **extra})
+    return project.snapshot()
+
+
+def test_a_new_module_is_private_and_says_what_it_is_for(project: Project) -> None:
+    _project(project)
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert [c.path for c in result.changes] == ["pkg/_sku.py", "pkg/core.py"]
+    # the section comment the group sits under is its docstring, not a list of what moved
+    assert project.read("pkg/_sku.py").startswith('"""SKU helpers."""\n\nimport re\n')
+    assert project.pytest() == (1, 0)
+
+
+def test_without_a_section_the_lead_definition_names_the_module(project: Project) -> None:
+    _project(project, CORE.replace("    # --- SKU helpers ---\n\n", "").replace('"""Parse a SKU."""', "pass"))
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    # the function the group is made of says what it is for
+    assert project.read("pkg/_sku.py").startswith('"""The ``parse_sku`` function and its helpers."""\n')
+
+
+def test_a_lead_class_gives_its_summary_line() -> None:
+    import libcst as cst
+
+    from gitupgrade.refactor.strategies.module_docs import module_docstring
+    from gitupgrade.refactor.strategies.toplevel import map_module
+
+    code = 'class Pool:\n    """Keeps connections for reuse."""\n\n    size = 1\n\n\n_LIMIT = 3\n'
+    statements = map_module(cst.parse_module(code))
+    assert module_docstring(statements, "Pool", "_pool", 88) == '"""``Pool``: keeps connections for reuse."""\n'
+    # nothing to say: no docstring rather than filler
+    assert module_docstring(statements[1:], "", "_things_x", 88) == '"""X helpers."""\n'
+    assert module_docstring(statements[1:], "", "_mixin", 88) == ""
+
+
+def test_names_a_reviewer_rejects_are_never_made() -> None:
+    def free(name: str) -> bool:
+        return False
+
+    # never named after a function it holds (``from boltons import is_iterable`` would yield the module)
+    assert module_name(["is_iterable", "_check"], "iterutils", free, lead="is_iterable") == "_iterable"
+    with pytest.raises(NoName, match="_is_iterable is named after a definition it holds"):
+        module_name(["is_iterable"], "iterutils", free, lead="is_iterable")
+    # never a word a sibling module says: ``constants.py`` beside makes ``_arrow_constants`` ambiguous
+    with pytest.raises(NoName, match="says a word of its sibling constants.py"):
+        module_name(["_MISSING", "_UNSET", "_DEFAULT"], "arrow", free, siblings=["constants", "parser"])
+    # nor a name the package binds, even with its underscore (the taken test sees the bare name too)
+    with pytest.raises(NoName, match="is taken or shadows"):
+        module_name(["sku_a", "sku_b", "sku_c"], "core", lambda n: n in {"sku", "core_sku"})
+    # nor a stdlib module with or without its underscore
+    assert module_name(["json_load", "json_dump", "json_parse"], "codec", free) == "_codec_json"
+    assert module_name(["IndexedSet", "_MISSING"], "setutils", free, lead="IndexedSet") == "_indexed_set"
+
+
+def test_a_plugin_folder_gets_no_new_module(project: Project) -> None:
+    plugin = "def makeExtension(**kwargs):\n    return kwargs\n"
+    before = _project(
+        project,
+        CORE + "\n\n    def makeExtension(**kwargs):\n        return kwargs\n",
+        **{"pkg/toc.py": plugin, "pkg/tables.py": plugin, "pkg/abbr.py": plugin},
+    )
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "pkg is a plugin folder (4 of its 4 modules define makeExtension()): "
+        "every module there is loadable by name, a new one would be a plugin too"
+    )
+    assert project.snapshot() == before
+
+
+def test_a_package_of_standalone_modules_gets_no_new_module(project: Project) -> None:
+    # as boltons: a sibling import inside ``try: ... except ImportError`` keeps a module standalone
+    optional = "try:\n    from .a import x\nexcept ImportError:\n    x = None\n"
+    siblings = {f"pkg/{n}.py": f"def {n}_only():\n    return 1\n" for n in ("a", "b", "c", "d")}
+    before = _project(project, **siblings, **{"pkg/e.py": optional})
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "no module of pkg imports another (each is meant to be copied alone): "
+        "a new module beside core would make it depend on a sibling"
+    )
+    assert project.snapshot() == before
+    # one module that needs a sibling: no such convention
+    project.write({"pkg/e.py": "from .a import a_only\n"})
+    assert project.apply(GOD).status is Status.APPLIED
+
+
+def test_moved_code_calling_a_public_function_by_its_bare_name_stays(project: Project) -> None:
+    # ``monkeypatch.setattr(core, "parse_sku", fake)`` would no longer reach sku_number once moved
+    core = CORE.replace("int(SKU_RE.match(text).group(0)", "int(parse_sku(text)")
+    before = _project(project, core)
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "group SKU_RE, parse_sku, sku_number: sku_number calls parse_sku by its bare name: "
+        "users patching it on the module would no longer reach the moved code"
+    )
+    assert project.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "_parse(text)",  # a private helper is nobody's patch target
+        "core.parse_sku(text)",  # read on the module at call time: a patch still reaches it
+    ],
+)
+def test_private_helpers_and_module_attribute_reads_move(project: Project, call: str) -> None:
+    core = CORE.replace("int(SKU_RE.match(text).group(0)", f"int({call}")
+    core += "\n\n    def _parse(text):\n        return SKU_RE.match(text).group(0)\n"
+    core = core.replace("    import re\n", "    import re\n\n    from pkg import core\n")
+    _project(project, core)
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.pytest() == (1, 0)
