@@ -480,10 +480,12 @@ def test_a_shared_base_leaves_for_its_own_module_so_the_groups_that_need_it_can_
     assert [c.path for c in result.changes] == ["shop/_shape.py", "shop/_circle.py", "shop/core.py"]
     assert "class Shape:" in project.read("shop/_shape.py")
     circle = project.read("shop/_circle.py")
-    assert "import math\nfrom shop._shape import Shape\n" in circle and "def circle_total(n, make=circles):" in circle
+    assert "import math\n\nfrom shop._shape import Shape\n" in circle and "def circle_total(n, make=circles):" in circle
     core = project.read("shop/core.py")
     # Square reads Shape: a plain import; the rest is only re-exported
-    assert "from shop._shape import Shape\nfrom shop._circle import (\n    Circle as Circle,\n" in core
+    # no sorter: each in isort order among the first-party imports
+    assert "# re-exported so existing imports keep working\nfrom shop._circle import (\n    Circle as Circle,\n" in core
+    assert "    circle_total as circle_total,\n)\nfrom shop._shape import Shape\n\n\nclass Square" in core
     assert "class Square(Shape):" in core and "class Shape" not in core
     assert project.pytest() == (1, 0)
     assert project.imports("shop._circle", "shop.core") == ""

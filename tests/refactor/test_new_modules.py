@@ -190,3 +190,87 @@ def test_private_helpers_and_module_attribute_reads_move(project: Project, call:
 
     assert result.status is Status.APPLIED, result.reason
     assert project.pytest() == (1, 0)
+
+
+ORDERED = '''"""Core."""
+
+import os
+import re
+try:
+    import simplejson as json
+except ImportError:
+    import json
+import sys
+
+import click
+
+from pkg import models
+from pkg.views import render
+
+from . import util
+
+
+def f():
+    return os, re, json, sys, click, models, render, util
+'''
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # stdlib: after the try block, in order, never in the middle of it
+        ("from shutil import copy\n", "import sys\nfrom shutil import copy\n\nimport click\n"),
+        ("import abc\n", '"""Core."""\n\nimport abc\nimport os\n'),
+        # first party, between its own lines; local, after the relative one
+        (
+            "from pkg._sku import SKU\n",
+            "\nfrom pkg import models\nfrom pkg._sku import SKU\nfrom pkg.views import render\n",
+        ),
+        ("from ._sku import SKU\n", "\nfrom . import util\nfrom ._sku import SKU\n\n\ndef f():"),
+    ],
+)
+def test_an_import_goes_into_its_isort_section_in_order(line: str, expected: str) -> None:
+    import libcst as cst
+
+    from gitupgrade.refactor.strategies.import_sections import insert_import
+
+    module = cst.parse_module(ORDERED)
+    body = insert_import(list(module.body), cst.parse_statement(line), {"pkg"})
+    assert expected in module.with_changes(body=body).code
+
+
+def test_a_missing_section_is_started_after_the_ones_before_it() -> None:
+    import libcst as cst
+
+    from gitupgrade.refactor.strategies.import_sections import insert_import
+
+    module = cst.parse_module('"""Doc."""\n\nimport os\n\nfrom . import util\n\nX = 1\n')
+    body = insert_import(list(module.body), cst.parse_statement("from pkg._sku import SKU\n"), {"pkg"})
+    assert module.with_changes(body=body).code == (
+        '"""Doc."""\n\nimport os\n\nfrom pkg._sku import SKU\n\nfrom . import util\n\nX = 1\n'
+    )
+
+
+def test_a_reexport_goes_into_the_first_party_section_of_a_project_without_a_sorter(project: Project) -> None:
+    core = CORE.replace(
+        "    import re\n",
+        "    import re\n    try:\n        import json\n    except ImportError:\n        json = None\n"
+        "    import sys\n\n    from pkg import models\n    from pkg.views import render\n",
+    )
+    core = core.replace(
+        "        return repr(cart.items)",
+        "        return repr((cart.items, json, sys, models, render))[:0] + repr(cart.items)",
+    )
+    _project(project, core, **{"pkg/models.py": "", "pkg/views.py": "render = None\n"})
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+    assert project.read("pkg/core.py").startswith('"""Core."""\n\ntry:\n')  # re left: its blank line stays
+    assert (
+        "    json = None\nimport sys\n\nfrom pkg import models\n"
+        "# re-exported so existing imports keep working\n"
+        "from pkg._sku import SKU_RE as SKU_RE, parse_sku as parse_sku, sku_number as sku_number\n"
+        "from pkg.views import render\n"
+    ) in project.read("pkg/core.py")
+    assert project.pytest() == (1, 0)
