@@ -24,6 +24,7 @@ docstrings in :mod:`.module_docs`; the writing of the new modules and the re-exp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,10 @@ if TYPE_CHECKING:
 
 # the mixins' import and the class's longer base list
 _MIXIN_IMPORT_LINES = 6
+
+# a header that says the file is written by a program, beside the ``@generated`` marker
+_GENERATED = re.compile(r"auto(?:matically)?[- ]generated|generated (?:by|from)|do not (?:edit|modify)", re.I)
+_HEADER_LINES = 30
 
 
 class GodModuleStrategy(RuleStrategy):
@@ -90,6 +95,10 @@ class GodModuleStrategy(RuleStrategy):
         module = source.parse()
         if hazards.has_star_import(module):
             raise RefusedChange("the module has a star import: its names cannot be resolved")
+        generated = _GENERATED.search("\n".join(source.text.splitlines()[:_HEADER_LINES]))
+        if generated:
+            # found on pycparser's c_ast.py: the next regeneration would undo the split
+            raise RefusedChange(f"the module says it is generated ({generated.group(0)!r}): change its generator")
         convention = convention_refusal(ws, source)
         if convention:
             raise RefusedChange(convention)
@@ -184,9 +193,10 @@ def group_cohesion(group: Group) -> str:
 
     A group planned from the module's reference graph hangs together; a bundle of
     parts with no link between them (the planner's last resort) must at least share
-    a word in most of its names.
+    a word in most of its names. Two definitions with no link share a word or are no
+    group (found on click's parser: ``_split_opt`` with ``_ParsingState``).
     """
-    if group.shared or len(group.statements) < 3:
+    if group.shared or len(group.statements) < 2:
         return ""
     binders = {n: s.index for s in group.statements for n in s.binds}
     linked = {s.index for s in group.statements if any(binders.get(n, s.index) != s.index for n in s.reads)}

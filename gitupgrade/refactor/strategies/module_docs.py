@@ -85,6 +85,9 @@ def _noun(statements: list[TopLevel], stem: str) -> str:
         return ""
     noun = said[-1]
     public = [s for s in statements if s.is_definition and not s.name.startswith("_")] or statements
+    saying = sum(1 for s in public if any(w.startswith(noun[:4]) for w in words(s.name)))
+    if 3 * saying < 2 * len(public):
+        return ""  # ``_split_opt`` with ``_ParsingState`` are no "split helpers"
     classes = sum(isinstance(s.node, cst.ClassDef) for s in public)
     functions = sum(isinstance(s.node, cst.FunctionDef) for s in public)
     kind = "classes" if classes == len(public) else "functions" if functions == len(public) else "helpers"
