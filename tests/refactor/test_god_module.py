@@ -869,3 +869,19 @@ def test_a_licence_notice_comes_whole_into_the_new_module(project: Project) -> N
 
     assert result.status is Status.APPLIED, result.reason
     assert project.read("shop/_sku.py").startswith(notice + "\n")
+
+
+def test_a_shared_base_does_not_leave_alone_when_the_groups_reading_it_stay(project: Project) -> None:
+    # found on click's parser: the helpers two groups shared left alone, as a module about nothing
+    shapes = SHAPES.replace(
+        "def circles(n, shape=Circle):\n        return [shape(i)", "def circles(n):\n        return [Circle(i)"
+    )
+    _shop(project, shapes, SHAPES_TESTS)
+    before = project.snapshot()
+
+    result = project.apply(GOD, god_module_max_definitions=4)
+
+    assert result.status is Status.REFUSED
+    assert result.reason.endswith("; group Shape: shared by groups that stay, it is no concept of its own")
+    assert "group Circle, circles, circle_total: circles calls Circle by its bare name" in result.reason
+    assert project.snapshot() == before

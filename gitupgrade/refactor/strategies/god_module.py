@@ -185,6 +185,14 @@ def accepted_groups(
                 reason = str(exc)
         if reason:
             outcome.refusals.append(f"group {label}: {reason}")
+    # a shared group leaves so that the groups reading it can: alone it is helpers without a concept
+    # (found on click's parser: _split_opt with _ParsingState, their readers refused)
+    for i in reversed(list(accepted)):
+        group = plan.groups[i]
+        if group.shared and not any(i in plan.groups[j].reads_from for j in accepted):
+            del accepted[i]
+            shown = ", ".join(group.names[:4]) + (" ..." if len(group.names) > 4 else "")
+            outcome.refusals.append(f"group {shown}: shared by groups that stay, it is no concept of its own")
     return accepted
 
 

@@ -26,7 +26,8 @@ from gitupgrade.refactor.strategies.import_sections import first_party, insert_i
 from gitupgrade.refactor.strategies.imports import imported_modules, reaches
 from gitupgrade.refactor.strategies.module_docs import module_docstring
 from gitupgrade.refactor.strategies.module_names import ModuleNamer
-from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
+from gitupgrade.refactor.strategies.package_conventions import convention_refusal
+from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace, target_of
 from gitupgrade.refactor.strategies.syntax import Statement, imports_end, is_future_import
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
@@ -51,6 +52,10 @@ def split_module(
     (named here when only indexes come).
     """
     if not isinstance(accepted, Mapping):
+        # god_class moving a class's module helpers out first: the package's conventions hold for it too
+        convention = convention_refusal(ws, source)
+        if convention:
+            raise RefusedChange(convention)
         namer = ModuleNamer(ws, source)
         accepted = {i: namer.name(plan[i].names, lead_of(plan[i].statements)) for i in accepted}
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
