@@ -135,7 +135,7 @@ def test_a_plugin_folder_gets_no_new_module(project: Project) -> None:
 
     assert result.status is Status.REFUSED
     assert result.reason == (
-        "pkg is a plugin folder (4 of its 4 modules define makeExtension()): "
+        "pkg is a plugin folder (4 of its 4 modules define makeExtension): "
         "every module there is loadable by name, a new one would be a plugin too"
     )
     assert project.snapshot() == before
@@ -300,3 +300,29 @@ def test_two_unlinked_definitions_with_no_common_word_are_no_group() -> None:
     assert group_cohesion(Group(statements)).startswith("cohesion 0.20 below 0.5: 0% of its definitions use")
     linked = map_module(cst.parse_module("SEP = '|'\n\n\ndef _format_row(r):\n    return SEP.join(r)\n"))
     assert group_cohesion(Group(linked)) == ""
+
+
+def test_a_folder_of_modules_each_defining_the_same_class_is_a_plugin_folder(project: Project) -> None:
+    # as docutils' writers: each module's ``Writer`` is found by the module's name
+    writer = "class Writer:\n    pass\n"
+    _project(project, CORE + "\n\n    class Writer:\n        pass\n", **{"pkg/html.py": writer, "pkg/xml.py": writer})
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("pkg is a plugin folder (3 of its 3 modules define Writer)")
+
+
+def test_a_subpackage_importing_a_sibling_module_breaks_the_standalone_convention(project: Project) -> None:
+    siblings = {f"pkg/{n}.py": f"def {n}_only():\n    return 1\n" for n in ("a", "b", "c", "d")}
+    _project(project, **siblings, **{"pkg/sub/__init__.py": "from ..a import a_only\n"})
+
+    result = project.apply(GOD)
+
+    assert result.status is Status.APPLIED, result.reason
+
+
+def test_the_word_of_the_module_split_is_no_word_two_new_modules_share() -> None:
+    assert module_name(
+        ["partition", "partition_all", "no_pad"], "itertoolz", lambda n: False, siblings=["_itertoolz_merge_sorted"]
+    ) == ("_itertoolz_partition")

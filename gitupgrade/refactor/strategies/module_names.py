@@ -89,15 +89,17 @@ def module_name(
         raise NoName(f"no name says what {shown} are about (no leading class, no word most names share)")
     reasons = []
     for candidate in dict.fromkeys(candidates):
-        reason = why_refused(candidate, names, taken, siblings)
+        reason = why_refused(candidate, names, taken, siblings, stem)
         if not reason:
             return candidate
         reasons.append(f"{candidate} {reason}")
     raise NoName("no name is left: " + "; ".join(reasons))
 
 
-def why_refused(candidate: str, names: Iterable[str], taken: Callable[[str], bool], siblings: Iterable[str]) -> str:
-    """Why ``candidate`` cannot name a new module holding ``names`` ('' when it can)."""
+def why_refused(
+    candidate: str, names: Iterable[str], taken: Callable[[str], bool], siblings: Iterable[str], stem: str = ""
+) -> str:
+    """Why ``candidate`` cannot name a new module holding ``names`` split off ``stem`` ('' when it can)."""
     bare = candidate.lstrip("_")
     if bare in set(names):
         return "is named after a definition it holds"
@@ -105,15 +107,20 @@ def why_refused(candidate: str, names: Iterable[str], taken: Callable[[str], boo
         return "is a stdlib module, a builtin, a test-discovery or numbered name"
     if taken(candidate) or taken(bare):
         return "is taken or shadows a name the package binds"
-    shared = next((s for s in siblings if shares_word(candidate, s)), None)
+    shared = next((s for s in siblings if shares_word(candidate, s, ignore=stem)), None)
     if shared:
         return f"says a word of its sibling {shared}.py"
     return ""
 
 
-def shares_word(one: str, other: str) -> bool:
-    """True when two module names say a common word (``constants``, ``arrow_constants``; ``cache``, ``caches``)."""
-    mine = {stem_of(w) for w in words(one) if len(w) >= 3}
+def shares_word(one: str, other: str, ignore: str = "") -> bool:
+    """True when two module names say a common word (``constants``, ``arrow_constants``; ``cache``, ``caches``).
+
+    The words of ``ignore`` (the module both were split off) do not count: ``_itertoolz_partition``
+    and ``_itertoolz_merge_sorted`` say two things.
+    """
+    skipped = {stem_of(w) for w in words(ignore)}
+    mine = {stem_of(w) for w in words(one) if len(w) >= 3} - skipped
     return any(stem_of(w) in mine for w in words(other) if len(w) >= 3)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from gitupgrade.refactor.strategies.imports import resolve_relative
@@ -29,18 +30,21 @@ _MIN_STANDALONE = 5
 def convention_refusal(ws: Workspace, source: ModuleSource) -> str | None:
     """Why no module may be added beside ``source``, or None."""
     folder = ws.inside(str(PurePosixPath(source.path).parent))
-    trees = _modules(folder)
-    return _plugin_folder(source, trees) or _standalone(ws, source, folder, trees)
+    trees = _modules(p for p in folder.glob("*.py") if p.name != "__init__.py")
+    # subpackages count as importers (docutils' writers/html5_polyglot imports writers/_html_base)
+    packages = _modules(p / "__init__.py" for p in folder.iterdir() if (p / "__init__.py").is_file())
+    return _plugin_folder(source, trees) or _standalone(source, folder, trees, packages)
 
 
-def _modules(folder: Path) -> dict[str, ast.Module]:
-    """The parsed modules of ``folder`` by name, ``__init__`` aside (ones that do not parse too)."""
+def _modules(paths: Iterable[Path]) -> dict[str, ast.Module]:
+    """The parsed modules by name (a package's ``__init__`` by its folder's); ones that do not parse are left out."""
     found: dict[str, ast.Module] = {}
-    for path in sorted(folder.glob("*.py")):
-        if path.name == "__init__.py":
+    for path in sorted(paths):
+        name = path.parent.name if path.name == "__init__.py" else path.stem
+        if path.name == "__init__.py" and not path.parent.name.isidentifier():
             continue
         try:
-            found[path.stem] = ast.parse(path.read_bytes())
+            found[name] = ast.parse(path.read_bytes())
         except (OSError, SyntaxError, ValueError):
             continue
     return found
@@ -50,8 +54,9 @@ def _plugin_folder(source: ModuleSource, trees: dict[str, ast.Module]) -> str | 
     if len(trees) < _MIN_PLUGINS:
         return None
     entries: Counter[str] = Counter()
+    entry_kinds = (ast.FunctionDef, ast.ClassDef)  # ``makeExtension()``, or a ``Writer`` class per module (docutils)
     for tree in trees.values():
-        entries.update({n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")})
+        entries.update({n.name for n in tree.body if isinstance(n, entry_kinds) and not n.name.startswith("_")})
     if not entries:
         return None
     entry, count = entries.most_common(1)[0]
@@ -59,17 +64,24 @@ def _plugin_folder(source: ModuleSource, trees: dict[str, ast.Module]) -> str | 
         return None
     folder = PurePosixPath(source.path).parent
     return (
-        f"{folder} is a plugin folder ({count} of its {len(trees)} modules define {entry}()): "
+        f"{folder} is a plugin folder ({count} of its {len(trees)} modules define {entry}): "
         f"every module there is loadable by name, a new one would be a plugin too"
     )
 
 
-def _standalone(ws: Workspace, source: ModuleSource, folder: Path, trees: dict[str, ast.Module]) -> str | None:
+def _standalone(
+    source: ModuleSource, folder: Path, trees: dict[str, ast.Module], packages: dict[str, ast.Module]
+) -> str | None:
     if len(trees) < _MIN_STANDALONE or not (folder / "__init__.py").is_file():
         return None
     package = source.package
+    siblings = set(trees) | set(packages)
     for name, tree in trees.items():
-        if _sibling_imports(tree, package, set(trees) - {name}):
+        if _sibling_imports(tree, package, siblings - {name}):
+            return None
+    for name, tree in packages.items():
+        # a subpackage's relative imports resolve inside itself: ``from .._html_base import``
+        if _sibling_imports(tree, f"{package}.{name}", siblings - {name}, package):
             return None
     return (
         f"no module of {package} imports another (each is meant to be copied alone): "
@@ -77,8 +89,12 @@ def _standalone(ws: Workspace, source: ModuleSource, folder: Path, trees: dict[s
     )
 
 
-def _sibling_imports(tree: ast.Module, package: str, siblings: set[str]) -> bool:
-    """True when the module imports one of ``siblings`` outside an ``except ImportError`` fallback."""
+def _sibling_imports(tree: ast.Module, within: str, siblings: set[str], package: str = "") -> bool:
+    """True when the module imports one of ``siblings`` of ``package`` outside an ``except ImportError`` fallback.
+
+    ``within``: the package the module's relative imports resolve against (``package`` unless given).
+    """
+    package = package or within
     optional = {
         id(node)
         for handler_owner in ast.walk(tree)
@@ -90,7 +106,7 @@ def _sibling_imports(tree: ast.Module, package: str, siblings: set[str]) -> bool
         if id(node) in optional:
             continue
         if isinstance(node, ast.ImportFrom):
-            base = resolve_relative(package, node.level, node.module)
+            base = resolve_relative(within, node.level, node.module)
             if base == package and {a.name for a in node.names} & siblings:
                 return True
             if base.startswith(f"{package}.") and base[len(package) + 1 :].split(".")[0] in siblings:
