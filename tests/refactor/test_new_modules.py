@@ -326,3 +326,24 @@ def test_the_word_of_the_module_split_is_no_word_two_new_modules_share() -> None
     assert module_name(
         ["partition", "partition_all", "no_pad"], "itertoolz", lambda n: False, siblings=["_itertoolz_merge_sorted"]
     ) == ("_itertoolz_partition")
+
+
+def test_a_subclass_calling_its_base_by_name_is_no_patch_hazard(project: Project) -> None:
+    core = CORE + (
+        "\n\n    class SkuError(ValueError):\n        def __str__(self):\n            return ValueError.__str__(self)\n"
+        "\n\n    class SkuCart(Cart):\n        def total(self):\n            return Cart.total(self) + parse_sku('ABC-1').count('A')\n"
+    )
+    import textwrap
+
+    import libcst as cst
+
+    from gitupgrade.refactor.strategies.group_hazards import patch_hazard
+    from gitupgrade.refactor.strategies.toplevel import map_module
+
+    statements = map_module(cst.parse_module(textwrap.dedent(core)))
+    sku_cart = [s for s in statements if s.name == "SkuCart"]
+    # Cart is its base: no hazard; parse_sku is called by its bare name: a hazard
+    assert patch_hazard(sku_cart, statements) == (
+        "SkuCart calls parse_sku by its bare name: users patching it on the module would no longer reach the moved code"
+    )
+    assert patch_hazard([s for s in statements if s.name == "SkuError"], statements) is None
