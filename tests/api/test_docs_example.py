@@ -28,7 +28,7 @@ def test_the_documented_example_runs(git_repo, monkeypatch: pytest.MonkeyPatch) 
         exec(compile(example_code(), str(DOC), "exec"), {"__name__": "__example__"})
     lines = out.getvalue().splitlines()
     assert re.fullmatch(r" +\d\.\d  medium  Split class Inventory in src/shop/inventory\.py", lines[0])
-    assert lines[1] == "refactor: applied ['src/shop/inventory.py', 'src/shop/inventory_prices.py']"
+    assert lines[1] == "refactor: applied ['src/shop/_inventory_prices.py', 'src/shop/inventory.py']"
     assert re.fullmatch(
         r"upgrade_\d{8}_\d{6}_[0-9a-f]{6} merged risk policy auto-approves medium-risk upgrades", lines[2]
     )

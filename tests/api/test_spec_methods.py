@@ -44,8 +44,8 @@ def test_refactorer_takes_the_spec_dict(shop, tmp_path: Path) -> None:
     result = CodeRefactorer(copy).execute_refactor(dict(suggestion))
     data = result.to_dict()
     assert (data["status"], data["success"]) == ("applied", True)
-    assert {c["path"] for c in data["changes"]} == {"src/shop/inventory.py", "src/shop/inventory_prices.py"}
-    assert "class PricesMixin" in (copy / "src/shop/inventory_prices.py").read_text()
+    assert {c["path"] for c in data["changes"]} == {"src/shop/inventory.py", "src/shop/_inventory_prices.py"}
+    assert "class PricesMixin" in (copy / "src/shop/_inventory_prices.py").read_text()
     # a hand-written dict with only what the spec requires is enough to be refused cleanly
     refused = CodeRefactorer(copy).execute_refactor({"type": "god_class", "affected_modules": []}).to_dict()
     assert refused["status"] == "refused" and refused["success"] is False

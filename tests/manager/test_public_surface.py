@@ -210,7 +210,9 @@ def test_a_change_that_keeps_the_surface_merges(git_repo, run_cli) -> None:
 
 def test_god_module_split_that_moves_public_definitions_fails_on_their_module(git_repo, run_cli) -> None:
     tools = "def tool_0(x):\n    return x\n\n\n" + "".join(
-        f"def tool_{i}(x):\n    return tool_{i - 1}(x) + {i}\n\n\n" for i in range(1, 4)
+        # each reads the one before as a default: a bare call would keep the group in place (patch surface)
+        f"def tool_{i}(x, prev=tool_{i - 1}):\n    return prev(x) + {i}\n\n\n"
+        for i in range(1, 4)
     )
     methods = "".join(f"    def step_{i}(self):\n        return {i}\n\n" for i in range(4))
     engine = f"class Engine:\n{methods}\ndef make():\n    return Engine()\n\n\ndef run():\n    return make()\n"

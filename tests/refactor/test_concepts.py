@@ -6,7 +6,8 @@ import pytest
 
 from gitupgrade.refactor import Status
 from gitupgrade.refactor.strategies.concepts import heading, ties
-from gitupgrade.refactor.strategies.naming import NoName, concept_mixin, module_name
+from gitupgrade.refactor.strategies.module_names import module_name
+from gitupgrade.refactor.strategies.naming import NoName, concept_mixin
 from tests.refactor.helpers import Project, suggestion
 
 CONN = '''
@@ -140,8 +141,8 @@ def test_groups_move_by_concept_and_protocol_partners_stay_together(project: Pro
     assert _defs(conn) == ["__init__", "open", "close", "reopen", "__enter__", "__exit__", "__eq__", "__ne__"]
     assert "    __hash__ = None\n" in conn
     # named after the section comments and the protocol, never after attribute counts
-    assert _defs(project.read("shop/conn_sending.py")) == ["send", "send_all", "sent_count"]
-    assert _defs(project.read("shop/conn_operators.py")) == ["__add__", "__radd__", "__iadd__"]
+    assert _defs(project.read("shop/_conn_sending.py")) == ["send", "send_all", "sent_count"]
+    assert _defs(project.read("shop/_conn_operators.py")) == ["__add__", "__radd__", "__iadd__"]
     assert project.pytest() == (1, 0)
 
 
@@ -210,7 +211,7 @@ def test_a_property_stays_with_its_helper(project: Project) -> None:
     assert "    @property\n    def size(self):" in box and "def _get_size(self):" in box
     # named after the state the group owns
     assert "class Box(LogMixin):" in box
-    assert _defs(project.read("shop/box_log.py")) == ["note", "notes", "clear_notes"]
+    assert _defs(project.read("shop/_box_log.py")) == ["note", "notes", "clear_notes"]
     assert project.pytest() == (1, 0)
 
 
@@ -314,19 +315,19 @@ def test_names_a_reviewer_would_not_keep_are_never_made() -> None:
         return False
 
     # a stdlib module name would shadow it for ``import json`` inside the package (Python 2 style)
-    assert module_name(["json_load", "json_dump", "json_parse"], "codec", free) == "codec_json"
-    with pytest.raises(NoName, match="would be collected as a test"):
+    assert module_name(["json_load", "json_dump", "json_parse"], "codec", free) == "_codec_json"
+    with pytest.raises(NoName, match="_test is a stdlib module, a builtin, a test-discovery or numbered name"):
         module_name(["test_alpha", "test_beta", "test_gamma"], "core", free)
     # never a numbered suffix: a name that is taken is refused, not numbered
     with pytest.raises(NoName, match="is taken"):
         module_name(["parse_a", "parse_b", "parse_c"], "core", lambda n: n in {"parse", "core_parse"})
     # nor a builtin's, nor a word only some of the group says (found on pycparser: array_attribute.py)
-    assert module_name(["any_of", "any_match", "any_value"], "checks", free) == "checks_any"
+    assert module_name(["any_of", "any_match", "any_value"], "checks", free) == "_checks_any"
     with pytest.raises(NoName, match="no name says what ArrayDecl, ArrayRef, ArrayDesignator, Constant ..."):
         module_name(["ArrayDecl", "ArrayRef", "ArrayDesignator", "Constant", "Goto", "If"], "c_ast", free)
     with pytest.raises(NoName, match="no name says what _ValueT_contra are about"):
         module_name(["_ValueT_contra"], "types", free)
-    assert concept_mixin(["lines"], "Order", "order", free, free) == ("LinesMixin", "order_lines")
+    assert concept_mixin(["lines"], "Order", "order", free, free) == ("LinesMixin", "_order_lines")
     assert concept_mixin(["lines"], "Order", "_order", lambda n: n == "LinesMixin", free) == (
         "OrderLinesMixin",
         "_order_lines",
@@ -385,6 +386,6 @@ def test_a_concept_named_like_its_module_names_the_mixins_file_without_stutterin
     def free(name: str) -> bool:
         return False  # nothing is taken
 
-    assert concept_mixin(["container"], "Container", "container", free, free) == ("ContainerMixin", "container_mixin")
+    assert concept_mixin(["container"], "Container", "container", free, free) == ("ContainerMixin", "_container_mixin")
     assert concept_mixin(["container"], "Box", "_containers", free, free) == ("ContainerMixin", "_container_mixin")
-    assert concept_mixin(["listeners"], "Bus", "events", free, free) == ("ListenersMixin", "events_listeners")
+    assert concept_mixin(["listeners"], "Bus", "events", free, free) == ("ListenersMixin", "_events_listeners")

@@ -128,12 +128,12 @@ def test_cluster_moves_to_a_mixin_and_pinned_methods_stay(project: Project) -> N
 
     assert result.status is Status.APPLIED, result.reason
     assert result.changes == (
-        FileChange("shop/order_totals.py", ChangeKind.CREATE),
+        FileChange("shop/_order_totals.py", ChangeKind.CREATE),
         FileChange("shop/order.py", ChangeKind.MODIFY),
     )
-    assert project.read("shop/order_totals.py") == EXPECTED_MIXIN
+    assert project.read("shop/_order_totals.py") == EXPECTED_MIXIN
     order = project.read("shop/order.py")
-    assert '"""Orders."""\nimport json\n\nfrom shop.order_totals import TotalsMixin\n\nTAX = 0.2\n' in order
+    assert '"""Orders."""\nimport json\n\nfrom shop._order_totals import TotalsMixin\n\nTAX = 0.2\n' in order
     assert "class Order(TotalsMixin, Base):" in order
     assert "    def with_tax(self):" in order and "    def count(self):" not in order
     # secret sits in the events section: it stays with the events, the class's main group
@@ -152,7 +152,7 @@ def test_zero_argument_super_moves_when_it_still_finds_the_same_method(project: 
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
-    assert "len(super().describe())" in project.read("shop/order_totals.py")
+    assert "len(super().describe())" in project.read("shop/_order_totals.py")
     assert project.pytest() == (1, 0)
 
 
@@ -202,7 +202,7 @@ def test_slots_class_gets_slotted_mixin(project: Project) -> None:
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
-    assert '    """Totals for Order."""\n\n    __slots__ = ()\n' in project.read("shop/order_totals.py")
+    assert '    """Totals for Order."""\n\n    __slots__ = ()\n' in project.read("shop/_order_totals.py")
     assert project.pytest() == (1, 0)
 
 
@@ -241,7 +241,7 @@ def test_names_only_in_postponed_annotations_are_imported_for_type_checking(proj
     _shop(project, order, baseline=True)
     result = project.apply(god())
     assert result.status is Status.APPLIED, result.reason
-    mixin = project.read("shop/order_totals.py")
+    mixin = project.read("shop/_order_totals.py")
     assert mixin.startswith(
         EXPECTED_MIXIN.split("\n\n\nclass")[0].replace(
             '"""\n',
@@ -252,7 +252,7 @@ def test_names_only_in_postponed_annotations_are_imported_for_type_checking(proj
     )
     assert "    def count(self) -> Count:\n" in mixin
     assert project.pytest() == (1, 0)
-    assert project.imports("shop.order_totals", "shop.order") == ""
+    assert project.imports("shop._order_totals", "shop.order") == ""
 
 
 REPORT = '''
@@ -342,18 +342,18 @@ def test_a_setting_every_method_reads_is_cut_and_a_group_that_stands_alone_moves
         "def title_width(self):",
         "def render(self):",
     ]
-    mixin = project.read("shop/report_rows.py")
+    mixin = project.read("shop/_report_rows.py")
     for name in ("formatted_rows", "row_count", "__len__"):
         assert f"    def {name}(self):" in mixin and f"    def {name}(self):" not in report
     # formatted_rows reads _format_row: the helper left for a module both import from
-    helper = project.read("shop/separator.py")
+    helper = project.read("shop/_separator.py")
     assert 'SEPARATOR = " | "' in helper and "def _format_row(row):" in helper
     # re-exported: Report reads SEPARATOR; _format_row only the tests import from here now
-    assert "from shop.separator import SEPARATOR, _format_row as _format_row" in report
-    assert "from shop.separator import _format_row" in mixin
+    assert "from shop._separator import SEPARATOR, _format_row as _format_row" in report
+    assert "from shop._separator import _format_row" in mixin
     assert "def _format_row" not in report
     assert project.pytest() == (1, 0)
-    assert project.imports("shop.report_rows", "shop.report") == ""
+    assert project.imports("shop._report_rows", "shop.report") == ""
 
 
 def test_a_group_whose_state_a_staying_method_reads_does_not_move(project: Project) -> None:

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from gitupgrade.config.loader import default_config
 from gitupgrade.refactor import Status
 from gitupgrade.refactor.registry import handled_types
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
-from gitupgrade.refactor.strategies.naming import (
-    NoName,
-    dominant_words,
-    mixin_name,
-    module_name,
-)
+from gitupgrade.refactor.strategies.naming import dominant_words, mixin_name
 from gitupgrade.refactor.strategies.source import Workspace
 from tests.refactor.helpers import Project, cycle, edge
 
@@ -89,28 +82,11 @@ def test_every_rule_type_is_registered() -> None:
 def test_names_come_from_dominant_words() -> None:
     names = ["place_order_event", "cancel_order_event", "OrderEvent", "order_events_since"]
     assert dominant_words(names) == ["order", "event"]
-    assert module_name(names, "orderbook", lambda n: False) == "order_event"
-    # orderbook_order_event would stutter: a taken name is refused, not prefixed or numbered
-    assert module_name(names, "book", lambda n: n == "order_event") == "book_order_event"
-    with pytest.raises(NoName, match="order_event is taken"):
-        module_name(names, "orderbook", lambda n: n == "order_event")
     assert (
         mixin_name(["emit", "listeners", "emit_later", "listeners"], "Bus", lambda n: False) == "BusEmitListenersMixin"
     )
-
-
-def test_a_module_is_named_after_its_main_definition_or_called_helpers() -> None:
-    # found on boltons.setutils: _MISSING, _COMPACTION_FACTOR ... IndexedSet became missing.py
-    assert (
-        module_name(["_MISSING", "_FACTOR", "IndexedSet"], "setutils", lambda n: False, lead="IndexedSet")
-        == "indexed_set"
-    )
-    # found on h11: NEED_DATA, PAUSED, _keep_alive, _body_framing became need.py, then
-    # _connection_helpers.py: nothing says what they are about, so no name is made up
-    helpers = ["NEED_DATA", "PAUSED", "_keep_alive", "_body_framing"]
-    with pytest.raises(NoName, match="no name says what NEED_DATA, PAUSED, _keep_alive, _body_framing are about"):
-        module_name(helpers, "_connection", lambda n: False)
-    assert dominant_words(helpers) == ["need"]
+    # found on h11: NEED_DATA, PAUSED, _keep_alive, _body_framing share no word but "need"
+    assert dominant_words(["NEED_DATA", "PAUSED", "_keep_alive", "_body_framing"]) == ["need"]
 
 
 def test_runtime_annotation_readers_are_recognised_not_guessed() -> None:

@@ -156,16 +156,16 @@ def parse_sku(text):
     return text
 
 
-def format_sku(prefix, number):
-    return parse_sku(f"{prefix}-{number}")
+def format_sku(prefix, number, parse=parse_sku):
+    return parse(f"{prefix}-{number}")
 
 
-def sku_number(text):
-    return int(parse_sku(text).split("-")[1])
+def sku_number(text, parse=parse_sku):
+    return int(parse(text).split("-")[1])
 
 
-def sku_price(text):
-    return Decimal(sku_number(text)) / 100
+def sku_price(text, number=sku_number, money=Decimal):
+    return money(number(text)) / 100
 '''
 
 SHOP_TESTS = """\
@@ -457,8 +457,8 @@ def test_a_package_init_keeps_what_it_imports_from_itself_as_a_reexport(project:
                     return json.loads(text)
 
 
-                def reload_snapshot(cache):
-                    return load_snapshot(dump_snapshot(cache))
+                def reload_snapshot(cache, load=load_snapshot, dump=dump_snapshot):
+                    return load(dump(cache))
                 ''',
             "cache/keys.py": "def hashkey(*args):\n    return args\n",
         }
@@ -486,7 +486,7 @@ def test_a_helper_moved_out_before_its_readers_became_mixins_stays_reexported(pr
     result = project.apply(suggestion("god_class", ("shop/report.py",), evidence), god_class_max_methods=5)
 
     assert result.status is Status.APPLIED, result.reason
-    assert "from shop.separator import SEPARATOR, _format_row as _format_row\n" in project.read("shop/report.py")
+    assert "from shop._separator import SEPARATOR, _format_row as _format_row\n" in project.read("shop/report.py")
     assert project.imports("shop.report") == ""
 
 
@@ -621,12 +621,12 @@ def test_an_import_a_doctest_of_the_code_left_behind_reads_is_kept(project: Proj
                     return BytesIO(data)
 
 
-                def wrap_more_bytes(data):
-                    return wrap_bytes(data + data)
+                def wrap_more_bytes(data, wrap=wrap_bytes):
+                    return wrap(data + data)
 
 
-                def wrap_most_bytes(data):
-                    return wrap_more_bytes(data + data)
+                def wrap_most_bytes(data, wrap=wrap_more_bytes):
+                    return wrap(data + data)
                 ''',
         }
     )

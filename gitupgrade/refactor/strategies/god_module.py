@@ -4,7 +4,7 @@ Which definitions move, and in which groups, is planned by :mod:`.definition_gro
 connected parts of the module's own reference graph first, then, while the module is
 over its limits, shared bases and helpers to a module of their own and what falls apart
 without them, each group closed under what it needs. Each group moves with the imports
-it needs to a new module named after its dominant words; the original module re-exports
+it needs to a new private module named after what it is about; the original module re-exports
 every moved name, so ``from mod import X``, ``mod.X`` and ``__all__`` keep working. A
 group is left alone, with the reason recorded, when moving it could change what it sees:
 it reads a module global rebound elsewhere (``global``, ``mod.NAME = ...``, monkeypatch
@@ -15,12 +15,16 @@ When the module is over its limits, one refused group refuses the whole split: a
 split would be proposed again by the next scan. A module too big for its largest class
 alone has that class shed mixins first, as the god_class strategy splits a class.
 
-The hazards that keep a group in place are in :mod:`.group_hazards`; the writing of the
-new modules and the re-exports in :mod:`.module_writer`.
+No module is added to a package whose conventions forbid it (:mod:`.package_conventions`:
+a plugin folder, standalone modules). The hazards that keep a group in place are in
+:mod:`.group_hazards`; the names of the new modules in :mod:`.module_names`, their
+docstrings in :mod:`.module_docs`; the writing of the new modules and the re-exports in
+:mod:`.module_writer`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -39,7 +43,9 @@ from gitupgrade.refactor.strategies.god_class import split_class
 from gitupgrade.refactor.strategies.group_hazards import group_refusal
 from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.method_clusters import Limits
+from gitupgrade.refactor.strategies.module_names import ModuleNamer
 from gitupgrade.refactor.strategies.module_writer import lead_of, split_module
+from gitupgrade.refactor.strategies.package_conventions import convention_refusal
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
@@ -49,6 +55,10 @@ if TYPE_CHECKING:
 
 # the mixins' import and the class's longer base list
 _MIXIN_IMPORT_LINES = 6
+
+# a header that says the file is written by a program, beside the ``@generated`` marker
+_GENERATED = re.compile(r"auto(?:matically)?[- ]generated|generated (?:by|from)|do not (?:edit|modify)", re.I)
+_HEADER_LINES = 30
 
 
 class GodModuleStrategy(RuleStrategy):
@@ -85,6 +95,13 @@ class GodModuleStrategy(RuleStrategy):
         module = source.parse()
         if hazards.has_star_import(module):
             raise RefusedChange("the module has a star import: its names cannot be resolved")
+        generated = _GENERATED.search("\n".join(source.text.splitlines()[:_HEADER_LINES]))
+        if generated:
+            # found on pycparser's c_ast.py: the next regeneration would undo the split
+            raise RefusedChange(f"the module says it is generated ({generated.group(0)!r}): change its generator")
+        convention = convention_refusal(ws, source)
+        if convention:
+            raise RefusedChange(convention)
         statements = map_module(module)
         total_lines = len(source.text.splitlines())
         outcome = _ModuleOutcome()
@@ -138,13 +155,12 @@ def accepted_groups(
     statements: list[TopLevel],
     plan: Plan,
     outcome: _ModuleOutcome,
-) -> list[int]:
-    """Indexes of the planned groups that may move; why the others stay goes to ``outcome``."""
+) -> dict[int, str]:
+    """The planned groups that may move (index: new module name); why the others stay goes to ``outcome``."""
     rebound = hazards.global_statements(module) | hazards.patched_names(ws, source.module, skip=source.path)
     spelled = hazards.spelled_paths(ws, source.module, skip=source.path)
-    reserved = naming.reserved_names(ws, source)
-    created: set[str] = set()
-    accepted: list[int] = []
+    namer = ModuleNamer(ws, source)
+    accepted: dict[int, str] = {}
     for i, group in enumerate(plan.groups):
         names = group.names
         label = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
@@ -164,20 +180,19 @@ def accepted_groups(
             reason = group_cohesion(group)
         if not reason:
             try:
-                created.add(
-                    naming.module_name(
-                        names,
-                        source.stem,
-                        lambda n: n in created or n in reserved or ws.sibling_taken(source, n),
-                        lead=lead_of(group.statements),
-                    )
-                )
+                accepted[i] = namer.name(names, lead_of(group.statements))
             except naming.NoName as exc:
                 reason = str(exc)
         if reason:
             outcome.refusals.append(f"group {label}: {reason}")
-        else:
-            accepted.append(i)
+    # a shared group leaves so that the groups reading it can: alone it is helpers without a concept
+    # (found on click's parser: _split_opt with _ParsingState, their readers refused)
+    for i in reversed(list(accepted)):
+        group = plan.groups[i]
+        if group.shared and not any(i in plan.groups[j].reads_from for j in accepted):
+            del accepted[i]
+            shown = ", ".join(group.names[:4]) + (" ..." if len(group.names) > 4 else "")
+            outcome.refusals.append(f"group {shown}: shared by groups that stay, it is no concept of its own")
     return accepted
 
 
@@ -186,9 +201,10 @@ def group_cohesion(group: Group) -> str:
 
     A group planned from the module's reference graph hangs together; a bundle of
     parts with no link between them (the planner's last resort) must at least share
-    a word in most of its names.
+    a word in most of its names. Two definitions with no link share a word or are no
+    group (found on click's parser: ``_split_opt`` with ``_ParsingState``).
     """
-    if group.shared or len(group.statements) < 3:
+    if group.shared or len(group.statements) < 2:
         return ""
     binders = {n: s.index for s in group.statements for n in s.binds}
     linked = {s.index for s in group.statements if any(binders.get(n, s.index) != s.index for n in s.reads)}

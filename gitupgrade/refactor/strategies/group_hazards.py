@@ -2,8 +2,9 @@
 
 Shared by the god_module split and by god_class when it moves module helpers out first:
 moving a group must not change what it sees (a global rebound elsewhere, a patch target,
-``globals()``), the order its statements run in (statements between its definitions,
-registering decorators, imports inside an import cycle) or what other files spell out.
+``globals()``, a public function users could patch on the module), the order its
+statements run in (statements between its definitions, registering decorators, imports
+inside an import cycle) or what other files spell out.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Set as AbstractSet
 import libcst as cst
 
 from gitupgrade.refactor.strategies import hazards
+from gitupgrade.refactor.strategies.import_edits import all_names
 from gitupgrade.refactor.strategies.imports import imported_modules, reaches
 from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
 from gitupgrade.refactor.strategies.syntax import dotted, imports_end
@@ -72,6 +74,7 @@ def group_refusal(
     return (
         attach_interleaved(group, statements)
         or group_hazard(group, statements, rebound, moved_before, spelled)
+        or patch_hazard(group, statements)
         or cycle_hazard(ws, source, group, statements)
     )
 
@@ -184,3 +187,91 @@ def is_pure_decorator(name: str, local: set[str]) -> bool:
         and last in {d.rpartition(".")[2] for d in PURE_DECORATORS}
         or last in {"setter", "getter", "deleter"}
     )
+
+
+def patch_hazard(group: list[TopLevel], statements: list[TopLevel]) -> str | None:
+    """Why users patching a public function or class of the module would no longer reach the moved code.
+
+    After a move the module still offers ``f`` (it stays, or is re-exported), so
+    ``monkeypatch.setattr(mod, "f", fake)`` by a user or a test keeps working, but code
+    that moved and calls ``f`` by its bare name now looks it up in its new module and
+    never sees the fake (found in a blind review of merged splits). Only reads at call
+    time count, inside a function body: a base class or a decorator is looked up once at
+    import, patched or not. A function calling itself is left out (patching it never
+    reached its own recursion in practice), and code that reads ``mod.f`` is not
+    affected: it reads no bare ``f``.
+    """
+    offered = _patchable(statements)
+    for statement in group:
+        reads = (call_time_reads(statement.node) & statement.reads & offered) - statement.binds
+        if isinstance(statement.node, cst.ClassDef):
+            # ``Cache.__setitem__(self, ...)`` in a subclass names its own base (found on cachetools):
+            # a patch of the module's ``Cache`` would not change the class's MRO either
+            reads -= {dotted(base.value) for base in statement.node.bases}
+        if reads:
+            names = ", ".join(sorted(reads)[:3])
+            return (
+                f"{statement.name} calls {names} by its bare name: "
+                f"users patching it on the module would no longer reach the moved code"
+            )
+    return None
+
+
+def _patchable(statements: list[TopLevel]) -> set[str]:
+    """Public functions and classes the module offers: its own, and the ones it re-exports explicitly."""
+    found = {
+        s.name for s in statements if isinstance(s.node, (cst.FunctionDef, cst.ClassDef)) and not s.name.startswith("_")
+    }
+    module = cst.Module(body=[s.node for s in statements])
+    listed = all_names(module) or set()
+    for statement in statements:
+        if statement.kind != "import" or not isinstance(statement.node, cst.SimpleStatementLine):
+            continue
+        for small in statement.node.body:
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            for alias in small.names:
+                bound = dotted(alias.asname.name) if alias.asname else dotted(alias.name)
+                explicit = bound in listed or (alias.asname is not None and bound == dotted(alias.name))
+                # ``X as X`` or ``__all__``: part of the module's API; ALL_CAPS names are constants
+                if explicit and not bound.startswith("_") and not bound.isupper():
+                    found.add(bound)
+    return found
+
+
+def call_time_reads(node: cst.CSTNode) -> set[str]:
+    """Names read inside the function bodies (and lambdas) of ``node``: looked up when it runs."""
+    found: set[str] = set()
+
+    class Reads(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 0
+
+        def visit_FunctionDef(self, function: cst.FunctionDef) -> bool:
+            # decorators, defaults and annotations run at definition time: only the body counts
+            self.depth += 1
+            function.body.visit(self)
+            self.depth -= 1
+            return False
+
+        def visit_Lambda(self, function: cst.Lambda) -> bool:
+            self.depth += 1
+            function.body.visit(self)
+            self.depth -= 1
+            return False
+
+        def visit_Name(self, name: cst.Name) -> None:
+            if self.depth:
+                found.add(name.value)
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+            attribute.value.visit(self)  # ``x.f`` reads ``x``, not a global ``f``
+            return False
+
+        def visit_Arg(self, arg: cst.Arg) -> bool:
+            arg.value.visit(self)  # ``g(f=1)`` names a parameter
+            return False
+
+    node.visit(Reads())
+    return found

@@ -179,6 +179,9 @@ def prune_imports(ws: Workspace, source: ModuleSource, module: cst.Module, candi
                 continue
             if pending is not None:
                 kept = move_leading_lines(pending, kept)
+                if not kept.leading_lines:
+                    # the blank line that set the removed import apart now sets this one apart
+                    kept = kept.with_changes(leading_lines=pending.leading_lines)
                 pending = None
             body.append(kept)
         module = module.with_changes(body=body)

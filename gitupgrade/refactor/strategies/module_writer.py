@@ -10,11 +10,11 @@ files are sorted and formatted with the project's own tools when it has them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies import naming
 from gitupgrade.refactor.strategies.base import Outcome
 from gitupgrade.refactor.strategies.definition_groups import Group
 from gitupgrade.refactor.strategies.import_edits import (
@@ -22,7 +22,12 @@ from gitupgrade.refactor.strategies.import_edits import (
     import_from,
     prune_imports,
 )
-from gitupgrade.refactor.strategies.source import ModuleSource, Workspace, target_of
+from gitupgrade.refactor.strategies.import_sections import first_party, insert_import
+from gitupgrade.refactor.strategies.imports import imported_modules, reaches
+from gitupgrade.refactor.strategies.module_docs import module_docstring
+from gitupgrade.refactor.strategies.module_names import ModuleNamer
+from gitupgrade.refactor.strategies.package_conventions import convention_refusal
+from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace, target_of
 from gitupgrade.refactor.strategies.syntax import Statement, imports_end, is_future_import
 from gitupgrade.refactor.strategies.toplevel import (
     TopLevel,
@@ -38,43 +43,46 @@ def split_module(
     module: cst.Module,
     statements: list[TopLevel],
     plan: list[Group],
-    accepted: list[int],
+    accepted: Mapping[int, str] | Sequence[int],
     outcome: Outcome,
 ) -> None:
-    """Write one new module per accepted group and re-export its names from the original."""
+    """Write one new module per accepted group and re-export its names from the original.
+
+    ``accepted``: the indexes of the groups to write, with the module name each was given
+    (named here when only indexes come).
+    """
+    if not isinstance(accepted, Mapping):
+        # god_class moving a class's module helpers out first: the package's conventions hold for it too
+        convention = convention_refusal(ws, source)
+        if convention:
+            raise RefusedChange(convention)
+        namer = ModuleNamer(ws, source)
+        accepted = {i: namer.name(plan[i].names, lead_of(plan[i].statements)) for i in accepted}
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     moved_indexes: set[int] = set()
     reexports: list[Statement] = []
+    lines: list[Statement] = []
     targets: dict[int, str] = {}
     written: list[str] = []
-    created: set[str] = set()
     width = ws.style.line_length
     moved_reads: set[str] = set()
     moving = {s.index for i in accepted for s in plan[i].statements}
     # what the code left behind reads needs no marking as a re-export (no linter calls it unused)
     used = {n for s in statements if s.index not in moving and s.kind != "import" for n in s.reads}
-    # a module named like a name the package binds would shadow it (``import pkg.name``)
-    reserved = naming.reserved_names(ws, source)
-    for i in accepted:
+    ours = first_party(ws.workdir, ws.source_root)
+    for i, new_stem in accepted.items():
         group = plan[i]
         names = group.names
-        new_stem = naming.module_name(
-            names,
-            source.stem,
-            lambda n: n in created or n in reserved or ws.sibling_taken(source, n),
-            lead=lead_of(group.statements),
-        )
-        created.add(new_stem)
         new_path = source.sibling_path(new_stem)
         reads = {n for s in group.statements for n in s.reads}
         moved_reads |= reads
         imports = copied_imports(statements, reads)
         # names of groups moved before it come from their new modules, never from the original
-        imports += [
-            cst.parse_statement(import_from(targets[j], [n for n in plan[j].names if n in reads], width))
-            for j in group.reads_from
-        ]
-        body = module_head(_docstring(names, lead_of(group.statements), source.module, width), future, imports)
+        for j in group.reads_from:
+            needed = cst.parse_statement(import_from(targets[j], [n for n in plan[j].names if n in reads], width))
+            imports = insert_import(imports, needed, ours) if ws.style.sorter is None else [*imports, needed]
+        docstring = module_docstring(group.statements, lead_of(group.statements), new_stem, width)
+        body = module_head(docstring, future, imports)
         for k, statement in enumerate(group.statements):
             node = statement.node
             if k == 0:
@@ -89,14 +97,18 @@ def split_module(
         explicit = explicit_reexports(module, names, used, ws.style.implicit_reexport)
         line = import_from(targets[i], names, width, explicit, alias=source.is_package or not ws.style.alias_flagged)
         reexports.append(_reexport(line, not reexports, ws.style.sorter is None))
+        lines.append(cst.parse_statement(line))
         outcome.summary.append(
             f"moved {len(names)} definitions ({', '.join(names[:6])}{' ...' if len(names) > 6 else ''}) to {new_path}"
         )
     body = [s.node for s in statements if s.index not in moved_indexes]
     # comments above a moved definition travel with it; blank lines around it collapse
+    by_section = _by_section(ws, source, body, lines) if ws.style.sorter is None else None
     at = imports_end(body)
+    if by_section is not None:
+        body, reexports = by_section, []
     body[at:at] = reexports
-    if at + len(reexports) < len(body):
+    if reexports and at + len(reexports) < len(body):
         follower = body[at + len(reexports)]
         if not follower.leading_lines:
             body[at + len(reexports)] = follower.with_changes(leading_lines=(cst.EmptyLine(),))
@@ -117,12 +129,44 @@ def lead_of(statements: list[TopLevel]) -> str:
     return biggest if biggest and 2 * size[biggest] > sum(size.values()) else ""
 
 
+_WHY = "# re-exported so existing imports keep working"
+
+
+def _by_section(
+    ws: Workspace, source: ModuleSource, body: list[Statement], lines: list[Statement]
+) -> list[Statement] | None:
+    """``body`` with the re-export ``lines`` each in its isort section, sorted; None when that is unsafe.
+
+    Placed before an import of the block that leads back to this module, a re-export would
+    run its new module earlier inside an import cycle than the end of the block did (see
+    :func:`group_hazards.cycle_hazard`): then they go at the end of the block, as before.
+    """
+    ours = first_party(ws.workdir, ws.source_root)
+    placed = list(body)
+    for k, line in enumerate(lines):
+        placed = insert_import(placed, line, ours, "" if k else _WHY)
+    spelled = {_code(line) for line in lines}
+    first = next(i for i, statement in enumerate(placed) if _code(statement) in spelled)
+    for statement in placed[first + 1 : imports_end(placed)]:
+        if _code(statement) in spelled:
+            continue
+        tree = ast.parse(cst.Module(body=[statement]).code)
+        for imported in imported_modules(tree, source.package):
+            if imported != source.module and ws.path_of(imported) and reaches(ws, imported, source.module):
+                return None
+    return placed
+
+
+def _code(statement: Statement) -> str:
+    return cst.Module(body=[statement.with_changes(leading_lines=())]).code
+
+
 def _reexport(line: str, first: bool, comment: bool) -> Statement:
     """A re-export line; the first stands apart and says why it is there (unless a sorter would move that)."""
     statement = cst.parse_statement(line)
     if not first:
         return statement
-    why = cst.Comment("# re-exported so existing imports keep working")
+    why = cst.Comment(_WHY)
     return statement.with_changes(leading_lines=(cst.EmptyLine(), *([cst.EmptyLine(comment=why)] if comment else [])))
 
 
@@ -131,29 +175,3 @@ def _spaced(lines: Sequence[cst.EmptyLine], blank: int) -> tuple[cst.EmptyLine, 
     while comments and comments[0].comment is None:
         comments.pop(0)
     return (*([cst.EmptyLine()] * blank), *comments)
-
-
-def _docstring(names: list[str], lead: str, module: str, width: int) -> str:
-    """One sentence naming what moved, on one line of at most ``width`` characters."""
-    public = [n for n in names if not n.startswith("_")] or names
-    spelled = [f"``{n}``" for n in public]
-    options = []
-    if lead and len(names) > 1:
-        options.append(f"``{lead}`` and what it needs")
-    elif lead:
-        options.append(f"``{lead}``")
-    for count in range(min(len(spelled), 4), 0, -1):
-        shown = spelled[:count]
-        rest = len(names) - count
-        if rest:
-            options.append(f"{', '.join(shown)} and {rest} more definition{'s' if rest > 1 else ''}")
-        elif count > 1:
-            options.append(f"{', '.join(shown[:-1])} and {shown[-1]}")
-        else:
-            options.append(shown[0])
-    options.append("Definitions")
-    for what in options:
-        text = f'"""{what[0].upper() if what[0].isalpha() else what[0]}{what[1:]}, split out of ``{module}``."""'
-        if len(text) <= width:
-            return text + "\n"
-    return f'"""Definitions split out of ``{module.rpartition(".")[2]}``."""\n'

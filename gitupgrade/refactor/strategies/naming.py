@@ -1,12 +1,12 @@
 """Names for split-off modules and mixins, derived from what the moved code is about.
 
-A group of ``place_order``, ``cancel_order``, ``OrderEvent`` becomes ``order_events.py``;
-the methods owning ``self._listeners`` become ``ListenersMixin``, ``__eq__`` with
+The methods owning ``self._listeners`` become ``ListenersMixin``, ``__eq__`` with
 ``__hash__`` ``ComparisonMixin``. A name comes from the concept (the protocol, the
 section comment, the state the group owns, a word most of its names share) and is never
 a test-discovery name, a stdlib module, a name the package already binds, a numbered
 suffix (``helpers2``) or a generic ``_helpers``: when no good name exists the group is
-refused with the reason. New modules of a private module (``_name.py``) are private.
+refused with the reason. Every new module is private (``_name.py``); the rules for the
+modules a god module split creates are in :mod:`.module_names`.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def dominant_words(
             if word in skip or same_word(word, avoided):
                 continue
             # ``price`` and ``prices`` are one word: a name must not say it twice
-            stem = _stem(word)
+            stem = stem_of(word)
             tally[stem] += 1
             first.setdefault(stem, len(first))
             spelled.setdefault(stem, Counter())[word] += 1
@@ -165,54 +165,13 @@ def same_word(word: str, others: Iterable[str]) -> bool:
     )
 
 
-def _stem(word: str) -> str:
+def stem_of(word: str) -> str:
+    """The word without a plural ``s``: ``prices`` and ``price`` are one word."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 class NoName(RefusedChange):
     """No name says what a group is about; the message says why."""
-
-
-def module_name(names: Iterable[str], stem: str, taken: Callable[[str], bool], lead: str = "") -> str:
-    """A module name (no ``.py``) for a group split off module ``stem``; raises :class:`NoName`.
-
-    ``lead``: the definition the group is mostly made of (``IndexedSet`` with its private
-    constants): the module is named after it, ``indexed_set``. Otherwise the words most of
-    the group's names share. A private module's new modules are private.
-    """
-    names = list(names)
-    # internals stay internal: a private module's, or a group of private names, goes to a private module
-    private = "_" if stem.startswith("_") or all(n.startswith("_") for n in names) else ""
-    if names and all(re.fullmatch(r"_*[A-Z][A-Z0-9_]*", n) for n in names):
-        # sentinels and constants both sides need (``_MISSING``, ``PREV``, ``NEXT``) say what they are
-        for candidate in (f"{private}{stem.lstrip('_')}_constants", f"_{stem.lstrip('_')}_constants"):
-            if not _refused_module(candidate, taken):
-                return candidate
-    base = "_".join(words(lead))
-    if base and private + base != stem and not _refused_module(private + base, taken):
-        return private + base
-    chosen = dominant_words(names, avoid=[stem], recurring=True)
-    # a word two thirds of the names share, of two names at least: ``array_attribute.py`` for
-    # 17 AST nodes of which 3 are arrays, or ``_contra.py`` for one TypeVar, says nothing
-    # (of two, a helper beside the constant it reads: ``SEPARATOR``, ``_format_row`` -> separator.py)
-    chosen = [c for c in chosen if 3 * _covering(c, names) >= 2 * len(names) or len(names) == 2]
-    chosen = chosen if len(names) >= 2 else []
-    if not chosen:
-        shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
-        raise NoName(f"no name says what {shown} are about (no leading definition, no word most names share)")
-    candidates = [private + "_".join(chosen)]
-    if not any(w.startswith(c) or c.startswith(w) for w in words(stem) for c in chosen):
-        # ``orderbook_events``, never ``cachetools_cache``
-        candidates.append(f"{stem}_{'_'.join(chosen)}")
-    for candidate in candidates:
-        if candidate != stem and not _refused_module(candidate, taken):
-            return candidate
-    raise NoName(f"{private}{'_'.join(chosen)} is taken, shadows a name or would be collected as a test")
-
-
-def _covering(word: str, names: list[str]) -> int:
-    """How many of ``names`` say ``word`` (or a longer form of it: ``cached`` in ``cachedmethod``)."""
-    return sum(1 for n in names if any(w.startswith(word[:5]) for w in words(n)))
 
 
 def mixin_name(names: Iterable[str], class_name: str, taken: Callable[[str], bool]) -> str:
@@ -286,9 +245,11 @@ def concept_mixin(
     class_taken: Callable[[str], bool],
     module_taken: Callable[[str], bool],
 ) -> tuple[str, str]:
-    """The mixin class and module names for a concept: (``ListenersMixin``, ``events_listeners``).
+    """The mixin class and module names for a concept: (``ListenersMixin``, ``_events_listeners``).
 
     The class gets the host's name in front only when the plain name is taken in the module.
+    The module is private, as every module a bot creates: a public one is a new import
+    path users would start to depend on.
     """
     concept = "".join(w.capitalize() for w in chosen)
     mixin = next((c for c in (f"{concept}Mixin", f"{class_name.lstrip('_')}{concept}Mixin") if not class_taken(c)), "")
@@ -296,8 +257,9 @@ def concept_mixin(
         raise NoName(f"{concept}Mixin is taken in the module or would be collected as a test")
     own = [w for w in chosen if not any(w.startswith(s) or s.startswith(w) for s in words(stem))]
     # ``container_container.py`` stutters: a concept named like its module names the mixin's file
-    module = f"{stem}_{'_'.join(own)}" if own else f"{'_' if stem.startswith('_') else ''}{'_'.join(chosen)}_mixin"
-    if _refused_module(module, module_taken):
+    module = f"_{stem.lstrip('_')}_{'_'.join(own)}" if own else f"_{'_'.join(chosen)}_mixin"
+    bare = module.lstrip("_")
+    if refused_module_name(module, module_taken) or refused_module_name(bare, module_taken):
         raise NoName(f"{module}.py is taken, shadows a name or would be collected as a test")
     return mixin, module
 
@@ -317,7 +279,7 @@ _HANDLER_VERBS = ("on", "handle", "visit", "leave", "depart", "do")
 _CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
 
 
-def _refused_module(stem: str, taken: Callable[[str], bool]) -> bool:
+def refused_module_name(stem: str, taken: Callable[[str], bool] = lambda _: False) -> bool:
     """True for a module name a reviewer would not keep or Python would read otherwise."""
     bare = stem.lstrip("_")
     return (
@@ -399,15 +361,3 @@ def unique(base: str, taken: Callable[[str], bool]) -> str:
     while taken(candidate):
         candidate, n = f"{base}_{n}", n + 1
     return candidate
-
-
-def module_title(names: list[str], lead: str = "") -> str:
-    """The first line of a new module's docstring: what it holds, by name, never a list of words."""
-    if lead:
-        rest = len(names) - 1
-        return f"``{lead}``" + (f" and the {rest} definitions it works with" if rest > 1 else "")
-    shown = [f"``{n}``" for n in names[:3]] if len(names) > 4 else [f"``{n}``" for n in names]
-    more = len(names) - len(shown)
-    if more > 0:
-        return ", ".join(shown) + f" and {more} related definitions"
-    return " and ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]

@@ -273,15 +273,17 @@ def copied_imports(statements: list[TopLevel], reads: set[str]) -> list[Statemen
 
 
 def module_head(docstring: str, future: Sequence[Statement], imports: Sequence[Statement]) -> list[Statement]:
-    """The first statements of a new module: its docstring (source text), future imports, imports.
+    """The first statements of a new module: its docstring (source text, '' for none), future imports, imports.
 
     A blank line follows the docstring and the future imports, as black and ruff format put them.
     """
+    head = list(cst.parse_module(docstring).body)
     if future:
-        future = [future[0].with_changes(leading_lines=(cst.EmptyLine(),)), *future[1:]]
+        future = [future[0].with_changes(leading_lines=(cst.EmptyLine(),) if head else ()), *future[1:]]
     if imports:
-        imports = [imports[0].with_changes(leading_lines=(cst.EmptyLine(),)), *imports[1:]]
-    return [*cst.parse_module(docstring).body, *future, *imports]
+        blank = (cst.EmptyLine(),) if head or future else ()
+        imports = [imports[0].with_changes(leading_lines=blank), *imports[1:]]
+    return [*head, *future, *imports]
 
 
 # Header comments a new module needs as much as its source: the encoding it is written in,
