@@ -90,7 +90,7 @@ def test_annotation_and_function_uses_are_cut_exactly(project: Project) -> None:
     assert result.changes == (FileChange("pkg/services.py", ChangeKind.MODIFY),)
     assert project.read("pkg/services.py") == EXPECTED_SERVICES.replace(
         "# deferred: a module-level import would close an import cycle",
-        "# deferred: if pkg.models is imported first, it has no Order yet at module level",
+        "# deferred: circular when pkg.models is imported first",
     )
     assert result.summary == (
         "pkg.services -> pkg.models (line 3): annotations under TYPE_CHECKING; deferred into make\n"
@@ -289,7 +289,7 @@ def test_a_failing_cycle_is_cut_with_the_failing_order_in_its_comment(project: P
     assert result.changes == (FileChange("pkg/models.py", ChangeKind.MODIFY),)
     assert "\n".join(project.read("pkg/models.py").splitlines()[-4:]) == (
         "    def text(self):\n"
-        "        # deferred: breaks the import cycle that fails when pkg.models is imported first\n"
+        "        # deferred: circular when pkg.models is imported first\n"
         "        from pkg import services\n"
         "        return services.describe(self)"
     )
@@ -364,7 +364,7 @@ def test_a_function_opening_with_a_comment_still_gets_its_deferred_import(projec
 
 def test_the_comment_wraps_to_the_projects_line_length(project: Project) -> None:
     files = dict(CYCLE)
-    files["setup.cfg"] = "[flake8]\nmax-line-length = 60\n"
+    files["setup.cfg"] = "[flake8]\nmax-line-length = 50\n"
     project.write(files)
     suggestion = cycle([SERVICES_TO_MODELS, MODELS_TO_SERVICES])
     suggestion.evidence["failures"] = _scanned(project).evidence["failures"]
@@ -375,8 +375,8 @@ def test_the_comment_wraps_to_the_projects_line_length(project: Project) -> None
     lines = project.read("pkg/services.py").splitlines()
     start = lines.index("def make(n):") + 1
     assert lines[start : start + 3] == [
-        "    # deferred: if pkg.models is imported first, it has no",
-        "    # Order yet at module level",
+        "    # deferred: circular when pkg.models is",
+        "    # imported first",
         "    from pkg.models import Order",
     ]
-    assert max(len(line) for line in lines) <= 60
+    assert max(len(line) for line in lines) <= 50

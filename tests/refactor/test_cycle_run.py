@@ -118,7 +118,7 @@ def test_a_cycle_that_fails_at_import_time_is_fixed_and_merged(run_cli, git_repo
         "\n"
         "\n"
         "def make(amount):\n"
-        "    # deferred: if shop.models is imported first, it has no Order yet at module level\n"
+        "    # deferred: circular when shop.models is imported first\n"
         "    from shop.models import Order\n"
         "    return Order(amount)\n"
     )

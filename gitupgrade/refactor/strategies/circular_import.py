@@ -123,14 +123,13 @@ class CircularImportStrategy(RuleStrategy):
 
 
 def deferral_comment(edge: Edge, failures: list[dict[str, Any]]) -> str:
-    """The comment above a deferred import: which import order fails at module level, and why."""
+    """The comment above a deferred import: the import order that fails at module level.
+
+    One short line; the commit body says what was missing (``fixes: ...``).
+    """
     own = [f for f in failures if f.get("importer") == edge["importer"] and f.get("line") == edge["line"]]
-    if own:
-        first = own[0]
-        owner = "it" if first["owner"] == first["entry"] else first["owner"]
-        return f"deferred: if {first['entry']} is imported first, {owner} has no {first['name']} yet at module level"
-    if failures:
-        return f"deferred: breaks the import cycle that fails when {failures[0]['entry']} is imported first"
+    if own or failures:
+        return f"deferred: circular when {(own or failures)[0]['entry']} is imported first"
     return _PLAIN_DEFERRAL
 
 
