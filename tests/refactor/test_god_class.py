@@ -206,6 +206,22 @@ def test_slots_class_gets_slotted_mixin(project: Project) -> None:
     assert project.pytest() == (1, 0)
 
 
+def test_a_class_in_a_package_of_standalone_modules_keeps_its_methods(project: Project) -> None:
+    # the mixin would be a new sibling module the class's module depends on
+    _shop(project)
+    project.write({f"shop/{n}.py": f"def {n}_only():\n    return 1\n" for n in ("a", "b", "c", "d", "e")})
+    before = project.snapshot()
+
+    result = project.apply(god())
+
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "no module of shop imports another (each is meant to be copied alone): "
+        "a new module beside order would make it depend on a sibling"
+    )
+    assert project.snapshot() == before
+
+
 @pytest.mark.parametrize(
     ("header", "reason"),
     [

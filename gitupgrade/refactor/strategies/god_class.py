@@ -49,6 +49,7 @@ from gitupgrade.refactor.strategies.members import (
 from gitupgrade.refactor.strategies.method_clusters import Limits, components, fits, plan_mixins
 from gitupgrade.refactor.strategies.mixin_writer import write_mixins
 from gitupgrade.refactor.strategies.module_writer import split_module
+from gitupgrade.refactor.strategies.package_conventions import split_refusal
 from gitupgrade.refactor.strategies.pins import Pin, PinKind, pin_members, propagate_pins
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.standalone import dependence
@@ -77,6 +78,10 @@ class GodClassStrategy(RuleStrategy):
             int(config_value(config, "refactor.min_group_size", 3)),
         )
         outcome = Outcome()
+        # the mixins go to new modules beside it: a generated module or its package's conventions forbid them
+        refusal = split_refusal(ws, ws.read(path, evidence["module"]))
+        if refusal:
+            raise RefusedChange(refusal)
         if split_class(ws, path, evidence["module"], class_name, limits, outcome):
             # it was a god class: no file the split wrote may be one
             for change in ws.changes():

@@ -24,7 +24,6 @@ docstrings in :mod:`.module_docs`; the writing of the new modules and the re-exp
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -45,7 +44,7 @@ from gitupgrade.refactor.strategies.limits import exceeded
 from gitupgrade.refactor.strategies.method_clusters import Limits
 from gitupgrade.refactor.strategies.module_names import ModuleNamer
 from gitupgrade.refactor.strategies.module_writer import lead_of, split_module
-from gitupgrade.refactor.strategies.package_conventions import convention_refusal
+from gitupgrade.refactor.strategies.package_conventions import split_refusal
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.toplevel import TopLevel, map_module
 
@@ -55,10 +54,6 @@ if TYPE_CHECKING:
 
 # the mixins' import and the class's longer base list
 _MIXIN_IMPORT_LINES = 6
-
-# a header that says the file is written by a program, beside the ``@generated`` marker
-_GENERATED = re.compile(r"auto(?:matically)?[- ]generated|generated (?:by|from)|do not (?:edit|modify)", re.I)
-_HEADER_LINES = 30
 
 
 class GodModuleStrategy(RuleStrategy):
@@ -95,13 +90,9 @@ class GodModuleStrategy(RuleStrategy):
         module = source.parse()
         if hazards.has_star_import(module):
             raise RefusedChange("the module has a star import: its names cannot be resolved")
-        generated = _GENERATED.search("\n".join(source.text.splitlines()[:_HEADER_LINES]))
-        if generated:
-            # found on pycparser's c_ast.py: the next regeneration would undo the split
-            raise RefusedChange(f"the module says it is generated ({generated.group(0)!r}): change its generator")
-        convention = convention_refusal(ws, source)
-        if convention:
-            raise RefusedChange(convention)
+        refusal = split_refusal(ws, source)
+        if refusal:
+            raise RefusedChange(refusal)
         statements = map_module(module)
         total_lines = len(source.text.splitlines())
         outcome = _ModuleOutcome()

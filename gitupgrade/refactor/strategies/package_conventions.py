@@ -6,6 +6,8 @@ Found in a blind review of merged splits, and detected generally, never by name:
   function (``makeExtension`` in Markdown's ``extensions/``, ``setup`` or ``register``
   elsewhere). Every module there is loadable by name as a plugin; a new one is a broken
   plugin users can ask for.
+- **A generated module**: its header says a program writes it; the next run of the
+  generator would undo the split (pycparser's ``c_ast.py``).
 - **Standalone modules**: no module of the package imports a sibling (an import inside
   ``try: ... except ImportError:`` is optional and does not count, as boltons does it).
   Each module is meant to be copied alone; a split that makes one import a new sibling
@@ -15,6 +17,7 @@ Found in a blind review of merged splits, and detected generally, never by name:
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -25,6 +28,17 @@ from gitupgrade.refactor.strategies.source import ModuleSource, Workspace
 # fewer modules than this make no convention, only a coincidence
 _MIN_PLUGINS = 3
 _MIN_STANDALONE = 5
+# a header that says the file is written by a program, beside the ``@generated`` marker
+_GENERATED = re.compile(r"auto(?:matically)?[- ]generated|generated (?:by|from)|do not (?:edit|modify)", re.I)
+_HEADER_LINES = 30
+
+
+def split_refusal(ws: Workspace, source: ModuleSource) -> str | None:
+    """Why ``source`` may not be split into new modules: it is generated, or its package forbids them."""
+    generated = _GENERATED.search("\n".join(source.text.splitlines()[:_HEADER_LINES]))
+    if generated:
+        return f"the module says it is generated ({generated.group(0)!r}): change its generator"
+    return convention_refusal(ws, source)
 
 
 def convention_refusal(ws: Workspace, source: ModuleSource) -> str | None:
