@@ -6,6 +6,8 @@ set -e
 dir=${1:-shop}
 mkdir "$dir" && cd "$dir"
 git init -q -b main
+git config user.name "Ada Lovelace"
+git config user.email ada@example.com
 mkdir -p src/shop tests
 : > src/shop/__init__.py
 
@@ -173,5 +175,5 @@ pythonpath = ["src"]
 PY
 
 git add -A
-git -c user.name="Ada Lovelace" -c user.email=ada@example.com commit -q -m "The shop"
+git commit -q -m "The shop"
 echo "remember to call the supplier" > NOTES.txt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping
 
 import pygit2
@@ -14,15 +15,26 @@ from gitupgrade.repo.worktree import Worktree, changed_paths
 
 TRAILER_KEYS = ("Upgrade-Id", "Upgrade-Type", "Risk-Level", "Priority")
 _TRAILER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.*)$")
+_BODY_WIDTH = 72  # what git log and git's own messages keep to
 
 
 def format_message(title: str, body: str, trailers: Mapping[str, str]) -> str:
-    """A commit message: title, blank line, body, blank line, ``Key: value`` trailers."""
+    """A commit message: title, blank line, body, blank line, ``Key: value`` trailers.
+
+    Body lines longer than git's 72 columns wrap, their continuation indented, so each
+    line of the body still reads as one item in ``git log`` and a terminal.
+    """
     parts = [title.strip()]
     if body.strip():
-        parts.append(body.strip())
+        parts.append("\n".join(_wrapped(line) for line in body.strip().splitlines()))
     parts.append("\n".join(f"{key}: {value}" for key, value in trailers.items()))
     return "\n\n".join(parts) + "\n"
+
+
+def _wrapped(line: str) -> str:
+    if len(line) <= _BODY_WIDTH:
+        return line
+    return textwrap.fill(line, _BODY_WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
 
 
 def parse_trailers(message: str) -> dict[str, str]:

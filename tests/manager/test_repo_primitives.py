@@ -96,6 +96,21 @@ def test_trailers_round_trip() -> None:
     assert parse_trailers(message) == {"Upgrade-Id": "upgrade_x", "Priority": "70"}
 
 
+def test_long_body_lines_wrap_at_72_columns_each_still_one_item() -> None:
+    moved = (
+        "moved 6 methods of Inventory (reserve, release, reserved, reservation, orders_holding) to ReservationsMixin"
+    )
+    message = format_message("Split class Inventory", f"{moved}\nshort line", {"Upgrade-Id": "upgrade_x"})
+    assert message.splitlines()[2:7] == [
+        "moved 6 methods of Inventory (reserve, release, reserved, reservation,",
+        "  orders_holding) to ReservationsMixin",
+        "short line",
+        "",
+        "Upgrade-Id: upgrade_x",
+    ]
+    assert parse_trailers(message) == {"Upgrade-Id": "upgrade_x"}
+
+
 def test_merge_fast_forwards_or_builds_a_merge_commit_and_revert_uses_mainline(git_repo) -> None:
     base = git_repo.commit({"a.py": "a = 1\n", "b.py": "b = 1\n"})
     git_repo.git("checkout", "-q", "-b", "up")
