@@ -53,7 +53,7 @@ def render(overview: dict[str, Any]) -> None:
     out.print(f"  upgrades executed: {st['total_upgrades']} ({outcome_view.summary(st)})")
     out.print("  by status: " + (", ".join(f"{k} {v}" for k, v in by_status.items()) or "none"))
     out.print(f"  last 30 days: {st['recent_upgrades']}")
-    out.print(f"  rollbacks: {st['rollbacks']} (frequency {ind['rollback_frequency']:.1%} of merged)")
+    out.print(f"  rollbacks: {st['rollbacks']} (frequency {ind['rollback_frequency']:.1%} of the upgrades ever merged)")
     seconds = ind["average_execution_seconds"]
     out.print(f"  average execution time: {'-' if seconds is None else f'{seconds:.1f} s'}")
     files = st["file_changes"]

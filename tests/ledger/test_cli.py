@@ -53,7 +53,7 @@ def test_ledger_for_people(run_cli, git_repo) -> None:
         "  upgrades executed: 3 (3 attempted: 1 merged, 1 failed; 0 refused; success rate 33.3% of attempted)",
         "  by status: failed 1, merged 1, rolled_back 1",
         "  last 30 days: 3",
-        "  rollbacks: 1 (frequency 50.0% of merged)",
+        "  rollbacks: 1 (frequency 50.0% of the upgrades ever merged)",
         "  average execution time: 3.0 s",
         "  file changes: 3 in 2 unique files",
         "  code quality of merged upgrades: smells 5 -> 3, complexity 40 -> 31, technical debt removed 11",
