@@ -61,22 +61,20 @@ def read_blob(repo: GitRepo, blob_id: BlobId) -> bytes:
 def file_blob_id(repo: GitRepo, commit: CommitId, path: str) -> BlobId | None:
     """The blob id of ``path`` in ``commit``'s tree, or None when there is no such file (as :func:`read_file`)."""
     with git_operation("read tree"):
-        tree = repo.raw[commit].peel(pygit2.Commit).tree
-        try:
-            entry = tree[path]
-        except KeyError:
-            return None
-        return BlobId(str(entry.id)) if entry.type_str == "blob" else None
+        return _blob_entry(repo, commit, path)
 
 
 def read_file(repo: GitRepo, commit: CommitId, path: str) -> bytes | None:
     """The bytes of ``path`` in ``commit``'s tree, or None when there is no such file."""
     with git_operation("read file"):
-        tree = repo.raw[commit].peel(pygit2.Commit).tree
-        try:
-            entry = tree[path]
-        except KeyError:
-            return None
-        if entry.type_str != "blob":
-            return None
-        return repo.raw[entry.id].read_raw()
+        blob = _blob_entry(repo, commit, path)
+        return None if blob is None else repo.raw[blob].read_raw()
+
+
+def _blob_entry(repo: GitRepo, commit: CommitId, path: str) -> BlobId | None:
+    tree = repo.raw[commit].peel(pygit2.Commit).tree
+    try:
+        entry = tree[path]
+    except KeyError:
+        return None
+    return BlobId(str(entry.id)) if entry.type_str == "blob" else None
