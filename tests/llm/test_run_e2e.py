@@ -232,9 +232,10 @@ def test_run_with_command_provider_in_a_real_process(git_repo: GitRepoBuilder, t
     assert git_repo.git("show", f"{upgrade['branch']}:{SHIPPING_PATH}") == TABLE_DRIVEN
     assert " 7 |     cost = 0" in (tmp_path / "prompt.txt").read_text().splitlines()
     body = git_repo.git("log", "-1", "--format=%b", upgrade["branch"]).splitlines()
-    assert body[0] == (
-        "Proposed by llm:command/fake-coder for the complex_function finding (accepted on attempt 1 of 2)."
-    )
+    assert body[:2] == [  # wrapped at git's 72 columns
+        "Proposed by llm:command/fake-coder for the complex_function finding",
+        "  (accepted on attempt 1 of 2).",
+    ]
 
 
 def test_prefer_for_falls_back_to_the_rule_when_the_model_is_down(git_repo: GitRepoBuilder, run_cli: CliRun) -> None:
