@@ -24,7 +24,8 @@ from typing import Any
 
 from gitupgrade.manager.static_detect import Check, configured_checks
 from gitupgrade.manager.static_parse import Finding, not_installed, parse, tool_failed
-from gitupgrade.manager.testrun import command_env, run_command
+from gitupgrade.manager.testrun import run_command
+from gitupgrade.project_python import command_env
 
 SHOWN_FINDINGS = 20  # new findings listed in a failure's detail and the ledger
 _MAX_OUTPUT = 16_000_000  # characters of a tool's output read (ruff's JSON is about 600 per finding)

@@ -33,8 +33,9 @@ from gitupgrade.config import Config
 from gitupgrade.manager import surface_probe
 from gitupgrade.manager.autodoc import documented_values, find_directives
 from gitupgrade.manager.staging import Staging
-from gitupgrade.manager.testrun import command_env, python_roots, run_command
+from gitupgrade.manager.testrun import run_command
 from gitupgrade.manager.validation import Validator, Verdict
+from gitupgrade.project_python import command_env, python_roots
 from gitupgrade.repo import CommitId, GitRepo, TreeId
 
 # Top-level folders of a flat layout that are not the project's importable packages.

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
 from gitupgrade.manager.static_checks import StaticBaseline, StaticChecks, StaticReport
-from gitupgrade.manager.testrun import TestRun, command_env, interpreter_of, python_roots, run_command, run_tests
+from gitupgrade.manager.testrun import TestRun, run_command, run_tests
+from gitupgrade.project_python import command_env, interpreter_of, python_roots
 from gitupgrade.repo import CommitId, TreeId
 
 if TYPE_CHECKING:

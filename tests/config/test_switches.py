@@ -73,7 +73,7 @@ def test_without_python_on_path_the_run_says_which_interpreter_to_configure(
 
 
 def test_the_import_check_uses_the_test_commands_interpreter(tmp_path) -> None:
-    from gitupgrade.manager.testrun import interpreter_of
+    from gitupgrade.project_python import interpreter_of
 
     assert interpreter_of("/opt/venv/bin/python3.12 -m pytest -q") == "/opt/venv/bin/python3.12"
     assert interpreter_of(".venv/bin/python -m pytest") == ".venv/bin/python"

@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gitupgrade.manager.testrun import command_env, interpreter_of
+from gitupgrade.project_python import command_env, interpreter_of
 from gitupgrade.refactor.strategies.base import config_value
 
 if TYPE_CHECKING:
