@@ -91,8 +91,3 @@ def llm_type(name: str) -> bool:
     """Whether the model takes ``name`` whenever one is configured (unknown types: no)."""
     row = BY_NAME.get(name)
     return row is not None and row.llm
-
-
-def upgrade_type(name: str) -> UpgradeType:
-    """The row of ``name``; KeyError for a type the table does not know."""
-    return BY_NAME[name]

@@ -17,8 +17,6 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
-COMPLETE_VAR = "_GIT_UPGRADE_COMPLETE"
-
 BASH = r"""# git upgrade completion for bash (git upgrade completion bash).
 # git's completion calls _git_upgrade for `git upgrade <TAB>`; the same function serves git-upgrade.
 _git_upgrade ()
