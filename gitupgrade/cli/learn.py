@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 import click
-from rich.console import Console
 
 from gitupgrade.cli import outcome_view
 from gitupgrade.cli.context import AppContext, pass_app
-from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.output import console, print_json, print_table
 from gitupgrade.learning import Learner, LearningReport
 from gitupgrade.learning.learner import STATE_FILE
 from gitupgrade.learning.schedule import parse_time
@@ -98,11 +96,11 @@ def render(report: LearningReport) -> None:
     ]
     if not report.failure_pattern_analysis:
         header, rows = header[:-1], [row[:-1] for row in rows]
-    _table(out, header, rows)
+    print_table(out, header, rows)
     if report.outcomes:
         out.print()
         out.print(f"Outcomes: {outcome_view.summary(report.outcomes)}", style="bold", markup=False)
-        _table(out, outcome_view.HEADER, outcome_view.type_rows(report.outcomes["by_type"]))
+        print_table(out, outcome_view.HEADER, outcome_view.type_rows(report.outcomes["by_type"]))
     out.print()
     out.print("Trust", style="bold")
     for t in report.types:
@@ -110,7 +108,7 @@ def render(report: LearningReport) -> None:
     if report.packages:
         out.print()
         out.print("By top-level package", style="bold")
-        _table(
+        print_table(
             out,
             ("package", "attempts", "successes", "estimate"),
             [(p.package, str(p.attempts), str(p.successes), f"{p.estimate:.2f}") for p in report.packages],
@@ -137,10 +135,3 @@ def render(report: LearningReport) -> None:
         out.print("Recommendations", style="bold")
     for line in report.recommendations:
         out.print(f"  {line}", markup=False)
-
-
-def _table(out: Console, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    # Plain aligned columns: stable to read in a terminal, a log or a test.
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip(), markup=False)

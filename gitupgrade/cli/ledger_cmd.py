@@ -10,7 +10,7 @@ from rich.console import Console
 
 from gitupgrade.cli import outcome_view
 from gitupgrade.cli.context import AppContext, pass_app
-from gitupgrade.cli.output import console, print_json
+from gitupgrade.cli.output import console, print_json, print_table
 from gitupgrade.cli.terminal import paged
 from gitupgrade.ledger import UpgradeLedger
 from gitupgrade.ledger.text import escape
@@ -102,9 +102,6 @@ def render(overview: dict[str, Any]) -> None:
 
 
 def _table(out: Console, title: str, header: tuple[str, ...], rows: Sequence[Sequence[str]]) -> None:
-    # Plain aligned columns: stable to read in a terminal, a log or a test.
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     out.print()
     out.print(title, style="bold")
-    for row in (header, *rows):
-        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip(), markup=False)
+    print_table(out, header, rows)

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -54,6 +55,14 @@ def print_line(text: str) -> None:
     stream = sys.stdout
     stream.write(text + "\n")
     stream.flush()
+
+
+def print_table(out: Console, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print ``rows`` under ``header`` in plain aligned columns, indented by two spaces."""
+    # Plain aligned columns: stable to read in a terminal, a log or a test.
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        out.print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip(), markup=False)
 
 
 def print_json(data: Any) -> None:
