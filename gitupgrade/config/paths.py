@@ -62,13 +62,13 @@ def check_staging_path(repo: GitRepo, path: Path) -> Path:
     resolved = path.expanduser().resolve()
     common = repo.common_dir.resolve()
     state = common / "upgrade"
-    protected = [*work_trees(repo), common]
-    for folder in protected:
+    trees = work_trees(repo)
+    for folder in [*trees, common]:
         if _inside(folder, resolved):
             raise _staging_error(resolved, f"it is or holds {folder}")
     if _inside(resolved, common) and not (resolved.is_relative_to(state) and resolved != state):
         raise _staging_error(resolved, "it is inside the git dir, outside the tool's state dir")
-    for folder in work_trees(repo):
+    for folder in trees:
         if _inside(resolved, folder) and not _inside(resolved, common):
             raise _staging_error(resolved, f"it is inside the work tree {folder}")
     return resolved
