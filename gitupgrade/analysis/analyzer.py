@@ -97,12 +97,12 @@ class ArchitectAnalyzer:
         if self.repo is None:
             raise UserError("analyze_codebase needs a repository", hint="use analyze_sources for files in memory")
         started = time.perf_counter()
-        targets = repo_targets(self.repo, target_path)
+        targets = normalize_targets(repo_targets(self.repo, target_path))
         commit = self.repo.resolve_commit(rev)
         if not reuse:
             with gc_paused():
                 return self._analyze_commit(targets, commit, rev, progress, started)
-        key = report_key(self.repo.commit_tree(commit), self.config, normalize_targets(targets))
+        key = report_key(self.repo.commit_tree(commit), self.config, targets)
         with gc_paused():  # reading a report back allocates as much as assembling one
             report = load_report(self.repo.state_dir, key, commit, rev)
             if report is None:
@@ -122,7 +122,7 @@ class ArchitectAnalyzer:
     # -- the two kinds of scan --------------------------------------------------------
     def _analyze_commit(
         self,
-        target_path: str | Sequence[str] | None,
+        targets: tuple[str, ...],
         commit: CommitId,
         rev: str,
         progress: Progress | None,
@@ -137,7 +137,6 @@ class ArchitectAnalyzer:
             for e in iter_files(self.repo, commit, ".py")
             if skip_reason(e.path, self._exclude, self._include_tests) is None
         ]
-        targets = normalize_targets(target_path)
         _check_targets(targets, [e.path for e in entries], rev)
 
         cache = FactsCache(self.repo.state_dir, cache_key(self._min_clone_lines))
