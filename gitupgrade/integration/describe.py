@@ -126,7 +126,7 @@ def _evidence_items(upgrade_type: str, evidence: dict[str, Any]) -> list[str]:
 
 def _validation(record: UpgradeRecord) -> dict[str, Any]:
     # Test counts another clone reports are its claim: shown only for a validation run here.
-    verified = bool(getattr(record, "validated_here", True))
+    verified = record.validated_here
     tests = (record.tests or {}) if verified else {}
     return {
         "verified_here": verified,
@@ -137,7 +137,7 @@ def _validation(record: UpgradeRecord) -> dict[str, Any]:
         "after": tests.get("after"),
         "seconds": record.seconds,
         "quality": record.quality,
-        "static_checks": getattr(record, "static_checks", None),
+        "static_checks": record.static_checks,
     }
 
 

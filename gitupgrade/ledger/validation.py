@@ -18,7 +18,6 @@ from typing import Any
 
 from gitupgrade.outcomes import EXECUTION_STATUSES, FAILURE_TYPES, RISK_LEVELS
 
-SCHEMA_VERSION = 1
 # A ledger line is a few KiB; a scan of a large project lists thousands of suggestion ids.
 MAX_LINE_CHARS = 1024 * 1024
 MAX_DEPTH = 16

@@ -92,9 +92,9 @@ def parse_rst(text: str) -> list[tuple[str, str, dict[str, str]]]:
         match = _DIRECTIVE.match(line)
         if not match:
             continue
-        options = _options_below(lines[index + 1 :], len(match["indent"]))
         kind, target = match["kind"], match["target"]
         indent = len(match["indent"])
+        options = {found["name"]: found["value"] for _, found in _option_lines(lines, index + 1, indent)}
         if kind == "module":
             current = target
         elif _in_class(kind, target, indent, enclosing):
@@ -106,17 +106,6 @@ def parse_rst(text: str) -> list[tuple[str, str, dict[str, str]]]:
             enclosing = (indent, target)
         found.append((kind, target, options))
     return found
-
-
-def _options_below(following: list[str], indent: int) -> dict[str, str]:
-    """The ``:name: value`` options indented under a directive."""
-    options: dict[str, str] = {}
-    for line in following:
-        option = _OPTION.match(line)
-        if not option or len(option["indent"]) <= indent:
-            break
-        options[option["name"]] = option["value"]
-    return options
 
 
 def _in_class(kind: str, target: str, indent: int, enclosing: tuple[int, str] | None) -> bool:
@@ -214,7 +203,8 @@ def add_directive_option(text: str, kind: str, target: str, option: str) -> str:
 
 
 def _option_lines(lines: list[str], start: int, indent: int) -> list[tuple[int, re.Match[str]]]:
-    """(index, match) of the option lines from ``start`` indented deeper than ``indent``."""
+    """(index, match) of the ``:name: value`` option lines from ``start`` indented deeper than ``indent``
+    (the options of a directive indented ``indent``; ``lines`` with or without their line endings)."""
     found = []
     for index in range(start, len(lines)):
         option = _OPTION.match(lines[index].rstrip("\r\n"))

@@ -218,10 +218,11 @@ class UpgradeManager:
         report = RunReport()
         with self._lock("run", report) as lock:
             executor = self._executor()
+            target = self.target_branch()
             rederiver = Rederiver(self.repo, self.ledger, self.config_at)
             records = []
             for record in upgrade_queue.runnable(self.ledger, ids)[:max_count]:
-                record, refusal = rederiver.local_record(record, self.target_branch())
+                record, refusal = rederiver.local_record(record, target)
                 if refusal is None:
                     records.append(record)
                 else:
@@ -231,7 +232,7 @@ class UpgradeManager:
                 report.messages.append(f"{len(rest)} upgrade(s) share files with the batch; left pending")
             lock.update(None)
             try:
-                report.outcomes.extend(BatchRunner(executor).run(batch, self.target_branch()))
+                report.outcomes.extend(BatchRunner(executor).run(batch, target))
             except BaselineFailingError as exc:
                 report.baseline_failure = exc.message
             except KeyboardInterrupt:

@@ -47,7 +47,7 @@ def record_interrupted(repo: GitRepo, ledger: UpgradeLedger, record: UpgradeReco
         backup(repo, record.id, commit, base)
         delete_ref(repo, branch)
     suggestion = record.suggestion or {}
-    ledger.log_upgrade_execution(
+    ledger.record_execution(
         {
             "upgrade_id": record.id,
             "status": "failed",

@@ -74,7 +74,7 @@ class Rederiver:
     def _refuse(self, record: UpgradeRecord, base: CommitId | None, detail: str) -> UpgradeOutcome:
         # Recorded on a commit this clone has: the base when it exists, else HEAD.
         where = base or self.repo.resolve_commit("HEAD")
-        self.ledger.log_upgrade_execution(
+        self.ledger.record_execution(
             {
                 "upgrade_id": record.id,
                 "status": "refused",

@@ -158,7 +158,7 @@ def upgrade_diff(repo: GitRepo, record: UpgradeRecord) -> UpgradeDiff:
         base,
         files,
         text,
-        (getattr(record, "static_checks", None) or {}).get("summary"),
+        (record.static_checks or {}).get("summary"),
         record.failure_type,
         record.detail or "" if record.failure_type else "",
     )

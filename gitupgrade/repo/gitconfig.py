@@ -30,8 +30,13 @@ def read_git_config(directory: Path, pattern: str) -> dict[str, str]:
         )
     except (OSError, subprocess.TimeoutExpired):
         return {}
+    return parse_config_list(done.stdout)
+
+
+def parse_config_list(output: str) -> dict[str, str]:
+    """The keys (lower-case) and values of ``git config -z --get-regexp`` output; the last one wins, as in git."""
     values: dict[str, str] = {}
-    for item in done.stdout.split("\0"):
+    for item in output.split("\0"):
         if item:
             key, _, value = item.partition("\n")
             values[key.lower()] = value

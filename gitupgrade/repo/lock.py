@@ -44,11 +44,7 @@ class LockOwner:
 
 def process_start(pid: int) -> str | None:
     """The start time of process ``pid`` (clock ticks since boot), None when unknown."""
-    return _process_start(pid)
-
-
-def _process_start(pid: int) -> str | None:
-    # The start time (in clock ticks since boot) tells a live owner from a reused pid.
+    # It tells a live owner from a reused pid.
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -66,21 +62,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def process_alive(pid: int, process_start: str | None) -> bool:
-    """Whether the process ``pid`` that started at ``process_start`` (on this host) still runs."""
+def process_alive(pid: int, started: str | None) -> bool:
+    """Whether the process ``pid`` that started at ``started`` (``process_start``; on this host) still runs."""
     if not _alive(pid):
         return False
-    current = _process_start(pid)
-    return process_start is None or current is None or current == process_start
+    current = process_start(pid)
+    return started is None or current is None or current == started
 
 
 def _is_stale(owner: LockOwner) -> bool:
     if owner.host != socket.gethostname():
         return False  # we cannot see another machine's processes; never steal its lock
-    if not _alive(owner.pid):
-        return True
-    current = _process_start(owner.pid)
-    return owner.process_start is not None and current is not None and current != owner.process_start
+    return not process_alive(owner.pid, owner.process_start)
 
 
 class RunnerLock:
@@ -99,7 +92,7 @@ class RunnerLock:
     def acquire(self) -> RunnerLock:
         """Take the lock; a stale lock is taken over (``stale_owner`` says whose it was)."""
         pid = os.getpid()
-        owner = LockOwner(pid, socket.gethostname(), _process_start(pid), time.time(), self.command)
+        owner = LockOwner(pid, socket.gethostname(), process_start(pid), time.time(), self.command)
         for _ in range(3):
             if self._create(owner):
                 self.owner = owner

@@ -18,10 +18,10 @@ import pygit2
 
 from gitupgrade.errors import GitOperationError, UserError
 from gitupgrade.repo.core import GitRepo, git_command, git_env, git_operation
+from gitupgrade.repo.gitconfig import parse_bool, parse_config_list
 from gitupgrade.repo.identity import committer_signature, identity
 
 _SIGNING_KEYS = r"^(commit\.gpgsign|gpg\..*|user\.signingkey)$"
-_TRUE = {"true", "yes", "on", "1", ""}
 _DEFAULT_PROGRAMS = {"openpgp": "gpg", "x509": "gpgsm", "ssh": "ssh-keygen"}
 
 
@@ -47,17 +47,13 @@ def signing_config(repo: GitRepo) -> SigningConfig:
         check=False,
         env=git_env(),
     )
-    values: dict[str, str] = {}
-    for item in done.stdout.split("\0"):
-        if item:
-            key, _, value = item.partition("\n")
-            values[key.lower()] = value  # the last one wins, as in git
+    values = parse_config_list(done.stdout)
     fmt = values.get("gpg.format", "openpgp").lower()
     if fmt not in _DEFAULT_PROGRAMS:
         raise UserError(f"unsupported gpg.format {fmt!r}", hint="use openpgp, ssh or x509")
     program = values.get(f"gpg.{fmt}.program") or (values.get("gpg.program") if fmt == "openpgp" else None)
     config = SigningConfig(
-        sign=values.get("commit.gpgsign", "false").lower() in _TRUE,
+        sign=parse_bool(values.get("commit.gpgsign", "false")) is True,
         format=fmt,
         program=program or _DEFAULT_PROGRAMS[fmt],
         key=values.get("user.signingkey") or None,

@@ -125,10 +125,9 @@ def ensure_worktree(repo: GitRepo, name: str, path: Path, commit: CommitId) -> W
             lock.unlink()
             repairs.append(f"removed a stale index.lock of the {name} worktree")
         return WorktreeState(found, tuple(repairs))
-    _refuse_foreign(repo, name, path)
     if path.exists() or _admin_dir(repo, name).exists():
         repairs.append(f"the {name} worktree was broken; recreated it at {path}")
-    remove_worktree(repo, name, path)
+    remove_worktree(repo, name, path)  # refuses a folder that is not ours before touching anything
     return WorktreeState(_add_detached(repo, name, path, commit), tuple(repairs))
 
 
