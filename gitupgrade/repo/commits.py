@@ -97,13 +97,15 @@ def is_ancestor(repo: GitRepo, ancestor: CommitId, descendant: CommitId) -> bool
 
 
 def add_trailers(repo: GitRepo, commit: CommitId, trailers: Mapping[str, str]) -> CommitId:
-    """A commit like ``commit`` (tree, parents, author, committer) with ``trailers`` appended to its message.
+    """A commit like ``commit`` (tree, parents, author) with ``trailers`` appended to its message.
 
-    The tree is the same, so what was validated on ``commit`` holds for the new one.
+    The tree is the same, so what was validated on ``commit`` holds for the new one. It is
+    written as ``git commit --amend`` would: by the user as committer, signed when
+    ``commit.gpgsign`` says so (a bare copy would drop the signature of a signed commit).
     """
     with git_operation("add trailers to a commit"):
         old = repo.raw[commit].peel(pygit2.Commit)
         lines = "\n".join(f"{key}: {value}" for key, value in trailers.items())
         message = old.message.rstrip("\n") + "\n" + lines + "\n"
-        oid = repo.raw.create_commit(None, old.author, old.committer, message, old.tree_id, old.parent_ids)
+    oid = write_commit(repo, repo.raw, message, old.tree_id, old.parent_ids, author=old.author)
     return CommitId(str(oid))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.manager.conftest import CALC, manager_for
+from tests.manager.conftest import CALC, QUICK_CONFIG, manager_for
 from tests.manager.strategies import edit
 
 SUB = CALC + "\n\ndef sub(a, b):\n    return a - b\n"
@@ -82,7 +82,12 @@ def test_no_identity_is_a_usage_error_with_a_hint_and_changes_nothing(quick_proj
 
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="no ssh-keygen")
-def test_ssh_signed_upgrade_commit_verifies_with_git(quick_project, run_cli, tmp_path) -> None:
+@pytest.mark.parametrize("static_checks", [False, True], ids=["plain", "with-static-checks-trailer"])
+def test_ssh_signed_upgrade_commit_verifies_with_git(quick_project, run_cli, tmp_path, static_checks) -> None:
+    if static_checks:
+        # a check that finds nothing: the upgrade commit is remade with a Static-Checks trailer
+        config = QUICK_CONFIG + "    static_checks:\n      - {name: clean, command: 'true', format: ruff}\n"
+        quick_project.commit({"config.yaml": config}, "a static check")
     key = tmp_path / "signing_key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", str(key)], check=True)
     allowed = tmp_path / "allowed_signers"
@@ -102,6 +107,8 @@ def test_ssh_signed_upgrade_commit_verifies_with_git(quick_project, run_cli, tmp
     )
     assert verified.returncode == 0, verified.stderr
     assert 'Good "git" signature for test@example.com with ED25519 key' in verified.stderr
+    message = quick_project.git("log", "-1", "--format=%B", outcome["commit"])
+    assert ("Static-Checks: clean 0→0" in message) is static_checks
     # git notes never signs its commits; neither do we.
     assert "gpgsig" not in quick_project.git("cat-file", "-p", "refs/notes/upgrades")
 
