@@ -8,15 +8,13 @@ deleting it costs time, never correctness.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import tempfile
-from importlib import resources
 from pathlib import Path
 
-from gitupgrade import __version__
+from gitupgrade.code_version import code_version
 from gitupgrade.config import Config
 from gitupgrade.integration.findings import FINGERPRINT_VERSION, Finding, finding_from_suggestion
 from gitupgrade.repo import CommitId, GitRepo
@@ -55,24 +53,9 @@ def _cache_dir(repo: GitRepo) -> Path:
 
 
 def _config_key(config: Config) -> str:
-    payload = json.dumps([config.to_dict(), _code_digest()], sort_keys=True, default=str)
+    # a new analyzer may find different things: the tool's code is part of the key
+    payload = json.dumps([config.to_dict(), FINGERPRINT_VERSION, code_version()], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    # A new analyzer may find different things: its source is part of the cache key.
-    digest = hashlib.sha256(f"{__version__}:{FINGERPRINT_VERSION}".encode())
-    for package in ("gitupgrade.analysis", "gitupgrade.integration"):
-        try:
-            root = resources.files(package)
-        except ModuleNotFoundError:
-            continue
-        base = Path(str(root))
-        for source in sorted(base.rglob("*.py")):
-            digest.update(str(source.relative_to(base)).encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
 
 
 def _write_atomically(path: Path, text: str) -> None:
