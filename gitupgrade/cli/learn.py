@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from gitupgrade.learning import Learner, LearningReport
 from gitupgrade.learning.learner import STATE_FILE
 from gitupgrade.learning.schedule import parse_time
 from gitupgrade.ledger import UpgradeLedger
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def open_learner(app: AppContext) -> tuple[UpgradeLedger, Learner]:
@@ -81,6 +85,8 @@ def render(report: LearningReport) -> None:
         )
     if not report.types:
         out.print("  no upgrade has finished yet")
+        if report.outcomes and report.outcomes["refused"]:
+            _print_outcomes(out, report)  # refusals are outcomes too, as ledger shows them
         return
     header: tuple[str, ...] = ("type", "attempts", "successes", "estimate", "trust", "failures")
     rows: list[tuple[str, ...]] = [
@@ -97,10 +103,7 @@ def render(report: LearningReport) -> None:
     if not report.failure_pattern_analysis:
         header, rows = header[:-1], [row[:-1] for row in rows]
     print_table(out, header, rows)
-    if report.outcomes:
-        out.print()
-        out.print(f"Outcomes: {outcome_view.summary(report.outcomes)}", style="bold", markup=False)
-        print_table(out, outcome_view.HEADER, outcome_view.type_rows(report.outcomes["by_type"]))
+    _print_outcomes(out, report)
     out.print()
     out.print("Trust", style="bold")
     for t in report.types:
@@ -135,3 +138,11 @@ def render(report: LearningReport) -> None:
         out.print("Recommendations", style="bold")
     for line in report.recommendations:
         out.print(f"  {line}", markup=False)
+
+
+def _print_outcomes(out: Console, report: LearningReport) -> None:
+    """The outcome words, as ``ledger`` prints them (docs/outcomes.md)."""
+    if report.outcomes:
+        out.print()
+        out.print(f"Outcomes: {outcome_view.summary(report.outcomes)}", style="bold", markup=False)
+        print_table(out, outcome_view.HEADER, outcome_view.type_rows(report.outcomes["by_type"]))

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 from gitupgrade.refactor import registry
-from tests.manager.conftest import manager_for
+from tests.manager.conftest import CALC, manager_for
 from tests.manager.strategies import TYPE, edit
 
 OTHER = "test_edit_other"
@@ -70,4 +70,18 @@ def test_ledger_and_learn_agree_on_merges_failures_and_refusals(quick_project, r
     assert f"  upgrades executed: 8 ({summary})" in ledger_text
     assert f"Outcomes: {summary}" in learn_text
     row = "  test_edit_other  2          1       1       2        50.0%"
+    assert row in ledger_text and row in learn_text
+
+
+def test_a_type_with_nothing_attempted_shows_no_rate_in_ledger_and_learn(quick_project, run_cli) -> None:
+    # one refusal: no change was built, so there is no success rate to show (not 0%)
+    manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": CALC})])
+    assert run_cli("run", cwd=quick_project.path).exit_code == 0
+
+    summary = "0 attempted: 0 merged, 0 failed; 1 refused; success rate - of attempted"
+    ledger_text = run_cli("ledger", cwd=quick_project.path).stdout.splitlines()
+    learn_text = run_cli("learn", cwd=quick_project.path).stdout.splitlines()
+    assert f"  upgrades executed: 1 ({summary})" in ledger_text
+    assert f"Outcomes: {summary}" in learn_text
+    row = f"  {TYPE}  0          0       0       1        -"
     assert row in ledger_text and row in learn_text
