@@ -173,7 +173,10 @@ def _merge_sources(
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read config file {path}: {exc}") from exc
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise UserError(
+                f"cannot read config file {path}: {reason}", hint="--config takes a readable UTF-8 YAML file"
+            ) from exc
         _merge(data, _section(text, str(path)), str(path), origins)
         sources.append(str(path))
     _check_merged(data, origins)

@@ -42,6 +42,16 @@ def test_an_id_that_is_not_utf8_is_a_user_error(repo: GitRepoBuilder, command: b
     assert repo.git("status", "--porcelain") == ""
 
 
+def test_a_config_file_that_does_not_exist_is_one_line_and_a_hint(repo: GitRepoBuilder, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.yaml"
+    done = run_cli_subprocess("--config", str(missing), "status", cwd=repo.path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: cannot read config file {missing}: No such file or directory",
+        "hint: --config takes a readable UTF-8 YAML file",
+    ]
+
+
 def test_a_config_nested_5000_deep_is_a_config_error(repo: GitRepoBuilder, tmp_path: Path) -> None:
     deep = tmp_path / "deep.yaml"
     deep.write_text("self_upgrading:\n  analysis: " + "[" * 5000 + "]" * 5000 + "\n")
