@@ -67,12 +67,18 @@ def assert_everything_still_works(repo: GitRepoBuilder, base: str) -> None:
     assert subprocess.run(["git", "fsck", "--strict"], cwd=repo.path, capture_output=True).returncode == 0
 
 
-def test_ctrl_c_inside_a_strategy_whose_cleanup_raises_exits_130(quick_project: GitRepoBuilder, tmp_path: Path) -> None:  # noqa: F811 - the imported fixture
+# Alone and in a batch (``run --batch``): either way the upgrade is recorded as interrupted.
+@pytest.mark.parametrize("run_args", [(), ("--batch",)], ids=["alone", "batch"])
+def test_ctrl_c_inside_a_strategy_whose_cleanup_raises_exits_130(
+    quick_project: GitRepoBuilder,  # noqa: F811 - the imported fixture
+    tmp_path: Path,
+    run_args: tuple[str, ...],
+) -> None:
     gate = tmp_path / "gate"
     gate.mkdir()
     base = quick_project.head()
     (upgrade_id,) = manager_for(quick_project).queue_suggestions([waiting_suggestion()]).queued
-    runner = start_run(quick_project, INTERRUPT_GATE=str(gate))
+    runner = start_run(quick_project, *run_args, INTERRUPT_GATE=str(gate))
     wait_for(gate / "started", runner)
 
     runner.send_signal(signal.SIGINT)
@@ -108,27 +114,6 @@ def test_ctrl_c_while_the_tests_run_stops_them_and_exits_130(quick_project: GitR
     assert runner.returncode == 130, (out, err)
     assert err.splitlines()[-1] == "interrupted"
     assert suite_stopped
-    row = interrupted_record(quick_project, upgrade_id)
-    assert (row["status"], row["failure_type"]) == ("failed", "interrupted")
-    assert_everything_still_works(quick_project, base)
-
-
-def test_ctrl_c_during_a_batch_records_its_upgrades_as_interrupted(
-    quick_project: GitRepoBuilder,  # noqa: F811 - the imported fixture
-    tmp_path: Path,
-) -> None:
-    gate = tmp_path / "gate"
-    gate.mkdir()
-    base = quick_project.head()
-    (upgrade_id,) = manager_for(quick_project).queue_suggestions([waiting_suggestion()]).queued
-    runner = start_run(quick_project, "--batch", INTERRUPT_GATE=str(gate))
-    wait_for(gate / "started", runner)
-
-    runner.send_signal(signal.SIGINT)
-    out, err = runner.communicate(timeout=DEADLINE)
-
-    assert runner.returncode == 130, (out, err)
-    assert err.splitlines()[-1] == "interrupted"
     row = interrupted_record(quick_project, upgrade_id)
     assert (row["status"], row["failure_type"]) == ("failed", "interrupted")
     assert_everything_still_works(quick_project, base)
