@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GitRepoBuilder
-from tests.manager.conftest import CALC, manager_for, quick_project, test_strategy, user_python  # noqa: F401
+from tests.manager.conftest import CALC, manager_for, quick_project, test_strategy  # noqa: F401
 from tests.manager.strategies import edit
 
 WORK = {"data/keep.txt": "precious\n", "data/sub/more.txt": "more\n"}

@@ -18,7 +18,7 @@ import pytest
 
 from gitupgrade.refactor import registry
 from tests.conftest import PROJECT_ROOT, GitRepoBuilder
-from tests.manager.conftest import (  # noqa: F401 - quick_project, test_strategy, user_python: the imported fixtures
+from tests.manager.conftest import (  # noqa: F401 - quick_project, test_strategy: the imported fixtures
     CALC,
     cli,
     manager_for,
@@ -26,7 +26,6 @@ from tests.manager.conftest import (  # noqa: F401 - quick_project, test_strateg
     quick_project,
     start_cli,
     test_strategy,
-    user_python,
     wait_for,
 )
 from tests.manager.strategies import edit
