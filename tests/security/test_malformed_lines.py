@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.security.conftest import Team, line, snapshot, stamp
+from tests.ledger.helpers import stamp
+from tests.security.conftest import Team, line, snapshot
 
 GOOD_ID = "upgrade_20261201_000000_abcdef"
 
