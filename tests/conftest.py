@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -132,6 +133,28 @@ def run_cli_subprocess(*args: str, cwd: Path, timeout: float = 120, **kwargs: An
         env=env,
         **kwargs,
     )
+
+
+def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run ``args`` (in ``env``, else ours) with stdout and stderr on a pseudo-terminal; all it printed.
+
+    The terminal's line endings (``\\r\\n``) are read back as ``\\n``; the process must exit 0.
+    """
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(args, cwd=cwd, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: every writer closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    return b"".join(chunks).decode().replace("\r\n", "\n")
 
 
 def iter_lines(text: str) -> Iterator[str]:

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 
 from gitupgrade.cli.terminal import TerminalSettings
+from tests.conftest import on_a_terminal
 from tests.integration.upgrades import UPGRADE_ID, make_upgrade
 
 # A pager that marks each line it shows, so the test sees which output went through it.
 MARKING_PAGER = "sed 's/^/paged: /'"
-
-
-def _on_a_terminal(args: list[str], cwd, env: dict[str, str]) -> str:
-    """Run ``args`` with stdout and stderr on a pseudo-terminal; everything it printed."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(args, cwd=cwd, stdout=follower, stderr=follower, env={**os.environ, **env})
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: every writer closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=120) == 0
-    return b"".join(chunks).decode().replace("\r\n", "\n")
 
 
 def test_the_pager_follows_gits_order_of_settings() -> None:
@@ -61,7 +42,7 @@ def test_status_goes_through_core_pager_on_a_terminal_and_not_in_a_pipe(git_repo
     make_upgrade(git_repo)
     git_repo.git("config", "core.pager", MARKING_PAGER)
 
-    shown = _on_a_terminal(["git", "upgrade", "status"], git_repo.path, {"TERM": "xterm"})
+    shown = on_a_terminal(["git", "upgrade", "status"], git_repo.path, {**os.environ, "TERM": "xterm"})
     piped = subprocess.run(["git", "upgrade", "status"], cwd=git_repo.path, capture_output=True, text=True)
 
     lines = shown.splitlines()
@@ -69,8 +50,8 @@ def test_status_goes_through_core_pager_on_a_terminal_and_not_in_a_pipe(git_repo
     assert f"paged:   {UPGRADE_ID}  p5  Break the import cycle pkg.a, pkg.b" in lines
     assert "paged: " not in piped.stdout and f"  {UPGRADE_ID}  p5" in piped.stdout
     # pager.upgrade=false and git --no-pager turn it off; git -c pager.upgrade=CMD replaces it.
-    unpaged = _on_a_terminal(["git", "-c", "pager.upgrade=false", "upgrade", "status"], git_repo.path, {})
-    no_pager = _on_a_terminal(["git", "--no-pager", "upgrade", "status"], git_repo.path, {})
+    unpaged = on_a_terminal(["git", "-c", "pager.upgrade=false", "upgrade", "status"], git_repo.path)
+    no_pager = on_a_terminal(["git", "--no-pager", "upgrade", "status"], git_repo.path)
     assert "paged: " not in unpaged and f"  {UPGRADE_ID}  p5" in unpaged
     assert "paged: " not in no_pager and f"  {UPGRADE_ID}  p5" in no_pager
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,11 @@ def seed(ledger: UpgradeLedger, base: str, upgrade_commit: str) -> None:
     )
 
 
+def stamp(delta: timedelta = timedelta()) -> str:
+    """A ledger timestamp ``delta`` from now."""
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def soon(seconds: int = 0) -> str:
     """A timestamp a little after now: sorts after what the test wrote, within the allowed clock skew."""
-    from datetime import UTC, datetime, timedelta
-
-    return (datetime.now(UTC) + timedelta(minutes=1, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp(timedelta(minutes=1, seconds=seconds))

@@ -60,6 +60,43 @@ def helper() -> int:
     return 1
 '''
 
+# A complex function (nested branches) that tick queues for the model; also used by tests/security.
+SHIPPING = '''\
+"""Shipping costs."""
+from __future__ import annotations
+
+
+def shipping(country: str, weight: int, express: bool, member: bool) -> int:
+    """Shipping cost in cents."""
+    cost = 0
+    if country == "FR":
+        if weight < 1:
+            cost = 500
+        elif weight < 5:
+            cost = 900
+        else:
+            cost = 1500
+    elif country == "DE":
+        if weight < 1:
+            cost = 600
+        elif weight < 5:
+            cost = 1000
+        else:
+            cost = 1600
+    else:
+        if weight < 1:
+            cost = 1200
+        elif weight < 5:
+            cost = 2000
+        else:
+            cost = 3000
+    if express:
+        cost = cost * 2
+    if member and cost > 1000:
+        cost = cost - 200
+    return cost
+'''
+
 CALC_PATH = "src/shop/calc.py"
 OTHER_PATH = "src/shop/other.py"
 

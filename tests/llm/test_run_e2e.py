@@ -17,44 +17,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import CliRun, GitRepoBuilder, run_cli_subprocess
-from tests.llm.conftest import FakeModel, in_prose
+from tests.llm.conftest import SHIPPING, FakeModel, in_prose
 
 SHIPPING_PATH = "src/shop/shipping.py"
-SHIPPING = '''\
-"""Shipping costs."""
-from __future__ import annotations
-
-
-def shipping(country: str, weight: int, express: bool, member: bool) -> int:
-    """Shipping cost in cents."""
-    cost = 0
-    if country == "FR":
-        if weight < 1:
-            cost = 500
-        elif weight < 5:
-            cost = 900
-        else:
-            cost = 1500
-    elif country == "DE":
-        if weight < 1:
-            cost = 600
-        elif weight < 5:
-            cost = 1000
-        else:
-            cost = 1600
-    else:
-        if weight < 1:
-            cost = 1200
-        elif weight < 5:
-            cost = 2000
-        else:
-            cost = 3000
-    if express:
-        cost = cost * 2
-    if member and cost > 1000:
-        cost = cost - 200
-    return cost
-'''
 TABLE_DRIVEN = '''\
 """Shipping costs."""
 from __future__ import annotations

@@ -145,6 +145,15 @@ def cli(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.C
     )
 
 
+def wait_for(path: Path, process: subprocess.Popen[str], deadline: float = 60.0) -> None:
+    """Poll (bounded) until ``path`` exists; fail early if the process ended."""
+    end = time.monotonic() + deadline
+    while not path.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < end, f"{path} never appeared"
+        os.sched_yield()
+
+
 def process_gone(pid: int, deadline: float = 10.0) -> bool:
     """Whether ``pid`` stops running (absent, or a zombie) within ``deadline`` seconds.
 

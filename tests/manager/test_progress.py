@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
 import sys
 
+from tests.conftest import on_a_terminal
 from tests.manager.conftest import CALC, manager_for, subprocess_env
 from tests.manager.strategies import edit
 
@@ -35,31 +33,15 @@ def test_a_pipe_gets_no_progress_unless_asked(quick_project, run_cli) -> None:
 
 def test_a_terminal_gets_a_live_line_that_is_gone_before_the_results(quick_project) -> None:
     (upgrade_id,) = manager_for(quick_project).queue_suggestions([edit({"src/pkg/calc.py": SUB})]).queued
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
+    shown = on_a_terminal(
         [sys.executable, "-m", "gitupgrade", "run"],
-        cwd=quick_project.path,
-        stdout=follower,
-        stderr=follower,
-        env=subprocess_env(TERM="xterm", COLUMNS="120"),
+        quick_project.path,
+        subprocess_env(TERM="xterm", COLUMNS="120"),
     )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the process closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=120) == 0
-    shown = b"".join(chunks).decode()
 
     for stage in STAGES:
         assert f"{upgrade_id}  {stage}  " in shown  # the live line named each stage
     assert "progress: " not in shown  # no piped-style lines on a terminal
-    last_line = shown.replace("\r\n", "\n").rstrip("\n").split("\n")[-1]
+    last_line = shown.rstrip("\n").split("\n")[-1]
     # The live line is erased (cursor up, clear line) before the result is printed.
     assert last_line.startswith("\x1b[?25h\r\x1b[1A\x1b[2K" + f"{upgrade_id} merged ")

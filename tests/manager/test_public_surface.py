@@ -53,6 +53,12 @@ SHAPES_WITH_MIXIN = (
 )
 
 
+# bar and CHAR moved to pkg/bars.py; pkg.render re-exports both and bar keeps its __module__
+BAR_MOVED = {
+    "pkg/bars.py": 'CHAR = "*"\n\n\ndef bar(n):\n    return CHAR * n\n\n\nbar.__module__ = "pkg.render"\n',
+    "pkg/render.py": "from pkg.bars import CHAR, bar\n",
+}
+
 # Point is reached through the private module only: its pickle path is its one public trace
 PICKLING = "import pickle\n\nfrom pkg import _impl\n\n\ndef save():\n    return pickle.dumps(_impl.Point())\n"
 
@@ -97,11 +103,7 @@ def test_public_surface_false_turns_the_check_off(git_repo, run_cli) -> None:
 def test_an_undocumented_constant_moving_with_its_reader_is_no_setting(git_repo, run_cli) -> None:
     git_repo.commit({**BASE, "README.md": "A package.\n"}, "project")
     # UPPER_CASE and named nowhere in the docs: a constant by convention, not a setting users change
-    moved = {
-        "pkg/bars.py": 'CHAR = "*"\n\n\ndef bar(n):\n    return CHAR * n\n\n\nbar.__module__ = "pkg.render"\n',
-        "pkg/render.py": "from pkg.bars import CHAR, bar\n",
-    }
-    outcome = run_one(git_repo, run_cli, moved)
+    outcome = run_one(git_repo, run_cli, BAR_MOVED)
 
     assert (outcome["status"], outcome["failure_type"]) == ("merged", None), outcome["detail"]
 
@@ -110,11 +112,7 @@ def test_moved_code_that_reads_a_user_overridable_constant_fails(git_repo, run_c
     project(git_repo)
     # bar keeps its import path and __module__, but reads CHAR from its new module's globals:
     # a user's `pkg.render.CHAR = "#"` no longer reaches it
-    moved = {
-        "pkg/bars.py": 'CHAR = "*"\n\n\ndef bar(n):\n    return CHAR * n\n\n\nbar.__module__ = "pkg.render"\n',
-        "pkg/render.py": "from pkg.bars import CHAR, bar\n",
-    }
-    outcome = run_one(git_repo, run_cli, moved)
+    outcome = run_one(git_repo, run_cli, BAR_MOVED)
 
     assert (outcome["status"], outcome["failure_type"]) == ("failed", "api_change")
     assert outcome["detail"] == (

@@ -6,23 +6,12 @@ import json
 import os
 import signal
 import subprocess
-import time
 import venv
-from pathlib import Path
 
-from tests.manager.conftest import CALC, cli, manager_for, process_gone, start_cli
+from tests.manager.conftest import CALC, cli, manager_for, process_gone, start_cli, wait_for
 from tests.manager.strategies import edit
 
 DEADLINE = 60.0
-
-
-def wait_for(path: Path, process: subprocess.Popen[str]) -> None:
-    """Poll (bounded) until ``path`` exists; fail early if the process ended."""
-    end = time.monotonic() + DEADLINE
-    while not path.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < end, f"{path} never appeared"
-        os.sched_yield()
 
 
 def test_kill_9_during_the_tests_then_run_again_recovers(quick_project, tmp_path) -> None:

@@ -14,13 +14,13 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import CliRun, GitRepoBuilder, run_cli_subprocess
+from tests.ledger.helpers import stamp
 
 NOTES = "refs/notes/upgrades"
 
@@ -52,11 +52,6 @@ PROJECT = {
     "config.yaml": "self_upgrading:\n  validation:\n    test_command: sh tests/check.sh\n    timeout_seconds: 60\n",
     ".gitignore": "__pycache__/\n*.pyc\n",
 }
-
-
-def stamp(delta: timedelta = timedelta()) -> str:
-    """A ledger timestamp ``delta`` from now."""
-    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def line(kind: str, upgrade_id: str | None, ts: str | None = None, **payload: Any) -> str:

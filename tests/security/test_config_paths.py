@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GitRepoBuilder
-from tests.manager.conftest import CALC, manager_for, quick_project, test_strategy, user_python  # noqa: F401
+from tests.manager.conftest import CALC, manager_for, quick_project, test_strategy  # noqa: F401
 from tests.manager.strategies import edit
+from tests.security.conftest import snapshot
 
 WORK = {"data/keep.txt": "precious\n", "data/sub/more.txt": "more\n"}
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (git dir excluded) and its bytes."""
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
 
 
 @pytest.fixture

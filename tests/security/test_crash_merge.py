@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GitRepoBuilder
-from tests.manager.conftest import CALC, QUICK_CONFIG, cli, manager_for, quick_project, test_strategy, user_python  # noqa: F401
+from tests.manager.conftest import CALC, QUICK_CONFIG, cli, manager_for, quick_project, test_strategy  # noqa: F401
 from tests.manager.strategies import edit
 
 EXTRA = "def extra():\n    return 'old'\n"

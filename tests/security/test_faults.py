@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import GitRepoBuilder
+from tests.llm.conftest import SHIPPING
 from tests.security.conftest import Team
 
 REBUILT = "note: ledger index was unreadable; rebuilt from refs/notes/upgrades"
@@ -74,37 +75,6 @@ def test_fault7_reindex_repairs_an_emptied_index_too(team: Team) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [REBUILT]
     assert result.stdout.startswith("reindexed 3 events from 1 notes")
-
-
-SHIPPING = """def shipping(country, weight, express, member):
-    cost = 0
-    if country == "FR":
-        if weight < 1:
-            cost = 500
-        elif weight < 5:
-            cost = 900
-        else:
-            cost = 1500
-    elif country == "DE":
-        if weight < 1:
-            cost = 600
-        elif weight < 5:
-            cost = 1000
-        else:
-            cost = 1600
-    else:
-        if weight < 1:
-            cost = 1200
-        elif weight < 5:
-            cost = 2000
-        else:
-            cost = 3000
-    if express:
-        cost = cost * 2
-    if member and cost > 1000:
-        cost = cost - 200
-    return cost
-"""
 
 
 def test_fault10_credentials_in_the_model_url_never_reach_the_notes_or_the_output(

@@ -11,8 +11,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,16 @@ import pytest
 
 from gitupgrade.refactor import registry
 from tests.conftest import PROJECT_ROOT, GitRepoBuilder
-from tests.manager.conftest import CALC, cli, manager_for, process_gone, quick_project, test_strategy, user_python  # noqa: F401
+from tests.manager.conftest import (  # noqa: F401 - quick_project, test_strategy: the imported fixtures
+    CALC,
+    cli,
+    manager_for,
+    process_gone,
+    quick_project,
+    start_cli,
+    test_strategy,
+    wait_for,
+)
 from tests.manager.strategies import edit
 from tests.security.interrupting import TYPE, register, waiting_suggestion
 
@@ -35,25 +42,10 @@ def interrupting_strategy() -> Iterator[None]:
     registry._STRATEGIES.pop(TYPE, None)
 
 
-def start_run(repo: GitRepoBuilder, **env: str) -> subprocess.Popen[str]:
-    full = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PLUGIN_DIR), str(PROJECT_ROOT)]), **env)
-    return subprocess.Popen(
-        [sys.executable, "-m", "gitupgrade", "run"],
-        cwd=repo.path,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=full,
-    )
-
-
-def wait_for(path: Path, process: subprocess.Popen[str]) -> None:
-    """Poll (bounded) until ``path`` exists; fail early if the process ended."""
-    end = time.monotonic() + DEADLINE
-    while not path.exists():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < end, f"{path} never appeared"
-        os.sched_yield()
+def start_run(repo: GitRepoBuilder, *args: str, **env: str) -> subprocess.Popen[str]:
+    """Start ``python -m gitupgrade run ARGS`` with the interrupting strategy's plugin on the path."""
+    plugin_path = os.pathsep.join([str(PLUGIN_DIR), str(PROJECT_ROOT)])
+    return start_cli("run", *args, cwd=repo.path, PYTHONPATH=plugin_path, **env)
 
 
 def interrupted_record(repo: GitRepoBuilder, upgrade_id: str) -> dict:
@@ -74,12 +66,18 @@ def assert_everything_still_works(repo: GitRepoBuilder, base: str) -> None:
     assert subprocess.run(["git", "fsck", "--strict"], cwd=repo.path, capture_output=True).returncode == 0
 
 
-def test_ctrl_c_inside_a_strategy_whose_cleanup_raises_exits_130(quick_project: GitRepoBuilder, tmp_path: Path) -> None:  # noqa: F811 - the imported fixture
+# Alone and in a batch (``run --batch``): either way the upgrade is recorded as interrupted.
+@pytest.mark.parametrize("run_args", [(), ("--batch",)], ids=["alone", "batch"])
+def test_ctrl_c_inside_a_strategy_whose_cleanup_raises_exits_130(
+    quick_project: GitRepoBuilder,  # noqa: F811 - the imported fixture
+    tmp_path: Path,
+    run_args: tuple[str, ...],
+) -> None:
     gate = tmp_path / "gate"
     gate.mkdir()
     base = quick_project.head()
     (upgrade_id,) = manager_for(quick_project).queue_suggestions([waiting_suggestion()]).queued
-    runner = start_run(quick_project, INTERRUPT_GATE=str(gate))
+    runner = start_run(quick_project, *run_args, INTERRUPT_GATE=str(gate))
     wait_for(gate / "started", runner)
 
     runner.send_signal(signal.SIGINT)
@@ -115,35 +113,6 @@ def test_ctrl_c_while_the_tests_run_stops_them_and_exits_130(quick_project: GitR
     assert runner.returncode == 130, (out, err)
     assert err.splitlines()[-1] == "interrupted"
     assert suite_stopped
-    row = interrupted_record(quick_project, upgrade_id)
-    assert (row["status"], row["failure_type"]) == ("failed", "interrupted")
-    assert_everything_still_works(quick_project, base)
-
-
-def test_ctrl_c_during_a_batch_records_its_upgrades_as_interrupted(
-    quick_project: GitRepoBuilder,  # noqa: F811 - the imported fixture
-    tmp_path: Path,
-) -> None:
-    gate = tmp_path / "gate"
-    gate.mkdir()
-    base = quick_project.head()
-    (upgrade_id,) = manager_for(quick_project).queue_suggestions([waiting_suggestion()]).queued
-    full = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PLUGIN_DIR), str(PROJECT_ROOT)]), INTERRUPT_GATE=str(gate))
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "gitupgrade", "run", "--batch"],
-        cwd=quick_project.path,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=full,
-    )
-    wait_for(gate / "started", runner)
-
-    runner.send_signal(signal.SIGINT)
-    out, err = runner.communicate(timeout=DEADLINE)
-
-    assert runner.returncode == 130, (out, err)
-    assert err.splitlines()[-1] == "interrupted"
     row = interrupted_record(quick_project, upgrade_id)
     assert (row["status"], row["failure_type"]) == ("failed", "interrupted")
     assert_everything_still_works(quick_project, base)

