@@ -21,6 +21,7 @@ from typing import Protocol
 import libcst as cst
 
 from gitupgrade.refactor.strategies.naming import FILLER, same_word, words
+from gitupgrade.refactor.strategies.syntax import suite_statements
 
 # A group scoring below this stays in the class, with the score in the refusal.
 COHESION_THRESHOLD = 0.5
@@ -205,7 +206,7 @@ def is_property(node: cst.FunctionDef) -> bool:
 
 def sections(klass: cst.ClassDef) -> dict[str, str]:
     """The section heading each method of the class sits under (``# --- Parsing ---``), '' for none."""
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    body = suite_statements(klass.body)
     current = ""
     found: dict[str, str] = {}
     for statement in body:
@@ -324,7 +325,7 @@ def deprecation(klass: cst.ClassDef, module: cst.Module) -> str:
     summary = docstring.split("\n\n")[0].lower()
     if "deprecated" in summary or re.search(r"^\s*\.\. deprecated::", docstring, re.MULTILINE):
         return f"{name} is deprecated (its docstring says so): it is going away, not worth splitting"
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    body = suite_statements(klass.body)
     for statement in body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in {"__init__", "__new__"}:
             code = module.code_for_node(statement)

@@ -75,8 +75,7 @@ def write_mixins(
     class_name = klass.name.value
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     slots = any(
-        isinstance(st, cst.SimpleStatementLine) and "__slots__" in names_in(st)
-        for st in (klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ())
+        isinstance(st, cst.SimpleStatementLine) and "__slots__" in names_in(st) for st in suite_statements(klass.body)
     )
     moved: set[int] = set()
     mixins: list[str] = []
