@@ -77,14 +77,15 @@ def imports_end(body: Sequence[Statement]) -> int:
     (found on docutils, where re-exports landed above ``__docformat__``).
     """
     index = preamble_end(body)
-    while index < len(body) and _is_dunder_assignment(body[index]):
+    while index < len(body) and is_dunder_assignment(body[index]):
         index += 1
     while index < len(body) and is_import(body[index]):
         index += 1
     return index
 
 
-def _is_dunder_assignment(statement: Statement) -> bool:
+def is_dunder_assignment(statement: Statement) -> bool:
+    """True for a module dunder line (``__docformat__ = ...``, ``__all__ = [...]``), as PEP 8 places them."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
     small = statement.body[0]
