@@ -20,7 +20,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies.naming import FILLER, same_word, words
+from gitupgrade.refactor.strategies.naming import FILLER, WHOLE_INSTANCE, same_word, words
 from gitupgrade.refactor.strategies.syntax import suite_statements
 
 # A group scoring below this stays in the class, with the score in the refusal.
@@ -267,10 +267,10 @@ def cohesion(group: Sequence[Method], members: Sequence[Method], avoid: Iterable
     """
     group_names = {m.name for m in group}
     all_names = {m.name for m in members}
-    staying = [m for m in members if m.name not in group_names and not _whole(m.name)]
+    staying = [m for m in members if m.name not in group_names and m.name not in WHOLE_INSTANCE]
     data = {m.name: m.attrs - all_names for m in members}
     # attributes most methods use (``self.out`` of a writer) say nothing about one group
-    counted = [m for m in members if not _whole(m.name)]
+    counted = [m for m in members if m.name not in WHOLE_INSTANCE]
     uses = Counter(a for m in counted for a in data[m.name])
     ambient = {a for a, n in uses.items() if 2 * n > len(counted)}
     own = {m.name: data[m.name] - ambient for m in group}
@@ -305,11 +305,6 @@ def cohesion(group: Sequence[Method], members: Sequence[Method], avoid: Iterable
 def _share_word(these: set[str], those: set[str]) -> bool:
     # ``pop`` and ``popall``, ``cached`` and ``cachedmethod`` share a word
     return any(a.startswith(b) or b.startswith(a) for a in these for b in those)
-
-
-def _whole(name: str) -> bool:
-    # the constructor and the like touch every attribute: their links say nothing
-    return name in {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
 
 
 def deprecation(klass: cst.ClassDef, module: cst.Module) -> str:

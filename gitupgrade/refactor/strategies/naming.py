@@ -209,7 +209,7 @@ def concept_words(
     every = {m.name for m in members}
     users: Counter[str] = Counter()
     for m in members:
-        if m.name not in _CONSTRUCTION:
+        if m.name not in WHOLE_INSTANCE:
             users.update(m.attrs - every)
     owned = Counter(a for m in group for a in m.attrs - every if not a.startswith("__"))
     # the most used first; between equals the one fewest others use
@@ -276,7 +276,8 @@ _BUILTINS = frozenset(dir(builtins))
 
 _HANDLER_VERBS = ("on", "handle", "visit", "leave", "depart", "do")
 
-_CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
+# the constructor and the like touch every attribute: which ones they use says nothing of a group
+WHOLE_INSTANCE = frozenset({"__init__", "__new__", "__post_init__", "__repr__", "__str__"})
 
 
 def refused_module_name(stem: str, taken: Callable[[str], bool] = lambda _: False) -> bool:
