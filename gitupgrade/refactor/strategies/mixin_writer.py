@@ -160,9 +160,8 @@ def _mixin_class(
 ) -> cst.ClassDef:
     """The mixin class: its docstring line (if any), empty slots, the host declarations, the moved methods."""
     width = ws.style.line_length
-    class_body: list[cst.BaseStatement] = []
-    if line and len(line) + 10 <= width:
-        class_body.append(cst.parse_statement(_docstring(line, width - 4)))
+    docstring = _docstring(line, width - 4)  # indented in the class body
+    class_body: list[cst.BaseStatement] = [cst.parse_statement(docstring)] if docstring else []
     documented = bool(class_body)
     if slots:
         slotted = cst.parse_statement("__slots__ = ()\n")
