@@ -254,6 +254,26 @@ def self_attributes(function: cst.FunctionDef) -> set[str]:
     return found
 
 
+def dunder_all_values(module: cst.Module) -> list[cst.BaseExpression] | None:
+    """The values the module assigns or adds to ``__all__`` at module level, or None without one."""
+    found: list[cst.BaseExpression] | None = None
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                assert isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+                found = found if found is not None else []
+                if small.value is not None:  # ``__all__: list[str]`` declares it, lists nothing
+                    found.append(small.value)
+    return found
+
+
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every ``Name`` used inside ``node``."""
     found: set[str] = set()
