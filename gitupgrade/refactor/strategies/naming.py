@@ -354,11 +354,3 @@ def _bound(module: cst.Module) -> set[str]:
 
     module.visit(Binder())
     return found
-
-
-def unique(base: str, taken: Callable[[str], bool]) -> str:
-    """``base``, or ``base_2``, ``base_3`` ... when taken."""
-    candidate, n = base, 2
-    while taken(candidate):
-        candidate, n = f"{base}_{n}", n + 1
-    return candidate
