@@ -20,7 +20,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies.naming import FILLER, WHOLE_INSTANCE, same_word, words
+from gitupgrade.refactor.strategies.naming import FILLER, HANDLER_VERBS, WHOLE_INSTANCE, same_word, words
 from gitupgrade.refactor.strategies.syntax import suite_statements
 
 # A group scoring below this stays in the class, with the score in the refusal.
@@ -106,9 +106,6 @@ _ANTONYMS = {
     )
 }
 
-# First words of handler families: ``on_click``, ``on_key`` are one concept.
-_HANDLER_PREFIXES = {"on", "handle", "visit", "leave", "depart", "do"}
-
 _PROPERTY_DECORATORS = {"property", "cached_property", "abstractproperty", "reify", "lazy_property"}
 
 
@@ -191,7 +188,7 @@ def ties(names: Iterable[str], properties: Iterable[str] = ()) -> dict[str, set[
 def handler_prefix(name: str) -> str:
     """The affinity token of a handler (``on_click`` -> ``@on``), or ''."""
     parts = words(name)
-    return f"@{parts[0]}" if len(parts) > 1 and parts[0] in _HANDLER_PREFIXES else ""
+    return f"@{parts[0]}" if len(parts) > 1 and parts[0] in HANDLER_VERBS else ""
 
 
 def is_property(node: cst.FunctionDef) -> bool:
