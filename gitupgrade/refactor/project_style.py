@@ -177,13 +177,14 @@ def tidy(root: Path, style: ProjectStyle, paths: Iterable[str], original: Callab
     so it changes what we wrote and nothing else. Returns the tools that ran.
     """
     paths = sorted(set(paths))
+    # the files as they were before the upgrade (created ones have nothing to be clean in)
+    before = {p: data for p in paths if (data := original(p)) is not None}
     ran: list[str] = []
     for tool in _tools(style):
         command = _program(tool.program)
         if command is None:
             continue
-        existing = [p for p in paths if original(p) is not None]
-        if not all(_clean(root, command, tool, p, original(p) or b"") for p in existing):
+        if not all(_clean(root, command, tool, p, data) for p, data in before.items()):
             continue
         if _run(root, [command, *tool.fix, *paths]) is not None:
             ran.append(tool.name)

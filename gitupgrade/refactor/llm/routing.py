@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.interrupt import reraise_if_interrupted
+from gitupgrade.outcomes import RISK_LEVELS
 from gitupgrade.refactor import registry
 from gitupgrade.refactor.llm.providers import ProviderUnavailable, provider_from_config
 from gitupgrade.refactor.result import RefactorResult
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 # A model-written change is never queued below this risk, whatever the type's default.
 LLM_MIN_RISK = "medium"
-_RISK_ORDER = ("low", "medium", "high", "critical")
 # When the model cannot be asked at all, a rule strategy (if any) does the job instead.
 _UNREACHABLE = ("llm_unavailable", "llm_timeout")
 
@@ -88,4 +88,4 @@ def propose_or_fall_back(
 
 
 def _risk_rank(level: str) -> int:
-    return _RISK_ORDER.index(level) if level in _RISK_ORDER else 0
+    return RISK_LEVELS.index(level) if level in RISK_LEVELS else 0

@@ -46,6 +46,7 @@ from gitupgrade.refactor.strategies.imports import (
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import (
     add_future_annotations,
+    dunder_all_values,
     ensure_type_checking,
     imports_end,
     insert_at_function_top,
@@ -368,21 +369,8 @@ def _commas(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
 
 
 def _dunder_all(module: cst.Module) -> set[str]:
-    names: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
-                targets = [small.target]
-            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
-                assert isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
-                for string in _strings(small.value):
-                    names.add(string)
-    return names
+    # every string anywhere in what __all__ is given (``["a"] + other.__all__`` lists ``a``)
+    return {string for value in dunder_all_values(module) or [] for string in _strings(value)}
 
 
 def _strings(node: cst.CSTNode | None) -> list[str]:

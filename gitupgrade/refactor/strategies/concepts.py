@@ -20,7 +20,8 @@ from typing import Protocol
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies.naming import FILLER, same_word, words
+from gitupgrade.refactor.strategies.naming import FILLER, HANDLER_VERBS, WHOLE_INSTANCE, same_word, words
+from gitupgrade.refactor.strategies.syntax import suite_statements
 
 # A group scoring below this stays in the class, with the score in the refusal.
 COHESION_THRESHOLD = 0.5
@@ -105,9 +106,6 @@ _ANTONYMS = {
     )
 }
 
-# First words of handler families: ``on_click``, ``on_key`` are one concept.
-_HANDLER_PREFIXES = {"on", "handle", "visit", "leave", "depart", "do"}
-
 _PROPERTY_DECORATORS = {"property", "cached_property", "abstractproperty", "reify", "lazy_property"}
 
 
@@ -190,7 +188,7 @@ def ties(names: Iterable[str], properties: Iterable[str] = ()) -> dict[str, set[
 def handler_prefix(name: str) -> str:
     """The affinity token of a handler (``on_click`` -> ``@on``), or ''."""
     parts = words(name)
-    return f"@{parts[0]}" if len(parts) > 1 and parts[0] in _HANDLER_PREFIXES else ""
+    return f"@{parts[0]}" if len(parts) > 1 and parts[0] in HANDLER_VERBS else ""
 
 
 def is_property(node: cst.FunctionDef) -> bool:
@@ -205,7 +203,7 @@ def is_property(node: cst.FunctionDef) -> bool:
 
 def sections(klass: cst.ClassDef) -> dict[str, str]:
     """The section heading each method of the class sits under (``# --- Parsing ---``), '' for none."""
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    body = suite_statements(klass.body)
     current = ""
     found: dict[str, str] = {}
     for statement in body:
@@ -266,10 +264,10 @@ def cohesion(group: Sequence[Method], members: Sequence[Method], avoid: Iterable
     """
     group_names = {m.name for m in group}
     all_names = {m.name for m in members}
-    staying = [m for m in members if m.name not in group_names and not _whole(m.name)]
+    staying = [m for m in members if m.name not in group_names and m.name not in WHOLE_INSTANCE]
     data = {m.name: m.attrs - all_names for m in members}
     # attributes most methods use (``self.out`` of a writer) say nothing about one group
-    counted = [m for m in members if not _whole(m.name)]
+    counted = [m for m in members if m.name not in WHOLE_INSTANCE]
     uses = Counter(a for m in counted for a in data[m.name])
     ambient = {a for a, n in uses.items() if 2 * n > len(counted)}
     own = {m.name: data[m.name] - ambient for m in group}
@@ -306,11 +304,6 @@ def _share_word(these: set[str], those: set[str]) -> bool:
     return any(a.startswith(b) or b.startswith(a) for a in these for b in those)
 
 
-def _whole(name: str) -> bool:
-    # the constructor and the like touch every attribute: their links say nothing
-    return name in {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
-
-
 def deprecation(klass: cst.ClassDef, module: cst.Module) -> str:
     """Why the class is deprecated (a reason to leave it alone), or ''."""
     name = klass.name.value
@@ -324,7 +317,7 @@ def deprecation(klass: cst.ClassDef, module: cst.Module) -> str:
     summary = docstring.split("\n\n")[0].lower()
     if "deprecated" in summary or re.search(r"^\s*\.\. deprecated::", docstring, re.MULTILINE):
         return f"{name} is deprecated (its docstring says so): it is going away, not worth splitting"
-    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    body = suite_statements(klass.body)
     for statement in body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in {"__init__", "__new__"}:
             code = module.code_for_node(statement)

@@ -23,6 +23,7 @@ from gitupgrade.refactor.strategies.syntax import (
     Statement,
     bound_name,
     dotted,
+    dunder_all_values,
     imports_needed,
     is_import,
     is_type_checking_block,
@@ -51,25 +52,17 @@ def import_from(
 
 def all_names(module: cst.Module) -> set[str] | None:
     """The strings of the module's ``__all__`` (assigned or extended), or None without one."""
-    found: set[str] | None = None
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
-                targets = [small.target]
-            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
-                found = found or set()
-                value = small.value if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)) else None
-                elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else ()
-                for element in elements:
-                    if isinstance(element.value, cst.SimpleString):
-                        name = element.value.evaluated_value
-                        if isinstance(name, str):  # a bytes literal names nothing
-                            found.add(name)
+    values = dunder_all_values(module)
+    if values is None:
+        return None
+    found: set[str] = set()
+    for value in values:
+        elements = value.elements if isinstance(value, (cst.List, cst.Tuple, cst.Set)) else ()
+        for element in elements:
+            if isinstance(element.value, cst.SimpleString):
+                name = element.value.evaluated_value
+                if isinstance(name, str):  # a bytes literal names nothing
+                    found.add(name)
     return found
 
 

@@ -22,6 +22,7 @@ import libcst as cst
 from gitupgrade.refactor.strategies.syntax import (
     Statement,
     dotted,
+    is_dunder_assignment,
     is_future_import,
     is_import,
     is_type_checking_block,
@@ -120,7 +121,7 @@ def _leading_region(body: list[Statement]) -> list[int]:
         if is_import(statement) or is_type_checking_block(statement) or _import_block(statement):
             found.append(i)
             continue
-        if isinstance(statement, cst.SimpleStatementLine) and _dunder(statement):
+        if is_dunder_assignment(statement):
             continue  # ``__docformat__ = ...`` may sit among them (PEP 8 puts it above)
         break
     return found
@@ -139,14 +140,4 @@ def _import_block(statement: Statement) -> bool:
         is_import(s)
         or (isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, (cst.Pass, cst.Assign)) for x in s.body))
         for s in lines
-    )
-
-
-def _dunder(statement: cst.SimpleStatementLine) -> bool:
-    small = statement.body[0]
-    return (
-        isinstance(small, cst.Assign)
-        and len(small.targets) == 1
-        and isinstance(small.targets[0].target, cst.Name)
-        and small.targets[0].target.value.startswith("__")
     )

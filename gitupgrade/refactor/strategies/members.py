@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
-from gitupgrade.refactor.strategies.syntax import dotted, is_future_import, names_in, self_attributes
+from gitupgrade.refactor.strategies.syntax import (
+    dotted,
+    is_future_import,
+    names_in,
+    self_attributes,
+    suite_statements,
+)
 from gitupgrade.refactor.strategies.toplevel import first_line
 
 if TYPE_CHECKING:
@@ -59,7 +65,7 @@ class Member:
 def collect_members(module: cst.Module, klass: cst.ClassDef) -> list[Member]:
     """The class's methods grouped by name, with the attributes and globals each reads."""
     members: dict[str, Member] = {}
-    for statement in class_body(klass):
+    for statement in suite_statements(klass.body):
         if isinstance(statement, cst.FunctionDef):
             member = members.setdefault(statement.name.value, Member(statement.name.value, []))
             member.nodes.append(statement)
@@ -179,15 +185,10 @@ def _unpacked(target: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [target]
 
 
-def class_body(klass: cst.ClassDef) -> tuple[cst.BaseStatement | cst.BaseSmallStatement, ...]:
-    """The statements of the class body (none for a one-line ``class A: pass``)."""
-    return tuple(klass.body.body) if isinstance(klass.body, cst.IndentedBlock) else ()
-
-
 def class_body_reads(klass: cst.ClassDef) -> set[str]:
     """Names the class body itself reads when the class is created (not inside methods)."""
     found: set[str] = set()
-    for statement in class_body(klass):
+    for statement in suite_statements(klass.body):
         if isinstance(statement, cst.FunctionDef):
             for decorator in statement.decorators:
                 # ``@size.setter`` on ``def size`` reads the member that moves along with it
@@ -204,7 +205,7 @@ def class_body_reads(klass: cst.ClassDef) -> set[str]:
 def class_body_names(klass: cst.ClassDef) -> set[str]:
     """Names the class body binds: methods, attributes, nested classes."""
     found: set[str] = set()
-    for statement in class_body(klass):
+    for statement in suite_statements(klass.body):
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             found.add(statement.name.value)
         elif isinstance(statement, cst.SimpleStatementLine):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from gitupgrade.refactor.strategies.syntax import dotted, names_in, self_attributes
+from gitupgrade.refactor.strategies.syntax import dotted, names_in, self_attributes, suite_statements
 from gitupgrade.refactor.strategies.toplevel import TopLevel
 
 _STUB_DECORATORS = {"property", "staticmethod", "classmethod", "overload", "abstractmethod", "cached_property"}
@@ -100,7 +100,7 @@ def declarations(
     What the host does not define is looked up in ``ancestors``: its base classes defined
     in the same module, nearest first.
     """
-    body = list(klass.body.body) if isinstance(klass.body, cst.IndentedBlock) else []
+    body = suite_statements(klass.body)
     wanted: set[str] = set()
     assigned: set[str] = set()
     methods = [s for s in body if isinstance(s, cst.FunctionDef)]

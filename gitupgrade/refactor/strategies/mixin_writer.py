@@ -75,8 +75,7 @@ def write_mixins(
     class_name = klass.name.value
     future = [s.node for s in statements if s.kind == "import" and is_future_import(s.node)]
     slots = any(
-        isinstance(st, cst.SimpleStatementLine) and "__slots__" in names_in(st)
-        for st in (klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ())
+        isinstance(st, cst.SimpleStatementLine) and "__slots__" in names_in(st) for st in suite_statements(klass.body)
     )
     moved: set[int] = set()
     mixins: list[str] = []
@@ -161,9 +160,8 @@ def _mixin_class(
 ) -> cst.ClassDef:
     """The mixin class: its docstring line (if any), empty slots, the host declarations, the moved methods."""
     width = ws.style.line_length
-    class_body: list[cst.BaseStatement] = []
-    if line and len(line) + 10 <= width:
-        class_body.append(cst.parse_statement(_docstring(line, width - 4)))
+    docstring = _docstring(line, width - 4)  # indented in the class body
+    class_body: list[cst.BaseStatement] = [cst.parse_statement(docstring)] if docstring else []
     documented = bool(class_body)
     if slots:
         slotted = cst.parse_statement("__slots__ = ()\n")

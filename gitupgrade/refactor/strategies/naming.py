@@ -209,7 +209,7 @@ def concept_words(
     every = {m.name for m in members}
     users: Counter[str] = Counter()
     for m in members:
-        if m.name not in _CONSTRUCTION:
+        if m.name not in WHOLE_INSTANCE:
             users.update(m.attrs - every)
     owned = Counter(a for m in group for a in m.attrs - every if not a.startswith("__"))
     # the most used first; between equals the one fewest others use
@@ -223,10 +223,10 @@ def concept_words(
     for pair, _ in pairs.most_common(1):
         both = pair.split("/")
         covered = sum(1 for m in group if any(w.startswith(b) for b in both for w in words(m.name)))
-        if not set(both) & set(_HANDLER_VERBS) and 3 * covered >= 2 * n:
+        if not set(both) & set(HANDLER_VERBS) and 3 * covered >= 2 * n:
             return sorted(both, key=lambda b: min(i for i, m in enumerate(group) if b in words(m.name)))
     # handler verbs (``visit_x``/``depart_x``) are how a translator is called, not what a group is about
-    common = dominant_words([m.name for m in group], avoid=[class_name, *_HANDLER_VERBS], count=2, recurring=True)
+    common = dominant_words([m.name for m in group], avoid=[class_name, *HANDLER_VERBS], count=2, recurring=True)
     tallies = [sum(1 for m in group if any(w.startswith(c[:4]) for w in words(m.name))) for c in common]
     # a word most of a group shares still leaves a third that is about something else
     common = [c for c, t in zip(common, tallies, strict=True) if 3 * t >= 2 * n and t >= 2]
@@ -274,9 +274,12 @@ def _family(token: str) -> str:
 # ``any.py`` beside code calling any(): a reader cannot tell which one a name means
 _BUILTINS = frozenset(dir(builtins))
 
-_HANDLER_VERBS = ("on", "handle", "visit", "leave", "depart", "do")
+# First words of handler families (``on_click``, ``visit_x``/``depart_x``): how a method is
+# called, not what it is about; the handlers of one verb are one concept.
+HANDLER_VERBS = ("on", "handle", "visit", "leave", "depart", "do")
 
-_CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__repr__", "__str__"}
+# the constructor and the like touch every attribute: which ones they use says nothing of a group
+WHOLE_INSTANCE = frozenset({"__init__", "__new__", "__post_init__", "__repr__", "__str__"})
 
 
 def refused_module_name(stem: str, taken: Callable[[str], bool] = lambda _: False) -> bool:
@@ -353,11 +356,3 @@ def _bound(module: cst.Module) -> set[str]:
 
     module.visit(Binder())
     return found
-
-
-def unique(base: str, taken: Callable[[str], bool]) -> str:
-    """``base``, or ``base_2``, ``base_3`` ... when taken."""
-    candidate, n = base, 2
-    while taken(candidate):
-        candidate, n = f"{base}_{n}", n + 1
-    return candidate

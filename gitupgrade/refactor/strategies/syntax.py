@@ -77,14 +77,15 @@ def imports_end(body: Sequence[Statement]) -> int:
     (found on docutils, where re-exports landed above ``__docformat__``).
     """
     index = preamble_end(body)
-    while index < len(body) and _is_dunder_assignment(body[index]):
+    while index < len(body) and is_dunder_assignment(body[index]):
         index += 1
     while index < len(body) and is_import(body[index]):
         index += 1
     return index
 
 
-def _is_dunder_assignment(statement: Statement) -> bool:
+def is_dunder_assignment(statement: Statement) -> bool:
+    """True for a module dunder line (``__docformat__ = ...``, ``__all__ = [...]``), as PEP 8 places them."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
     small = statement.body[0]
@@ -250,6 +251,26 @@ def self_attributes(function: cst.FunctionDef) -> set[str]:
                 found.add(node.attr.value)
 
     function.body.visit(Finder())
+    return found
+
+
+def dunder_all_values(module: cst.Module) -> list[cst.BaseExpression] | None:
+    """The values the module assigns or adds to ``__all__`` at module level, or None without one."""
+    found: list[cst.BaseExpression] | None = None
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets = [small.target]
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                assert isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+                found = found if found is not None else []
+                if small.value is not None:  # ``__all__: list[str]`` declares it, lists nothing
+                    found.append(small.value)
     return found
 
 

@@ -107,16 +107,16 @@ def conditional_binds(node: cst.CSTNode) -> tuple[set[str], set[str]] | None:
         branches: list[Sequence[Statement]] = []
         current: cst.If | cst.Else | None = node
         while isinstance(current, cst.If):
-            branches.append(_statements(current.body))
+            branches.append(suite_statements(current.body))
             current = current.orelse
-        branches.append(_statements(current.body) if current is not None else ())
+        branches.append(suite_statements(current.body) if current is not None else ())
     elif isinstance(node, cst.Try):
         if node.finalbody is not None or not all(
             h.type is not None and h.name is None and _error_names(h.type) <= _FALLBACK_ERRORS for h in node.handlers
         ):
             return None
-        tried = [*_statements(node.body), *(_statements(node.orelse.body) if node.orelse else ())]
-        branches = [tried, *(_statements(h.body) for h in node.handlers)]
+        tried = [*suite_statements(node.body), *(suite_statements(node.orelse.body) if node.orelse else ())]
+        branches = [tried, *(suite_statements(h.body) for h in node.handlers)]
     else:
         return None
     bound: list[set[str]] = []
@@ -186,10 +186,6 @@ def _line_binds(statement: cst.SimpleStatementLine, earlier: set[str]) -> set[st
         elif not isinstance(small, cst.Pass):
             return None
     return names
-
-
-def _statements(block: cst.BaseSuite) -> Sequence[Statement]:
-    return suite_statements(block)
 
 
 def _error_names(node: cst.BaseExpression) -> set[str]:
