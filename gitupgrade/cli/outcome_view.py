@@ -19,10 +19,7 @@ def summary(counts: Mapping[str, Any]) -> str:
 
 def type_rows(by_type: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, ...]]:
     """One row per upgrade type under :data:`HEADER`."""
-    return [
-        (kind, *(str(counts[key]) for key in _COUNTS), _rate(counts))
-        for kind, counts in by_type.items()
-    ]
+    return [(kind, *(str(counts[key]) for key in _COUNTS), _rate(counts)) for kind, counts in by_type.items()]
 
 
 def _rate(counts: Mapping[str, Any]) -> str:
