@@ -362,9 +362,9 @@ class Executor:
 
 
 def _commit_message(upgrade_id: str, suggestion: Suggestion, result: RefactorResult) -> str:
-    """The upgrade commit's message: the suggestion's title, the strategy's summary, the trailers."""
+    """The upgrade commit's message: the change's title, the strategy's summary, the trailers."""
     return format_message(
-        suggestion.title,
+        result.title or suggestion.title,
         result.summary,
         {
             "Upgrade-Id": upgrade_id,

@@ -41,7 +41,8 @@ class RefactorResult:
     """The result of applying one suggestion.
 
     ``summary`` is a few lines for the commit message body and the pull request:
-    what moved where and why it is safe. ``refusals`` lists the parts that were
+    what moved where and why it is safe. ``title``, when set, names what the change
+    did for the commit's subject (else the suggestion's title is used). ``refusals`` lists the parts that were
     left alone, each with its reason (a partial application is still APPLIED).
     ``strategy`` names who wrote the change (``rule:<type>`` or ``llm:<provider>/<model>``).
     ``failure_type`` classifies a REFUSED or FAILED result for the ledger
@@ -56,6 +57,7 @@ class RefactorResult:
     summary: str = ""
     refusals: tuple[str, ...] = field(default_factory=tuple)
     failure_type: str | None = None
+    title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -66,6 +68,7 @@ class RefactorResult:
             "changes": [{"path": c.path, "kind": c.kind.value} for c in self.changes],
             "reason": self.reason,
             "summary": self.summary,
+            "title": self.title,
             "refusals": list(self.refusals),
             "failure_type": self.failure_type,
             "success": self.status is Status.APPLIED,

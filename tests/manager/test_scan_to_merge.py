@@ -61,7 +61,7 @@ def test_merged_upgrade_records_quality_and_teaches_the_learner(git_repo) -> Non
     assert (row["attempts"], row["successes"]) == (1, 1)
 
 
-def test_clone_statement_runs_are_report_only_without_a_model(git_repo) -> None:
+def test_clone_statement_runs_across_modules_are_report_only_without_a_model(git_repo) -> None:
     block = "".join(f"    total = total + values[{i}] * {i + 1}\n" for i in range(7))
     git_repo.commit(
         {
@@ -73,7 +73,7 @@ def test_clone_statement_runs_are_report_only_without_a_model(git_repo) -> None:
     scan = manager_for(git_repo).trigger_scan()
     (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
     assert clone.evidence["kind"] == "block"
-    assert (clone.id, "clone statement runs are report-only without an LLM provider") in scan.filtered
+    assert (clone.id, "the copies are in different modules: report-only without an LLM provider") in scan.filtered
     assert scan.queued == ()
 
 
@@ -91,3 +91,41 @@ def test_clones_the_strategy_can_never_fix_are_not_queued(git_repo) -> None:
     (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
     assert (clone.id, "only module-level functions are deduplicated (these are methods)") in scan.filtered
     assert scan.queued == ()
+
+
+def test_exact_guard_clauses_in_one_module_merge_as_one_named_check(git_repo) -> None:
+    guards = (
+        "    if not name.isidentifier():\n"
+        '        raise ValueError(f"not an identifier: {name!r}")\n'
+        '    if name.startswith("_"):\n'
+        '        raise ValueError(f"starts with an underscore: {name!r}")\n'
+        "    if keyword.iskeyword(name):\n"
+        '        raise ValueError(f"a keyword: {name!r}")\n'
+    )
+    names = (
+        '"""Named records."""\n\nimport keyword\n\n\n'
+        f"def make_tuple(name, fields):\n{guards}    return (name, tuple(fields))\n\n\n"
+        f"def make_list(name, fields):\n{guards}    return [name, *fields]\n"
+    )
+    git_repo.commit(
+        {
+            "src/app/__init__.py": "",
+            "src/app/names.py": names,
+            "tests/test_names.py": "from app.names import make_list\n\n\n"
+            "def test_list():\n    assert make_list('p', 'xy') == ['p', 'x', 'y']\n",
+            "config.yaml": CONFIG,
+            ".gitignore": "__pycache__/\n",
+        },
+        "records with copied checks",
+    )
+    manager = manager_for(git_repo)
+    scan = manager.trigger_scan()
+    (clone,) = [s for s in scan.report.suggestions if s.type == "duplicate_pattern"]
+    assert clone.evidence["kind"] == "block" and len(scan.queued) == 1
+    (outcome,) = manager.run().outcomes
+    assert outcome.status == "merged", (outcome.failure_type, outcome.detail)
+    message = git_repo.git("log", "-1", "--format=%B", outcome.commit)
+    assert message.startswith("Extract _check_name from 2 copies in src/app/names.py\n")
+    assert "make_tuple (line 7) and make_list (line 17) ran the same 3 statements" in " ".join(message.split())
+    text = git_repo.git("show", f"{outcome.commit}:src/app/names.py")
+    assert text.count("_check_name(name)\n") == 2

@@ -98,11 +98,11 @@ def test_new_import_cycle_refuses(project: Project) -> None:
     assert project.snapshot() == before
 
 
-def test_statement_runs_are_report_only(project: Project) -> None:
+def test_statement_runs_in_different_modules_are_report_only(project: Project) -> None:
     _app(project)
     result = project.apply(dup(kind="block"))
     assert result.status is Status.REFUSED
-    assert result.reason == "clone statement runs are report-only without an LLM provider"
+    assert result.reason == "the copies are in different modules: report-only without an LLM provider"
 
 
 def test_type_checking_block_in_a_copy_module_is_no_import_target(project: Project) -> None:

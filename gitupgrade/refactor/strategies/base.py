@@ -23,6 +23,8 @@ class Outcome:
     refusals: list[str] = field(default_factory=list)
     # the cohesive groups moved; what stays over the limits has no group worth moving
     partial: bool = False
+    # what the change did, for the commit's subject (empty: the suggestion's title)
+    title: str = ""
 
 
 def config_value(config: Config | None, dotted: str, default: Any) -> Any:
@@ -87,4 +89,5 @@ class RuleStrategy:
             changes=changes,
             summary="\n".join(outcome.summary),
             refusals=tuple(outcome.refusals),
+            title=outcome.title,
         )

@@ -1,5 +1,8 @@
 """duplicate_pattern: replace copies of a module-level function by an import of the first.
 
+Exact copies of a run of statements in one module become one private helper instead
+(:mod:`extract_block`).
+
 The first location is kept; each other copy is deleted and its name imported from the
 kept module (``as`` the copy's name when it was renamed). Only when the copies are the
 same code, every free name they read resolves to the same object in both modules
@@ -17,6 +20,7 @@ import libcst as cst
 from gitupgrade.refactor.strategies import hazards
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
 from gitupgrade.refactor.strategies.duplicate_scope import precheck
+from gitupgrade.refactor.strategies.extract_block import extract
 from gitupgrade.refactor.strategies.imports import reaches, resolve_relative
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 from gitupgrade.refactor.strategies.syntax import dotted, imports_end
@@ -43,8 +47,11 @@ class DuplicatePatternStrategy(RuleStrategy):
 
     def run(self, ws: Workspace, suggestion: Suggestion, config: Config) -> Outcome:
         evidence = suggestion.evidence
+        why = precheck(suggestion)
+        if why:
+            raise RefusedChange(why)
         if evidence.get("kind") != "function":
-            raise RefusedChange(precheck(suggestion) or "not a function clone")
+            return extract(ws, suggestion)
         keep, *others = evidence["locations"]
         keep_source, keep_fn, keep_imports = _function_at(ws, keep)
         outcome = Outcome()

@@ -10,10 +10,18 @@ from gitupgrade.suggestion import Suggestion
 
 
 def precheck(suggestion: Suggestion) -> str | None:
-    """Why ``suggestion`` can never be deduplicated by importing one copy, or None."""
+    """Why ``suggestion`` can never be deduplicated by rule, or None.
+
+    Function copies in different modules become one import; exact runs of statements
+    in one module become one helper (``extract_block``); the rest is report-only.
+    """
     evidence = suggestion.evidence
     if evidence.get("kind") != "function":
-        return "clone statement runs are report-only without an LLM provider"
+        if not evidence.get("exact"):
+            return "the copies differ in names or literals: report-only without an LLM provider"
+        if len({location.get("path") for location in evidence["locations"]}) != 1:
+            return "the copies are in different modules: report-only without an LLM provider"
+        return None
     keep, *others = evidence["locations"]
     if any("." in (location.get("name") or ".") for location in evidence["locations"]):
         return "only module-level functions are deduplicated (these are methods)"
