@@ -114,7 +114,7 @@ def xfrange(stop, start=None, step=1.0):
 '''
 
 
-def test_the_same_argument_handling_opening_functions_of_one_name(project: Project) -> None:
+def test_the_same_argument_handling_opening_functions_of_one_name_is_named_after_its_results(project: Project) -> None:
     tests = (
         "from pkg.names import frange, xfrange\n\n\n"
         "def test_ranges():\n"
@@ -125,8 +125,8 @@ def test_the_same_argument_handling_opening_functions_of_one_name(project: Proje
     result = project.apply(clone(RANGES, FRANGE_HEAD))
     assert result.status is Status.APPLIED, result.reason
     text = project.read("pkg/names.py")
-    assert "def _frange_arguments(step, start, stop):\n" in text
-    assert text.count("    count, start = _frange_arguments(step, start, stop)\n") == 2
+    assert "def _frange_count_start(stop, start, step):\n" in text
+    assert text.count("    count, start = _frange_count_start(stop, start, step)\n") == 2
     assert "    return count, start\n" in text
     assert project.pytest() == (1, 0)
 
@@ -206,11 +206,32 @@ def test_code_no_shape_names_is_refused(project: Project) -> None:
     assert result.reason.startswith("no name says what the repeated code does")
 
 
-def test_copies_with_renamed_identifiers_are_report_only(project: Project) -> None:
-    project_with(project, NAMES)
-    result = project.apply(clone(NAMES, GUARDS, exact=False))
+def test_copies_with_other_literals_stay(project: Project) -> None:
+    names = NAMES.replace('"a keyword: {name!r}"', '"reserved: {name!r}"', 1)
+    project_with(project, names)
+    result = project.apply(clone(names, GUARDS, exact=False))
     assert result.status is Status.REFUSED
-    assert result.reason == "the copies differ in names or literals: report-only without an LLM provider"
+    assert result.reason == "the copies differ in more than the names of their locals"
+
+
+def test_copies_with_renamed_locals_call_one_helper_with_their_own_names(project: Project) -> None:
+    renamed = GUARDS.replace("name", "label")
+    names = NAMES.replace("def make_list(name, fields):\n" + GUARDS, "def make_list(label, fields):\n" + renamed)
+    names = names.replace("return [name, *fields]", "return [label, *fields]")
+    project_with(project, names)
+    locations = runs_of(names, GUARDS)[:1] + runs_of(names, renamed)
+    result = project.apply(
+        suggestion(
+            "duplicate_pattern",
+            ("pkg/names.py",),
+            {"kind": "block", "exact": False, "lines": 6, "locations": locations},
+        )
+    )
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert "    _check_name(name)\n" in text and "    _check_name(label)\n" in text
+    assert "ran the same (locals renamed) 3 statements" in result.summary
+    assert project.pytest() == (4, 0)
 
 
 def test_typed_functions_give_the_helper_their_types(project: Project) -> None:
@@ -219,3 +240,137 @@ def test_typed_functions_give_the_helper_their_types(project: Project) -> None:
     result = project.apply(clone(typed, GUARDS))
     assert result.status is Status.APPLIED, result.reason
     assert "def _check_name(name: str) -> None:\n" in project.read("pkg/names.py")
+
+
+TALLY = """\
+        # count the words
+        words = line.split()
+        total = total + len(words)
+        longest = max(longest, *map(len, words), 0)
+        seen.update(words)
+        lines += 1
+"""
+
+STATS = f'''\
+"""Text statistics."""
+
+
+def stats(text):
+    total, longest, lines, seen = 0, 0, 0, set()
+    for line in text.splitlines():
+{TALLY}    return total, longest, lines, len(seen)
+
+
+def stats_of(paths):
+    total, longest, lines, seen = 0, 0, 0, set()
+    for path in paths:
+        line = open(path).read()
+{TALLY}        words = None
+    return total, longest, lines, len(seen)
+'''
+
+
+def test_a_run_whose_functions_read_three_of_its_locals_later_stays(project: Project) -> None:
+    tests = (
+        "from pkg.names import stats, stats_of\n\n\n"
+        "def test_stats(tmp_path):\n"
+        "    assert stats('a bb\\nccc') == (3, 3, 2, 3)\n"
+        "    (tmp_path / 'f').write_text('x yy')\n"
+        "    assert stats_of([tmp_path / 'f'] * 2) == (4, 2, 2, 2)\n"
+    )
+    run = "".join(TALLY.splitlines(keepends=True)[1:])  # the finder reports statements, not the comment
+    project_with(project, STATS, tests)
+    result = project.apply(clone(STATS, run))
+    assert result.status is Status.REFUSED  # three results: more than a helper should give back
+    assert result.reason == "the run sets 3 locals the functions read later"
+
+
+def test_locals_rebound_before_any_read_are_not_results(project: Project) -> None:
+    run = "        words = line.split()\n        seen.update(words)\n"
+    step = f"        # remember the words\n{run}        words = None\n"
+    body = f'''\
+"""Words."""
+
+
+def vocabulary(lines):
+    seen = set()
+    for line in lines:
+{step}    return seen
+
+
+def vocabulary_of(paths):
+    seen = set()
+    for path in paths:
+        line = open(path).read()
+{step}    return sorted(seen)
+'''
+    tests = "from pkg.names import vocabulary\n\n\ndef test_vocabulary():\n    assert vocabulary(['a b', 'b']) == {'a', 'b'}\n"
+    project_with(project, body, tests)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert "def _remember_words(line, seen):\n" in text
+    assert text.count("        # remember the words\n        _remember_words(line, seen)\n") == 2
+    assert project.pytest() == (1, 0)
+
+
+def test_one_value_computed_the_same_way_is_named_after_it(project: Project) -> None:
+    run = (
+        "    if options.get('fields'):\n"
+        "        wanted_fields = [f for f in fields if f in options['fields']]\n"
+        "    else:\n"
+        "        wanted_fields = list(fields)\n"
+    )
+    body = (
+        '"""Tables."""\n\n\n'
+        f"def as_csv(fields, options):\n{run}    return ','.join(wanted_fields)\n\n\n"
+        f"def as_tsv(fields, options):\n{run}    return '\\t'.join(wanted_fields)\n"
+    )
+    tests = (
+        "from pkg.names import as_csv, as_tsv\n\n\n"
+        "def test_tables():\n"
+        "    assert as_csv('ab', {'fields': 'b'}) == 'b' and as_tsv('ab', {}) == 'a\\tb'\n"
+    )
+    project_with(project, body, tests)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert "def _wanted_fields(fields, options):\n" in text
+    assert text.count("    wanted_fields = _wanted_fields(fields, options)\n") == 2
+    assert project.pytest() == (1, 0)
+
+
+def test_the_same_ending_of_functions_sharing_a_word_is_named_by_that_word(project: Project) -> None:
+    tail = (
+        "        if i < n:\n"
+        "            self.index = i\n"
+        "            return True\n"
+        "        self.index = n\n"
+        "        return False\n"
+    )
+    body = (
+        "class Cursor:\n"
+        "    def __init__(self, text):\n        self.text, self.index = text, 0\n\n"
+        "    def advance_while(self, chars):\n"
+        "        i, n = self.index, len(self.text)\n"
+        "        while i < n and self.text[i] in chars:\n            i += 1\n"
+        f"{tail}\n"
+        "    def advance_until(self, chars):\n"
+        "        i, n = self.index, len(self.text)\n"
+        "        while i < n and self.text[i] not in chars:\n            i += 1\n"
+        f"{tail}"
+    )
+    tests = (
+        "from pkg.names import Cursor\n\n\n"
+        "def test_cursor():\n"
+        "    c = Cursor('aab')\n"
+        "    assert c.advance_while('a') and c.index == 2\n"
+        "    assert not c.advance_until('x') and c.index == 3\n"
+    )
+    project_with(project, body, tests)
+    result = project.apply(clone(body, tail))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert text.count("        return self._advance(i, n)\n") == 2
+    assert "    def _advance(self, i, n):\n" in text
+    assert project.pytest() == (1, 0)

@@ -62,6 +62,12 @@ class _Collector(ast.NodeVisitor):
                 self.refuse(f"it deletes the local {node.id}")
             self.names.binds.add(node.id)
 
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):  # ``n += 1`` reads n before binding it
+            self.names.read(node.target.id)
+        self.visit(node.value)
+        self.visit(node.target)
+
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr.startswith("__") and not node.attr.endswith("__"):
             self.names.class_ties.add(node.attr)
@@ -84,7 +90,7 @@ class _Collector(ast.NodeVisitor):
         inner = _Collector(strict=False)
         for node in body:
             inner.visit(node)
-        own = set(inner.names.binds) | _parameters(params)
+        own = set(inner.names.binds) | parameters_of(params)
         for name in inner.names.reads:
             if name not in own:
                 self.names.read(name)
@@ -171,7 +177,10 @@ class _Collector(ast.NodeVisitor):
         self.refuse("it enters an async context")
 
 
-def _parameters(arguments: ast.arguments | None) -> set[str]:
+def parameters_of(arguments: ast.arguments | ast.FunctionDef | ast.AsyncFunctionDef | None) -> set[str]:
+    """The parameter names of a function (or of its ``arguments``)."""
+    if isinstance(arguments, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = arguments.args
     if arguments is None:
         return set()
     every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
@@ -205,7 +214,7 @@ def flow(function: ast.FunctionDef | ast.AsyncFunctionDef, suite: list[ast.stmt]
     outside = _Collector(strict=False, skip=frozenset(map(id, run)))
     for statement in function.body:
         outside.visit(statement)
-    bound_outside = _parameters(function.args) | outside.names.binds
+    bound_outside = parameters_of(function.args) | outside.names.binds
     inputs = tuple(n for n in inside.reads if n in bound_outside and reads_first(run, n) is not False)
     tail = suite is function.body and stop == len(suite)
     terminal = tail or isinstance(run[-1], (ast.Return, ast.Raise))
@@ -293,13 +302,10 @@ def _bound_by(target: ast.expr) -> set[str]:
     return set()
 
 
-def _statement_reads_first(statement: ast.stmt, name: str) -> bool | None:  # noqa: PLR0911 - one case per statement kind
-    if isinstance(statement, (ast.For, ast.AsyncFor)):
-        if _reads(statement.iter, name) or reads_first(statement.orelse, name):
-            return True
-        return None if name in _bound_by(statement.target) else (True if reads_first(statement.body, name) else None)
-    if isinstance(statement, ast.While):
-        return True if _reads(statement.test, name) or reads_first(statement.body + statement.orelse, name) else None
+def _statement_reads_first(statement: ast.stmt, name: str) -> bool | None:
+    """:func:`reads_first` for one statement."""
+    if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+        return _loop_reads_first(statement, name)
     if isinstance(statement, ast.If):
         if _reads(statement.test, name):
             return True
@@ -311,15 +317,30 @@ def _statement_reads_first(statement: ast.stmt, name: str) -> bool | None:  # no
         bound = {n for item in statement.items if item.optional_vars for n in _bound_by(item.optional_vars)}
         return False if name in bound else reads_first(statement.body, name)
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
-        if statement.value is not None and _reads(statement.value, name):
-            return True
-        assigned: list[ast.expr] = list(statement.targets) if isinstance(statement, ast.Assign) else [statement.target]
-        if any(_reads(t, name) for t in assigned):
-            return True
-        binds = any(name in _bound_by(t) for t in assigned)
-        return False if binds and statement.value is not None else None
+        return _assignment_reads_first(statement, name)
     if _reads(statement, name):
         return True
     if isinstance(statement, (ast.Import, ast.ImportFrom)) and name in names_of([statement]).binds:
         return False
     return None
+
+
+def _loop_reads_first(loop: ast.For | ast.AsyncFor | ast.While, name: str) -> bool | None:
+    """A loop may not run at all: it never binds first, it reads first if any part may."""
+    if isinstance(loop, ast.While):
+        return True if _reads(loop.test, name) or reads_first(loop.body + loop.orelse, name) else None
+    if _reads(loop.iter, name) or reads_first(loop.orelse, name):
+        return True
+    if name in _bound_by(loop.target):
+        return None  # the body reads the loop's own value
+    return True if reads_first(loop.body, name) else None
+
+
+def _assignment_reads_first(statement: ast.Assign | ast.AnnAssign, name: str) -> bool | None:
+    if statement.value is not None and _reads(statement.value, name):
+        return True
+    assigned: list[ast.expr] = list(statement.targets) if isinstance(statement, ast.Assign) else [statement.target]
+    if any(_reads(t, name) for t in assigned):
+        return True
+    binds = any(name in _bound_by(t) for t in assigned)
+    return False if binds and statement.value is not None else None

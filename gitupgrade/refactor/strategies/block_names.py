@@ -1,12 +1,18 @@
 """A name for a helper made of repeated code, from what the code is, or none.
 
-Three shapes say what a run of statements is about without reading its meaning:
+Four shapes say what a run of statements is about without reading its meaning:
 
 * **checks**: every statement is ``if ...: raise ...`` or ``assert``, about one value:
   ``_check_<value>``;
 * **shared argument handling**: the run opens every function, reads only their
-  parameters, and the functions share a name: ``_<name>_arguments``;
-* **a comment** above every copy, the same short phrase: that phrase.
+  parameters, and the functions share a name: ``_<name>_<results>`` after what it gives
+  back (``frange``/``xfrange`` → ``_frange_count_start``);
+* **a shared ending**: the run ends functions whose names share words
+  (``advance_while``/``advance_until``): ``_advance``, the step they finish with;
+* **a comment** above every copy, the same short phrase: that phrase;
+* **one value computed**: the run's one result is a new local whose name says which
+  value it is, in two words or more (``wanted_fields``): ``_wanted_fields``, so the call reads
+  ``wanted_fields = self._wanted_fields(options)``.
 
 Anything else is refused: a helper named ``_helper`` or after its parameters is worse
 than the copies.
@@ -40,14 +46,16 @@ def helper_name(
     candidates = [
         _checks(runs[0], parameters),
         _arguments(runs, functions, flow),
+        _ending(functions, flow),
         _comment(text, runs),
+        _computed(flow),
     ]
     for name in candidates:
         if name and _free(text, name):
             return name
     raise RefusedChange(
         "no name says what the repeated code does"
-        " (not checks of one value, shared argument handling, or a commented step)"
+        " (not checks of one value, shared argument handling, a commented step or one telling result)"
     )
 
 
@@ -66,7 +74,7 @@ def _checks(run: list[ast.stmt], parameters: tuple[str, ...]) -> str | None:
 def _arguments(
     runs: list[list[ast.stmt]], functions: list[ast.FunctionDef | ast.AsyncFunctionDef], flow: BlockFlow
 ) -> str | None:
-    """``_<name>_arguments`` for the same argument handling opening functions of one name.
+    """``_<name>_<results>`` for the same argument handling opening functions of one name.
 
     Argument handling reads only the parameters (not ``self``) and gives some of them new
     values: the functions go on with the prepared arguments.
@@ -84,7 +92,28 @@ def _arguments(
     shortest = min(names, key=len)
     if not all(n.startswith(shortest) or n.endswith(shortest) for n in names) or len(shortest) < 3:
         return None
-    return f"_{'_'.join(words(shortest))}_arguments"
+    said = [w for n in (shortest, *flow.outputs) for w in words(n)]
+    return "_" + "_".join(said)
+
+
+def _ending(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], flow: BlockFlow) -> str | None:
+    """``_<shared words>`` for the run that ends functions whose names share their first or last words."""
+    if not flow.terminal:
+        return None
+    names = [words(f.name) for f in functions]
+    for shared in (_shared_start(names), _shared_start([ws[::-1] for ws in names])[::-1]):
+        # a name all of whose words are shared is one of the functions, not a step of them
+        if shared and all(len(ws) > len(shared) for ws in names):
+            return "_" + "_".join(shared)
+    return None
+
+
+def _shared_start(names: list[list[str]]) -> list[str]:
+    """The words every name starts with."""
+    size = 0
+    while all(len(ws) > size for ws in names) and len({ws[size] for ws in names}) == 1:
+        size += 1
+    return names[0][:size]
 
 
 def _comment(text: str, runs: list[list[ast.stmt]]) -> str | None:
@@ -103,6 +132,16 @@ def _comment(text: str, runs: list[list[ast.stmt]]) -> str | None:
     if not (2 <= len(said) <= MAX_COMMENT_WORDS) or not re.fullmatch(r"[a-z ]+", phrase):
         return None
     return "_" + "_".join(w for w in said if w not in ("the", "a", "an"))
+
+
+def _computed(flow: BlockFlow) -> str | None:
+    """``_<result>`` for a run whose one result is a new local named in two words or more."""
+    if len(flow.outputs) != 1 or flow.outputs[0] in flow.inputs:
+        return None
+    said = words(flow.outputs[0])
+    if len(said) < 2 or any(c.isdigit() for c in flow.outputs[0]):
+        return None  # ``tokens``, ``el2``: what they hold, not which value
+    return "_" + "_".join(said)
 
 
 def _free(text: str, name: str) -> bool:

@@ -12,13 +12,12 @@ from gitupgrade.suggestion import Suggestion
 def precheck(suggestion: Suggestion) -> str | None:
     """Why ``suggestion`` can never be deduplicated by rule, or None.
 
-    Function copies in different modules become one import; exact runs of statements
-    in one module become one helper (``extract_block``); the rest is report-only.
+    Function copies in different modules become one import; runs of statements in one
+    module that differ at most in the names of their locals become one helper
+    (``extract_block``); the rest is report-only.
     """
     evidence = suggestion.evidence
     if evidence.get("kind") != "function":
-        if not evidence.get("exact"):
-            return "the copies differ in names or literals: report-only without an LLM provider"
         if len({location.get("path") for location in evidence["locations"]}) != 1:
             return "the copies are in different modules: report-only without an LLM provider"
         return None

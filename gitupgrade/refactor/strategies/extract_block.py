@@ -12,6 +12,7 @@ run does (:mod:`block_names`), or the copies stay.
 from __future__ import annotations
 
 import ast
+import copy as copy_module
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from gitupgrade.refactor.strategies.base import Outcome
-from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow
+from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow, names_of, parameters_of
 from gitupgrade.refactor.strategies.block_names import helper_name
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 
@@ -80,28 +81,26 @@ class Plan:
 
 def extract(ws: Workspace, suggestion: Suggestion) -> Outcome:
     """Write one helper for the exact copies of ``suggestion`` and call it from each copy."""
-    evidence = suggestion.evidence
-    if not evidence.get("exact"):
-        raise RefusedChange("the copies differ in names or literals: only exact copies become one helper")
-    locations: list[dict[str, Any]] = evidence["locations"]
+    locations: list[dict[str, Any]] = suggestion.evidence["locations"]
     if len({loc["path"] for loc in locations}) != 1:
         raise RefusedChange("the copies are in different modules")
     source = ws.read(locations[0]["path"], locations[0]["module"])
     tree = ast.parse(source.text)
     copies = _grown([_locate(tree, loc) for loc in locations])
-    _check_same_code(copies)
-    plan = _plan(source, copies)
+    renamings = _renamings(copies)
+    plan = _plan(source, copies, renamings)
     if plan.kind != "function":
         _check_unused_elsewhere(ws, source, plan.name)
-    _check_types(copies, plan, typed=ws.style.type_checker is not None)
-    ws.write(source, _rewrite(source, copies, plan))
+    _check_types(copies, renamings, plan, typed=ws.style.type_checker is not None)
+    ws.write(source, _rewrite(source, copies, renamings, plan))
     ws.tidy([source.path])
     owner = f"{plan.owner.name}." if plan.kind != "function" and plan.owner else ""
     where = [f"{c.function.name} (line {c.first_line})" for c in copies]
     said = ", ".join(where[:-1]) + f" and {where[-1]}"
     call = f"{owner}{plan.name}({', '.join(plan.parameters)})"
+    same = "the same" if all(r == {} for r in renamings) else "the same (locals renamed)"
     summary = [
-        f"{source.path}: {said} ran the same {len(copies[0].run)} statements; each now calls {call} instead.",
+        f"{source.path}: {said} ran {same} {len(copies[0].run)} statements; each now calls {call} instead.",
         "The helper is those statements unchanged: it takes the locals they read"
         + (f" and gives back {', '.join(plan.flow.outputs)}" if plan.flow.outputs else "")
         + ("; its result is returned where the copies returned" if plan.flow.returns_value else "")
@@ -171,11 +170,36 @@ def _same(statements: list[ast.stmt]) -> bool:
     return len({ast.dump(s) for s in statements}) == 1
 
 
-def _check_same_code(copies: list[Copy]) -> None:
-    first = [ast.dump(s) for s in copies[0].run]
-    for copy in copies[1:]:
-        if [ast.dump(s) for s in copy.run] != first:
-            raise RefusedChange("the copies are not the same code")
+# How another copy names each local of the first copy (only the names that differ).
+Renaming = dict[str, str]
+
+
+def _renamings(copies: list[Copy]) -> list[Renaming]:
+    """Each copy's names for the first copy's locals; refuses copies that differ in anything else."""
+    (first, first_order), *others = [_canonical(c) for c in copies]
+    renamings: list[Renaming] = [{}]
+    for dumps, order in others:
+        if dumps != first:
+            raise RefusedChange("the copies differ in more than the names of their locals")
+        renamings.append({a: b for a, b in zip(first_order, order, strict=True) if a != b})
+    return renamings
+
+
+def _canonical(copy: Copy) -> tuple[list[str], list[str]]:
+    """The run with its function's locals numbered by first use, and those locals in that order."""
+    local = parameters_of(copy.function) | names_of(copy.function.body).binds
+    order: list[str] = []
+
+    class Number(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.Name:
+            if node.id not in local:
+                return node
+            if node.id not in order:
+                order.append(node.id)
+            return ast.Name(f"_{order.index(node.id)}", node.ctx)
+
+    dumps = [ast.dump(Number().visit(copy_module.deepcopy(s))) for s in copy.run]
+    return dumps, order
 
 
 def _check_unused_elsewhere(ws: Workspace, source: ModuleSource, name: str) -> None:
@@ -186,44 +210,63 @@ def _check_unused_elsewhere(ws: Workspace, source: ModuleSource, name: str) -> N
             raise RefusedChange(f"{name} is spelled in {path}: a class there could override the helper")
 
 
-def _plan(source: ModuleSource, copies: list[Copy]) -> Plan:
-    flows = [flow(c.function, c.suite, c.start, c.stop) for c in copies]
-    first = flows[0]
-    for other in flows[1:]:
-        if other.inputs != first.inputs:
+def _plan(source: ModuleSource, copies: list[Copy], renamings: list[Renaming]) -> Plan:
+    agreed = _agreed_flow(copies, renamings)
+    kind, receiver = _helper_kind(copies, agreed)
+    parameters = _in_signature_order(copies[0].function, [n for n in agreed.inputs if n != receiver])
+    if len(parameters) > MAX_PARAMETERS:
+        raise RefusedChange(f"a helper would take {len(parameters)} parameters ({', '.join(parameters)})")
+    owner = copies[0].owner if kind != "function" else None
+    name = helper_name(source.text, [c.run for c in copies], [c.function for c in copies], agreed, parameters)
+    return Plan(name, kind, receiver, parameters, agreed, owner)
+
+
+def _in_signature_order(function: Function, names: list[str]) -> tuple[str, ...]:
+    """The function's own parameters first, in its signature's order; other locals by first use."""
+    signature = [a.arg for a in _arguments(function)]
+    return tuple(
+        sorted(names, key=lambda n: (signature.index(n) if n in signature else len(signature), names.index(n)))
+    )
+
+
+def _agreed_flow(copies: list[Copy], renamings: list[Renaming]) -> BlockFlow:
+    """The flow every copy has (in the first copy's names); refuses copies whose functions use the run differently."""
+    first, *others = [flow(c.function, c.suite, c.start, c.stop) for c in copies]
+    for other, renaming in zip(others, renamings[1:], strict=True):
+        if other.inputs != _renamed(first.inputs, renaming):
             raise RefusedChange("a name the copies read is a local in one function and not in another")
-        if other.outputs != first.outputs or other.terminal != first.terminal:
+        if set(other.outputs) != set(_renamed(first.outputs, renaming)) or other.terminal != first.terminal:
             raise RefusedChange("the functions go on differently after the copies")
     if first.terminal and not first.returns_value and not all(_is_tail(c) for c in copies):
         raise RefusedChange("the copies end by raising inside their functions: a call would hide that")
     if len(first.outputs) > MAX_RESULTS:
         raise RefusedChange(f"the run sets {len(first.outputs)} locals the functions read later")
-    kinds = {c.kind for c in copies}
-    owners = {id(c.owner) for c in copies}
+    return first
+
+
+def _renamed(names: tuple[str, ...], renaming: Renaming) -> tuple[str, ...]:
+    return tuple(renaming.get(n, n) for n in names)
+
+
+def _helper_kind(copies: list[Copy], agreed: BlockFlow) -> tuple[str, str | None]:
+    """``method``/``classmethod`` with its receiver when the run needs its object, else ``function``."""
     receivers = {c.receiver for c in copies}
     receiver = receivers.pop() if len(receivers) == 1 else None
-    uses_receiver = receiver is not None and receiver in first.inputs
-    if uses_receiver or first.class_ties:
-        if len(owners) != 1 or len(kinds) != 1 or copies[0].owner is None:
-            raise RefusedChange("the run reads self, and its copies are in functions of different kinds or classes")
-        if receiver is None and first.class_ties:
-            raise RefusedChange(f"the run uses {', '.join(sorted(first.class_ties))}, which needs its class")
-        kind = kinds.pop()
-    else:
-        kind, receiver = "function", None
-    parameters = tuple(n for n in first.inputs if n != receiver)
-    if len(parameters) > MAX_PARAMETERS:
-        raise RefusedChange(f"a helper would take {len(parameters)} parameters ({', '.join(parameters)})")
-    owner = copies[0].owner if kind != "function" else None
-    name = helper_name(source.text, [c.run for c in copies], [c.function for c in copies], first, parameters)
-    return Plan(name, kind, receiver if kind != "function" else None, parameters, first, owner)
+    if not (receiver in agreed.inputs or agreed.class_ties):
+        return "function", None
+    kinds = {c.kind for c in copies}
+    if len({id(c.owner) for c in copies}) != 1 or len(kinds) != 1 or copies[0].owner is None:
+        raise RefusedChange("the run reads self, and its copies are in functions of different kinds or classes")
+    if receiver is None:
+        raise RefusedChange(f"the run uses {', '.join(sorted(agreed.class_ties))}, which needs its class")
+    return kinds.pop(), receiver
 
 
 def _is_tail(copy: Copy) -> bool:
     return copy.suite is copy.function.body and copy.stop == len(copy.suite)
 
 
-def _check_types(copies: list[Copy], plan: Plan, typed: bool) -> None:
+def _check_types(copies: list[Copy], renamings: list[Renaming], plan: Plan, typed: bool) -> None:
     """In typed code, refuse a helper whose parameters or result the functions do not type."""
     annotated = any(a.annotation is not None for c in copies for a in _arguments(c.function)) or any(
         c.function.returns is not None for c in copies
@@ -231,10 +274,8 @@ def _check_types(copies: list[Copy], plan: Plan, typed: bool) -> None:
     if not (typed and annotated):
         return
     for name in plan.parameters + plan.flow.outputs:
-        if (
-            len({_annotation_of(c.function, name) for c in copies}) != 1
-            or _annotation_of(copies[0].function, name) is None
-        ):
+        types = {_annotation_of(c.function, r.get(name, name)) for c, r in zip(copies, renamings, strict=True)}
+        if len(types) != 1 or None in types:
             raise RefusedChange(f"{name} has no type the functions agree on, and the project is type-checked")
     if (
         plan.flow.returns_value
@@ -261,12 +302,12 @@ def _annotation_of(function: Function, name: str) -> str | None:
 # -- writing -------------------------------------------------------------------------
 
 
-def _rewrite(source: ModuleSource, copies: list[Copy], plan: Plan) -> str:
+def _rewrite(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], plan: Plan) -> str:
     wrapper = MetadataWrapper(cst.parse_module(source.text))
     positions = wrapper.resolve(PositionProvider)
     module = wrapper.module
     lines = {c.first_line: c for c in copies}
-    cuts: dict[int, tuple[int, int]] = {}  # id of a libcst suite -> the statements to replace
+    cuts: dict[int, tuple[int, int, int]] = {}  # id of a libcst suite -> the statements to replace, the copy
     suites: list[cst.IndentedBlock] = []
     anchor = _anchor(copies, plan)
 
@@ -279,15 +320,14 @@ def _rewrite(source: ModuleSource, copies: list[Copy], plan: Plan) -> str:
             for i, statement in enumerate(node.body):
                 copy = lines.get(positions[statement].start.line)
                 if copy is not None and id(node) not in cuts:
-                    cuts[id(node)] = (i, i + copy.stop - copy.start)
+                    cuts[id(node)] = (i, i + copy.stop - copy.start, copies.index(copy))
                     suites.append(node)
 
     module.visit(Find())
     if len(cuts) != len(copies):
         raise RefusedChange("the copies could not be found in the module's syntax tree")
-    start, stop = cuts[id(suites[0])]
+    start, stop, _ = cuts[id(suites[0])]
     helper = _helper(module, source, copies[0], plan, list(suites[0].body[start:stop]))
-    call = _call(plan)
     owner = next((s for s in module.body if plan.owner and spans(s, plan.owner.lineno)), None)
     top = next(i for i, s in enumerate(module.body) if spans(s, anchor.lineno))
 
@@ -296,8 +336,9 @@ def _rewrite(source: ModuleSource, copies: list[Copy], plan: Plan) -> str:
             cut = cuts.get(id(original))
             if cut is None:
                 return updated
-            i, j = cut
-            line = call.with_changes(leading_lines=getattr(updated.body[i], "leading_lines", ()))
+            i, j, index = cut
+            leading = getattr(updated.body[i], "leading_lines", ())
+            line = _call(plan, renamings[index]).with_changes(leading_lines=leading)
             return updated.with_changes(body=[*updated.body[:i], line, *updated.body[j:]])
 
         def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
@@ -432,14 +473,14 @@ def _is_annotated(function: Function) -> bool:
     return function.returns is not None or any(a.annotation is not None for a in _arguments(function))
 
 
-def _call(plan: Plan) -> cst.SimpleStatementLine:
-    """The statement each copy becomes."""
+def _call(plan: Plan, renaming: Renaming) -> cst.SimpleStatementLine:
+    """The statement a copy becomes, in its own names."""
     target = f"{plan.receiver}.{plan.name}" if plan.receiver else plan.name
-    call = f"{target}({', '.join(plan.parameters)})"
+    call = f"{target}({', '.join(_renamed(plan.parameters, renaming))})"
     if plan.flow.terminal and plan.flow.returns_value:
         text = f"return {call}"
     elif plan.flow.outputs:
-        text = f"{', '.join(plan.flow.outputs)} = {call}"
+        text = f"{', '.join(_renamed(plan.flow.outputs, renaming))} = {call}"
     else:
         text = call
     statement = cst.parse_statement(text + "\n")
