@@ -220,20 +220,24 @@ def flow(function: ast.FunctionDef | ast.AsyncFunctionDef, suite: list[ast.stmt]
     terminal = tail or isinstance(run[-1], (ast.Return, ast.Raise))
     if inside.returns and not terminal:
         raise RefusedChange("it returns from the function, but not on every path out of the copy")
-    outputs: tuple[str, ...] = ()
-    if not terminal:
-        chain = _chain(function.body, suite, stop)
-        outputs = tuple(sorted(n for n in inside.binds if n in outside.names.reads and _live_after(chain, n)))
-        unsure = [n for n in outputs if n not in inputs and reads_first(run, n) is not False]
-        if unsure:
-            raise RefusedChange(f"it binds {', '.join(unsure)} only on some paths, and the function reads it later")
     return BlockFlow(
         inputs=inputs,
-        outputs=outputs,
+        outputs=()
+        if terminal
+        else _results(_chain(function.body, suite, stop), run, inside.binds & set(outside.names.reads), inputs),
         terminal=terminal,
         returns_value=any(r.value is not None for r in inside.returns),
         class_ties=frozenset(inside.class_ties),
     )
+
+
+def _results(chain: list[Level], run: list[ast.stmt], candidates: set[str], inputs: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``candidates`` (bound in ``run``) that may be read after it; each must be bound on every path."""
+    results = tuple(sorted(n for n in candidates if _live_after(chain, n)))
+    unsure = [n for n in results if n not in inputs and reads_first(run, n) is not False]
+    if unsure:
+        raise RefusedChange(f"it binds {', '.join(unsure)} only on some paths, and the function reads it later")
+    return results
 
 
 # A level of the statements around a run: the statement owning a suite, the suite, where the path goes on.

@@ -79,21 +79,27 @@ def _arguments(
     Argument handling reads only the parameters (not ``self``) and gives some of them new
     values: the functions go on with the prepared arguments.
     """
-    for run, function in zip(runs, functions, strict=True):
-        body = function.body[1:] if ast.get_docstring(function, clean=False) is not None else function.body
-        if not body or body[0] is not run[0]:
-            return None
-        params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
-        if not set(flow.inputs) <= set(params) or not set(flow.outputs) & set(params):
-            return None
-        if params and params[0] in ("self", "cls") and params[0] in flow.inputs:
-            return None
+    if not all(_prepares_arguments(run, function, flow) for run, function in zip(runs, functions, strict=True)):
+        return None
     names = [f.name.lstrip("_") for f in functions]
     shortest = min(names, key=len)
     if not all(n.startswith(shortest) or n.endswith(shortest) for n in names) or len(shortest) < 3:
         return None
     said = [w for n in (shortest, *flow.outputs) for w in words(n)]
     return "_" + "_".join(said)
+
+
+def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.AsyncFunctionDef, flow: BlockFlow) -> bool:
+    """The run opens ``function``, reads only its parameters (not ``self``) and rebinds some."""
+    body = function.body[1:] if ast.get_docstring(function, clean=False) is not None else function.body
+    params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
+    receiver = params[0] if params and params[0] in ("self", "cls") else None
+    return (
+        bool(body)
+        and body[0] is run[0]
+        and set(flow.inputs) <= set(params) - {receiver}
+        and bool(set(flow.outputs) & set(params))
+    )
 
 
 def _ending(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], flow: BlockFlow) -> str | None:

@@ -119,34 +119,48 @@ def _locate(tree: ast.Module, location: dict[str, Any]) -> Copy:
 
 
 def _find(node: ast.AST, function: Function | None, owner: ast.ClassDef | None, start: int, end: int) -> Copy | None:
+    """The copy at lines ``start``-``end`` under ``node`` (``function`` is the one ``node`` is in)."""
     for name in ("body", "orelse", "finalbody", "handlers", "cases"):
         suite = getattr(node, name, None)
         if not isinstance(suite, list):
             continue
         if name in ("handlers", "cases"):  # except clauses and match cases hold the suites
             found = next((f for part in suite if (f := _find(part, function, owner, start, end))), None)
-            if found is not None:
-                return found
+        else:
+            found = _run_in(suite, function, owner, start, end) or _find_below(node, suite, function, owner, start, end)
+        if found is not None:
+            return found
+    return None
+
+
+def _run_in(
+    suite: list[ast.stmt], function: Function | None, owner: ast.ClassDef | None, start: int, end: int
+) -> Copy | None:
+    """The run of ``suite`` from the statement starting at ``start`` to the one ending at ``end``."""
+    first = next((i for i, s in enumerate(suite) if s.lineno == start), None)
+    last = next((i for i, s in enumerate(suite) if s.end_lineno == end), None)
+    if function is None or first is None or last is None or last < first:
+        return None
+    return Copy(function, owner, suite, first, last + 1)
+
+
+def _find_below(
+    node: ast.AST, suite: list[ast.stmt], function: Function | None, owner: ast.ClassDef | None, start: int, end: int
+) -> Copy | None:
+    """Search the statements of ``suite`` that span the lines; nested functions are not helper material."""
+    for child in suite:
+        if not (child.lineno <= end and (child.end_lineno or child.lineno) >= start):
             continue
-        first = next((i for i, s in enumerate(suite) if s.lineno == start), None)
-        if first is not None and function is not None:
-            last = next((i for i, s in enumerate(suite) if s.end_lineno == end), None)
-            if last is not None and last >= first:
-                return Copy(function, owner, suite, first, last + 1)
-        for child in suite:
-            if not (child.lineno <= end and (child.end_lineno or child.lineno) >= start):
-                continue
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if function is not None:
-                    return None  # nested functions are not helper material
-                inner_owner = node if isinstance(node, ast.ClassDef) else None
-                found = _find(child, child, inner_owner, start, end)
-            elif isinstance(child, ast.ClassDef):
-                found = None if function is not None else _find(child, None, child, start, end)
-            else:
-                found = _find(child, function, owner, start, end)
-            if found is not None:
-                return found
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if function is not None:
+                return None
+            found = _find(child, child, node if isinstance(node, ast.ClassDef) else None, start, end)
+        elif isinstance(child, ast.ClassDef):
+            found = None if function is not None else _find(child, None, child, start, end)
+        else:
+            found = _find(child, function, owner, start, end)
+        if found is not None:
+            return found
     return None
 
 
