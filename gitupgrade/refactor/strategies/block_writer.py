@@ -37,6 +37,7 @@ def renamed(names: tuple[str, ...], renaming: Renaming) -> tuple[str, ...]:
 
 
 def rewrite(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], plan: Plan) -> str:
+    """The module's text with each copy replaced by its call and the helper written in."""
     wrapper = MetadataWrapper(cst.parse_module(source.text))
     positions = wrapper.resolve(PositionProvider)
     module = wrapper.module
