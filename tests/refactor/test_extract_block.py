@@ -374,3 +374,16 @@ def test_the_same_ending_of_functions_sharing_a_word_is_named_by_that_word(proje
     assert text.count("        return self._advance(i, n)\n") == 2
     assert "    def _advance(self, i, n):\n" in text
     assert project.pytest() == (1, 0)
+
+
+def test_a_run_touching_a_name_its_function_declares_global_stays(project: Project) -> None:
+    run = GUARDS + "    COUNT += 1\n"
+    names = (
+        '"""Named records."""\n\nimport keyword\n\nCOUNT = 0\n\n\n'
+        f"def make_tuple(name, fields):\n    global COUNT\n    fields = tuple(fields)\n{run}    return (name, fields)\n\n\n"
+        f"def make_list(name, fields):\n    global COUNT\n    fields = list(fields)\n{run}    return [name, *fields]\n"
+    )
+    project_with(project, names)
+    result = project.apply(clone(names, run))
+    assert result.status is Status.REFUSED
+    assert result.reason == "the function declares COUNT global or nonlocal"

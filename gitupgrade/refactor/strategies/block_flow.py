@@ -214,6 +214,10 @@ def flow(function: ast.FunctionDef | ast.AsyncFunctionDef, suite: list[ast.stmt]
     outside = _Collector(strict=False, skip=frozenset(map(id, run)))
     for statement in function.body:
         outside.visit(statement)
+    declared = {n for node in ast.walk(function) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
+    shared = sorted(declared & (set(inside.reads) | inside.binds))
+    if shared:
+        raise RefusedChange(f"the function declares {', '.join(shared)} global or nonlocal")
     bound_outside = parameters_of(function.args) | outside.names.binds
     inputs = tuple(n for n in inside.reads if n in bound_outside and reads_first(run, n) is not False)
     tail = suite is function.body and stop == len(suite)

@@ -1,12 +1,13 @@
 """Replace copies of a run of statements in one module by calls to one private helper.
 
 The copies must be the same code (their locals may be named differently), each a run of
-whole statements inside a function of the same module (:mod:`block_copies`). The helper is a method of their class when the run reads ``self`` (or
-``cls``) or is tied to its class, a module-level function otherwise. The locals the run
-reads become its parameters, the locals it binds that the function reads later come back
-as its result, and when the run ends the function the call is returned. The helper is
-typed from the functions' own annotations when they have any, and named from what the
-run does (:mod:`block_names`), or the copies stay. :mod:`block_writer` writes it.
+whole statements inside a function of the same module (:mod:`block_copies`). The helper
+is a method of their class when the run reads ``self`` (or ``cls``) or is tied to its
+class, a module-level function otherwise. The locals the run reads become its
+parameters, the locals it binds that the function reads later come back as its result,
+and when the run ends the function the call is returned. The helper is typed from the
+functions' own annotations when they have any, and named from what the run does
+(:mod:`block_names`), or the copies stay. :mod:`block_writer` writes it.
 """
 
 from __future__ import annotations
@@ -120,6 +121,14 @@ def _helper_kind(copies: list[Copy], agreed: BlockFlow) -> tuple[str, str | None
         raise RefusedChange("the run reads self, and its copies are in functions of different kinds or classes")
     if receiver is None:
         raise RefusedChange(f"the run uses {', '.join(sorted(agreed.class_ties))}, which needs its class")
+    owner = copies[0].owner
+    if any(
+        isinstance(b, (ast.Name, ast.Attribute)) and ast.unparse(b).rpartition(".")[2] == "Protocol"
+        for b in owner.bases
+    ):
+        raise RefusedChange(
+            f"{owner.name} is a Protocol: a new method would be one more member its implementations need"
+        )
     return kinds.pop(), receiver
 
 
