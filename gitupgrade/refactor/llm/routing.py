@@ -44,14 +44,18 @@ def llm_handles(
     """Whether a suggestion of this type should be queued with ``strategy="llm"``.
 
     True, when a provider is configured, for ``complex_function``, for clone statement
-    runs (``duplicate_pattern`` whose ``evidence["kind"]`` is ``block``; pass the
-    evidence to get this) and for the types listed in ``llm.prefer_for``.
+    runs the rule cannot take (``duplicate_pattern`` whose ``evidence["kind"]`` is
+    ``block`` and whose copies span modules; pass the evidence to get this) and for the
+    types listed in ``llm.prefer_for``. Runs in one module stay with the rule, which
+    may ask the model for a name only.
     """
     if not llm_configured(config):
         return False
     if llm_type(suggestion_type) or suggestion_type in config["llm"].get("prefer_for", ()):
         return True
-    return suggestion_type == "duplicate_pattern" and evidence is not None and evidence.get("kind") == "block"
+    if suggestion_type != "duplicate_pattern" or evidence is None or evidence.get("kind") != "block":
+        return False
+    return len({location.get("path") for location in evidence.get("locations") or ()}) != 1
 
 
 def route_suggestion(suggestion: Suggestion, config: Config | Mapping[str, Any]) -> Suggestion:

@@ -14,8 +14,9 @@ Four shapes say what a run of statements is about without reading its meaning:
   value it is, in two words or more (``wanted_fields``): ``_wanted_fields``, so the call reads
   ``wanted_fields = self._wanted_fields(options)``.
 
-Anything else is refused: a helper named ``_helper`` or after its parameters is worse
-than the copies.
+With a language model configured, a run no shape names may take the model's name,
+when it passes the same checks (:func:`checked_model_name`). Anything else is refused:
+a helper named ``_helper`` or after its parameters is worse than the copies.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import ast
 import builtins
 import keyword
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from gitupgrade.refactor.strategies.naming import words
@@ -41,8 +43,12 @@ def helper_name(
     functions: list[ast.FunctionDef | ast.AsyncFunctionDef],
     flow: BlockFlow,
     parameters: tuple[str, ...],
+    ask_model: Callable[[], str | None] | None = None,
 ) -> str:
-    """The helper's name (with its leading underscore), or a refusal saying why there is none."""
+    """The helper's name (with its leading underscore), or a refusal saying why there is none.
+
+    ``ask_model`` (a configured language model) is asked only when no shape names the run.
+    """
     candidates = [
         _checks(runs[0], parameters),
         _arguments(runs, functions, flow),
@@ -53,6 +59,10 @@ def helper_name(
     for name in candidates:
         if name and _free(text, name):
             return name
+    if ask_model is not None:
+        answer = ask_model()
+        if answer is not None:
+            return checked_model_name(answer, text)
     raise RefusedChange(
         "no name says what the repeated code does"
         " (not checks of one value, shared argument handling, a commented step or one telling result)"
@@ -148,6 +158,54 @@ def _computed(flow: BlockFlow) -> str | None:
     if len(said) < 2 or any(c.isdigit() for c in flow.outputs[0]):
         return None  # ``tokens``, ``el2``: what they hold, not which value
     return "_" + "_".join(said)
+
+
+# Words that say code was moved, not what it does.
+_EMPTY_WORDS = frozenset(
+    {
+        "helper",
+        "helpers",
+        "extracted",
+        "common",
+        "shared",
+        "block",
+        "code",
+        "util",
+        "utils",
+        "misc",
+        "stuff",
+        "do",
+        "func",
+        "function",
+        "impl",
+        "logic",
+        "part",
+        "step",
+        "run",
+        "duplicate",
+        "dedup",
+        "refactored",
+    }
+)
+MAX_MODEL_WORDS = 5
+
+
+def checked_model_name(answer: str, text: str) -> str:
+    """A model's proposed helper name, private and checked; a refusal says why it was not kept."""
+    name = answer if answer.startswith("_") else f"_{answer}"
+    said = name.strip("_").split("_")
+    why = None
+    if not re.fullmatch(r"_[a-z][a-z0-9]*(?:_[a-z0-9]+)*", name):
+        why = "is not a snake_case identifier"
+    elif not 2 <= len(said) <= MAX_MODEL_WORDS:
+        why = f"has {len(said)} words (2 to {MAX_MODEL_WORDS})"
+    elif any(w.isdigit() or w in _EMPTY_WORDS for w in said) or said[0] == "test":
+        why = "says code moved, not what it does"
+    elif not _free(text, name):
+        why = "is a name the module already uses"
+    if why:
+        raise RefusedChange(f"no rule names the repeated code, and the model's name {answer!r} {why}")
+    return name
 
 
 def _free(text: str, name: str) -> bool:

@@ -29,6 +29,7 @@ class Plan:
     parameters: tuple[str, ...]  # besides the receiver
     flow: BlockFlow
     owner: ast.ClassDef | None
+    named_by: str = ""  # the model that proposed the name, when no rule gave one
 
 
 def renamed(names: tuple[str, ...], renaming: Renaming) -> tuple[str, ...]:

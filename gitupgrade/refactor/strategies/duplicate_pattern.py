@@ -51,7 +51,9 @@ class DuplicatePatternStrategy(RuleStrategy):
         if why:
             raise RefusedChange(why)
         if evidence.get("kind") != "function":
-            return extract(ws, suggestion)
+            from gitupgrade.refactor.llm.routing import llm_configured  # the model may name the helper
+
+            return extract(ws, suggestion, config["llm"] if llm_configured(config) else None)
         keep, *others = evidence["locations"]
         keep_source, keep_fn, keep_imports = _function_at(ws, keep)
         outcome = Outcome()

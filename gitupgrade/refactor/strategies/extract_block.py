@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.refactor.strategies.base import Outcome
@@ -38,8 +39,11 @@ MAX_PARAMETERS = 4
 MAX_RESULTS = 2
 
 
-def extract(ws: Workspace, suggestion: Suggestion) -> Outcome:
-    """Write one helper for the exact copies of ``suggestion`` and call it from each copy."""
+def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None = None) -> Outcome:
+    """Write one helper for the copies of ``suggestion`` and call it from each copy.
+
+    ``llm``: the configured model's section; it may name a run no rule names.
+    """
     locations: list[dict[str, Any]] = suggestion.evidence["locations"]
     if len({loc["path"] for loc in locations}) != 1:
         raise RefusedChange("the copies are in different modules")
@@ -47,7 +51,7 @@ def extract(ws: Workspace, suggestion: Suggestion) -> Outcome:
     tree = ast.parse(source.text)
     copies = grown([locate(tree, loc) for loc in locations])
     renamings = renamings_of(copies)
-    plan = _plan(source, copies, renamings)
+    plan = _plan(source, copies, renamings, llm)
     if plan.kind != "function":
         _check_unused_elsewhere(ws, source, plan.name)
     _check_types(copies, renamings, plan, typed=ws.style.type_checker is not None)
@@ -65,6 +69,8 @@ def extract(ws: Workspace, suggestion: Suggestion) -> Outcome:
         + ("; its result is returned where the copies returned" if plan.flow.returns_value else "")
         + ".",
     ]
+    if plan.named_by:
+        summary.append(f"No rule named the run; the name is {plan.named_by}'s, checked by the naming rules.")
     return Outcome(summary=summary, title=f"Extract {owner}{plan.name} from {len(copies)} copies in {source.path}")
 
 
@@ -76,15 +82,22 @@ def _check_unused_elsewhere(ws: Workspace, source: ModuleSource, name: str) -> N
             raise RefusedChange(f"{name} is spelled in {path}: a class there could override the helper")
 
 
-def _plan(source: ModuleSource, copies: list[Copy], renamings: list[Renaming]) -> Plan:
+def _plan(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], llm: Mapping[str, Any] | None) -> Plan:
     agreed = _agreed_flow(copies, renamings)
     kind, receiver = _helper_kind(copies, agreed)
     parameters = _in_signature_order(copies[0].function, [n for n in agreed.inputs if n != receiver])
     if len(parameters) > MAX_PARAMETERS:
         raise RefusedChange(f"a helper would take {len(parameters)} parameters ({', '.join(parameters)})")
     owner = copies[0].owner if kind != "function" else None
-    name = helper_name(source.text, [c.run for c in copies], [c.function for c in copies], agreed, parameters)
-    return Plan(name, kind, receiver, parameters, agreed, owner)
+    namer = None
+    if llm is not None:
+        from gitupgrade.refactor.llm.naming import ModelNamer  # only with a model configured
+
+        code = "\n".join(ast.unparse(s) for s in copies[0].run)
+        namer = ModelNamer(llm, code, [c.function.name for c in copies], parameters)
+    name = helper_name(source.text, [c.run for c in copies], [c.function for c in copies], agreed, parameters, namer)
+    named_by = namer.label if namer is not None and namer.asked else ""
+    return Plan(name, kind, receiver, parameters, agreed, owner, named_by)
 
 
 def _in_signature_order(function: Function, names: list[str]) -> tuple[str, ...]:
