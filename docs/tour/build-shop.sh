@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the README tour's project in the folder given (default ./shop): a package with an
-# import cycle that fails when shop.pricing is imported first, a class of 24 methods, its
-# tests, and an uncommitted NOTES.txt. Then run the tour's commands in that folder.
+# import cycle that fails when shop.pricing is imported first, a class of 24 methods, the
+# same coupon checks copied into two functions, its tests, and an uncommitted NOTES.txt.
+# Then run the tour's commands in that folder.
 set -e
 dir=${1:-shop}
 mkdir "$dir" && cd "$dir"
@@ -134,6 +135,50 @@ class Inventory:
 
     def clear_history(self):
         self.log.clear()
+PY
+
+cat > src/shop/coupons.py <<'PY'
+"""Coupons customers enter at checkout."""
+
+COUPONS = {"SPRING": 10, "MEMBER": 5}
+
+
+def discount(code):
+    if not code:
+        raise ValueError("no coupon code given")
+    if not code.isupper():
+        raise ValueError(f"coupon codes are upper case: {code!r}")
+    if code not in COUPONS:
+        raise KeyError(f"unknown coupon: {code!r}")
+    return COUPONS[code]
+
+
+def describe(code):
+    if not code:
+        raise ValueError("no coupon code given")
+    if not code.isupper():
+        raise ValueError(f"coupon codes are upper case: {code!r}")
+    if code not in COUPONS:
+        raise KeyError(f"unknown coupon: {code!r}")
+    return f"{code}: {COUPONS[code]}% off"
+PY
+
+cat > tests/test_coupons.py <<'PY'
+import pytest
+
+from shop.coupons import describe, discount
+
+
+def test_coupons():
+    assert discount("SPRING") == 10
+    assert describe("MEMBER") == "MEMBER: 5% off"
+
+
+@pytest.mark.parametrize("code", ["", "spring", "WINTER"])
+def test_bad_codes(code):
+    for use in (discount, describe):
+        with pytest.raises((ValueError, KeyError)):
+            use(code)
 PY
 
 cat > tests/test_shop.py <<'PY'

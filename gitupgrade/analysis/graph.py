@@ -158,9 +158,12 @@ def _cut_weight(pair: Pair, edges: list[Edge], uncuttable: set[str] | None) -> i
     """The cost of cutting an import pair: the references of the imported names to rewrite.
 
     An import whose names are read at module level cannot simply be deferred, nor can a
-    package's import of what it re-exports, so these cost far more; between equal costs the
-    unsafe import is cut first, since it is the one that fails at import time. A generated
-    importer is never cut.
+    package's import of what it re-exports, so these cost far more. Between equal costs an
+    import of a module object (``from pkg import mod``) is cut before an import of names
+    from a module: deferring it takes away only the importer's name for the module, while
+    deferring ``from mod import func`` takes away ``importer.func``, which users patch
+    (``mock.patch("importer.func")``). Then the unsafe import is cut first, since it is the
+    one that fails at import time. A generated importer is never cut.
     """
     if uncuttable and pair[0] in uncuttable:
         return 10**9
@@ -168,9 +171,18 @@ def _cut_weight(pair: Pair, edges: list[Edge], uncuttable: set[str] | None) -> i
     # a package __init__ re-exports what it imports: users reach the names through it
     if not all(e.deferrable for e in edges) or edges[0].importer_path.endswith("__init__.py"):
         cost += 10**6
+    if not all(_binds_module_object(e) for e in edges):
+        cost += 2
     if not any(e.unsafe for e in edges):
         cost += 1
     return cost
+
+
+def _binds_module_object(edge: Edge) -> bool:
+    """``import a.b``, or ``from a import b`` where ``a.b`` is the imported module."""
+    if edge.statement.startswith("import "):
+        return True
+    return bool(edge.names) and all(edge.imported.endswith(f".{name}") for name in edge.names)
 
 
 def build_graph(facts: Iterable[ModuleFacts], index: ModuleIndex) -> ImportGraph:

@@ -17,9 +17,11 @@ def find(context: ScanContext) -> Iterator[Finding]:
         places = ", ".join(f"{loc.path}:{loc.start}-{loc.end}" for loc in clone.locations[:4])
         more = f" and {len(clone.locations) - 4} more" if len(clone.locations) > 4 else ""
         copy_kind = "exact copies" if clone.exact else "copies with renamed identifiers or literals"
+        paths = list(dict.fromkeys(loc.path for loc in clone.locations))
+        where = paths[0] if len(paths) == 1 else f"{len(paths)} modules"
         yield Finding(
             type=TYPE,
-            title=f"Deduplicate {what} ({len(clone.locations)} copies)",
+            title=f"Deduplicate {what} ({len(clone.locations)} copies in {where})",
             description=f"{len(clone.locations)} {copy_kind}: {places}{more}.",
             affected_modules=tuple(dict.fromkeys(loc.path for loc in clone.locations)),
             evidence=clone.evidence(),
