@@ -54,7 +54,9 @@ def coerce_suggestion(value: Suggestion | Mapping[str, Any] | Any) -> Suggestion
 
     A dict written by hand may leave out what the analyzer always fills in: the title
     defaults to the type, the risk to medium, the priority to the middle of the scale,
-    and the id to a stable hash of the rest.
+    and the id to a stable hash of the rest; a priority it gives must be on the 1-10
+    scale (ValueError otherwise). A Suggestion is taken as it is: one read back from a
+    ledger may carry a priority of the old 0-100 scale.
     """
     if isinstance(value, Suggestion):
         return value
@@ -71,7 +73,23 @@ def coerce_suggestion(value: Suggestion | Mapping[str, Any] | Any) -> Suggestion
     data.setdefault("priority", 5)
     data.setdefault("affected_modules", [])
     data.setdefault("id", stable_id(str(data["type"]), sorted(data["affected_modules"]), data.get("evidence", {})))
+    check_priority(data["priority"])
     return Suggestion.from_dict(data)
+
+
+def check_priority(priority: object) -> float:
+    """``priority`` when it is a number on the 1-10 scale; a ValueError naming the scale otherwise.
+
+    Where a caller hands us a priority (the Python API), one of the old 0-100 scale (50)
+    would otherwise be read as 5 in one place and kept as 50 in another.
+    """
+    number = priority if isinstance(priority, int | float) and not isinstance(priority, bool) else None
+    if number is None or not PRIORITY_MIN <= number <= PRIORITY_MAX:  # NaN is in no range
+        raise ValueError(
+            f"priority must be a number from {PRIORITY_MIN} to {PRIORITY_MAX} "
+            f"(the scale of priority_thresholds), got {priority!r}"
+        )
+    return float(number)
 
 
 def shown_priority(priority: float | None) -> int:

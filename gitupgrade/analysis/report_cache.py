@@ -19,14 +19,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gitupgrade.analysis.report import AnalysisReport
 from gitupgrade.code_version import code_version
+from gitupgrade.files import write_atomically
 from gitupgrade.suggestion import Suggestion
 
 REPORT_FILE = "last-report.json"
@@ -76,16 +75,6 @@ def store_report(state_dir: Path, key: str, report: AnalysisReport) -> None:
         text = json.dumps(data, separators=(",", ":"))
     except (TypeError, ValueError):
         return  # not plain JSON data: it could not be read back the same, so it is not kept
-    try:
-        # A whole new file renamed over the old one: a concurrent reader sees one or the other.
-        fd, temporary = tempfile.mkstemp(prefix=REPORT_FILE, suffix=".tmp", dir=state_dir)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key.encode() + b"\n")
-            handle.write(text.encode())
-        os.replace(temporary, state_dir / REPORT_FILE)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    # A concurrent reader sees the old report or the new one.
+    with contextlib.suppress(OSError):
+        write_atomically(state_dir / REPORT_FILE, f"{key}\n{text}")

@@ -16,15 +16,13 @@ rewritten, and a repository that cannot be written to is simply read uncached.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from gitupgrade.code_version import code_version
+from gitupgrade.files import write_atomically
 
 CACHE_FILE = "config-cache.json"
 _FORMAT = 1
@@ -79,17 +77,10 @@ def store_entry(
     try:
         text = json.dumps({"format": _FORMAT, "entries": entries}, separators=(",", ":"))
         state_dir.mkdir(parents=True, exist_ok=True)
-        # A whole new file renamed over the old one: a concurrent reader sees one or the other.
-        fd, temporary = tempfile.mkstemp(prefix=CACHE_FILE, suffix=".tmp", dir=state_dir)
+        # A concurrent reader sees the old cache or the new one.
+        write_atomically(state_dir / CACHE_FILE, text)
     except (OSError, TypeError, ValueError):
         return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, state_dir / CACHE_FILE)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
 
 
 def _read(state_dir: Path) -> dict[str, Any]:

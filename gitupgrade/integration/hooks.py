@@ -7,14 +7,13 @@ it first with the same arguments and stdin; uninstalling puts it back.
 
 from __future__ import annotations
 
-import os
 import shlex
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from gitupgrade.errors import RefusedError
+from gitupgrade.files import write_atomically
 from gitupgrade.repo import GitRepo
 from gitupgrade.repo.hookdir import hooks_dir
 
@@ -121,8 +120,4 @@ def uninstall_hook(repo: GitRepo) -> HookChange:
 
 
 def _write_executable(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    mode = tmp.stat().st_mode
-    tmp.chmod(mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    os.replace(tmp, path)
+    write_atomically(path, text, executable=True)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from gitupgrade.code_version import code_version
 from gitupgrade.config import Config
+from gitupgrade.files import write_atomically
 from gitupgrade.integration.findings import FINGERPRINT_VERSION, Finding, finding_from_suggestion
 from gitupgrade.repo import CommitId, GitRepo
 
@@ -32,7 +31,7 @@ def findings_at(repo: GitRepo, config: Config, commit: CommitId) -> list[Finding
     except (OSError, ValueError, TypeError):
         pass  # not cached yet, or unreadable: analyse again
     findings = _analyze(repo, config, commit)
-    _write_atomically(cache_file, json.dumps([f.to_dict() for f in findings]))
+    _write_cache(cache_file, json.dumps([f.to_dict() for f in findings]))
     _prune(cache_file.parent)
     return findings
 
@@ -58,12 +57,9 @@ def _config_key(config: Config) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_cache(path: Path, text: str) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_atomically(path, text)
     except OSError:
         pass  # a read-only git dir only means no cache
 

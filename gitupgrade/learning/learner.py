@@ -10,7 +10,6 @@ comes from the ledger's events; the only state of its own is a snapshot of the l
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from gitupgrade.config.risk import approves, manual_review_required
+from gitupgrade.files import write_atomically
 from gitupgrade.learning.model import OutcomeModel, build_model, learning_key, outcome_counts
 from gitupgrade.learning.priority import queue_priority
 from gitupgrade.learning.report import LearningReport, build_report
@@ -206,10 +206,8 @@ class Learner:
     def _write_snapshot(self, data: dict[str, Any]) -> None:
         if self.state_path is None:
             return
-        # Write aside then rename, so a concurrent reader never sees half a file.
-        temp = self.state_path.with_name(f".{self.state_path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data, indent=2, sort_keys=True), "utf-8")
-        os.replace(temp, self.state_path)
+        # A concurrent reader (another ``learn``, ``status``) never sees half a file.
+        write_atomically(self.state_path, json.dumps(data, indent=2, sort_keys=True))
 
 
 def _as_dict(suggestion: Suggestion | Mapping[str, Any]) -> Mapping[str, Any]:

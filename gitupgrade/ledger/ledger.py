@@ -187,12 +187,14 @@ class UpgradeLedger(SpecLedgerLog):
             scan = conn.execute(
                 "SELECT line FROM events WHERE kind = ? ORDER BY ts DESC, hash DESC LIMIT 1", (ev.SCAN,)
             ).fetchone()
-            statistics = stats.get_upgrade_statistics(conn, now or datetime.now(UTC))
+            # one query of the outcomes for the statistics and the failure patterns alike
+            counts = stats.outcome_counts(conn)
+            statistics = stats.get_upgrade_statistics(conn, now or datetime.now(UTC), counts)
             learning = self.config["learning"]
             # the switches of the spec's learning section: which patterns the overview reports
             if not learning["success_pattern_tracking"]:
                 statistics["type_statistics"] = None
-            failures = stats.analyze_failure_patterns(conn) if learning["failure_pattern_analysis"] else None
+            failures = stats.analyze_failure_patterns(conn, counts) if learning["failure_pattern_analysis"] else None
             return {
                 "statistics": statistics,
                 "indicators": stats.indicators(conn),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from gitupgrade.ledger import events as ev
 from gitupgrade.ledger.recorder import ExecutionRecord, LedgerRecorder
-from gitupgrade.suggestion import coerce_suggestion
+from gitupgrade.suggestion import check_priority, coerce_suggestion
 
 if TYPE_CHECKING:
     from gitupgrade.ledger.index import LedgerIndex
@@ -72,6 +72,7 @@ class SpecLedgerLog(LedgerRecorder):
         if isinstance(upgrade_id, Mapping):  # record_execution(record)
             return self.event_id(self.record_execution(cast(ExecutionRecord, dict(upgrade_id))))
         data = coerce_suggestion(suggestion).to_dict()
+        check_priority(data["priority"])  # a Suggestion value too: it is recorded as queued below
         result = dict(_plain(execution_result) if execution_result is not None else {})
         record = {key: result[key] for key in _EXECUTION_KEYS if key in result}
         record.setdefault("status", "awaiting_review" if result.get("success") else "failed")

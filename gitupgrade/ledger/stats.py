@@ -51,18 +51,21 @@ def outcome_counts(conn: sqlite3.Connection) -> dict[str, Any]:
     )
 
 
-def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
+def get_upgrade_statistics(
+    conn: sqlite3.Connection, now: datetime, counts: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Totals, outcome counts and success rate, rollbacks, recent count, per-type outcomes and file changes.
 
     ``successful_upgrades`` and ``failed_upgrades`` (the spec's names) are the merged and
-    the failed upgrades.
+    the failed upgrades. ``counts`` are the :func:`outcome_counts` of ``conn`` when the
+    caller has them already.
     """
     since = (now - timedelta(days=RECENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     total, recent = conn.execute(
         "SELECT COUNT(execution_status), SUM(execution_ts >= ?) FROM upgrades", (since,)
     ).fetchone()
     by_status = dict(conn.execute("SELECT status, COUNT(*) FROM upgrades GROUP BY status ORDER BY status"))
-    counts = outcome_counts(conn)
+    counts = outcome_counts(conn) if counts is None else counts
     changes, unique_files = conn.execute(
         "SELECT COUNT(*), COUNT(DISTINCT f.path) FROM upgrades u JOIN file_changes f ON f.event_hash = u.last_execution"
     ).fetchone()
@@ -87,8 +90,11 @@ def get_upgrade_statistics(conn: sqlite3.Connection, now: datetime) -> dict[str,
     }
 
 
-def analyze_failure_patterns(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Failed or refused executions grouped by failure type and upgrade type, with recommendations."""
+def analyze_failure_patterns(conn: sqlite3.Connection, counts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Failed or refused executions grouped by failure type and upgrade type, with recommendations.
+
+    ``counts`` are the :func:`outcome_counts` of ``conn`` when the caller has them already.
+    """
     by_failure = dict(
         conn.execute(
             f"SELECT COALESCE(failure_type, 'unknown'), COUNT(*) FROM upgrade_executions"
@@ -102,8 +108,9 @@ def analyze_failure_patterns(conn: sqlite3.Connection) -> dict[str, Any]:
         )
     )
     recommendations = [RECOMMENDATIONS.get(kind, RECOMMENDATIONS["unknown"]) for kind in by_failure]
-    for kind, counts in outcome_counts(conn)["by_type"].items():
-        attempted, failed = counts["attempted"], counts["failed"]
+    by_outcome = (outcome_counts(conn) if counts is None else counts)["by_type"]
+    for kind, outcomes in by_outcome.items():
+        attempted, failed = outcomes["attempted"], outcomes["failed"]
         if attempted >= FAILING_TYPE_MIN_ATTEMPTS and failed / attempted >= FAILING_TYPE_RATE:
             recommendations.append(f"Lower the priority of {kind} upgrades: {failed} of {attempted} failed")
     return {

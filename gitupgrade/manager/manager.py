@@ -28,7 +28,7 @@ from gitupgrade.repo.lock import RunnerLock
 from gitupgrade.repo.merge_recovery import recover_interrupted_merge
 from gitupgrade.repo.refs import read_ref
 from gitupgrade.spec_forms import as_repo
-from gitupgrade.suggestion import Suggestion
+from gitupgrade.suggestion import Suggestion, check_priority
 
 if TYPE_CHECKING:
     from gitupgrade.analysis import AnalysisReport
@@ -150,9 +150,14 @@ class UpgradeManager:
     def queue_suggestions(
         self, suggestions: list[Suggestion], base: CommitId | None = None, config: Config | None = None
     ) -> upgrade_queue.QueueResult:
-        """Queue suggestions found on ``base`` as pending upgrades (stable ids are not queued twice)."""
+        """Queue suggestions found on ``base`` as pending upgrades (stable ids are not queued twice).
+
+        A priority off the 1-10 scale is a ValueError, raised before anything is queued.
+        """
         from gitupgrade.refactor import registry
 
+        for suggestion in suggestions:
+            check_priority(suggestion.priority)
         base = base or self.repo.resolve_commit("HEAD")
         config = config or self.config_at(base)
         return upgrade_queue.enqueue(

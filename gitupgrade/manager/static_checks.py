@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gitupgrade.files import write_atomically
 from gitupgrade.manager.static_detect import Check, configured_checks
 from gitupgrade.manager.static_parse import Finding, not_installed, parse, tool_failed
 from gitupgrade.manager.testrun import run_command
@@ -248,9 +249,7 @@ class StaticChecks:
     def _store(self, tree: str, item: Ready, run: ToolRun) -> None:
         path = self._cache_path(tree, item)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(run.to_dict()))
-        tmp.replace(path)
+        write_atomically(path, json.dumps(run.to_dict()))
 
 
 def new_findings(base: Iterable[Finding], after: Iterable[Finding], changed: set[str]) -> list[Finding]:

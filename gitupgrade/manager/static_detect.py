@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import yaml
 
 from gitupgrade.errors import ConfigError
+from gitupgrade.project_settings import read_ini, read_toml
 
 SETTING = "self_upgrading.validation.static_checks"
 FORMATS = ("mypy", "ruff", "ruff-format", "flake8", "pylint", "black", "isort", "pyright")
@@ -94,9 +94,9 @@ class _Project:
 
     @classmethod
     def read(cls, workdir: Path) -> _Project:
-        pyproject = _toml(workdir / "pyproject.toml")
+        pyproject = read_toml(workdir / "pyproject.toml")
         tool: dict[str, Any] = pyproject["tool"] if isinstance(pyproject.get("tool"), dict) else {}
-        ini = {name: _ini(workdir / name) for name in ("setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini")}
+        ini = {name: read_ini(workdir / name) for name in ("setup.cfg", "tox.ini", ".flake8", "mypy.ini", ".mypy.ini")}
         return cls(workdir, tool, ini, _hooks(workdir / ".pre-commit-config.yaml"))
 
     def names(self, tool: str) -> bool:
@@ -219,22 +219,6 @@ def _mypy_targets(workdir: Path, tool: dict[str, Any], ini: configparser.ConfigP
     if len(present) == len(names):
         return []
     return present or source_targets(workdir)
-
-
-def _toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-
-
-def _ini(path: Path) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, configparser.Error):
-        pass
-    return parser
 
 
 def _hooks(path: Path) -> dict[str, list[str]]:

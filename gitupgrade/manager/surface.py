@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from gitupgrade.config import Config
+from gitupgrade.files import write_atomically
 from gitupgrade.manager import surface_probe
 from gitupgrade.manager.autodoc import documented_values, find_directives
 from gitupgrade.manager.staging import Staging
@@ -141,9 +142,7 @@ def snapshot_at(validator: Validator, tree: TreeId) -> Snapshot | str:
     if isinstance(snapshot, str):
         return snapshot  # a timeout or a crash may not happen again: not remembered
     cache = _cache_path(validator, tree)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(snapshot, sort_keys=True), encoding="utf-8")
-    tmp.replace(cache)
+    write_atomically(cache, json.dumps(snapshot, sort_keys=True))
     return snapshot
 
 

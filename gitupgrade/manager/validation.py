@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gitupgrade.config import Config
+from gitupgrade.files import write_atomically
 from gitupgrade.manager.static_checks import StaticBaseline, StaticChecks, StaticReport
 from gitupgrade.manager.testrun import TestRun, run_command, run_tests
 from gitupgrade.project_python import command_env, interpreter_of, python_roots
@@ -121,9 +122,7 @@ class Validator:
     def _write_cache(self, tree: TreeId, tests: TestRun | None, bench: float | None) -> None:
         cache = self._cache_path(tree)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"tests": tests.to_dict() if tests else None, "benchmark_seconds": bench}))
-        tmp.replace(cache)
+        write_atomically(cache, json.dumps({"tests": tests.to_dict() if tests else None, "benchmark_seconds": bench}))
 
     def _cache_path(self, tree: TreeId) -> Path:
         key = hashlib.sha1(f"{self.command}\0{self.benchmark_command}".encode()).hexdigest()[:10]

@@ -11,18 +11,18 @@ failing tool leaves the text as the writers made it, never fails the refactoring
 
 from __future__ import annotations
 
-import configparser
 import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from gitupgrade.project_settings import read_ini, read_toml
 
 # What black and ruff use without a setting, and what flake8/pycodestyle use.
 FORMATTER_LINE_LENGTH = 88
@@ -85,8 +85,8 @@ class _Settings:
 
     @classmethod
     def read(cls, root: Path) -> _Settings:
-        pyproject = _toml(root / "pyproject.toml").get("tool", {})
-        ruff = pyproject.get("ruff") or _toml(root / "ruff.toml") or _toml(root / ".ruff.toml")
+        pyproject = read_toml(root / "pyproject.toml").get("tool", {})
+        ruff = pyproject.get("ruff") or read_toml(root / "ruff.toml") or read_toml(root / ".ruff.toml")
         hooks = _pre_commit_hooks(root / ".pre-commit-config.yaml")
         cfg = _ini(root / "setup.cfg", root / "tox.ini", root / ".flake8", root / ".isort.cfg", root / "mypy.ini")
         return cls(pyproject, ruff, hooks, cfg)
@@ -271,22 +271,11 @@ def _selects(codes: list[object], code: str) -> bool:
     return any(isinstance(c, str) and (c == "ALL" or code.startswith(c)) for c in codes)
 
 
-def _toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
-
-
 def _ini(*paths: Path) -> dict[str, dict[str, str]]:
     """The sections of the ini-style files that hold tool settings (first file wins per section)."""
     found: dict[str, dict[str, str]] = {}
     for path in paths:
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read_string(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, configparser.Error):
-            continue
+        parser = read_ini(path)
         for section in parser.sections():
             name = section.removeprefix("tool:")
             if name == "settings" and path.name != ".isort.cfg":

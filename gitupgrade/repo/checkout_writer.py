@@ -23,6 +23,7 @@ from pathlib import Path
 import pygit2
 
 from gitupgrade.errors import RefusedError
+from gitupgrade.files import write_atomically
 from gitupgrade.repo.core import GitRepo, open_checkout
 from gitupgrade.repo.names import CommitId
 
@@ -81,30 +82,12 @@ def write_journal(repo: GitRepo, journal: MergeJournal) -> None:
     """Write the journal durably (temp file, fsync, rename, fsync of the folder)."""
     path = journal_path(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_durably(path, journal.to_json().encode())
+    write_atomically(path, journal.to_json(), durable=True)
 
 
 def clear_journal(repo: GitRepo) -> None:
     """Forget the journal once the merge is complete (or undone)."""
     journal_path(repo).unlink(missing_ok=True)
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def path_changes(repo: GitRepo, old: CommitId, new: CommitId, paths: list[str]) -> list[PathChange]:

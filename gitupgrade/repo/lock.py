@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gitupgrade.errors import LockHeldError
+from gitupgrade.files import write_atomically
 from gitupgrade.repo.core import GitRepo
 
 LOCK_NAME = "run.lock"
@@ -114,9 +115,7 @@ class RunnerLock:
         if self.owner is None:
             return
         self.owner = LockOwner(**{**asdict(self.owner), "upgrade_id": upgrade_id})
-        tmp = self.path.with_name(f"{LOCK_NAME}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(asdict(self.owner)))
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps(asdict(self.owner)))
 
     def release(self) -> None:
         """Give the lock back (only if we still own it)."""

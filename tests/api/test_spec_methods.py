@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from gitupgrade import ArchitectAnalyzer, CodeRefactorer, UpgradeLedger, UpgradeManager
+from gitupgrade import ArchitectAnalyzer, CodeRefactorer, Suggestion, UpgradeLedger, UpgradeManager
 from tests.config.spec_project import config_yaml, files
 
 
@@ -96,3 +97,29 @@ def test_ledger_logs_with_the_spec_arguments_and_returns_event_ids(shop) -> None
     assert patterns["failure_types"] == {"test_failure": 1}
     assert patterns["by_upgrade_type"] == {"god_class": 1}
     ledger.close()
+
+
+@pytest.mark.parametrize("priority", [50, 250, 0, 10.5, float("nan"), "7"])
+def test_a_priority_off_the_1_to_10_scale_is_refused_where_the_api_takes_it(shop, priority: object) -> None:
+    (found,) = ArchitectAnalyzer(".").analyze_codebase()["upgrade_suggestions"]
+    spec_dict = {**found, "priority": priority}
+    message = r"^priority must be a number from 1 to 10 \(the scale of priority_thresholds\), got "
+    with pytest.raises(ValueError, match=message):
+        CodeRefactorer(".").execute_refactor(spec_dict)
+    ledger = UpgradeLedger(".")
+    with pytest.raises(ValueError, match=message):
+        ledger.log_upgrade_execution("upgrade_api_1", spec_dict, {"status": "merged"})
+    manager = UpgradeManager(".")
+    with pytest.raises(ValueError, match=message):
+        manager.queue_suggestions([replace(Suggestion.from_dict(dict(found)), priority=priority)])
+    # refused before anything was written: the file, the ledger and the queue are as they were
+    assert shop.git("status", "--porcelain") == ""
+    assert ledger.upgrades() == [] and manager.get_upgrade_status()["pending"] == []
+
+
+def test_the_ends_of_the_priority_scale_are_accepted(shop) -> None:
+    (found,) = ArchitectAnalyzer(".").analyze_codebase()["upgrade_suggestions"]
+    suggestion = Suggestion.from_dict(dict(found))
+    manager = UpgradeManager(".")
+    queued = manager.queue_suggestions([replace(suggestion, priority=10), replace(suggestion, id="other", priority=1)])
+    assert len(queued.queued) == 2

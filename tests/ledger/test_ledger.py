@@ -107,6 +107,23 @@ def test_failure_patterns_and_indicators(seeded) -> None:
     }
 
 
+def test_the_overview_counts_the_outcomes_once_and_agrees_with_the_spec_methods(seeded) -> None:
+    ledger, _, _ = seeded
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    ledger.catch_up()
+    statements: list[str] = []
+    ledger.index.conn.set_trace_callback(statements.append)
+    try:
+        overview = ledger.overview(now)
+    finally:
+        ledger.index.conn.set_trace_callback(None)
+    # the statistics and the failure patterns both need the outcomes: one query reads them
+    outcome_query = "LEFT JOIN upgrade_executions x ON x.event_hash = u.last_execution"
+    assert sum(outcome_query in statement for statement in statements) == 1
+    assert overview["statistics"] == ledger.get_upgrade_statistics(now)
+    assert overview["failure_analysis"] == ledger.analyze_failure_patterns()
+
+
 def test_a_type_that_keeps_failing_gets_a_recommendation(git_repo) -> None:
     base = git_repo.commit({"a.py": "x = 1\n"})
     ledger = open_ledger(git_repo.path)

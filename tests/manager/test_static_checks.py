@@ -163,8 +163,8 @@ def test_the_base_findings_are_cached_per_tree_and_tool(git_repo, run_cli, tmp_p
     first, second = run(
         git_repo,
         run_cli,
-        edit({"src/pkg/calc.py": "import os\n\n\n" + CALC}, priority=60),
-        edit({"src/pkg/calc.py": "import sys\n\n\n" + CALC}, priority=50),
+        edit({"src/pkg/calc.py": "import os\n\n\n" + CALC}, priority=6),
+        edit({"src/pkg/calc.py": "import sys\n\n\n" + CALC}, priority=5),
     )
 
     assert [u["failure_type"] for u in (first, second)] == ["static_check", "static_check"]
@@ -181,8 +181,8 @@ def test_a_batch_bisects_on_a_static_check_failure(git_repo, run_cli) -> None:
     bad, good = run(
         git_repo,
         run_cli,
-        edit({"src/pkg/calc.py": "import os\n\n\n" + CALC}, priority=80),
-        edit({"src/pkg/other.py": "X = 2\n"}, priority=70),
+        edit({"src/pkg/calc.py": "import os\n\n\n" + CALC}, priority=8),
+        edit({"src/pkg/other.py": "X = 2\n"}, priority=7),
         batch=True,
     )
 
@@ -278,8 +278,8 @@ def test_a_merged_upgrade_is_the_next_base_without_running_the_checks_again(
     first, second = run(
         git_repo,
         run_cli,
-        edit({"src/pkg/calc.py": CALC + "\n\nX = 1\n"}, priority=60),
-        edit({"src/pkg/calc.py": CALC + "\n\nX = 2\n"}, priority=50),
+        edit({"src/pkg/calc.py": CALC + "\n\nX = 1\n"}, priority=6),
+        edit({"src/pkg/calc.py": CALC + "\n\nX = 2\n"}, priority=5),
     )
 
     assert [u["status"] for u in (first, second)] == ["merged", "merged"]

@@ -8,7 +8,7 @@ from gitupgrade.config.loader import default_config
 from gitupgrade.refactor import Status
 from gitupgrade.refactor.registry import handled_types
 from gitupgrade.refactor.strategies.base import Outcome, RuleStrategy
-from gitupgrade.refactor.strategies.naming import dominant_words, mixin_name
+from gitupgrade.refactor.strategies.naming import dominant_words
 from gitupgrade.refactor.strategies.source import Workspace
 from tests.refactor.helpers import Project, cycle, edge
 
@@ -82,9 +82,7 @@ def test_every_rule_type_is_registered() -> None:
 def test_names_come_from_dominant_words() -> None:
     names = ["place_order_event", "cancel_order_event", "OrderEvent", "order_events_since"]
     assert dominant_words(names) == ["order", "event"]
-    assert (
-        mixin_name(["emit", "listeners", "emit_later", "listeners"], "Bus", lambda n: False) == "BusEmitListenersMixin"
-    )
+    assert dominant_words(["emit", "listeners", "emit_later", "listeners"], avoid=["Bus"]) == ["emit", "listeners"]
     # found on h11: NEED_DATA, PAUSED, _keep_alive, _body_framing share no word but "need"
     assert dominant_words(["NEED_DATA", "PAUSED", "_keep_alive", "_body_framing"]) == ["need"]
 
@@ -100,10 +98,7 @@ def test_runtime_annotation_readers_are_recognised_not_guessed() -> None:
 
 
 def test_a_word_and_its_plural_name_a_group_once() -> None:
-    from gitupgrade.refactor.strategies.naming import dominant_words, mixin_name
-
     methods = [f"price_{i}" for i in range(11)]
     attributes = ["prices", "rate"] * 11
     assert dominant_words(methods + attributes, avoid=["Inventory"]) == ["prices", "rate"]
-    assert mixin_name(methods + attributes, "Inventory", lambda name: False) == "InventoryPricesRateMixin"
     assert dominant_words(["place_order", "cancel_order", "OrderEvent", "order_events"]) == ["order", "events"]

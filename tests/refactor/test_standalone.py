@@ -144,3 +144,25 @@ def test_a_mixin_docstring_says_what_the_component_is_for_or_nothing() -> None:
     # state it only reads says nothing the mixin's name does not: no filler line
     rows = [member("row_count", {"rows"}), member("formatted_rows", {"rows"})]
     assert purpose(rows, rows, "Report", {}) == ""
+
+
+def test_a_mixin_docstring_never_says_a_word_of_the_class_name_twice() -> None:
+    def member(name: str, attrs: set[str] = frozenset(), writes: set[str] = frozenset(), tie: str = "") -> Member:
+        return Member(name, [], attrs=set(attrs), writes=set(writes), ties={tie} if tie else set())
+
+    container = [member("__len__", tie="~container"), member("__iter__", tie="~container")]
+    assert purpose(container, container, "Bag", {}) == "Bag as a container."
+    # the class name says what the protocol's own line would: the protocol is said without that word
+    assert purpose(container, container, "Container", {}) == "Length, iteration and item access of Container."
+    assert purpose(container, container, "LRUContainers", {}) == "Length, iteration and item access of LRUContainers."
+    context = [member("__enter__", tie="~context"), member("__exit__", tie="~context")]
+    assert purpose(context, context, "ContextManager", {}) == "What a with statement does with ContextManager."
+    adding = [member("__add__", tie="~op_add"), member("__radd__", tie="~op_add")]
+    assert purpose(adding, adding, "Operators", {}) == "Arithmetic on Operators."
+    # no phrasing of the protocol avoids the word, and neither does the state's line: no line at all
+    assert purpose(adding, adding, "Arithmetic", {}) == ""
+    history = [member("record", {"_history"}, {"_history"}), member("last", {"_history"})]
+    assert purpose(history, history, "History", {}) == ""
+    sections = {"record": "History", "last": "History"}
+    assert purpose(history, history, "Ledger", sections) == "History for Ledger."
+    assert purpose(history, history, "History", sections) == ""

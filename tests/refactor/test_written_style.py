@@ -271,7 +271,7 @@ def test_a_generic_god_class_splits_cleanly_under_mypy_strict_ruff_and_ruff_form
         assert f"{name}[K, V]" in host
         # one line from the concept: the protocol, or the state the group alone changes
         assert text.splitlines()[0] in (
-            '"""Container as a container."""',
+            '"""Length, iteration and item access of Container."""',
             '"""Keeps track of the history of Container."""',
         )
     # the import only the moved methods read left with them

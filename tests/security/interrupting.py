@@ -60,7 +60,7 @@ def waiting_suggestion() -> Suggestion:
         title="Wait for Ctrl-C",
         description="test interrupt",
         risk_level="low",
-        priority=90,
+        priority=9,
         affected_modules=("src/pkg/calc.py",),
         evidence=evidence,
     )

@@ -174,16 +174,6 @@ class NoName(RefusedChange):
     """No name says what a group is about; the message says why."""
 
 
-def mixin_name(names: Iterable[str], class_name: str, taken: Callable[[str], bool]) -> str:
-    """A mixin class name for methods split off ``class_name``: ``<Class><Words>Mixin`` (legacy form)."""
-    chosen = dominant_words(names, avoid=[class_name]) or ["support"]
-    base = class_name.lstrip("_") + "".join(w.capitalize() for w in chosen) + "Mixin"
-    candidate, n = base, 2
-    while taken(candidate):
-        candidate, n = f"{base}{n}", n + 1
-    return candidate
-
-
 def concept_words(
     group: Iterable[Concept], members: Iterable[Concept], class_name: str, sections: dict[str, str]
 ) -> list[str]:
