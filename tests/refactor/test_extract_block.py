@@ -387,3 +387,51 @@ def test_a_run_touching_a_name_its_function_declares_global_stays(project: Proje
     result = project.apply(clone(names, run))
     assert result.status is Status.REFUSED
     assert result.reason == "the function declares COUNT global or nonlocal"
+
+
+def test_a_name_the_run_reads_only_as_its_own_loop_variable_is_no_parameter(project: Project) -> None:
+    run = (
+        "    pairs = []\n"
+        "    for key, value in sorted(items):\n"
+        "        pairs.append(f'{key}={value}')\n"
+        "    query_string = '&'.join(pairs)\n"
+    )
+    body = (
+        '"""Queries."""\n\n\n'
+        "def from_dict(params):\n"
+        "    items = [(key, str(value)) for key, value in params.items()]\n"
+        "    key = value = None\n"
+        f"{run}    return query_string\n\n\n"
+        "def from_pairs(text):\n"
+        "    items = [pair.partition('=')[::2] for pair in text.split('&')]\n"
+        f"{run}    return query_string\n"
+    )
+    tests = (
+        "from pkg.names import from_dict, from_pairs\n\n\n"
+        "def test_queries():\n"
+        "    assert from_dict({'b': 1, 'a': 2}) == 'a=2&b=1'\n"
+        "    assert from_pairs('b=1&a=2') == 'a=2&b=1'\n"
+    )
+    project_with(project, body, tests)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    # key and value are bound by the run's own loop before it reads them: no parameters
+    assert "def _query_string(items):\n" in text
+    assert text.count("    return _query_string(items)\n") == 2
+    assert project.pytest() == (1, 0)
+
+
+def test_a_loop_variable_read_after_the_run_refuses(project: Project) -> None:
+    run = (
+        "    pairs = []\n    for key in sorted(items):\n        pairs.append(key)\n    query_string = '&'.join(pairs)\n"
+    )
+    body = (
+        '"""Queries."""\n\n\n'
+        f"def last_key(items):\n    key = None\n{run}    return query_string, key\n\n\n"
+        f"def joined(items):\n{run}    return query_string\n"
+    )
+    project_with(project, body)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.REFUSED  # an empty loop leaves key as it was: bound on some paths only
+    assert result.reason == "it binds key only on some paths, and the function reads it later"

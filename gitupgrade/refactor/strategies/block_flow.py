@@ -219,7 +219,8 @@ def flow(function: ast.FunctionDef | ast.AsyncFunctionDef, suite: list[ast.stmt]
     if shared:
         raise RefusedChange(f"the function declares {', '.join(shared)} global or nonlocal")
     bound_outside = parameters_of(function.args) | outside.names.binds
-    inputs = tuple(n for n in inside.reads if n in bound_outside and reads_first(run, n) is not False)
+    # a name the run reads only as its own loop's variable is not an input (``for key in ...``)
+    inputs = tuple(n for n in inside.reads if n in bound_outside and reads_first(run, n) is True)
     tail = suite is function.body and stop == len(suite)
     terminal = tail or isinstance(run[-1], (ast.Return, ast.Raise))
     if inside.returns and not terminal:

@@ -7,7 +7,7 @@ Four shapes say what a run of statements is about without reading its meaning:
 * **shared argument handling**: the run opens every function, reads only their
   parameters, and the functions share a name: ``_<name>_<results>`` after what it gives
   back (``frange``/``xfrange`` → ``_frange_count_start``);
-* **a shared ending**: the run ends functions whose names share words
+* **a shared ending**: the run ends functions whose names start with the same words
   (``advance_while``/``advance_until``): ``_advance``, the step they finish with;
 * **a comment** above every copy, the same short phrase: that phrase;
 * **one value computed**: the run's one result is a new local whose name says which
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from gitupgrade.refactor.strategies.block_flow import BlockFlow
 
 MAX_COMMENT_WORDS = 5
+MIN_SHARED_LETTERS = 6
 
 
 def helper_name(
@@ -54,7 +55,7 @@ def helper_name(
         _arguments(runs, functions, flow),
         _ending(functions, flow),
         _comment(text, runs),
-        _computed(flow),
+        _computed(runs[0], flow),
     ]
     for name in candidates:
         if name and _free(text, name):
@@ -113,15 +114,20 @@ def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.Asy
 
 
 def _ending(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], flow: BlockFlow) -> str | None:
-    """``_<shared words>`` for the run that ends functions whose names share their first or last words."""
+    """``_<shared words>`` for the run that ends functions whose names start with the same words.
+
+    The shared start is what they do (``advance_while``/``advance_until``: ``_advance``); a
+    shared end names what they do it to (``pull_plugin``/``upgrade_plugin``), not the step,
+    and a short shared verb (``add``) says too little.
+    """
     if not flow.terminal:
         return None
     names = [words(f.name) for f in functions]
-    for shared in (_shared_start(names), _shared_start([ws[::-1] for ws in names])[::-1]):
-        # a name all of whose words are shared is one of the functions, not a step of them
-        if shared and all(len(ws) > len(shared) for ws in names):
-            return "_" + "_".join(shared)
-    return None
+    shared = _shared_start(names)
+    # a name all of whose words are shared is one of the functions, not a step of them
+    if len("_".join(shared)) < MIN_SHARED_LETTERS or not all(len(ws) > len(shared) for ws in names):
+        return None
+    return "_" + "_".join(shared)
 
 
 def _shared_start(names: list[list[str]]) -> list[str]:
@@ -150,12 +156,21 @@ def _comment(text: str, runs: list[list[ast.stmt]]) -> str | None:
     return "_" + "_".join(w for w in said if w not in ("the", "a", "an"))
 
 
-def _computed(flow: BlockFlow) -> str | None:
-    """``_<result>`` for a run whose one result is a new local named in two words or more."""
-    if len(flow.outputs) != 1 or flow.outputs[0] in flow.inputs:
+def _computed(run: list[ast.stmt], flow: BlockFlow) -> str | None:
+    """``_<result>`` for a run whose one result is a local named in two words or more.
+
+    The result is the one local the function reads after the run, or the local the run
+    ends by returning (``return query_string``).
+    """
+    last = run[-1]
+    if flow.terminal and isinstance(last, ast.Return) and isinstance(last.value, ast.Name):
+        result = last.value.id
+    elif len(flow.outputs) == 1 and flow.outputs[0] not in flow.inputs:
+        result = flow.outputs[0]
+    else:
         return None
-    said = words(flow.outputs[0])
-    if len(said) < 2 or any(c.isdigit() for c in flow.outputs[0]):
+    said = words(result)
+    if len(said) < 2 or any(c.isdigit() for c in result):
         return None  # ``tokens``, ``el2``: what they hold, not which value
     return "_" + "_".join(said)
 
