@@ -110,19 +110,18 @@ def _find_below(
 
 
 def grown(copies: list[Copy]) -> list[Copy]:
-    """The copies extended over the statements around them that are the same in every copy.
+    """The copies extended over the statements after them that are the same in every copy.
 
     The clone finder reports runs by lines; a run that stops one statement short of its
-    function's end cannot be returned, while the whole tail can.
+    function's end cannot be returned, while the whole tail can. Statements before a run
+    are not taken: the finder started it where the copies start to say the same thing.
     """
-    start, stop = 0, 0
+    stop = 0
     while all(c.stop + stop < len(c.suite) for c in copies) and _same([c.suite[c.stop + stop] for c in copies]):
         stop += 1
-    while all(c.start - start > 0 for c in copies) and _same([c.suite[c.start - start - 1] for c in copies]):
-        start += 1
     if len({id(c.suite) for c in copies}) < len(copies):  # two copies in one suite: growing could overlap them
         return copies
-    return [Copy(c.function, c.owner, c.suite, c.start - start, c.stop + stop) for c in copies]
+    return [Copy(c.function, c.owner, c.suite, c.start, c.stop + stop) for c in copies]
 
 
 def _same(statements: list[ast.stmt]) -> bool:

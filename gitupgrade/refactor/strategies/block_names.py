@@ -7,11 +7,10 @@ Four shapes say what a run of statements is about without reading its meaning:
 * **shared argument handling**: the run opens every function, reads only their
   parameters, and the functions share a name: ``_<name>_<results>`` after what it gives
   back (``frange``/``xfrange`` → ``_frange_count_start``);
-* **a shared ending**: the run ends functions whose names start with the same words
-  (``advance_while``/``advance_until``): ``_advance``, the step they finish with;
 * **a comment** above every copy, the same short phrase: that phrase;
-* **one value computed**: the run's one result is a new local whose name says which
-  value it is, in two words or more (``wanted_fields``): ``_wanted_fields``, so the call reads
+* **one value computed**: the run only binds locals (no attribute, item or call for its
+  effect), and its one result is a new local whose name says which value it is, in two
+  words or more (``wanted_fields``): ``_wanted_fields``, so the call reads
   ``wanted_fields = self._wanted_fields(options)``.
 
 With a language model configured, a run no shape names may take the model's name,
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
     from gitupgrade.refactor.strategies.block_flow import BlockFlow
 
 MAX_COMMENT_WORDS = 5
-MIN_SHARED_LETTERS = 6
 
 
 def helper_name(
@@ -45,20 +43,22 @@ def helper_name(
     flow: BlockFlow,
     parameters: tuple[str, ...],
     ask_model: Callable[[], str | None] | None = None,
+    renamed: frozenset[str] = frozenset(),
 ) -> str:
     """The helper's name (with its leading underscore), or a refusal saying why there is none.
 
     ``ask_model`` (a configured language model) is asked only when no shape names the run.
+    ``renamed``: locals another copy names differently; a name taken from one of them would
+    fit one copy only (``_check_role(user)``).
     """
     candidates = [
         _checks(runs[0], parameters),
         _arguments(runs, functions, flow),
-        _ending(functions, flow),
         _comment(text, runs),
         _computed(runs[0], flow),
     ]
     for name in candidates:
-        if name and _free(text, name):
+        if name and _free(text, name) and not any(_says(name, local) for local in renamed):
             return name
     if ask_model is not None:
         answer = ask_model()
@@ -100,6 +100,53 @@ def _arguments(
     return "_" + "_".join(said)
 
 
+def _only_binds(run: list[ast.stmt]) -> bool:
+    """Whether the run's statements change nothing but locals it creates itself.
+
+    No attribute or item of anything else is assigned, and no call is made for its effect
+    on anything else (``self.queue.append(x)``); building a list the run made is fine
+    (``pairs.append(x)``). Calls inside expressions may still have effects; what a
+    statement says is what a reader sees.
+    """
+    made = {t.id for s in run for n in ast.walk(s) for t in _targets(n) if isinstance(t, ast.Name)}
+
+    def own(node: ast.expr) -> bool:  # ``pairs.append`` / ``table[key]`` of a local the run made
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in made
+
+    for node in (n for statement in run for n in ast.walk(statement)):
+        if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Constant):
+            call = node.value
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and own(call.func.value)):
+                return False
+        if isinstance(node, (ast.Delete, ast.Global, ast.Nonlocal)):
+            return False
+        if any(isinstance(t, (ast.Attribute, ast.Subscript)) and not own(t) for t in _targets(node)):
+            return False
+    return True
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    """What an assignment statement assigns to (tuples unpacked)."""
+    if isinstance(node, ast.Assign):
+        found = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)):
+        found = [node.target]
+    else:
+        return []
+    flat: list[ast.expr] = []
+    while found:
+        target = found.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            found.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            found.append(target.value)
+        else:
+            flat.append(target)
+    return flat
+
+
 def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.AsyncFunctionDef, flow: BlockFlow) -> bool:
     """The run opens ``function``, reads only its parameters (not ``self``) and rebinds some."""
     body = function.body[1:] if ast.get_docstring(function, clean=False) is not None else function.body
@@ -108,34 +155,10 @@ def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.Asy
     return (
         bool(body)
         and body[0] is run[0]
+        and _only_binds(run)
         and set(flow.inputs) <= set(params) - {receiver}
         and bool(set(flow.outputs) & set(params))
     )
-
-
-def _ending(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], flow: BlockFlow) -> str | None:
-    """``_<shared words>`` for the run that ends functions whose names start with the same words.
-
-    The shared start is what they do (``advance_while``/``advance_until``: ``_advance``); a
-    shared end names what they do it to (``pull_plugin``/``upgrade_plugin``), not the step,
-    and a short shared verb (``add``) says too little.
-    """
-    if not flow.terminal:
-        return None
-    names = [words(f.name) for f in functions]
-    shared = _shared_start(names)
-    # a name all of whose words are shared is one of the functions, not a step of them
-    if len("_".join(shared)) < MIN_SHARED_LETTERS or not all(len(ws) > len(shared) for ws in names):
-        return None
-    return "_" + "_".join(shared)
-
-
-def _shared_start(names: list[list[str]]) -> list[str]:
-    """The words every name starts with."""
-    size = 0
-    while all(len(ws) > size for ws in names) and len({ws[size] for ws in names}) == 1:
-        size += 1
-    return names[0][:size]
 
 
 def _comment(text: str, runs: list[list[ast.stmt]]) -> str | None:
@@ -162,6 +185,8 @@ def _computed(run: list[ast.stmt], flow: BlockFlow) -> str | None:
     The result is the one local the function reads after the run, or the local the run
     ends by returning (``return query_string``).
     """
+    if not _only_binds(run):
+        return None  # a name that says "the value" would hide what else the run does
     last = run[-1]
     if flow.terminal and isinstance(last, ast.Return) and isinstance(last.value, ast.Name):
         result = last.value.id
@@ -173,6 +198,11 @@ def _computed(run: list[ast.stmt], flow: BlockFlow) -> str | None:
     if len(said) < 2 or any(c.isdigit() for c in result):
         return None  # ``tokens``, ``el2``: what they hold, not which value
     return "_" + "_".join(said)
+
+
+def _says(name: str, local: str) -> bool:
+    """Whether ``name`` is made of the words of ``local`` (``_check_role`` of ``role``)."""
+    return f"_{'_'.join(words(local))}_" in f"_{name.strip('_')}_"
 
 
 # Words that say code was moved, not what it does.

@@ -120,11 +120,13 @@ def _helper(
 ) -> cst.FunctionDef:
     """The helper's definition: the run of the first copy, its returns, typed like the function."""
     function = _cst_function(module, copy)
-    params: list[cst.Param] = []
-    if plan.receiver:
-        params.append(cst.Param(cst.Name(plan.receiver)))
-    for name in plan.parameters:
-        params.append(cst.Param(cst.Name(name), annotation=_param_annotation(function, name)))
+    annotations = [_param_annotation(function, name) for name in plan.parameters]
+    returns = _return_annotation(function, copy, plan)
+    if None in annotations or (returns is None and (annotations or plan.flow.outputs or plan.flow.returns_value)):
+        # a half-typed signature reads worse than none: typed fully, or not at all
+        annotations, returns = [None] * len(plan.parameters), None
+    params = [cst.Param(cst.Name(plan.receiver))] if plan.receiver else []
+    params += [cst.Param(cst.Name(n), annotation=a) for n, a in zip(plan.parameters, annotations, strict=True)]
     statements = [body[0].with_changes(leading_lines=()), *body[1:]]
     if plan.flow.outputs:
         values = [cst.Name(n) for n in plan.flow.outputs]
@@ -132,7 +134,6 @@ def _helper(
             values[0] if len(values) == 1 else cst.Tuple([cst.Element(v) for v in values], lpar=[], rpar=[])
         )
         statements.append(cst.SimpleStatementLine([cst.Return(value)]))
-    returns = _return_annotation(function, copy, plan)
     decorators = [cst.Decorator(cst.Name("classmethod"))] if plan.kind == "classmethod" else []
     return cst.FunctionDef(
         name=cst.Name(plan.name),

@@ -62,9 +62,12 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     said = ", ".join(where[:-1]) + f" and {where[-1]}"
     call = f"{owner}{plan.name}({', '.join(plan.parameters)})"
     same = "the same" if all(r == {} for r in renamings) else "the same (locals renamed)"
+    count = len(copies[0].run)
+    statements = f"{count} statements" if count > 1 else "statement"
     summary = [
-        f"{source.path}: {said} ran {same} {len(copies[0].run)} statements; each now calls {call} instead.",
-        "The helper is those statements unchanged: it takes the locals they read"
+        f"{source.path}: {said} ran {same} {statements}; each now calls {call} instead.",
+        "The helper is " + ("those statements" if count > 1 else "that statement") + " unchanged: it takes the locals"
+        " it reads"
         + (f" and gives back {', '.join(plan.flow.outputs)}" if plan.flow.outputs else "")
         + ("; its result is returned where the copies returned" if plan.flow.returns_value else "")
         + ".",
@@ -95,7 +98,10 @@ def _plan(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], l
 
         code = "\n".join(ast.unparse(s) for s in copies[0].run)
         namer = ModelNamer(llm, code, [c.function.name for c in copies], parameters)
-    name = helper_name(source.text, [c.run for c in copies], [c.function for c in copies], agreed, parameters, namer)
+    renamed = frozenset(local for renaming in renamings for local in renaming)
+    name = helper_name(
+        source.text, [c.run for c in copies], [c.function for c in copies], agreed, parameters, namer, renamed
+    )
     named_by = namer.label if namer is not None and namer.asked else ""
     return Plan(name, kind, receiver, parameters, agreed, owner, named_by)
 
