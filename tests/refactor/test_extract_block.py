@@ -333,7 +333,8 @@ def vocabulary_of(paths):
     assert result.status is Status.APPLIED, result.reason
     text = project.read("pkg/names.py")
     assert "def _remember_words(line, seen):\n" in text
-    assert text.count("        # remember the words\n        _remember_words(line, seen)\n") == 2
+    # the comment above the copies became the name: it is not left above the calls
+    assert text.count("        _remember_words(line, seen)\n") == 2 and "# remember the words" not in text
     assert project.pytest() == (1, 0)
 
 
@@ -440,6 +441,7 @@ def test_a_name_the_run_reads_only_as_its_own_loop_variable_is_no_parameter(proj
     text = project.read("pkg/names.py")
     # key and value are bound by the run's own loop before it reads them: no parameters
     assert "def _query_string(items):\n" in text
+    assert "    return '&'.join(pairs)\n" in text  # not "query_string = ...; return query_string"
     assert text.count("    return _query_string(items)\n") == 2
     assert project.pytest() == (1, 0)
 
@@ -484,6 +486,57 @@ def test_a_run_with_effects_is_not_named_after_the_value_it_returns(project: Pro
         f"    def add_file(self, item, tags=None):\n        item.kind = 'file'\n{run}\n"
         f"    def add_link(self, item, tags=None):\n        item.kind = 'link'\n{run}"
     )
+    project_with(project, body)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("no name says what the repeated code does")
+
+
+def test_a_comment_above_the_copies_goes_into_the_helper(project: Project) -> None:
+    commented = NAMES.replace(GUARDS, "    # names users may not choose\n" + GUARDS)
+    project_with(project, commented)
+    result = project.apply(clone(commented, GUARDS))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert text.count("# names users may not choose") == 1
+    assert "def _check_name(name):\n    # names users may not choose\n    if not" in text
+
+
+def test_an_annotated_module_gets_a_typed_helper_or_none(project: Project) -> None:
+    run = GUARDS.replace("name", "cleaned")
+    body = "    cleaned = name.strip()\n" + run
+    typed = NAMES.replace(GUARDS, body).replace("(name, fields):", "(name: str, fields: str) -> object:")
+    typed += "\n\ndef plain(x: int) -> int:\n    return x\n"  # three functions, all annotated
+    project_with(project, typed)
+    result = project.apply(clone(typed, run))
+    assert result.status is Status.REFUSED  # no checker configured, but the file is typed code
+    assert result.reason == "cleaned has no type the functions agree on, and the code is typed"
+
+
+def test_a_result_set_to_a_constant_stays_with_the_callers(project: Project) -> None:
+    # found on sympy: "changed, results = _helper(...)" where the run only ever set changed = True
+    run = GUARDS + "    checked = True\n"
+    names = NAMES.replace(GUARDS, run).replace("return (name, tuple(fields))", "return (name, checked)")
+    names = names.replace("return [name, *fields]", "return [name, checked]")
+    project_with(project, names)
+    result = project.apply(clone(names, run))
+    assert result.status is Status.REFUSED
+    assert result.reason == "the run sets checked to a constant the callers would get back as a result"
+
+
+def test_no_name_differs_from_a_defined_one_by_underscores_only(project: Project) -> None:
+    # found on requests and botocore: _proxy_manager beside self.proxy_manager
+    body = (
+        '"""Tables."""\n\n\nclass Table:\n    wanted_fields = ()\n\n\n'
+        "def as_csv(fields, options):\n"
+        "    if options.get('fields'):\n        wanted_fields = [f for f in fields if f in options['fields']]\n"
+        "    else:\n        wanted_fields = list(fields)\n    return ','.join(wanted_fields)\n\n\n"
+        "def as_tsv(fields, options):\n"
+        "    if options.get('fields'):\n        wanted_fields = [f for f in fields if f in options['fields']]\n"
+        "    else:\n        wanted_fields = list(fields)\n    return '\\t'.join(wanted_fields)\n"
+    )
+    run = "    if options.get('fields'):\n        wanted_fields = [f for f in fields if f in options['fields']]\n"
+    run += "    else:\n        wanted_fields = list(fields)\n"
     project_with(project, body)
     result = project.apply(clone(body, run))
     assert result.status is Status.REFUSED

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from gitupgrade.refactor.strategies.block_flow import BlockFlow
 
 MAX_COMMENT_WORDS = 5
+MIN_WORD = 3
 
 
 def helper_name(
@@ -54,7 +55,7 @@ def helper_name(
     candidates = [
         _checks(runs[0], parameters),
         _arguments(runs, functions, flow),
-        _comment(text, runs),
+        comment_name(text, runs),
         _computed(runs[0], flow),
     ]
     for name in candidates:
@@ -161,7 +162,7 @@ def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.Asy
     )
 
 
-def _comment(text: str, runs: list[list[ast.stmt]]) -> str | None:
+def comment_name(text: str, runs: list[list[ast.stmt]]) -> str | None:
     """The short comment right above every copy, as a name."""
     lines = text.splitlines()
     found = set()
@@ -195,8 +196,8 @@ def _computed(run: list[ast.stmt], flow: BlockFlow) -> str | None:
     else:
         return None
     said = words(result)
-    if len(said) < 2 or any(c.isdigit() for c in result):
-        return None  # ``tokens``, ``el2``: what they hold, not which value
+    if len(said) < 2 or any(c.isdigit() for c in result) or any(len(w) < MIN_WORD for w in said):
+        return None  # ``tokens``, ``el2``, ``prettyF``, ``coeff_L``: what they hold, not which value
     return "_" + "_".join(said)
 
 
@@ -254,7 +255,28 @@ def checked_model_name(answer: str, text: str) -> str:
 
 
 def _free(text: str, name: str) -> bool:
-    """A name nothing in the module says yet, and no builtin or keyword."""
+    """A name nothing in the module says yet, nor one that differs from a name it defines by underscores.
+
+    ``_proxy_manager`` beside the attribute ``self.proxy_manager``, or
+    ``_canonical_query_string`` beside the method ``canonical_query_string``, reads as
+    the same thing; a local of that name (``wanted_fields = _wanted_fields(...)``) does not.
+    """
     if keyword.iskeyword(name) or hasattr(builtins, name):
         return False
-    return re.search(rf"\b{re.escape(name)}\b", text) is None
+    if re.search(rf"\b{re.escape(name)}\b", text):
+        return False
+    return name.lstrip("_") not in _defined(text)
+
+
+def _defined(text: str) -> set[str]:
+    """Names the module defines for its readers, without leading underscores: attributes,
+    functions, classes, and what module and class bodies bind."""
+    tree = ast.parse(text)
+    found = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    found |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    bodies = [tree.body] + [n.body for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    for body in bodies:
+        for statement in body:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+            found |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return {n.lstrip("_") for n in found}

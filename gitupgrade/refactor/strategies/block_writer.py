@@ -30,6 +30,7 @@ class Plan:
     flow: BlockFlow
     owner: ast.ClassDef | None
     named_by: str = ""  # the model that proposed the name, when no rule gave one
+    named_by_comment: bool = False  # the comment above the copies says what the name says
 
 
 def renamed(names: tuple[str, ...], renaming: Renaming) -> tuple[str, ...]:
@@ -73,7 +74,8 @@ def rewrite(source: ModuleSource, copies: list[Copy], renamings: list[Renaming],
             if cut is None:
                 return updated
             i, j, index = cut
-            leading = getattr(updated.body[i], "leading_lines", ())
+            # the comment above a copy describes the run: it goes into the helper (or is its name)
+            leading = [line for line in getattr(updated.body[i], "leading_lines", ()) if line.comment is None]
             line = _call(plan, renamings[index]).with_changes(leading_lines=leading)
             return updated.with_changes(body=[*updated.body[:i], line, *updated.body[j:]])
 
@@ -127,13 +129,8 @@ def _helper(
         annotations, returns = [None] * len(plan.parameters), None
     params = [cst.Param(cst.Name(plan.receiver))] if plan.receiver else []
     params += [cst.Param(cst.Name(n), annotation=a) for n, a in zip(plan.parameters, annotations, strict=True)]
-    statements = [body[0].with_changes(leading_lines=()), *body[1:]]
-    if plan.flow.outputs:
-        values = [cst.Name(n) for n in plan.flow.outputs]
-        value: cst.BaseExpression = (
-            values[0] if len(values) == 1 else cst.Tuple([cst.Element(v) for v in values], lpar=[], rpar=[])
-        )
-        statements.append(cst.SimpleStatementLine([cst.Return(value)]))
+    comments = [] if plan.named_by_comment else _comments(body[0])
+    statements = _returned_directly([body[0].with_changes(leading_lines=comments), *body[1:]], plan)
     decorators = [cst.Decorator(cst.Name("classmethod"))] if plan.kind == "classmethod" else []
     return cst.FunctionDef(
         name=cst.Name(plan.name),
@@ -142,6 +139,59 @@ def _helper(
         decorators=decorators,
         returns=returns,
     )
+
+
+def _comments(statement: cst.BaseStatement) -> list[cst.EmptyLine]:
+    """The comment lines right above a statement (blank lines before them dropped)."""
+    leading = list(getattr(statement, "leading_lines", ()))
+    while leading and leading[0].comment is None:
+        leading.pop(0)
+    return leading
+
+
+def _returned_directly(statements: list[cst.BaseStatement], plan: Plan) -> list[cst.BaseStatement]:
+    """The helper's body with its results returned: ``return expr``, not ``x = expr; return x``."""
+    results = plan.flow.outputs
+    last = statements[-1]
+    if plan.flow.terminal:
+        before = statements[-2] if len(statements) > 1 else None
+        value = _assigned_to(before, last) if before is not None else None
+        return [*statements[:-2], _return(value, before)] if value is not None and before is not None else statements
+    if len(results) == 1 and results[0] not in plan.parameters:
+        value = _assigned_value(last, results[0])
+        if value is not None:
+            return [*statements[:-1], _return(value, last)]
+    if not results:
+        return statements
+    names = [cst.Name(n) for n in results]
+    returned = names[0] if len(names) == 1 else cst.Tuple([cst.Element(n) for n in names], lpar=[], rpar=[])
+    return [*statements, cst.SimpleStatementLine([cst.Return(returned)])]
+
+
+def _return(value: cst.BaseExpression, replacing: cst.BaseStatement) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine([cst.Return(value)], leading_lines=getattr(replacing, "leading_lines", ()))
+
+
+def _assigned_value(statement: cst.BaseStatement, name: str) -> cst.BaseExpression | None:
+    """``expr`` when the statement is exactly ``name = expr``."""
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        if isinstance(target, cst.Name) and target.value == name:
+            return small.value
+    return None
+
+
+def _assigned_to(before: cst.BaseStatement, last: cst.BaseStatement) -> cst.BaseExpression | None:
+    """``expr`` of ``x = expr`` followed by ``return x``."""
+    if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1):
+        return None
+    returned = last.body[0]
+    if isinstance(returned, cst.Return) and isinstance(returned.value, cst.Name):
+        return _assigned_value(before, returned.value.value)
+    return None
 
 
 def _cst_function(module: cst.Module, copy: Copy) -> cst.FunctionDef | None:

@@ -28,7 +28,7 @@ from gitupgrade.refactor.strategies.block_copies import (
     renamings_of,
 )
 from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow
-from gitupgrade.refactor.strategies.block_names import helper_name
+from gitupgrade.refactor.strategies.block_names import comment_name, helper_name
 from gitupgrade.refactor.strategies.block_writer import Plan, renamed, rewrite
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 
@@ -54,7 +54,7 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     plan = _plan(source, copies, renamings, llm)
     if plan.kind != "function":
         _check_unused_elsewhere(ws, source, plan.name)
-    _check_types(copies, renamings, plan, typed=ws.style.type_checker is not None)
+    _check_types(copies, renamings, plan, typed=ws.style.type_checker is not None or mostly_annotated(tree))
     ws.write(source, rewrite(source, copies, renamings, plan))
     ws.tidy([source.path])
     owner = f"{plan.owner.name}." if plan.kind != "function" and plan.owner else ""
@@ -99,11 +99,11 @@ def _plan(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], l
         code = "\n".join(ast.unparse(s) for s in copies[0].run)
         namer = ModelNamer(llm, code, [c.function.name for c in copies], parameters)
     renamed = frozenset(local for renaming in renamings for local in renaming)
-    name = helper_name(
-        source.text, [c.run for c in copies], [c.function for c in copies], agreed, parameters, namer, renamed
-    )
+    runs = [c.run for c in copies]
+    name = helper_name(source.text, runs, [c.function for c in copies], agreed, parameters, namer, renamed)
     named_by = namer.label if namer is not None and namer.asked else ""
-    return Plan(name, kind, receiver, parameters, agreed, owner, named_by)
+    said = comment_name(source.text, runs) == name  # the comment above the copies is now the name
+    return Plan(name, kind, receiver, parameters, agreed, owner, named_by, said)
 
 
 def _in_signature_order(function: Function, names: list[str]) -> tuple[str, ...]:
@@ -126,7 +126,22 @@ def _agreed_flow(copies: list[Copy], renamings: list[Renaming]) -> BlockFlow:
         raise RefusedChange("the copies end by raising inside their functions: a call would hide that")
     if len(first.outputs) > MAX_RESULTS:
         raise RefusedChange(f"the run sets {len(first.outputs)} locals the functions read later")
+    constant = [n for n in first.outputs if _only_set_to_constants(copies[0].run, n)]
+    if constant:
+        raise RefusedChange(f"the run sets {', '.join(constant)} to a constant the callers would get back as a result")
     return first
+
+
+def _only_set_to_constants(run: list[ast.stmt], name: str) -> bool:
+    """Whether every binding of ``name`` in the run is ``name = <literal>`` (``changed = True``)."""
+    bindings = [
+        node
+        for statement in run
+        for node in ast.walk(statement)
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr))
+        and name in {t.id for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+    ]
+    return bool(bindings) and all(isinstance(b, ast.Assign) and isinstance(b.value, ast.Constant) for b in bindings)
 
 
 def _helper_kind(copies: list[Copy], agreed: BlockFlow) -> tuple[str, str | None]:
@@ -155,8 +170,23 @@ def _is_tail(copy: Copy) -> bool:
     return copy.suite is copy.function.body and copy.stop == len(copy.suite)
 
 
+# A module whose functions are this annotated is typed code, whatever checker runs on it.
+TYPED_SHARE = 0.8
+
+
+def mostly_annotated(tree: ast.Module) -> bool:
+    """Whether most functions of the module carry annotations (at least three functions)."""
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    typed = [f for f in functions if f.returns is not None or any(a.annotation for a in arguments_of(f)[1:])]
+    return len(functions) >= 3 and len(typed) >= TYPED_SHARE * len(functions)
+
+
 def _check_types(copies: list[Copy], renamings: list[Renaming], plan: Plan, typed: bool) -> None:
-    """In typed code, refuse a helper whose parameters or result the functions do not type."""
+    """In typed code, refuse a helper whose parameters or result the functions do not type.
+
+    Typed code: the project runs a type checker, or most of the module's functions are
+    annotated (a lone unannotated helper in such a file is what reviewers send back).
+    """
     annotated = any(a.annotation is not None for c in copies for a in arguments_of(c.function)) or any(
         c.function.returns is not None for c in copies
     )
@@ -165,7 +195,7 @@ def _check_types(copies: list[Copy], renamings: list[Renaming], plan: Plan, type
     for name in plan.parameters + plan.flow.outputs:
         types = {_annotation_of(c.function, r.get(name, name)) for c, r in zip(copies, renamings, strict=True)}
         if len(types) != 1 or None in types:
-            raise RefusedChange(f"{name} has no type the functions agree on, and the project is type-checked")
+            raise RefusedChange(f"{name} has no type the functions agree on, and the code is typed")
     if (
         plan.flow.returns_value
         and len({ast.dump(c.function.returns) if c.function.returns else "" for c in copies}) != 1
