@@ -66,8 +66,9 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     statements = f"{count} statements" if count > 1 else "statement"
     summary = [
         f"{source.path}: {said} ran {same} {statements}; each now calls {call} instead.",
-        "The helper is " + ("those statements" if count > 1 else "that statement") + " unchanged: it takes the locals"
-        " it reads"
+        "The helper is "
+        + ("those statements unchanged: it takes the locals they read" if count > 1 else "that statement unchanged:")
+        + ("" if count > 1 else " it takes the locals it reads")
         + (f" and gives back {', '.join(plan.flow.outputs)}" if plan.flow.outputs else "")
         + ("; its result is returned where the copies returned" if plan.flow.returns_value else "")
         + ".",
