@@ -541,3 +541,14 @@ def test_no_name_differs_from_a_defined_one_by_underscores_only(project: Project
     result = project.apply(clone(body, run))
     assert result.status is Status.REFUSED
     assert result.reason.startswith("no name says what the repeated code does")
+
+
+def test_two_blank_lines_around_a_module_helper_even_where_the_file_had_one(project: Project) -> None:
+    # found on boltons: the definition after the helper kept the single blank line it had (E302)
+    squeezed = NAMES.replace("import keyword\n\n\n", "import keyword\n\n")
+    project_with(project, squeezed)
+    result = project.apply(clone(squeezed, GUARDS))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert "import keyword\n\n\ndef _check_name(name):\n" in text
+    assert "\n\n\ndef make_tuple(name, fields):\n" in text

@@ -92,10 +92,14 @@ def rewrite(source: ModuleSource, copies: list[Copy], renamings: list[Renaming],
     if plan.kind != "function":
         return rewritten.code
     body = list(rewritten.body)
-    body.insert(
-        top,
-        helper.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * max(2, _blank_lines(body[top], default=2))),
-    )
+    below = body[top]
+    blank = _blank_lines(below, default=0)
+    if blank < 2 and isinstance(below, (cst.FunctionDef, cst.ClassDef)):
+        # PEP 8's two blank lines before the definition the helper now precedes (E302)
+        kept = list(below.leading_lines)[blank:]
+        body[top] = below.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * 2 + kept)
+    helper_lines = [cst.EmptyLine(indent=False)] * max(2, blank)
+    body.insert(top, helper.with_changes(leading_lines=helper_lines))
     return rewritten.with_changes(body=body).code
 
 
