@@ -121,6 +121,7 @@ def test_a_cycle_that_fails_at_import_time_is_fixed_and_merged(run_cli, git_repo
         "    def total(self):\n"
         "        # deferred: circular when shop.models is imported first\n"
         "        from shop import pricing\n"
+        "\n"
         "        return pricing.discounted(self)\n"
     )
     assert (git_repo.path / "shop/pricing.py").read_text() == _files(FAILING)["shop/pricing.py"]

@@ -35,7 +35,7 @@ def test_latin1_crlf_module_keeps_its_encoding_and_newlines(project: Project) ->
     assert (project.root / "pkg/services.py").read_bytes() == (
         '# -*- coding: latin-1 -*-\r\n"""Services: caf\xe9."""\r\n\r\n\r\n'
         "def make(n):\r\n    # deferred: a module-level import would close an import cycle\r\n"
-        "    from pkg.models import Order\r\n    return Order(n)\r\n"
+        "    from pkg.models import Order\r\n\r\n    return Order(n)\r\n"
     ).encode("latin-1")
     assert project.imports("pkg.models") == ""
 

@@ -171,6 +171,10 @@ def _body_insert(block: cst.BaseSuite, line: cst.SimpleStatementLine) -> cst.Bas
     index = 1 if statements and is_docstring(statements[0]) else 0
     if any(_bare_code(s) == _bare_code(line) for s in statements[: index + 3]):
         return block
+    following = statements[index] if index < len(statements) else None
+    if following is not None and not is_import(following) and not following.leading_lines:
+        # black and ruff format put a blank line between a function's imports and its code
+        statements[index] = following.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
     statements.insert(index, line)
     return block.with_changes(body=statements)
 
