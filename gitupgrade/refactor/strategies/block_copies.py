@@ -12,7 +12,7 @@ import copy as copy_module
 from dataclasses import dataclass
 from typing import Any
 
-from gitupgrade.refactor.strategies.block_flow import names_of, parameters_of
+from gitupgrade.refactor.strategies.block_flow import every_argument, names_of, parameters_of
 from gitupgrade.refactor.strategies.source import RefusedChange
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -157,5 +157,5 @@ def _canonical(copy: Copy) -> tuple[list[str], list[str]]:
 
 
 def arguments_of(function: Function) -> list[ast.arg]:
-    args = function.args
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *(a for a in (args.vararg, args.kwarg) if a)]
+    """The function's parameters, in signature order."""
+    return every_argument(function.args)

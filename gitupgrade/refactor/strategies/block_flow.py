@@ -181,11 +181,13 @@ def parameters_of(arguments: ast.arguments | ast.FunctionDef | ast.AsyncFunction
     """The parameter names of a function (or of its ``arguments``)."""
     if isinstance(arguments, (ast.FunctionDef, ast.AsyncFunctionDef)):
         arguments = arguments.args
-    if arguments is None:
-        return set()
+    return set() if arguments is None else {a.arg for a in every_argument(arguments)}
+
+
+def every_argument(arguments: ast.arguments) -> list[ast.arg]:
+    """Every parameter of a signature, in order: positional-only, positional, keyword-only, ``*``, ``**``."""
     every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every += [a for a in (arguments.vararg, arguments.kwarg) if a]
-    return {a.arg for a in every}
+    return every + [a for a in (arguments.vararg, arguments.kwarg) if a]
 
 
 def names_of(nodes: list[ast.stmt], strict: bool = False) -> Names:
