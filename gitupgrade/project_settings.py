@@ -1,4 +1,5 @@
-"""Reading a project's own settings files (``pyproject.toml``, ``setup.cfg``, ``tox.ini`` ...).
+"""Reading a project's own settings files (``pyproject.toml``, ``setup.cfg``, ``tox.ini``,
+``.pre-commit-config.yaml`` ...).
 
 Two parts ask what a project's tools are configured to do: the refactorer (its code
 style) and the validator (which static checks it runs). Both read the files the same
@@ -34,3 +35,27 @@ def read_ini(path: Path) -> configparser.ConfigParser:
     except (OSError, UnicodeDecodeError, configparser.Error):
         pass
     return parser
+
+
+def pre_commit_hooks(path: Path) -> dict[str, list[str]]:
+    """``{hook id: args}`` of the ``.pre-commit-config.yaml`` at ``path``; empty when it says nothing.
+
+    ruff's hook, named ``ruff`` before ``ruff-check``, is ``ruff`` under either id.
+    """
+    import yaml  # only the refactorer and the validator read hooks; ``status`` starts without PyYAML
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    found: dict[str, list[str]] = {}
+    repos = document.get("repos") if isinstance(document, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks if isinstance(hooks, list) else []:
+            if isinstance(hook, dict) and isinstance(hook.get("id"), str):
+                args = hook.get("args")
+                found["ruff" if hook["id"] == "ruff-check" else hook["id"]] = (
+                    [str(a) for a in args] if isinstance(args, list) else []
+                )
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitupgrade.manager.static_detect import detect
-from gitupgrade.project_settings import read_ini, read_toml
+from gitupgrade.project_settings import pre_commit_hooks, read_ini, read_toml
 from gitupgrade.refactor.project_style import ProjectStyle
 
 
@@ -43,3 +43,24 @@ def test_the_code_style_and_the_static_checks_read_a_settings_file_alike(tmp_pat
     (tmp_path / "setup.cfg").write_text("[flake8]\nmax-line-length = 100\nmax-line-length = 110\n")
     assert [check.name for check in detect(tmp_path)] == ["flake8"]
     assert ProjectStyle.from_settings(tmp_path) == ProjectStyle(line_length=110)
+
+
+def test_pre_commit_hooks_are_read_once_for_both(tmp_path: Path) -> None:
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(
+        "repos:\n"
+        "- repo: https://github.com/astral-sh/ruff-pre-commit\n"
+        "  hooks:\n"
+        "  - id: ruff-check\n    args: [--fix, --select, I]\n"
+        "  - id: ruff-format\n"
+        "- repo: local\n  hooks: [not-a-hook, {id: 3}, {id: custom, args: oops}]\n"
+    )
+    assert pre_commit_hooks(config) == {"ruff": ["--fix", "--select", "I"], "ruff-format": [], "custom": []}
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    # the checks run ruff without the hook's --fix; the style formats with ruff
+    assert [(c.name, "--fix" in c.args) for c in detect(tmp_path)] == [("ruff", False), ("ruff-format", False)]
+    assert ProjectStyle.from_settings(tmp_path).formatter == "ruff"
+    config.write_text("repos: [unclosed\n")
+    assert pre_commit_hooks(config) == {}
+    assert pre_commit_hooks(tmp_path / "absent.yaml") == {}

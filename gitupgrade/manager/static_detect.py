@@ -17,25 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gitupgrade.errors import ConfigError
-from gitupgrade.project_settings import read_ini, read_toml
+from gitupgrade.project_settings import pre_commit_hooks, read_ini, read_toml
 
 SETTING = "self_upgrading.validation.static_checks"
 FORMATS = ("mypy", "ruff", "ruff-format", "flake8", "pylint", "black", "isort", "pyright")
-# Hook ids of .pre-commit-config.yaml, as each tool's own repository names them.
-HOOK_IDS = {
-    "mypy": "mypy",
-    "ruff": "ruff",
-    "ruff-check": "ruff",
-    "ruff-format": "ruff-format",
-    "flake8": "flake8",
-    "black": "black",
-    "isort": "isort",
-    "pylint": "pylint",
-    "pyright": "pyright",
-}
 # Hook arguments that would install packages or rewrite files are never passed on.
 _UNSAFE_ARGS = ("--install-types", "--non-interactive", "--fix", "--write")
 _NOT_SOURCES = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "build", "dist"}
@@ -223,20 +209,8 @@ def _mypy_targets(workdir: Path, tool: dict[str, Any], ini: configparser.ConfigP
 
 def _hooks(path: Path) -> dict[str, list[str]]:
     """``{tool: hook args}`` for the hooks of .pre-commit-config.yaml that run a tool we know."""
-    try:
-        document = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    found: dict[str, list[str]] = {}
-    repos = document.get("repos") if isinstance(document, dict) else None
-    for repo in repos if isinstance(repos, list) else []:
-        hooks = repo.get("hooks") if isinstance(repo, dict) else None
-        for hook in hooks if isinstance(hooks, list) else []:
-            tool = HOOK_IDS.get(str(hook.get("id"))) if isinstance(hook, dict) else None
-            if tool is not None:
-                args = hook.get("args")
-                found[tool] = [str(a) for a in args] if isinstance(args, list) else []
-    return found
+    # each tool's own repository names its hook after the tool
+    return {hook: args for hook, args in pre_commit_hooks(path).items() if hook in FORMATS}
 
 
 def _mentions_ruff_format(workdir: Path) -> bool:

@@ -20,9 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gitupgrade.project_settings import read_ini, read_toml
+from gitupgrade.project_settings import pre_commit_hooks, read_ini, read_toml
 
 # What black and ruff use without a setting, and what flake8/pycodestyle use.
 FORMATTER_LINE_LENGTH = 88
@@ -87,7 +85,7 @@ class _Settings:
     def read(cls, root: Path) -> _Settings:
         pyproject = read_toml(root / "pyproject.toml").get("tool", {})
         ruff = pyproject.get("ruff") or read_toml(root / "ruff.toml") or read_toml(root / ".ruff.toml")
-        hooks = _pre_commit_hooks(root / ".pre-commit-config.yaml")
+        hooks = set(pre_commit_hooks(root / ".pre-commit-config.yaml"))
         cfg = _ini(root / "setup.cfg", root / "tox.ini", root / ".flake8", root / ".isort.cfg", root / "mypy.ini")
         return cls(pyproject, ruff, hooks, cfg)
 
@@ -282,17 +280,6 @@ def _ini(*paths: Path) -> dict[str, dict[str, str]]:
                 continue
             found.setdefault("isort" if name == "settings" else name, dict(parser[section]))
     return found
-
-
-def _pre_commit_hooks(path: Path) -> set[str]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return set()
-    repos = data.get("repos", []) if isinstance(data, dict) else []
-    hooks = {h.get("id") for r in repos if isinstance(r, dict) for h in r.get("hooks", []) if isinstance(h, dict)}
-    # ruff's pre-commit hook was named ``ruff`` before ``ruff-check``
-    return {"ruff" if h == "ruff-check" else h for h in hooks if isinstance(h, str)}
 
 
 def _int(value: object, default: int) -> int:
