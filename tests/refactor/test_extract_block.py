@@ -114,7 +114,9 @@ def xfrange(stop, start=None, step=1.0):
 '''
 
 
-def test_the_same_argument_handling_opening_functions_of_one_name_is_named_after_its_results(project: Project) -> None:
+def test_the_same_argument_handling_opening_functions_of_one_name_is_named_as_normalizing_their_arguments(
+    project: Project,
+) -> None:
     tests = (
         "from pkg.names import frange, xfrange\n\n\n"
         "def test_ranges():\n"
@@ -125,8 +127,8 @@ def test_the_same_argument_handling_opening_functions_of_one_name_is_named_after
     result = project.apply(clone(RANGES, FRANGE_HEAD))
     assert result.status is Status.APPLIED, result.reason
     text = project.read("pkg/names.py")
-    assert "def _frange_count_start(stop, start, step):\n" in text
-    assert text.count("    count, start = _frange_count_start(stop, start, step)\n") == 2
+    assert "def _normalize_frange_args(stop, start, step):\n" in text
+    assert text.count("    count, start = _normalize_frange_args(stop, start, step)\n") == 2
     assert "    return count, start\n" in text
     assert project.pytest() == (1, 0)
 
@@ -552,3 +554,28 @@ def test_two_blank_lines_around_a_module_helper_even_where_the_file_had_one(proj
     text = project.read("pkg/names.py")
     assert "import keyword\n\n\ndef _check_name(name):\n" in text
     assert "\n\n\ndef make_tuple(name, fields):\n" in text
+
+
+def test_a_helper_serving_two_sections_goes_above_the_first_ones_banner(project: Project) -> None:
+    # found on boltons: _check_name served the namedtuple and namedlist sections, and
+    # landed between the namedtuple banner and its function
+    banner = "#" * 20
+    sectioned = NAMES.replace(
+        "\n\ndef make_tuple", f"\n\n{banner}\n### tuples\n{banner}\n\nTUPLE = tuple\n\n\ndef make_tuple"
+    ).replace("\n\ndef make_list", f"\n\n{banner}\n### lists\n{banner}\n\n\ndef make_list")
+    project_with(project, sectioned)
+    result = project.apply(clone(sectioned, GUARDS))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert "import keyword\n\n\ndef _check_name(name):\n" in text
+    assert f'raise ValueError(f"a keyword: {{name!r}}")\n\n\n{banner}\n### tuples\n' in text
+    assert project.pytest() == (4, 0)
+
+
+def test_a_helper_whose_callers_share_a_section_stays_below_its_banner(project: Project) -> None:
+    banner = "# ---- records ----"
+    sectioned = NAMES.replace("\n\ndef make_tuple", f"\n\n{banner}\n\n\ndef make_tuple")
+    project_with(project, sectioned)
+    result = project.apply(clone(sectioned, GUARDS))
+    assert result.status is Status.APPLIED, result.reason
+    assert f"{banner}\n\n\ndef _check_name(name):\n" in project.read("pkg/names.py")

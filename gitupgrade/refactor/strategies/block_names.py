@@ -5,8 +5,8 @@ Four shapes say what a run of statements is about without reading its meaning:
 * **checks**: every statement is ``if ...: raise ...`` or ``assert``, about one value:
   ``_check_<value>``;
 * **shared argument handling**: the run opens every function, reads only their
-  parameters, and the functions share a name: ``_<name>_<results>`` after what it gives
-  back (``frange``/``xfrange`` → ``_frange_count_start``);
+  parameters, gives some of them new values, and the functions share a name:
+  ``_normalize_<name>_args`` (``frange``/``xfrange`` → ``_normalize_frange_args``);
 * **a comment** above every copy, the same short phrase: that phrase;
 * **one value computed**: the run only binds locals (no attribute, item or call for its
   effect), and its one result is a new local whose name says which value it is, in two
@@ -86,10 +86,12 @@ def _checks(run: list[ast.stmt], parameters: tuple[str, ...]) -> str | None:
 def _arguments(
     runs: list[list[ast.stmt]], functions: list[ast.FunctionDef | ast.AsyncFunctionDef], flow: BlockFlow
 ) -> str | None:
-    """``_<name>_<results>`` for the same argument handling opening functions of one name.
+    """``_normalize_<name>_args`` for the same argument handling opening functions of one name.
 
     Argument handling reads only the parameters (not ``self``) and gives some of them new
-    values: the functions go on with the prepared arguments.
+    values: the functions go on with the normalized arguments. The name is a verb, like
+    the call it makes (reviewers of ``_frange_count_start``, named after its results,
+    asked for one).
     """
     if not all(_prepares_arguments(run, function, flow) for run, function in zip(runs, functions, strict=True)):
         return None
@@ -97,8 +99,7 @@ def _arguments(
     shortest = min(names, key=len)
     if not all(n.startswith(shortest) or n.endswith(shortest) for n in names) or len(shortest) < 3:
         return None
-    said = [w for n in (shortest, *flow.outputs) for w in words(n)]
-    return "_" + "_".join(said)
+    return "_normalize_" + "_".join(words(shortest)) + "_args"
 
 
 def _only_binds(run: list[ast.stmt]) -> bool:

@@ -3,12 +3,15 @@
 The helper's body is the first copy's statements as libcst holds them (comments and
 layout kept), typed from the function's own annotations; each copy becomes one call in
 its own names. A method goes after the last method that calls it, a module function
-before the first top-level statement that does.
+before the first top-level statement that does, or above that statement's section banner
+(``### namedtuple``) when its callers are in more than one section.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -66,7 +69,7 @@ def rewrite(source: ModuleSource, copies: list[Copy], renamings: list[Renaming],
     start, stop, _ = cuts[id(suites[0])]
     helper = _helper(module, source, copies[0], plan, list(suites[0].body[start:stop]))
     owner = next((s for s in module.body if plan.owner and spans(s, plan.owner.lineno)), None)
-    top = next(i for i, s in enumerate(module.body) if spans(s, anchor.lineno))
+    callers = [i for i, s in enumerate(module.body) if any(spans(s, c.function.lineno) for c in copies)]
 
     class Rewrite(cst.CSTTransformer):
         def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
@@ -92,15 +95,41 @@ def rewrite(source: ModuleSource, copies: list[Copy], renamings: list[Renaming],
     if plan.kind != "function":
         return rewritten.code
     body = list(rewritten.body)
-    below = body[top]
-    blank = _blank_lines(below, default=0)
-    if blank < 2 and isinstance(below, (cst.FunctionDef, cst.ClassDef)):
-        # PEP 8's two blank lines before the definition the helper now precedes (E302)
-        kept = list(below.leading_lines)[blank:]
-        body[top] = below.with_changes(leading_lines=[cst.EmptyLine(indent=False)] * 2 + kept)
-    helper_lines = [cst.EmptyLine(indent=False)] * max(2, blank)
+    top, above_banner = _section_start(body, callers)
+    blank_line = cst.EmptyLine(indent=False)
+    leading = list(getattr(body[top], "leading_lines", ()))
+    # a banner above the first caller heads the callers' one section: the helper goes under it
+    heading = [] if above_banner else leading[: _last_banner(leading) + 1]
+    leading = leading[len(heading) :]
+    blank = next((i for i, line in enumerate(leading) if line.comment is not None), len(leading))
+    helper_lines = heading + [blank_line] * (blank if heading else max(2, blank))
+    # PEP 8's two blank lines after the helper, before what it now precedes (E302, E305)
+    below_lines = [blank_line] * max(2, blank) + leading[blank:]
+    body[top] = body[top].with_changes(leading_lines=below_lines)
     body.insert(top, helper.with_changes(leading_lines=helper_lines))
     return rewritten.with_changes(body=body).code
+
+
+# A comment that marks a section rather than saying something: ``### namedtuple``,
+# ``# ---- parsing ----``, ``## Helpers``.
+_BANNER = re.compile(r"#\s*([#=*~_-])\1{2,}|##+\s*\w")
+
+
+def _section_start(body: Sequence[cst.CSTNode], callers: list[int]) -> tuple[int, bool]:
+    """Where a module helper goes, and whether above a banner: before its first caller, or
+    above the banner of that caller's section when a later caller is in another section
+    (the helper serves both)."""
+    first, last = min(callers), max(callers)
+    if not any(_last_banner(getattr(s, "leading_lines", ())) >= 0 for s in body[first + 1 : last + 1]):
+        return first, False
+    found = (i for i in range(first, -1, -1) if _last_banner(getattr(body[i], "leading_lines", ())) >= 0)
+    return next(found, first), True
+
+
+def _last_banner(lines: Sequence[cst.EmptyLine]) -> int:
+    """The index of the last banner comment among a statement's leading lines, or -1."""
+    banners = [i for i, line in enumerate(lines) if line.comment is not None and _BANNER.match(line.comment.value)]
+    return banners[-1] if banners else -1
 
 
 def _blank_lines(statement: cst.CSTNode, default: int) -> int:
