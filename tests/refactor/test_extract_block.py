@@ -340,6 +340,33 @@ def vocabulary_of(paths):
     assert project.pytest() == (1, 0)
 
 
+def test_a_comment_naming_only_the_first_of_two_commented_steps_does_not_name_the_run(project: Project) -> None:
+    # found on networkx: "# sort the adjacency lists again" named a run that went on to
+    # "# initialize the embedding"
+    run = "        words = line.split()\n        # remember them\n        seen.update(words)\n"
+    step = f"        # split the line\n{run}        words = None\n"
+    body = f'''\
+"""Words."""
+
+
+def vocabulary(lines):
+    seen = set()
+    for line in lines:
+{step}    return seen
+
+
+def vocabulary_of(paths):
+    seen = set()
+    for path in paths:
+        line = open(path).read()
+{step}    return sorted(seen)
+'''
+    project_with(project, body)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("no name says what the repeated code does")
+
+
 def test_one_value_computed_the_same_way_is_named_after_it(project: Project) -> None:
     run = (
         "    if options.get('fields'):\n"

@@ -164,14 +164,21 @@ def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.Asy
 
 
 def comment_name(text: str, runs: list[list[ast.stmt]]) -> str | None:
-    """The short comment right above every copy, as a name."""
+    """The short comment right above every copy, as a name.
+
+    Only when it is the run's one comment at its top level: a second one (``# initialize
+    the embedding`` further down) says the first named a step of the run, not the run.
+    """
     lines = text.splitlines()
+
+    def above(statement: ast.stmt) -> str:
+        return lines[statement.lineno - 2].strip() if statement.lineno >= 2 else ""
+
     found = set()
     for run in runs:
-        above = lines[run[0].lineno - 2].strip() if run[0].lineno >= 2 else ""
-        if not above.startswith("#"):
+        if not above(run[0]).startswith("#") or any(above(s).startswith("#") for s in run[1:]):
             return None
-        found.add(above.lstrip("#").strip().rstrip(".:").lower())
+        found.add(above(run[0]).lstrip("#").strip().rstrip(".:").lower())
     if len(found) != 1:
         return None
     phrase = found.pop()
