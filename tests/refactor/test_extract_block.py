@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from gitupgrade.refactor import Status
+from gitupgrade.refactor.strategies.package_conventions import copy_refusal
+from gitupgrade.refactor.strategies.source import ModuleSource
 from tests.refactor.helpers import Project, suggestion
 
 GUARDS = """\
@@ -606,3 +608,90 @@ def test_a_helper_whose_callers_share_a_section_stays_below_its_banner(project: 
     result = project.apply(clone(sectioned, GUARDS))
     assert result.status is Status.APPLIED, result.reason
     assert f"{banner}\n\n\ndef _check_name(name):\n" in project.read("pkg/names.py")
+
+
+def test_a_module_kept_as_a_copy_of_another_projects_code_is_changed_there(project: Project) -> None:
+    # found on libcst: its fork of parso's tokenizer is kept close to parso to port changes
+    forked = "# A fork of `otherproject.names`.\n# https://example.com/otherproject/names.py\n" + NAMES
+    project_with(project, forked)
+    result = project.apply(clone(forked, GUARDS))
+    assert result.status is Status.REFUSED
+    assert result.reason == "the module says it is a copy ('fork of'): change it where it comes from"
+    assert project.read("pkg/names.py") == forked
+
+
+def test_copied_code_is_told_by_its_header_or_its_vendoring_folder() -> None:
+    def refusal(path: str, text: str) -> str | None:
+        return copy_refusal(ModuleSource(path, "m", text, "utf-8"))
+
+    assert refusal("pkg/_vendor/six.py", "x = 1\n") == (
+        "the module is in a vendoring folder (_vendor/): change it where it comes from"
+    )
+    assert refusal("pkg/util.py", '"""Helpers.\n\nCode borrowed from bottle."""\nx = 1\n')
+    assert refusal("pkg/util.py", "# Adapted from a post on a blog\nx = 1\n")
+    # a value taken from somewhere, or a copy mentioned below the header, is no copied module
+    assert refusal("pkg/util.py", '"""Colour names, values taken from the CSS spec."""\nx = 1\n') is None
+    assert refusal("pkg/util.py", "x = 1\n# copied from the stdlib\ny = 2\n") is None
+    assert refusal("pkg/util.py", '"""Wraps the vendored appdirs module."""\n') is None
+
+
+def test_a_run_whose_inputs_every_function_sets_right_before_it_is_not_the_whole_step(project: Project) -> None:
+    # found on sympy: ``xmax = -INF`` and three more before both copies, passed in to the helper
+    run = "    for row in rows:\n        width = max(width, len(row))\n"
+    body = f'''\
+"""Tables."""
+
+
+def render(rows):
+    width = 0
+    # measure the rows
+{run}    return [row.ljust(width) for row in rows]
+
+
+def render_boxed(rows):
+    width = 0
+    # measure the rows
+{run}    return ["|" + row.ljust(width) + "|" for row in rows]
+'''
+    project_with(project, body)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.REFUSED
+    assert result.reason.startswith("every function sets width to the same value right before the copy")
+
+
+def test_a_run_that_is_the_whole_body_of_a_statement_alike_in_every_copy_takes_that_statement(
+    project: Project,
+) -> None:
+    # found on networkx: the finder reported the body of ``if flow_func is None:``; the step
+    # is the ``if`` and the check after it
+    inner = '        if options:\n            raise TypeError("options need a converter")\n        converter = str\n'
+    head = f"    if converter is None:\n{inner}    if not callable(converter):\n"
+    head += '        raise TypeError("the converter must be callable")\n'
+    body = f'''\
+"""Conversions."""
+
+
+def convert(value, converter=None, **options):
+    """Convert one value."""
+{head}    return converter(value)
+
+
+def convert_all(values, converter=None, **options):
+    """Convert each value."""
+{head}    return [converter(value) for value in values]
+'''
+    tests = (
+        "import pytest\n\nfrom pkg.names import convert, convert_all\n\n\n"
+        "def test_convert():\n"
+        "    assert convert(1) == '1' and convert_all([1], float) == [1.0]\n"
+        "    with pytest.raises(TypeError):\n        convert(1, extra=2)\n"
+        "    with pytest.raises(TypeError):\n        convert_all([1], 3)\n"
+    )
+    project_with(project, body, tests)
+    result = project.apply(clone(body, inner))
+    assert result.status is Status.APPLIED, result.reason
+    text = project.read("pkg/names.py")
+    assert "def _normalize_convert_args(converter, options):\n    if converter is None:\n" in text
+    assert text.count("    converter = _normalize_convert_args(converter, options)\n") == 2
+    assert text.count("must be callable") == 1
+    assert project.pytest() == (1, 0)

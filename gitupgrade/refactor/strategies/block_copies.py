@@ -116,12 +116,31 @@ def grown(copies: list[Copy]) -> list[Copy]:
     function's end cannot be returned, while the whole tail can. Statements before a run
     are not taken: the finder started it where the copies start to say the same thing.
     """
+    if len({id(c.suite) for c in copies}) < len(copies):  # two copies in one suite: growing could overlap them
+        return copies
+    while all(c.start == 0 and c.stop == len(c.suite) for c in copies):
+        # the whole body of a statement the same in every copy: that statement is the step
+        # (``if flow_func is None:`` around the run, not just its body)
+        outer = [_enclosing(c) for c in copies]
+        if not all(outer) or not _same([o.run[0] for o in outer if o]):
+            break
+        copies = [o for o in outer if o]
     stop = 0
     while all(c.stop + stop < len(c.suite) for c in copies) and _same([c.suite[c.stop + stop] for c in copies]):
         stop += 1
-    if len({id(c.suite) for c in copies}) < len(copies):  # two copies in one suite: growing could overlap them
-        return copies
     return [Copy(c.function, c.owner, c.suite, c.start, c.stop + stop) for c in copies]
+
+
+def _enclosing(copy: Copy) -> Copy | None:
+    """The statement whose suite the copy is, as a one-statement copy (None in an ``except`` clause)."""
+    suites = ("body", "orelse", "finalbody")
+    for node in ast.walk(copy.function):
+        for field in suites:
+            suite: list[ast.stmt] = getattr(node, field, None) or []
+            for i, statement in enumerate(suite if isinstance(suite, list) else []):
+                if any(getattr(statement, name, None) is copy.suite for name in suites):
+                    return Copy(copy.function, copy.owner, suite, i, i + 1)
+    return None
 
 
 def _same(statements: list[ast.stmt]) -> bool:

@@ -25,13 +25,10 @@ import builtins
 import keyword
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from gitupgrade.refactor.strategies.block_flow import BlockFlow, every_argument
 from gitupgrade.refactor.strategies.naming import words
 from gitupgrade.refactor.strategies.source import RefusedChange
-
-if TYPE_CHECKING:
-    from gitupgrade.refactor.strategies.block_flow import BlockFlow
 
 MAX_COMMENT_WORDS = 5
 MIN_WORD = 3
@@ -152,7 +149,7 @@ def _targets(node: ast.AST) -> list[ast.expr]:
 def _prepares_arguments(run: list[ast.stmt], function: ast.FunctionDef | ast.AsyncFunctionDef, flow: BlockFlow) -> bool:
     """The run opens ``function``, reads only its parameters (not ``self``) and rebinds some."""
     body = function.body[1:] if ast.get_docstring(function, clean=False) is not None else function.body
-    params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
+    params = [a.arg for a in every_argument(function.args)]  # ``**options`` is an argument too
     receiver = params[0] if params and params[0] in ("self", "cls") else None
     return (
         bool(body)

@@ -27,9 +27,10 @@ from gitupgrade.refactor.strategies.block_copies import (
     locate,
     renamings_of,
 )
-from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow
+from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow, names_of, parameters_of
 from gitupgrade.refactor.strategies.block_names import comment_name, helper_name
 from gitupgrade.refactor.strategies.block_writer import Plan, renamed, rewrite
+from gitupgrade.refactor.strategies.package_conventions import copy_refusal
 from gitupgrade.refactor.strategies.source import ModuleSource, RefusedChange, Workspace
 
 if TYPE_CHECKING:
@@ -48,10 +49,14 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     if len({loc["path"] for loc in locations}) != 1:
         raise RefusedChange("the copies are in different modules")
     source = ws.read(locations[0]["path"], locations[0]["module"])
+    copied = copy_refusal(source)
+    if copied:
+        raise RefusedChange(copied)
     tree = ast.parse(source.text)
     copies = grown([locate(tree, loc) for loc in locations])
     renamings = renamings_of(copies)
     plan = _plan(source, copies, renamings, llm)
+    _check_inputs_made_for_it(copies, renamings, plan)
     if plan.kind != "function":
         _check_unused_elsewhere(ws, source, plan.name)
     _check_types(copies, renamings, plan, typed=ws.style.type_checker is not None or mostly_annotated(tree))
@@ -143,6 +148,39 @@ def _only_set_to_constants(run: list[ast.stmt], name: str) -> bool:
         and name in {t.id for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
     ]
     return bool(bindings) and all(isinstance(b, ast.Assign) and isinstance(b.value, ast.Constant) for b in bindings)
+
+
+def _check_inputs_made_for_it(copies: list[Copy], renamings: list[Renaming], plan: Plan) -> None:
+    """Refuse parameters every function sets to the same value right before its copy.
+
+    Found on sympy: ``xmax = -INF`` (and three more) before both copies, left in the
+    callers to be passed in: the helper should own its starting values, and a run found
+    without them is not the whole repeated step.
+    """
+    preset = [
+        name
+        for name in plan.parameters
+        if len({_value_before(c, r.get(name, name)) for c, r in zip(copies, renamings, strict=True)} - {None}) == 1
+        and all(_value_before(c, r.get(name, name)) for c, r in zip(copies, renamings, strict=True))
+    ]
+    if preset:
+        raise RefusedChange(
+            f"every function sets {', '.join(preset)} to the same value right before the copy: "
+            "the helper should own it, and the run is not the whole repeated step"
+        )
+
+
+def _value_before(copy: Copy, name: str) -> str | None:
+    """The value ``name = value`` among the statements right before the copy, when it reads no local."""
+    local = parameters_of(copy.function) | names_of(copy.function.body).binds
+    for statement in reversed(copy.suite[: copy.start]):
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            return None  # only the assignments that open the run's step count
+        target = statement.targets[0]
+        if isinstance(target, ast.Name) and target.id == name:
+            reads = {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name)}
+            return None if reads & local else ast.dump(statement.value)
+    return None
 
 
 def _helper_kind(copies: list[Copy], agreed: BlockFlow) -> tuple[str, str | None]:

@@ -8,6 +8,10 @@ Found in a blind review of merged splits, and detected generally, never by name:
   plugin users can ask for.
 - **A generated module**: its header says a program writes it; the next run of the
   generator would undo the split (pycparser's ``c_ast.py``).
+- **Code kept as a copy of another project's**: its header says it is a fork of, or
+  copied, ported or vendored from, code elsewhere, or it sits in a vendoring folder
+  (``_vendor``, ``third_party``). Its maintainers keep it close to the original so that
+  changes there can be ported (libcst's fork of parso's tokenizer): change it there.
 - **Standalone modules**: no module of the package imports a sibling (an import inside
   ``try: ... except ImportError:`` is optional and does not count, as boltons does it).
   Each module is meant to be copied alone; a split that makes one import a new sibling
@@ -31,6 +35,13 @@ _MIN_STANDALONE = 5
 # a header that says the file is written by a program, beside the ``@generated`` marker
 _GENERATED = re.compile(r"auto(?:matically)?[- ]generated|generated (?:by|from)|do not (?:edit|modify)", re.I)
 _HEADER_LINES = 30
+# a header that says the module is another project's code, kept as a copy
+_COPIED = re.compile(
+    r"\bfork(?:ed)?\s+(?:of|from)\b|\b(?:copied|borrowed|ported)\s+(?:\w+\s+)?from\b"
+    r"|^[\W_]*(?:code\s+)?(?:taken|adapted)\s+from\b",
+    re.I | re.M,
+)
+_VENDOR_FOLDERS = frozenset({"_vendor", "vendor", "vendored", "_vendored", "third_party", "thirdparty", "externals"})
 
 
 def split_refusal(ws: Workspace, source: ModuleSource) -> str | None:
@@ -38,7 +49,33 @@ def split_refusal(ws: Workspace, source: ModuleSource) -> str | None:
     generated = _GENERATED.search("\n".join(source.text.splitlines()[:_HEADER_LINES]))
     if generated:
         return f"the module says it is generated ({generated.group(0)!r}): change its generator"
-    return convention_refusal(ws, source)
+    return copy_refusal(source) or convention_refusal(ws, source)
+
+
+def copy_refusal(source: ModuleSource) -> str | None:
+    """Why ``source``, another project's code kept as a copy, is changed where it comes from, or None."""
+    vendoring = _VENDOR_FOLDERS.intersection(PurePosixPath(source.path).parts[:-1])
+    if vendoring:
+        return f"the module is in a vendoring folder ({sorted(vendoring)[0]}/): change it where it comes from"
+    copied = _COPIED.search(_header(source.text))
+    if copied:
+        said = re.sub(r"^[\W_]+", "", copied.group(0))
+        return f"the module says it is a copy ({said!r}): change it where it comes from"
+    return None
+
+
+def _header(text: str) -> str:
+    """The comments and docstring a module opens with, before its first statement."""
+    lines = text.splitlines()
+    try:
+        body = ast.parse(text).body
+    except SyntaxError:
+        return ""
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        first = body[1] if len(body) > 1 else None  # the docstring is header
+    end = first.lineno - 1 if first is not None else len(lines)
+    return "\n".join(lines[: min(end, _HEADER_LINES * 3)])
 
 
 def convention_refusal(ws: Workspace, source: ModuleSource) -> str | None:
