@@ -695,3 +695,37 @@ def convert_all(values, converter=None, **options):
     assert text.count("    converter = _normalize_convert_args(converter, options)\n") == 2
     assert text.count("must be callable") == 1
     assert project.pytest() == (1, 0)
+
+
+def test_a_run_sharing_a_statement_with_code_outside_its_copies_stays(project: Project) -> None:
+    # found on sympy: the helper served four of nine places spelling ``if repl_dict is None``
+    run = "    key = str(key)\n    if table is None:\n        table = {}\n    else:\n        table = dict(table)\n"
+    body = f'''\
+"""Lookups."""
+
+
+def match(key, table=None):
+{run}    return table.get(key)
+
+
+def match_all(key, table=None):
+{run}    return [table.get(key)]
+
+
+def store(value, table=None):
+    if table is None:
+        table = {{}}
+    else:
+        table = dict(table)
+    table[value] = value
+    return table
+'''
+    project_with(project, body)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "line 23 has a statement of the run outside its copies: a helper would leave that code spelled two ways"
+    )
+    without = body[: body.index("\n\n\ndef store")] + "\n"
+    project_with(project, without)
+    assert project.apply(clone(without, run)).status is Status.APPLIED

@@ -55,6 +55,7 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     tree = ast.parse(source.text)
     copies = grown([locate(tree, loc) for loc in locations])
     renamings = renamings_of(copies)
+    _check_whole_idiom(tree, copies)
     plan = _plan(source, copies, renamings, llm)
     _check_inputs_made_for_it(copies, renamings, plan)
     if plan.kind != "function":
@@ -81,6 +82,29 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     if plan.named_by:
         summary.append(f"No rule named the run; the name is {plan.named_by}'s, checked by the naming rules.")
     return Outcome(summary=summary, title=f"Extract {owner}{plan.name} from {len(copies)} copies in {source.path}")
+
+
+def _check_whole_idiom(tree: ast.Module, copies: list[Copy]) -> None:
+    """Refuse a run with a statement that also stands in other places of the module.
+
+    Found on sympy: four ``matches`` methods shared ``sympify`` and an ``if repl_dict is
+    None`` block that five more methods have alone; a helper for the four leaves the
+    idiom spelled two ways. Only statements of two lines or more count.
+    """
+    inside = {id(node) for c in copies for statement in c.run for node in ast.walk(statement)}
+    wanted: dict[tuple[type, int], set[str]] = {}
+    for s in copies[0].run:
+        if (s.end_lineno or s.lineno) > s.lineno:
+            wanted.setdefault((type(s), (s.end_lineno or s.lineno) - s.lineno), set()).add(ast.dump(s))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or id(node) in inside:
+            continue
+        dumps = wanted.get((type(node), (node.end_lineno or node.lineno) - node.lineno))
+        if dumps and ast.dump(node) in dumps:
+            raise RefusedChange(
+                f"line {node.lineno} has a statement of the run outside its copies: "
+                "a helper would leave that code spelled two ways"
+            )
 
 
 def _check_unused_elsewhere(ws: Workspace, source: ModuleSource, name: str) -> None:
