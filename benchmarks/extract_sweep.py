@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -107,7 +108,7 @@ def main() -> None:
                 if len(extracted) <= args.show:
                     print(subprocess.run(["git", "diff"], cwd=root, capture_output=True, text=True).stdout)
             except RefusedChange as exc:
-                reasons[str(exc).split(":")[0][:80]] += 1
+                reasons[re.sub(r"\d+", "N", str(exc).split(":")[0])[:80]] += 1
             except Exception:  # noqa: BLE001 - a crash is the figure this script exists to count
                 crashed.append((package, first["path"], traceback.format_exc(limit=3)))
             finally:
@@ -120,7 +121,7 @@ def main() -> None:
     for package, path, trace in crashed:
         print(f"CRASH {package} {path}\n{trace}")
     print("refusals, most frequent first:")
-    for reason, count in reasons.most_common(12):
+    for reason, count in reasons.most_common(20):
         print(f"  {count:4}  {reason}")
 
 
