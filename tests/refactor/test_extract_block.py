@@ -729,3 +729,14 @@ def store(value, table=None):
     without = body[: body.index("\n\n\ndef store")] + "\n"
     project_with(project, without)
     assert project.apply(clone(without, run)).status is Status.APPLIED
+
+
+def test_a_run_that_is_a_loops_whole_body_stays_the_step_for_one_item(project: Project) -> None:
+    # found on boltons: growing out to ``for name in [typename] + field_names:`` lost the
+    # _check_name(name) a review had accepted
+    guards = textwrap.indent(GUARDS.replace("name", "field"), "    ")
+    body = NAMES.replace(GUARDS, f"    for field in fields:\n{guards}")
+    project_with(project, body)
+    result = project.apply(clone(body, guards))
+    assert result.status is Status.APPLIED, result.reason
+    assert project.read("pkg/names.py").count("        _check_field(field)\n") == 2

@@ -119,10 +119,11 @@ def grown(copies: list[Copy]) -> list[Copy]:
     if len({id(c.suite) for c in copies}) < len(copies):  # two copies in one suite: growing could overlap them
         return copies
     while all(c.start == 0 and c.stop == len(c.suite) for c in copies):
-        # the whole body of a statement the same in every copy: that statement is the step
-        # (``if flow_func is None:`` around the run, not just its body)
+        # the whole body of an ``if`` the same in every copy: the ``if`` is the step
+        # (``if flow_func is None:`` around the run, not just its body). A loop stays out:
+        # its body is the step for one item (``_check_name(name)`` for each name)
         outer = [_enclosing(c) for c in copies]
-        if not all(outer) or not _same([o.run[0] for o in outer if o]):
+        if not all(o and isinstance(o.run[0], ast.If) for o in outer) or not _same([o.run[0] for o in outer if o]):
             break
         copies = [o for o in outer if o]
     stop = 0
