@@ -740,3 +740,37 @@ def test_a_run_that_is_a_loops_whole_body_stays_the_step_for_one_item(project: P
     result = project.apply(clone(body, guards))
     assert result.status is Status.APPLIED, result.reason
     assert project.read("pkg/names.py").count("        _check_field(field)\n") == 2
+
+
+def test_a_run_of_two_functions_alike_beyond_it_stays(project: Project) -> None:
+    # found on boltons: namedtuple and namedlist are parallel versions; a helper for one
+    # run of them is a half deduplication that breaks their line-by-line likeness
+    rest = """\
+    seen = set()
+    for field in fields:
+        if field in seen:
+            raise ValueError(f"duplicate field: {field!r}")
+        seen.add(field)
+    doc = f"{name}({', '.join(fields)})"
+    return doc, fields
+"""
+    body = f'''\
+"""Named records."""
+
+import keyword
+
+
+def make_tuple(name, fields):
+{GUARDS}    fields = tuple(fields)
+{rest}
+
+def make_list(name, fields):
+{GUARDS}    fields = list(fields)
+{rest}'''
+    project_with(project, body)
+    result = project.apply(clone(body, GUARDS))
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "make_tuple and make_list are near copies of each other (7 more of their lines alike): "
+        "a helper for this run would leave the rest copied"
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.refactor.strategies.base import Outcome
@@ -56,6 +57,7 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     copies = grown([locate(tree, loc) for loc in locations])
     renamings = renamings_of(copies)
     _check_whole_idiom(tree, copies)
+    _check_parallel_functions(source.text, copies)
     plan = _plan(source, copies, renamings, llm)
     _check_inputs_made_for_it(copies, renamings, plan)
     if plan.kind != "function":
@@ -105,6 +107,51 @@ def _check_whole_idiom(tree: ast.Module, copies: list[Copy]) -> None:
                 f"line {node.lineno} has a statement of the run outside its copies: "
                 "a helper would leave that code spelled two ways"
             )
+
+
+def _check_parallel_functions(text: str, copies: list[Copy]) -> None:
+    """Refuse copies in functions that are near copies of each other beyond the run.
+
+    Found on boltons: ``namedtuple`` and ``namedlist`` are parallel versions, alike in 46
+    more lines than the run; a helper for one run of them is a half deduplication that
+    breaks their line-by-line likeness. Alike means the same stripped line, comments and
+    docstrings aside; functions count as parallel when what they share outside the run is
+    at least the run's size and half of the shorter one.
+    """
+    lines = text.splitlines()
+
+    def code_lines(copy: Copy) -> list[str]:
+        body = copy.function.body
+        skip = {n for s in copy.run for n in _span(s)}
+        if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            skip.update(_span(body[0]))  # the docstring
+        numbers = range(body[0].lineno, (copy.function.end_lineno or body[-1].lineno) + 1)
+        return [lines[n - 1].strip() for n in numbers if n not in skip and lines[n - 1].strip()[:1] not in ("", "#")]
+
+    run_size = len({n for s in copies[0].run for n in _span(s)})
+    first = code_lines(copies[0])
+    for copy in copies[1:]:
+        if copy.function is copies[0].function:
+            continue
+        other = code_lines(copy)
+        alike = sum(b.size for b in SequenceMatcher(None, first, other, autojunk=False).get_matching_blocks())
+        if alike >= run_size and 2 * alike >= min(len(first), len(other)):
+            same = copy.function.name == copies[0].function.name  # say whose: two classes' methods
+            one, two = (
+                (_qualified(copies[0]), _qualified(copy)) if same else (copies[0].function.name, copy.function.name)
+            )
+            raise RefusedChange(
+                f"{one} and {two} are near copies of each other "
+                f"({alike} more of their lines alike): a helper for this run would leave the rest copied"
+            )
+
+
+def _span(statement: ast.stmt) -> range:
+    return range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+
+
+def _qualified(copy: Copy) -> str:
+    return f"{copy.owner.name}.{copy.function.name}" if copy.owner else copy.function.name
 
 
 def _check_unused_elsewhere(ws: Workspace, source: ModuleSource, name: str) -> None:
