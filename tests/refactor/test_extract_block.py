@@ -312,10 +312,9 @@ def test_a_run_whose_functions_read_three_of_its_locals_later_stays(project: Pro
     assert result.reason == "the run sets 3 locals the functions read later"
 
 
-def test_locals_rebound_before_any_read_are_not_results(project: Project) -> None:
-    run = "        words = line.split()\n        seen.update(words)\n"
-    step = f"        # remember the words\n{run}        words = None\n"
-    body = f'''\
+def vocabulary_with(step: str) -> str:
+    """Two functions that run ``step`` for each line, of strings or of files."""
+    return f'''\
 """Words."""
 
 
@@ -331,6 +330,12 @@ def vocabulary_of(paths):
         line = open(path).read()
 {step}    return sorted(seen)
 '''
+
+
+def test_locals_rebound_before_any_read_are_not_results(project: Project) -> None:
+    run = "        words = line.split()\n        seen.update(words)\n"
+    step = f"        # remember the words\n{run}        words = None\n"
+    body = vocabulary_with(step)
     tests = "from pkg.names import vocabulary\n\n\ndef test_vocabulary():\n    assert vocabulary(['a b', 'b']) == {'a', 'b'}\n"
     project_with(project, body, tests)
     result = project.apply(clone(body, run))
@@ -347,22 +352,7 @@ def test_a_comment_naming_only_the_first_of_two_commented_steps_does_not_name_th
     # "# initialize the embedding"
     run = "        words = line.split()\n        # remember them\n        seen.update(words)\n"
     step = f"        # split the line\n{run}        words = None\n"
-    body = f'''\
-"""Words."""
-
-
-def vocabulary(lines):
-    seen = set()
-    for line in lines:
-{step}    return seen
-
-
-def vocabulary_of(paths):
-    seen = set()
-    for path in paths:
-        line = open(path).read()
-{step}    return sorted(seen)
-'''
+    body = vocabulary_with(step)
     project_with(project, body)
     result = project.apply(clone(body, run))
     assert result.status is Status.REFUSED
