@@ -76,6 +76,14 @@ def project_with(project: Project, names: str, tests: str = NAMES_TESTS) -> Proj
     return project.write({"pkg/__init__.py": "", "pkg/names.py": names, "tests/test_names.py": tests})
 
 
+def extracted(project: Project, names: str, run: str, tests: str = NAMES_TESTS) -> str:
+    """``pkg/names.py`` after the copies of ``run`` in ``names`` were extracted."""
+    project_with(project, names, tests)
+    result = project.apply(clone(names, run))
+    assert result.status is Status.APPLIED, result.reason
+    return project.read("pkg/names.py")
+
+
 def test_guard_clauses_about_one_value_become_one_check(project: Project) -> None:
     project_with(project, NAMES)
     assert project.pytest() == (4, 0)
@@ -337,10 +345,7 @@ def test_locals_rebound_before_any_read_are_not_results(project: Project) -> Non
     step = f"        # remember the words\n{run}        words = None\n"
     body = vocabulary_with(step)
     tests = "from pkg.names import vocabulary\n\n\ndef test_vocabulary():\n    assert vocabulary(['a b', 'b']) == {'a', 'b'}\n"
-    project_with(project, body, tests)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.APPLIED, result.reason
-    text = project.read("pkg/names.py")
+    text = extracted(project, body, run, tests)
     assert "def _remember_words(line, seen):\n" in text
     # the comment above the copies became the name: it is not left above the calls
     assert text.count("        _remember_words(line, seen)\n") == 2 and "# remember the words" not in text
@@ -376,10 +381,7 @@ def test_one_value_computed_the_same_way_is_named_after_it(project: Project) -> 
         "def test_tables():\n"
         "    assert as_csv('ab', {'fields': 'b'}) == 'b' and as_tsv('ab', {}) == 'a\\tb'\n"
     )
-    project_with(project, body, tests)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.APPLIED, result.reason
-    text = project.read("pkg/names.py")
+    text = extracted(project, body, run, tests)
     assert "def _wanted_fields(fields, options):\n" in text
     assert text.count("    wanted_fields = _wanted_fields(fields, options)\n") == 2
     assert project.pytest() == (1, 0)
@@ -456,10 +458,7 @@ def test_a_name_the_run_reads_only_as_its_own_loop_variable_is_no_parameter(proj
         "    assert from_dict({'b': 1, 'a': 2}) == 'a=2&b=1'\n"
         "    assert from_pairs('b=1&a=2') == 'a=2&b=1'\n"
     )
-    project_with(project, body, tests)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.APPLIED, result.reason
-    text = project.read("pkg/names.py")
+    text = extracted(project, body, run, tests)
     # key and value are bound by the run's own loop before it reads them: no parameters
     assert "def _query_string(items):\n" in text
     assert "    return '&'.join(pairs)\n" in text  # not "query_string = ...; return query_string"
@@ -677,10 +676,7 @@ def convert_all(values, converter=None, **options):
         "    with pytest.raises(TypeError):\n        convert(1, extra=2)\n"
         "    with pytest.raises(TypeError):\n        convert_all([1], 3)\n"
     )
-    project_with(project, body, tests)
-    result = project.apply(clone(body, inner))
-    assert result.status is Status.APPLIED, result.reason
-    text = project.read("pkg/names.py")
+    text = extracted(project, body, inner, tests)
     assert "def _normalize_convert_args(converter, options):\n    if converter is None:\n" in text
     assert text.count("    converter = _normalize_convert_args(converter, options)\n") == 2
     assert text.count("must be callable") == 1

@@ -94,15 +94,13 @@ def _check_whole_idiom(tree: ast.Module, copies: list[Copy]) -> None:
     idiom spelled two ways. Only statements of two lines or more count.
     """
     inside = {id(node) for c in copies for statement in c.run for node in ast.walk(statement)}
-    wanted: dict[tuple[type, int], set[str]] = {}
-    for s in copies[0].run:
-        if (s.end_lineno or s.lineno) > s.lineno:
-            wanted.setdefault((type(s), (s.end_lineno or s.lineno) - s.lineno), set()).add(ast.dump(s))
+    long = [s for s in copies[0].run if len(_span(s)) > 1]
+    shapes = {(type(s), len(_span(s))) for s in long}  # dump only statements of a shape the run has
+    dumps = {ast.dump(s) for s in long}
     for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt) or id(node) in inside:
+        if not isinstance(node, ast.stmt) or id(node) in inside or (type(node), len(_span(node))) not in shapes:
             continue
-        dumps = wanted.get((type(node), (node.end_lineno or node.lineno) - node.lineno))
-        if dumps and ast.dump(node) in dumps:
+        if ast.dump(node) in dumps:
             raise RefusedChange(
                 f"line {node.lineno} has a statement of the run outside its copies: "
                 "a helper would leave that code spelled two ways"
