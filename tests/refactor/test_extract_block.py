@@ -717,6 +717,47 @@ def store(value, table=None):
     assert project.apply(clone(without, run)).status is Status.APPLIED
 
 
+def test_a_run_whose_opening_stands_elsewhere_with_other_names_stays(project: Project) -> None:
+    # found on numpy: ``outer`` opened the masked-result step of two operations with its own locals
+    run = "    key = str(key).strip()\n    rows = sorted(table.get(key, []))\n    first_rows = rows[:limit]\n"
+    body = f'''\
+"""Lookups."""
+
+
+def first(key, table, limit):
+{run}    return first_rows
+
+
+def first_joined(key, table, limit):
+{run}    return ','.join(first_rows)
+
+
+def count(name, table):
+    name = str(name).strip()
+    found = sorted(table.get(name, []))
+    return len(found)
+'''
+    tests = (
+        "from pkg.names import count, first, first_joined\n\n\n"
+        "def test_lookups():\n"
+        "    table = {'a': ['y', 'x']}\n"
+        "    assert first(' a', table, 1) == ['x'] and first_joined('a', table, 2) == 'x,y'\n"
+        "    assert count('a ', table) == 2\n"
+    )
+    project_with(project, body, tests)
+    result = project.apply(clone(body, run))
+    assert result.status is Status.REFUSED
+    assert result.reason == (
+        "line 19 opens the same step with other names: a helper for the copies would leave it spelled two ways"
+    )
+    without = body.replace(
+        "    found = sorted(table.get(name, []))\n    return len(found)", "    return len(table[name])"
+    )
+    text = extracted(project, without, run, tests)
+    assert text.count("    first_rows = _first_rows(key, table, limit)\n") == 2
+    assert project.pytest() == (1, 0)
+
+
 def test_a_run_that_is_a_loops_whole_body_stays_the_step_for_one_item(project: Project) -> None:
     # found on boltons: growing out to ``for name in [typename] + field_names:`` lost the
     # _check_name(name) a review had accepted

@@ -150,7 +150,7 @@ def _same(statements: list[ast.stmt]) -> bool:
 
 def renamings_of(copies: list[Copy]) -> list[Renaming]:
     """Each copy's names for the first copy's locals; refuses copies that differ in anything else."""
-    (first, first_order), *others = [_canonical(c) for c in copies]
+    (first, first_order), *others = [canonical(c.run, locals_of(c.function)) for c in copies]
     renamings: list[Renaming] = [{}]
     for dumps, order in others:
         if dumps != first:
@@ -159,9 +159,13 @@ def renamings_of(copies: list[Copy]) -> list[Renaming]:
     return renamings
 
 
-def _canonical(copy: Copy) -> tuple[list[str], list[str]]:
-    """The run with its function's locals numbered by first use, and those locals in that order."""
-    local = parameters_of(copy.function) | names_of(copy.function.body).binds
+def locals_of(function: Function) -> set[str]:
+    """The names local to ``function``: its parameters and what its body binds."""
+    return parameters_of(function) | names_of(function.body).binds
+
+
+def canonical(statements: list[ast.stmt], local: set[str]) -> tuple[list[str], list[str]]:
+    """``statements`` with the ``local`` names numbered by first use, and those locals in that order."""
     order: list[str] = []
 
     class Number(ast.NodeTransformer):
@@ -172,7 +176,7 @@ def _canonical(copy: Copy) -> tuple[list[str], list[str]]:
                 order.append(node.id)
             return ast.Name(f"_{order.index(node.id)}", node.ctx)
 
-    dumps = [ast.dump(Number().visit(copy_module.deepcopy(s))) for s in copy.run]
+    dumps = [ast.dump(Number().visit(copy_module.deepcopy(s))) for s in statements]
     return dumps, order
 
 

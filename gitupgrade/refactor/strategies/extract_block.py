@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from gitupgrade.refactor.strategies.base import Outcome
@@ -24,7 +25,9 @@ from gitupgrade.refactor.strategies.block_copies import (
     Function,
     Renaming,
     arguments_of,
+    canonical,
     grown,
+    locals_of,
     locate,
     renamings_of,
 )
@@ -57,6 +60,7 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     copies = grown([locate(tree, loc) for loc in locations])
     renamings = renamings_of(copies)
     _check_whole_idiom(tree, copies)
+    _check_opening_elsewhere(tree, copies)
     _check_parallel_functions(source.text, copies)
     plan = _plan(source, copies, renamings, llm)
     _check_inputs_made_for_it(copies, renamings, plan)
@@ -105,6 +109,42 @@ def _check_whole_idiom(tree: ast.Module, copies: list[Copy]) -> None:
                 f"line {node.lineno} has a statement of the run outside its copies: "
                 "a helper would leave that code spelled two ways"
             )
+
+
+def _check_opening_elsewhere(tree: ast.Module, copies: list[Copy]) -> None:
+    """Refuse a run whose first two statements open the same step elsewhere, with other locals.
+
+    Found on numpy: two binary operations end with the same five statements that make
+    their result a masked array, and ``outer`` opens that step with locals of its own
+    (``masked_d = d.view(...)``), too short for the clone finder; a helper for the two
+    leaves the step spelled two ways.
+    """
+    first = copies[0]
+    if len(first.run) < 2:
+        return
+    opening, _ = canonical(first.run[:2], locals_of(first.function))
+    kinds = [type(s) for s in first.run[:2]]
+    inside = {id(s) for c in copies for s in c.run}
+    for function in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        local: set[str] | None = None  # read once a pair of the run's kinds turns up
+        for pair in _consecutive(function):
+            if [type(s) for s in pair] != kinds or inside & {id(s) for s in pair}:
+                continue
+            local = local if local is not None else locals_of(function)
+            if canonical(list(pair), local)[0] == opening:
+                raise RefusedChange(
+                    f"line {pair[0].lineno} opens the same step with other names: "
+                    "a helper for the copies would leave it spelled two ways"
+                )
+
+
+def _consecutive(function: Function) -> Iterator[tuple[ast.stmt, ast.stmt]]:
+    """Every two statements in a row of the suites in ``function``."""
+    for node in ast.walk(function):
+        for field in ("body", "orelse", "finalbody"):
+            suite = getattr(node, field, None)
+            if isinstance(suite, list):
+                yield from pairwise(suite)
 
 
 def _check_parallel_functions(text: str, copies: list[Copy]) -> None:
