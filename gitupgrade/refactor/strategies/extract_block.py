@@ -4,8 +4,8 @@ The copies must be the same code (their locals may be named differently), each a
 whole statements inside a function of the same module (:mod:`block_copies`). The helper
 is a method of their class when the run reads ``self`` (or ``cls``) or is tied to its
 class, a module-level function otherwise. The locals the run reads become its
-parameters, the locals it binds that the function reads later come back as its result,
-and when the run ends the function the call is returned. The helper is typed from the
+parameters, the locals it binds that the function reads later come back as its result
+(in the order it binds them), and when the run ends the function the call is returned. The helper is typed from the
 functions' own annotations when they have any, and named from what the run does
 (:mod:`block_names`), or the copies stay. :mod:`block_writer` writes it.
 """
@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -202,6 +204,8 @@ def _check_unused_elsewhere(ws: Workspace, source: ModuleSource, name: str) -> N
 
 def _plan(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], llm: Mapping[str, Any] | None) -> Plan:
     agreed = _agreed_flow(copies, renamings)
+    # results in the order the run binds them (``start, count``), as a reader follows it, not by name
+    agreed = replace(agreed, outputs=_in_binding_order(copies[0].run, agreed.outputs))
     kind, receiver = _helper_kind(copies, agreed)
     parameters = _in_signature_order(copies[0].function, [n for n in agreed.inputs if n != receiver])
     if len(parameters) > MAX_PARAMETERS:
@@ -227,6 +231,21 @@ def _in_signature_order(function: Function, names: list[str]) -> tuple[str, ...]
     return tuple(
         sorted(names, key=lambda n: (signature.index(n) if n in signature else len(signature), names.index(n)))
     )
+
+
+def _in_binding_order(run: list[ast.stmt], names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` in the order the run first assigns them."""
+
+    def first_binding(name: str) -> tuple[int, int]:
+        places = [
+            (node.lineno, node.col_offset)
+            for statement in run
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+        ]
+        return min(places, default=(sys.maxsize, 0))
+
+    return tuple(sorted(names, key=first_binding))
 
 
 def _agreed_flow(copies: list[Copy], renamings: list[Renaming]) -> BlockFlow:
