@@ -124,7 +124,9 @@ def xfrange(stop, start=None, step=1.0):
 '''
 
 
-def test_argument_handling_that_also_computes_a_value_is_named_after_what_it_gives_back(project: Project) -> None:
+def test_the_same_argument_handling_opening_functions_of_one_name_is_named_as_normalizing_their_arguments(
+    project: Project,
+) -> None:
     tests = (
         "from pkg.names import frange, xfrange\n\n\n"
         "def test_ranges():\n"
@@ -135,10 +137,9 @@ def test_argument_handling_that_also_computes_a_value_is_named_after_what_it_giv
     result = project.apply(clone(RANGES, FRANGE_HEAD))
     assert result.status is Status.APPLIED, result.reason
     text = project.read("pkg/names.py")
-    # not _normalize_frange_args: it gives back a count too, not the arguments normalized
-    assert "def _frange_start_count(stop, start, step):\n" in text
+    assert "def _normalize_frange_args(stop, start, step):\n" in text
     # in the order the run binds them, as a reviewer asked (was "count, start": sorted by name)
-    assert text.count("    start, count = _frange_start_count(stop, start, step)\n") == 2
+    assert text.count("    start, count = _normalize_frange_args(stop, start, step)\n") == 2
     assert "    return start, count\n" in text
     assert project.pytest() == (1, 0)
 
