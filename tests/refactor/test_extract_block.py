@@ -84,6 +84,14 @@ def extracted(project: Project, names: str, run: str, tests: str = NAMES_TESTS) 
     return project.read("pkg/names.py")
 
 
+def refusal(project: Project, names: str, run: str, tests: str = NAMES_TESTS) -> str:
+    """Why the copies of ``run`` in ``names`` (the project's ``pkg/names.py``) stay."""
+    project_with(project, names, tests)
+    result = project.apply(clone(names, run))
+    assert result.status is Status.REFUSED
+    return result.reason
+
+
 def test_guard_clauses_about_one_value_become_one_check(project: Project) -> None:
     project_with(project, NAMES)
     assert project.pytest() == (4, 0)
@@ -204,19 +212,13 @@ def test_an_early_return_on_some_paths_refuses(project: Project) -> None:
 def test_a_warning_pointing_at_its_caller_stays(project: Project) -> None:
     run = GUARDS + '    warnings.warn("records are deprecated", DeprecationWarning, stacklevel=2)\n'
     names = NAMES.replace(GUARDS, run).replace("import keyword\n", "import keyword\nimport warnings\n")
-    project_with(project, names)
-    result = project.apply(clone(names, run))
-    assert result.status is Status.REFUSED
-    assert result.reason == "it passes stacklevel=: a helper would move where the warning points"
+    assert refusal(project, names, run) == "it passes stacklevel=: a helper would move where the warning points"
 
 
 def test_code_no_shape_names_is_refused(project: Project) -> None:
     run = GUARDS + "    fields = tuple(fields)\n"
     names = NAMES.replace(GUARDS, run)
-    project_with(project, names)
-    result = project.apply(clone(names, run))
-    assert result.status is Status.REFUSED
-    assert result.reason.startswith("no name says what the repeated code does")
+    assert refusal(project, names, run).startswith("no name says what the repeated code does")
 
 
 def test_copies_with_other_literals_stay(project: Project) -> None:
@@ -359,10 +361,7 @@ def test_a_comment_naming_only_the_first_of_two_commented_steps_does_not_name_th
     run = "        words = line.split()\n        # remember them\n        seen.update(words)\n"
     step = f"        # split the line\n{run}        words = None\n"
     body = vocabulary_with(step)
-    project_with(project, body)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.REFUSED
-    assert result.reason.startswith("no name says what the repeated code does")
+    assert refusal(project, body, run).startswith("no name says what the repeated code does")
 
 
 def test_one_value_computed_the_same_way_is_named_after_it(project: Project) -> None:
@@ -415,12 +414,9 @@ def test_the_words_functions_share_do_not_name_the_step_they_end_with(project: P
         "    assert c.advance_while('a') and c.index == 2\n"
         "    assert not c.advance_until('x') and c.index == 3\n"
     )
-    project_with(project, body, tests)
-    result = project.apply(clone(body, tail))
     # found on moto, mypy, sympy: create_* -> _create, typed_dict_* -> _typed_dict, assert_* -> _assert
     # name the functions' family, not what the shared step does
-    assert result.status is Status.REFUSED
-    assert result.reason.startswith("no name says what the repeated code does")
+    assert refusal(project, body, tail, tests).startswith("no name says what the repeated code does")
 
 
 def test_a_run_touching_a_name_its_function_declares_global_stays(project: Project) -> None:
@@ -430,10 +426,7 @@ def test_a_run_touching_a_name_its_function_declares_global_stays(project: Proje
         f"def make_tuple(name, fields):\n    global COUNT\n    fields = tuple(fields)\n{run}    return (name, fields)\n\n\n"
         f"def make_list(name, fields):\n    global COUNT\n    fields = list(fields)\n{run}    return [name, *fields]\n"
     )
-    project_with(project, names)
-    result = project.apply(clone(names, run))
-    assert result.status is Status.REFUSED
-    assert result.reason == "the function declares COUNT global or nonlocal"
+    assert refusal(project, names, run) == "the function declares COUNT global or nonlocal"
 
 
 def test_a_name_the_run_reads_only_as_its_own_loop_variable_is_no_parameter(project: Project) -> None:
@@ -507,10 +500,7 @@ def test_a_run_with_effects_is_not_named_after_the_value_it_returns(project: Pro
         f"    def add_file(self, item, tags=None):\n        item.kind = 'file'\n{run}\n"
         f"    def add_link(self, item, tags=None):\n        item.kind = 'link'\n{run}"
     )
-    project_with(project, body)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.REFUSED
-    assert result.reason.startswith("no name says what the repeated code does")
+    assert refusal(project, body, run).startswith("no name says what the repeated code does")
 
 
 def test_a_comment_above_the_copies_goes_into_the_helper(project: Project) -> None:
@@ -539,10 +529,7 @@ def test_a_result_set_to_a_constant_stays_with_the_callers(project: Project) -> 
     run = GUARDS + "    checked = True\n"
     names = NAMES.replace(GUARDS, run).replace("return (name, tuple(fields))", "return (name, checked)")
     names = names.replace("return [name, *fields]", "return [name, checked]")
-    project_with(project, names)
-    result = project.apply(clone(names, run))
-    assert result.status is Status.REFUSED
-    assert result.reason == "the run sets checked to a constant the callers would get back as a result"
+    assert refusal(project, names, run) == "the run sets checked to a constant the callers would get back as a result"
 
 
 def test_no_name_differs_from_a_defined_one_by_underscores_only(project: Project) -> None:
@@ -558,10 +545,7 @@ def test_no_name_differs_from_a_defined_one_by_underscores_only(project: Project
     )
     run = "    if options.get('fields'):\n        wanted_fields = [f for f in fields if f in options['fields']]\n"
     run += "    else:\n        wanted_fields = list(fields)\n"
-    project_with(project, body)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.REFUSED
-    assert result.reason.startswith("no name says what the repeated code does")
+    assert refusal(project, body, run).startswith("no name says what the repeated code does")
 
 
 def test_two_blank_lines_around_a_module_helper_even_where_the_file_had_one(project: Project) -> None:
@@ -603,10 +587,7 @@ def test_a_helper_whose_callers_share_a_section_stays_below_its_banner(project: 
 def test_a_module_kept_as_a_copy_of_another_projects_code_is_changed_there(project: Project) -> None:
     # found on libcst: its fork of parso's tokenizer is kept close to parso to port changes
     forked = "# A fork of `otherproject.names`.\n# https://example.com/otherproject/names.py\n" + NAMES
-    project_with(project, forked)
-    result = project.apply(clone(forked, GUARDS))
-    assert result.status is Status.REFUSED
-    assert result.reason == "the module says it is a copy ('fork of'): change it where it comes from"
+    assert refusal(project, forked, GUARDS) == "the module says it is a copy ('fork of'): change it where it comes from"
     assert project.read("pkg/names.py") == forked
 
 
@@ -643,10 +624,7 @@ def render_boxed(rows):
     # measure the rows
 {run}    return ["|" + row.ljust(width) + "|" for row in rows]
 '''
-    project_with(project, body)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.REFUSED
-    assert result.reason.startswith("every function sets width to the same value right before the copy")
+    assert refusal(project, body, run).startswith("every function sets width to the same value right before the copy")
 
 
 def test_a_run_that_is_the_whole_body_of_a_statement_alike_in_every_copy_takes_that_statement(
@@ -707,10 +685,7 @@ def store(value, table=None):
     table[value] = value
     return table
 '''
-    project_with(project, body)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.REFUSED
-    assert result.reason == (
+    assert refusal(project, body, run) == (
         "line 23 has a statement of the run outside its copies: a helper would leave that code spelled two ways"
     )
     without = body[: body.index("\n\n\ndef store")] + "\n"
@@ -745,10 +720,7 @@ def count(name, table):
         "    assert first(' a', table, 1) == ['x'] and first_joined('a', table, 2) == 'x,y'\n"
         "    assert count('a ', table) == 2\n"
     )
-    project_with(project, body, tests)
-    result = project.apply(clone(body, run))
-    assert result.status is Status.REFUSED
-    assert result.reason == (
+    assert refusal(project, body, run, tests) == (
         "line 19 opens the same step with other names: a helper for the copies would leave it spelled two ways"
     )
     without = body.replace(
@@ -795,10 +767,7 @@ def make_tuple(name, fields):
 def make_list(name, fields):
 {GUARDS}    fields = list(fields)
 {rest}'''
-    project_with(project, body)
-    result = project.apply(clone(body, GUARDS))
-    assert result.status is Status.REFUSED
-    assert result.reason == (
+    assert refusal(project, body, GUARDS) == (
         "make_tuple and make_list are near copies of each other (7 more of their lines alike): "
         "a helper for this run would leave the rest copied"
     )
