@@ -256,6 +256,7 @@ def test_copies_with_renamed_locals_call_one_helper_with_their_own_names(project
     assert "    wanted_fields = _wanted_fields(fields, options)\n" in text
     assert "    wanted_fields = _wanted_fields(fields, opts)\n" in text
     assert "ran the same (locals renamed) statement; each now calls" in result.summary
+    assert "Why: one version of the step instead of two that can drift apart" in result.summary
     assert project.pytest() == (1, 0)
 
 

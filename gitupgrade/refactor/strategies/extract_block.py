@@ -72,12 +72,21 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
     ws.write(source, rewrite(source, copies, renamings, plan))
     ws.tidy([source.path])
     owner = f"{plan.owner.name}." if plan.kind != "function" and plan.owner else ""
+    return Outcome(
+        summary=_summary(source, copies, renamings, plan, owner),
+        title=f"Extract {owner}{plan.name} from {len(copies)} copies in {source.path}",
+    )
+
+
+def _summary(source: ModuleSource, copies: list[Copy], renamings: list[Renaming], plan: Plan, owner: str) -> list[str]:
+    """What moved, what the helper takes and gives back, and why a maintainer would want it."""
     where = [f"{c.function.name} (line {c.first_line})" for c in copies]
     said = ", ".join(where[:-1]) + f" and {where[-1]}"
     call = f"{owner}{plan.name}({', '.join(plan.parameters)})"
     same = "the same" if all(r == {} for r in renamings) else "the same (locals renamed)"
     count = len(copies[0].run)
     statements = f"{count} statements" if count > 1 else "statement"
+    copies_said = {2: "two", 3: "three", 4: "four"}.get(len(copies), str(len(copies)))
     summary = [
         f"{source.path}: {said} ran {same} {statements}; each now calls {call} instead.",
         "The helper is "
@@ -86,10 +95,13 @@ def extract(ws: Workspace, suggestion: Suggestion, llm: Mapping[str, Any] | None
         + (f" and gives back {', '.join(plan.flow.outputs)}" if plan.flow.outputs else "")
         + ("; its result is returned where the copies returned" if plan.flow.returns_value else "")
         + ".",
+        # reviewers asked what the change buys, not only what it does
+        f"Why: one version of the step instead of {copies_said} that can drift apart as each is"
+        " edited; a fix to it now reaches every caller.",
     ]
     if plan.named_by:
         summary.append(f"No rule named the run; the name is {plan.named_by}'s, checked by the naming rules.")
-    return Outcome(summary=summary, title=f"Extract {owner}{plan.name} from {len(copies)} copies in {source.path}")
+    return summary
 
 
 def _check_whole_idiom(tree: ast.Module, copies: list[Copy]) -> None:
