@@ -87,10 +87,9 @@ def _arguments(
 
     Argument handling reads only the parameters (not ``self``) and gives some of them new
     values: the functions go on with the normalized arguments. The name is a verb, like
-    the call it makes. Blind reviews split on this: three would merge
-    ``_normalize_frange_args`` after small changes, some asking for a name after its
-    results; the one that read ``_frange_start_count`` rejected it as a list of what it
-    returns, as the first review of ``_frange_count_start`` had asked for a verb.
+    the call it makes. Blind reviews split between it and a name after the results: three
+    would merge ``_normalize_frange_args`` after small changes, and the one that read
+    ``_frange_start_count`` rejected it as a list of what it returns.
     """
     if not all(_prepares_arguments(run, function, flow) for run, function in zip(runs, functions, strict=True)):
         return None

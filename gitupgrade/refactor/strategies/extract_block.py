@@ -5,9 +5,10 @@ whole statements inside a function of the same module (:mod:`block_copies`). The
 is a method of their class when the run reads ``self`` (or ``cls``) or is tied to its
 class, a module-level function otherwise. The locals the run reads become its
 parameters, the locals it binds that the function reads later come back as its result
-(in the order it binds them), and when the run ends the function the call is returned. The helper is typed from the
-functions' own annotations when they have any, and named from what the run does
-(:mod:`block_names`), or the copies stay. :mod:`block_writer` writes it.
+(in the order it binds them), and when the run ends the function the call is returned.
+The helper is typed from the functions' own annotations when they have any, and named
+from what the run does (:mod:`block_names`), or the copies stay. :mod:`block_writer`
+writes it.
 """
 
 from __future__ import annotations
