@@ -34,7 +34,7 @@ from gitupgrade.refactor.strategies.block_copies import (
     locate,
     renamings_of,
 )
-from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow, names_of, parameters_of
+from gitupgrade.refactor.strategies.block_flow import BlockFlow, flow
 from gitupgrade.refactor.strategies.block_names import comment_name, helper_name
 from gitupgrade.refactor.strategies.block_writer import Plan, renamed, rewrite
 from gitupgrade.refactor.strategies.package_conventions import copy_refusal
@@ -313,7 +313,7 @@ def _check_inputs_made_for_it(copies: list[Copy], renamings: list[Renaming], pla
 
 def _value_before(copy: Copy, name: str) -> str | None:
     """The value ``name = value`` among the statements right before the copy, when it reads no local."""
-    local = parameters_of(copy.function) | names_of(copy.function.body).binds
+    local = locals_of(copy.function)
     for statement in reversed(copy.suite[: copy.start]):
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             return None  # only the assignments that open the run's step count
